@@ -1,0 +1,80 @@
+package dev.modelcache.admin;
+
+import dev.modelcache.tokens.Usage;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters since start, cheap to bump from many request threads (LongAdder). {@link #snapshot()} reads them into
+ * an immutable record.
+ * <ul>
+ *   <li>requests: proxied requests (admin requests are not counted);</li>
+ *   <li>hits: answered from the cache, including requests that waited for an identical one in flight
+ *       (coalesced counts those separately);</li>
+ *   <li>misses, refreshes, bypasses: answered by the provider, by {@code X-Cache} outcome;</li>
+ *   <li>upstreamCalls: requests actually sent to a provider; upstreamErrors: of those, the ones that failed to
+ *       connect, timed out or broke off;</li>
+ *   <li>stored: answers written to the cache;</li>
+ *   <li>savedPromptTokens, savedCompletionTokens: the tokens the hits would have cost.</li>
+ * </ul>
+ */
+public final class ProxyStats {
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder refreshes = new LongAdder();
+    private final LongAdder bypasses = new LongAdder();
+    private final LongAdder coalesced = new LongAdder();
+    private final LongAdder upstreamCalls = new LongAdder();
+    private final LongAdder upstreamErrors = new LongAdder();
+    private final LongAdder stored = new LongAdder();
+    private final LongAdder savedPromptTokens = new LongAdder();
+    private final LongAdder savedCompletionTokens = new LongAdder();
+
+    public record Snapshot(long requests, long hits, long misses, long refreshes, long bypasses, long coalesced,
+                           long upstreamCalls, long upstreamErrors, long stored, long savedPromptTokens,
+                           long savedCompletionTokens) {
+    }
+
+    public void request() {
+        requests.increment();
+    }
+
+    public void hit(Usage saved, boolean coalescedHit) {
+        hits.increment();
+        if (coalescedHit) {
+            coalesced.increment();
+        }
+        savedPromptTokens.add(saved.promptTokens());
+        savedCompletionTokens.add(saved.completionTokens());
+    }
+
+    public void miss() {
+        misses.increment();
+    }
+
+    public void refresh() {
+        refreshes.increment();
+    }
+
+    public void bypass() {
+        bypasses.increment();
+    }
+
+    public void upstreamCall() {
+        upstreamCalls.increment();
+    }
+
+    public void upstreamError() {
+        upstreamErrors.increment();
+    }
+
+    public void stored() {
+        stored.increment();
+    }
+
+    public Snapshot snapshot() {
+        return new Snapshot(requests.sum(), hits.sum(), misses.sum(), refreshes.sum(), bypasses.sum(), coalesced.sum(),
+                upstreamCalls.sum(), upstreamErrors.sum(), stored.sum(), savedPromptTokens.sum(),
+                savedCompletionTokens.sum());
+    }
+}

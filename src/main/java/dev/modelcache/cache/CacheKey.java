@@ -1,0 +1,21 @@
+package dev.modelcache.cache;
+
+import java.util.HexFormat;
+
+/** The SHA-256 of everything that makes two requests the same request; {@link #toString()} is its hex form. */
+public record CacheKey(String hex) {
+    public CacheKey {
+        if (hex.length() != 64 || !hex.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            throw new IllegalArgumentException("not a SHA-256 hex digest: " + hex);
+        }
+    }
+
+    static CacheKey of(byte[] digest) {
+        return new CacheKey(HexFormat.of().formatHex(digest));
+    }
+
+    @Override
+    public String toString() {
+        return hex;
+    }
+}

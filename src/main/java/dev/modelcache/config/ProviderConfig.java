@@ -1,0 +1,21 @@
+package dev.modelcache.config;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * One row of the provider table: {@code providers/<name>/type}, {@code baseUrl}, {@code models} (comma-separated
+ * globs) and the optional {@code apiKey} the proxy sends upstream when a caller sends no credential of its own.
+ */
+public record ProviderConfig(String name, String type, URI baseUrl, List<String> models, String apiKey) {
+    public ProviderConfig {
+        models = List.copyOf(models);
+    }
+
+    /** Never prints the key. */
+    @Override
+    public String toString() {
+        return "ProviderConfig[name=" + name + ", type=" + type + ", baseUrl=" + baseUrl + ", models=" + models
+                + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
+    }
+}

@@ -1,0 +1,153 @@
+package dev.modelcache.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.naming.Binding;
+import javax.naming.Context;
+import javax.naming.InitialContext;
+import javax.naming.NamingEnumeration;
+import javax.naming.NamingException;
+
+/**
+ * Raw configuration values, looked up by key ({@code cache/dir}, {@code providers/openai/baseUrl}) under one rule:
+ * JNDI {@code java:comp/env/modelcache/<a>/<b>}, overridden by the system property {@code modelcache.<a>.<b>},
+ * overridden by the environment variable {@code MODELCACHE_<A>_<B>} (upper case, {@code /} and {@code .} become
+ * {@code _}). An empty value counts as unset. Typed reading and validation live in {@link Config}.
+ */
+public final class Settings {
+    private static final String JNDI_ROOT = "java:comp/env/modelcache";
+    private static final String PROPERTY_PREFIX = "modelcache.";
+    private static final String ENV_PREFIX = "MODELCACHE_";
+
+    private final Map<String, String> jndi;
+    private final Map<String, String> properties;
+    private final Map<String, String> environment;
+
+    private Settings(Map<String, String> jndi, Map<String, String> properties, Map<String, String> environment) {
+        this.jndi = Map.copyOf(jndi);
+        this.properties = Map.copyOf(properties);
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** The running process's configuration: this web application's JNDI environment, system properties and environment variables. */
+    public static Settings fromEnvironment() {
+        return new Settings(readJndi(), propertiesAsKeys(System.getProperties()), System.getenv());
+    }
+
+    /** Only the given values, keyed like {@code cache/dir}: for tests and embedders. */
+    public static Settings of(Map<String, String> values) {
+        return new Settings(values, Map.of(), Map.of());
+    }
+
+    /** The three layers given explicitly; {@code environment} is keyed by variable name. */
+    public static Settings layered(Map<String, String> jndi, Properties systemProperties, Map<String, String> environment) {
+        return new Settings(jndi, propertiesAsKeys(systemProperties), environment);
+    }
+
+    public Optional<String> get(String key) {
+        String value = environment.get(environmentName(key));
+        if (isEmpty(value)) {
+            value = properties.get(key);
+        }
+        if (isEmpty(value)) {
+            value = jndi.get(key);
+        }
+        return isEmpty(value) ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    /**
+     * The names directly below {@code prefix} in any layer, such as the provider names below {@code providers}.
+     * Environment variables are upper case and cannot tell a name from a key, so there a name is recognised only
+     * when the variable ends with one of {@code leafKeys}; such names are lower-cased.
+     */
+    public Set<String> children(String prefix, Set<String> leafKeys) {
+        Set<String> names = new TreeSet<>();
+        String withSlash = prefix + "/";
+        for (Map<String, String> layer : List.of(jndi, properties)) {
+            for (String key : layer.keySet()) {
+                if (key.startsWith(withSlash)) {
+                    String rest = key.substring(withSlash.length());
+                    int slash = rest.indexOf('/');
+                    if (slash > 0) {
+                        names.add(rest.substring(0, slash));
+                    }
+                }
+            }
+        }
+        String envPrefix = environmentName(prefix) + "_";
+        for (String variable : environment.keySet()) {
+            if (!variable.startsWith(envPrefix)) {
+                continue;
+            }
+            String rest = variable.substring(envPrefix.length());
+            for (String leaf : leafKeys) {
+                String suffix = "_" + leaf.toUpperCase(Locale.ROOT);
+                if (rest.endsWith(suffix) && rest.length() > suffix.length()) {
+                    names.add(rest.substring(0, rest.length() - suffix.length()).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return Collections.unmodifiableSet(names);
+    }
+
+    public static String systemPropertyName(String key) {
+        return PROPERTY_PREFIX + key.replace('/', '.');
+    }
+
+    public static String environmentName(String key) {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('/', '_').replace('.', '_').replace('-', '_');
+    }
+
+    private static boolean isEmpty(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static Map<String, String> propertiesAsKeys(Properties properties) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            if (name.startsWith(PROPERTY_PREFIX)) {
+                keys.put(name.substring(PROPERTY_PREFIX.length()).replace('.', '/'), properties.getProperty(name));
+            }
+        }
+        return keys;
+    }
+
+    /** Reads every entry below java:comp/env/modelcache once; outside a container (no JNDI) there are none. */
+    private static Map<String, String> readJndi() {
+        Map<String, String> values = new LinkedHashMap<>();
+        try {
+            Object root = new InitialContext().lookup(JNDI_ROOT);
+            if (root instanceof Context context) {
+                walk(context, "", values);
+            }
+        } catch (NamingException | RuntimeException e) {
+            // No JNDI here (plain JVM, or no entries at all): the other layers still apply.
+        }
+        return values;
+    }
+
+    private static void walk(Context context, String prefix, Map<String, String> values) throws NamingException {
+        List<Binding> bindings = new ArrayList<>();
+        NamingEnumeration<Binding> enumeration = context.listBindings("");
+        while (enumeration.hasMore()) {
+            bindings.add(enumeration.next());
+        }
+        for (Binding binding : bindings) {
+            Object value = binding.getObject();
+            String key = prefix + binding.getName();
+            if (value instanceof Context child) {
+                walk(child, key + "/", values);
+            } else if (value != null) {
+                values.put(key, value.toString());
+            }
+        }
+    }
+}

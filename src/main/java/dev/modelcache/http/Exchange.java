@@ -1,0 +1,137 @@
+package dev.modelcache.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One client request, read once: method, path below the context, raw query, headers and the whole body (bounded by
+ * {@code maxBodyBytes}). All per-request state lives here, never in servlet fields. A JSON body is parsed once,
+ * on first use.
+ */
+public final class Exchange {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String method;
+    private final String path;
+    private final String query;
+    private final Headers headers;
+    private final byte[] body;
+    private JsonNode json;
+    private boolean parsed;
+
+    public Exchange(String method, String path, String query, Headers headers, byte[] body) {
+        this.method = method.toUpperCase(Locale.ROOT);
+        this.path = path.isEmpty() ? "/" : path;
+        this.query = query;
+        this.headers = headers;
+        this.body = body;
+    }
+
+    /** Reads the servlet request; a body over {@code maxBodyBytes} is refused with 413 before it is all read. */
+    public static Exchange read(HttpServletRequest request, int maxBodyBytes) throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            throw tooLarge(maxBodyBytes);
+        }
+        List<Map.Entry<String, String>> fields = new ArrayList<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            for (String value : Collections.list(request.getHeaders(name))) {
+                fields.add(Map.entry(name, value));
+            }
+        }
+        String uri = request.getRequestURI();
+        String path = uri.substring(Math.min(uri.length(), request.getContextPath().length()));
+        return new Exchange(request.getMethod(), path, request.getQueryString(), Headers.of(fields),
+                readBody(request.getInputStream(), maxBodyBytes));
+    }
+
+    private static byte[] readBody(InputStream in, int maxBodyBytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[16 * 1024];
+        int n;
+        while ((n = in.read(buffer)) != -1) {
+            if (out.size() + n > maxBodyBytes) {
+                throw tooLarge(maxBodyBytes);
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static ProxyError tooLarge(int maxBodyBytes) {
+        return new ProxyError(413, "invalid_request_error", "request_too_large",
+                "The request body is larger than this proxy accepts (" + maxBodyBytes
+                        + " bytes; raise modelcache maxBodyBytes to allow more).");
+    }
+
+    public String method() {
+        return method;
+    }
+
+    /** The raw (still percent-encoded) path below the web application's context path, for example {@code /v1/chat/completions}. */
+    public String path() {
+        return path;
+    }
+
+    /** The raw query string without {@code ?}, or null. */
+    public String query() {
+        return query;
+    }
+
+    public Headers headers() {
+        return headers;
+    }
+
+    public byte[] body() {
+        return body;
+    }
+
+    /** True when the body is declared JSON, or undeclared and parses as JSON. */
+    public boolean hasJsonBody() {
+        return json() != null;
+    }
+
+    /** The body as a JSON tree, or null when it is empty or not JSON. */
+    public JsonNode json() {
+        if (!parsed) {
+            parsed = true;
+            String type = headers.first("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+            boolean maybeJson = type.isEmpty() || type.contains("json");
+            if (body.length > 0 && maybeJson) {
+                try {
+                    json = JSON.readTree(body);
+                } catch (JsonProcessingException e) {
+                    if (type.contains("json")) {
+                        throw ProxyError.badRequest("invalid_json", "The request body is not valid JSON: " + e.getOriginalMessage());
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return json;
+    }
+
+    /** The {@code model} named in a JSON body, or null. Multipart bodies (audio uploads) are not searched. */
+    public String model() {
+        JsonNode root = json();
+        JsonNode model = root == null ? null : root.get("model");
+        return model != null && model.isTextual() && !model.asText().isBlank() ? model.asText() : null;
+    }
+
+    /** True when the JSON body asks for a streamed answer ({@code "stream": true}). */
+    public boolean wantsStream() {
+        JsonNode root = json();
+        return root != null && root.path("stream").asBoolean(false);
+    }
+}

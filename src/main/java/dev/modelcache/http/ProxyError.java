@@ -1,0 +1,52 @@
+package dev.modelcache.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An error the proxy itself answers with, in the OpenAI error shape
+ * {@code {"error":{"message":"...","type":"...","param":null,"code":"..."}}} so that SDKs surface it as they would
+ * a provider's. Messages never carry credentials.
+ */
+public final class ProxyError extends RuntimeException {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final int status;
+    private final String type;
+    private final String code;
+
+    public ProxyError(int status, String type, String code, String message) {
+        super(message);
+        this.status = status;
+        this.type = type;
+        this.code = code;
+    }
+
+    public ProxyError(int status, String type, String code, String message, Throwable cause) {
+        this(status, type, code, message);
+        initCause(cause);
+    }
+
+    public static ProxyError badRequest(String code, String message) {
+        return new ProxyError(400, "invalid_request_error", code, message);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public byte[] body() {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode error = root.putObject("error");
+        error.put("message", getMessage());
+        error.put("type", type);
+        error.putNull("param");
+        error.put("code", code);
+        return (root.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+}

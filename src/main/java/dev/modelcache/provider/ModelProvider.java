@@ -1,0 +1,48 @@
+package dev.modelcache.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelcache.http.Headers;
+import dev.modelcache.tokens.Usage;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One upstream LLM API: where it is, which models it serves, how a caller authenticates to it and how its tokens
+ * are counted. Adding a provider is one implementation of this interface plus a {@code type} in the configuration
+ * ({@link ProviderTable#create}).
+ */
+public interface ModelProvider {
+    /** The name in the provider table, {@code providers/<name>/...}. */
+    String name();
+
+    /** Scheme, host, port and an optional path prefix; the client's path is appended to it. */
+    URI baseUrl();
+
+    /** True when this provider serves the model. */
+    boolean claims(String model);
+
+    /**
+     * The caller's credential for this provider as sent (for OpenAI the {@code Authorization} bearer token), or an
+     * empty string. Only ever used hashed, to keep different callers' cache entries apart.
+     */
+    String credential(Headers requestHeaders);
+
+    /** Request header fields that change the answer (API version or beta flags), so they are part of the cache key. */
+    List<String> varyHeaders();
+
+    /** Header fields to add upstream when the caller sent no credential and the provider has a configured key. */
+    List<Map.Entry<String, String>> defaultAuthentication();
+
+    /** Token counts of a complete JSON exchange; {@code request} may be null. */
+    Usage usage(JsonNode request, JsonNode response);
+
+    /** Token counts of a complete streamed exchange, from each SSE event's data payload. */
+    Usage streamUsage(JsonNode request, List<String> dataPayloads);
+
+    /** The upstream URI for a client path and raw query. */
+    default URI target(String path, String query) {
+        String base = baseUrl().toString();
+        return URI.create(base + path + (query == null ? "" : "?" + query));
+    }
+}

@@ -1,0 +1,71 @@
+package dev.modelcache.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelcache.config.ProviderConfig;
+import dev.modelcache.http.Headers;
+import dev.modelcache.tokens.TokenCounter;
+import dev.modelcache.tokens.Usage;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * OpenAI and the hosts that speak its API (Groq, Together, OpenRouter, vLLM, Ollama's /v1 ...): bearer
+ * authentication in {@code Authorization}, usage in OpenAI's shapes, tokens counted with the model's tiktoken encoding.
+ */
+final class OpenAiProvider implements ModelProvider {
+    private final ProviderConfig config;
+    private final ModelPattern models;
+    private final TokenCounter tokens;
+
+    OpenAiProvider(ProviderConfig config, TokenCounter tokens) {
+        this.config = config;
+        this.models = new ModelPattern(config.models());
+        this.tokens = tokens;
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public URI baseUrl() {
+        return config.baseUrl();
+    }
+
+    @Override
+    public boolean claims(String model) {
+        return models.matches(model);
+    }
+
+    @Override
+    public String credential(Headers requestHeaders) {
+        return requestHeaders.first("Authorization").orElse("").trim();
+    }
+
+    @Override
+    public List<String> varyHeaders() {
+        return List.of("OpenAI-Beta");
+    }
+
+    @Override
+    public List<Map.Entry<String, String>> defaultAuthentication() {
+        return config.apiKey() == null ? List.of() : List.of(Map.entry("Authorization", "Bearer " + config.apiKey()));
+    }
+
+    @Override
+    public Usage usage(JsonNode request, JsonNode response) {
+        return tokens.countResponse(request, response);
+    }
+
+    @Override
+    public Usage streamUsage(JsonNode request, List<String> dataPayloads) {
+        return tokens.countStream(request, dataPayloads);
+    }
+
+    @Override
+    public String toString() {
+        return "openai provider '" + name() + "' at " + baseUrl() + " for " + models;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.modelcache.stream;
+
+import dev.modelcache.cache.CachedResponse.Chunk;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Copies an upstream body to the client as it arrives and into a {@link Capture} at the same time. An event stream
+ * is cut into events and each event is written and flushed on its own, the moment its blank line arrives; any
+ * other body is written and flushed as each read returns. The chunk list records where each piece ends and when
+ * it arrived, for replay.
+ *
+ * <p>A failed write to the client marks the client gone; the upstream is still read to its end and captured, so
+ * an answer that has been paid for is stored even when its caller left early. A failed read from the upstream is
+ * thrown: the answer is incomplete and must not be stored.
+ */
+public final class Relay {
+    private static final int BUFFER_BYTES = 8 * 1024;
+
+    private final OutputStream client;
+    private final Capture capture;
+    private final long startNanos;
+    private final List<Chunk> chunks = new ArrayList<>();
+    private boolean clientGone;
+
+    public Relay(OutputStream client, Capture capture) {
+        this.client = client;
+        this.capture = capture;
+        this.startNanos = System.nanoTime();
+    }
+
+    /** Relays the whole body; returns normally only when the upstream body ended cleanly. */
+    public void run(InputStream upstream, boolean eventStream) throws IOException {
+        byte[] buffer = new byte[BUFFER_BYTES];
+        SseSplitter splitter = eventStream ? new SseSplitter(this::piece) : null;
+        int n;
+        while ((n = upstream.read(buffer)) != -1) {
+            if (splitter != null) {
+                splitter.feed(buffer, 0, n);
+            } else {
+                toClient(buffer, 0, n);
+                capture.write(buffer, 0, n);
+            }
+        }
+        if (splitter != null) {
+            splitter.finish();
+        } else {
+            chunks.add(new Chunk((int) Math.min(Integer.MAX_VALUE, capture.size()), 0));
+        }
+    }
+
+    private void piece(byte[] event) {
+        toClient(event, 0, event.length);
+        capture.write(event, 0, event.length);
+        chunks.add(new Chunk((int) Math.min(Integer.MAX_VALUE, capture.size()), elapsedMillis()));
+    }
+
+    private void toClient(byte[] bytes, int offset, int length) {
+        if (clientGone) {
+            return;
+        }
+        try {
+            client.write(bytes, offset, length);
+            client.flush();
+        } catch (IOException e) {
+            clientGone = true;
+        }
+    }
+
+    private int elapsedMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    public List<Chunk> chunks() {
+        return chunks;
+    }
+
+    /** True when a write to the client failed: it disconnected. */
+    public boolean clientGone() {
+        return clientGone;
+    }
+}

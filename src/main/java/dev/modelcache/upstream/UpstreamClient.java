@@ -1,0 +1,123 @@
+package dev.modelcache.upstream;
+
+import dev.modelcache.http.Headers;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * The pooled HttpClient 5 that talks to the providers. It sends exactly what it is given (no retries, no
+ * redirects, no cookies, no compression: the body comes back as the provider sent it, so that it can be
+ * relayed and stored byte for byte) and hands back the answer with its body still open for streaming.
+ */
+public final class UpstreamClient implements Closeable {
+    public static final int DEFAULT_MAX_CONNECTIONS = 200;
+
+    private final PoolingHttpClientConnectionManager pool;
+    private final CloseableHttpClient client;
+
+    public UpstreamClient(Duration connectTimeout, Duration responseTimeout) {
+        this.pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(connectTimeout))
+                        .setSocketTimeout(Timeout.of(responseTimeout))
+                        .build())
+                .setMaxConnTotal(DEFAULT_MAX_CONNECTIONS)
+                .setMaxConnPerRoute(DEFAULT_MAX_CONNECTIONS)
+                .build();
+        this.client = HttpClients.custom()
+                .setConnectionManager(pool)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(Timeout.of(connectTimeout))
+                        .setResponseTimeout(Timeout.of(responseTimeout))
+                        .setRedirectsEnabled(false)
+                        .build())
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableContentCompression()
+                .disableAuthCaching()
+                .disableDefaultUserAgent()
+                .useSystemProperties()
+                .build();
+    }
+
+    /**
+     * Sends the request and returns once the status and headers are in. {@code headers} must already be
+     * end-to-end only; {@code body} may be empty.
+     */
+    public UpstreamResponse send(String method, URI target, Headers headers, byte[] body) throws IOException {
+        HttpUriRequestBase request = new HttpUriRequestBase(method, target);
+        for (Map.Entry<String, String> field : headers.fields()) {
+            request.addHeader(field.getKey(), field.getValue());
+        }
+        if (body.length > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+            request.setEntity(new ByteArrayEntity(body, null));
+        }
+        ClassicHttpResponse response = client.executeOpen(null, request, null);
+        return new Open(response);
+    }
+
+    @Override
+    public void close() {
+        client.close(CloseMode.GRACEFUL);
+        pool.close(CloseMode.GRACEFUL);
+    }
+
+    private static final class Open implements UpstreamResponse {
+        private final ClassicHttpResponse response;
+        private final Headers headers;
+
+        Open(ClassicHttpResponse response) {
+            this.response = response;
+            List<Map.Entry<String, String>> fields = new ArrayList<>();
+            for (Header header : response.getHeaders()) {
+                fields.add(Map.entry(header.getName(), header.getValue()));
+            }
+            this.headers = Headers.of(fields);
+        }
+
+        @Override
+        public int status() {
+            return response.getCode();
+        }
+
+        @Override
+        public Headers headers() {
+            return headers;
+        }
+
+        @Override
+        public InputStream body() throws IOException {
+            HttpEntity entity = response.getEntity();
+            return entity == null ? InputStream.nullInputStream() : entity.getContent();
+        }
+
+        @Override
+        public void close() {
+            try {
+                response.close();
+            } catch (IOException e) {
+                // Closing an answer we are done with: nothing left to save.
+            }
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.modelcache;
+
+import static dev.modelcache.support.TestProxy.CHAT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelcache.support.FakeUpstream;
+import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.TestProxy;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real servlet in embedded Tomcat against a fake OpenAI on loopback: the behaviour a user sees. */
+class ProxyIntegrationTest {
+    static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}]}";
+    static final String SAME_BODY_REORDERED = "{ \"messages\" : [ {\"content\":\"Say hi\", \"role\":\"user\"} ],\n  \"model\": \"gpt-4o-mini\" }";
+    static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini-2024-07-18\","
+            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi!\"},\"finish_reason\":\"stop\"}],"
+            + "\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":3,\"total_tokens\":14}}";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path cacheDir;
+    FakeUpstream upstream;
+    TestProxy proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = FakeUpstream.start().handler(r -> Reply.json(200, ANSWER));
+        proxy = TestProxy.start(upstream.baseUrl(), cacheDir);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        upstream.close();
+    }
+
+    @Test
+    void secondIdenticalCallIsServedFromTheCache() throws Exception {
+        HttpResponse<String> first = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
+        HttpResponse<String> second = proxy.post(CHAT, SAME_BODY_REORDERED, "Authorization", "Bearer sk-alice");
+
+        assertEquals(200, first.statusCode());
+        assertEquals("MISS", first.headers().firstValue("X-Cache").orElse(null));
+        assertEquals(200, second.statusCode());
+        assertEquals("HIT", second.headers().firstValue("X-Cache").orElse(null));
+        assertTrue(second.headers().firstValue("Age").isPresent(), "a hit carries Age");
+        assertEquals(ANSWER, first.body());
+        assertEquals(ANSWER, second.body());
+        assertEquals("application/json", second.headers().firstValue("Content-Type").orElse(null));
+        assertEquals("req_fake", second.headers().firstValue("x-request-id").orElse(null));
+        assertEquals(1, upstream.calls(), "the provider is called once");
+
+        var stats = proxy.app().stats().snapshot();
+        assertEquals(1, stats.hits());
+        assertEquals(11, stats.savedPromptTokens());
+        assertEquals(3, stats.savedCompletionTokens());
+    }
+
+    @Test
+    void requestGoesUpWithQueryBodyAndEndToEndHeadersOnly() throws Exception {
+        proxy.post(CHAT + "?api-version=2024-06-01", BODY, "Authorization", "Bearer sk-alice",
+                "OpenAI-Organization", "org-1", "X-Cache-Replay", "realtime");
+        FakeUpstream.Request seen = upstream.requests().get(0);
+        assertEquals("POST", seen.method());
+        assertEquals(CHAT + "?api-version=2024-06-01", seen.target());
+        assertEquals(BODY, seen.bodyText());
+        assertEquals("Bearer sk-alice", seen.header("Authorization"));
+        assertEquals("org-1", seen.header("OpenAI-Organization"));
+        assertNull(seen.header("X-Cache-Replay"), "the proxy's own controls stay here");
+        assertFalse(String.valueOf(seen.header("Host")).contains(String.valueOf(proxy.uri("/").getPort())),
+                "Host names the provider, not the proxy");
+        assertNull(seen.header("Accept-Encoding"), "the provider answers uncompressed");
+    }
+
+    @Test
+    void differentApiKeysNeverShareEntries() throws Exception {
+        proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
+        HttpResponse<String> bob = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-bob");
+        HttpResponse<String> nobody = proxy.post(CHAT, BODY);
+        assertEquals("MISS", bob.headers().firstValue("X-Cache").orElse(null));
+        assertEquals("MISS", nobody.headers().firstValue("X-Cache").orElse(null));
+        assertEquals(3, upstream.calls());
+        assertEquals("HIT", proxy.post(CHAT, BODY, "Authorization", "Bearer sk-bob").headers().firstValue("X-Cache").orElse(null));
+        assertEquals(3, upstream.calls());
+    }
+
+    @Test
+    void upstreamErrorsPassThroughAndAreNotCached() throws Exception {
+        String error = "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}";
+        for (int status : new int[] {400, 401, 429, 500, 503}) {
+            upstream.handler(r -> Reply.json(status, error).header("Retry-After", "1"));
+            int before = upstream.calls();
+            HttpResponse<String> first = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
+            HttpResponse<String> second = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
+            assertEquals(status, first.statusCode());
+            assertEquals(error, first.body());
+            assertEquals("1", first.headers().firstValue("Retry-After").orElse(null));
+            assertEquals(status, second.statusCode());
+            assertEquals("MISS", second.headers().firstValue("X-Cache").orElse(null));
+            assertEquals(before + 2, upstream.calls(), "status " + status + " is never cached");
+        }
+    }
+
+    @Test
+    void aRestartWithTheSameCacheFolderStillHits() throws Exception {
+        proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
+        proxy.close();
+        proxy = TestProxy.start(upstream.baseUrl(), cacheDir);
+        HttpResponse<String> after = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
+        assertEquals("HIT", after.headers().firstValue("X-Cache").orElse(null));
+        assertEquals(ANSWER, after.body());
+        assertEquals(1, upstream.calls());
+    }
+
+    @Test
+    void credentialsAndCookiesAreNeverStored() throws Exception {
+        proxy.post(CHAT, BODY, "Authorization", "Bearer sk-very-secret-key");
+        HttpResponse<String> hit = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-very-secret-key");
+        assertEquals("HIT", hit.headers().firstValue("X-Cache").orElse(null));
+        assertTrue(hit.headers().firstValue("Set-Cookie").isEmpty(), "cookies are not replayed");
+        proxy.close();
+        proxy = null;
+        try (Stream<Path> files = Files.walk(cacheDir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String content = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertFalse(content.contains("sk-very-secret-key"), file + " holds the API key");
+                assertFalse(content.contains("secret-cookie"), file + " holds the cookie");
+            }
+        }
+    }
+
+    @Test
+    void unknownModelGets400NamingIt() throws Exception {
+        HttpResponse<String> response = proxy.post(CHAT, "{\"model\":\"llama-3-70b\",\"messages\":[]}");
+        assertEquals(400, response.statusCode());
+        JsonNode error = JSON.readTree(response.body()).get("error");
+        assertEquals("model_not_found", error.get("code").asText());
+        assertEquals("invalid_request_error", error.get("type").asText());
+        assertTrue(error.get("message").asText().contains("llama-3-70b"));
+        assertEquals(0, upstream.calls());
+    }
+
+    @Test
+    void requestsWithoutAModelGoToTheDefaultProvider() throws Exception {
+        upstream.handler(r -> Reply.json(200, "{\"object\":\"list\",\"data\":[]}"));
+        HttpResponse<String> models = proxy.get("/v1/models", "Authorization", "Bearer sk-alice");
+        assertEquals(200, models.statusCode());
+        assertEquals("GET", upstream.requests().get(0).method());
+        assertEquals("/v1/models", upstream.requests().get(0).target());
+    }
+
+    @Test
+    void badInputGetsAClearOpenAiError() throws Exception {
+        HttpResponse<String> broken = proxy.post(CHAT, "{\"model\": \"gpt-4o\", ");
+        assertEquals(400, broken.statusCode());
+        assertEquals("invalid_json", JSON.readTree(broken.body()).at("/error/code").asText());
+
+        HttpResponse<String> huge = proxy.post(CHAT, "{\"model\":\"gpt-4o\",\"x\":\"" + "a".repeat(40 * 1024 * 1024) + "\"}");
+        assertEquals(413, huge.statusCode());
+        assertEquals("request_too_large", JSON.readTree(huge.body()).at("/error/code").asText());
+        assertEquals(0, upstream.calls());
+    }
+
+    @Test
+    void upstreamDownGives502() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        proxy.close();
+        proxy = TestProxy.start("http://127.0.0.1:" + closedPort, cacheDir);
+        HttpResponse<String> response = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
+        assertEquals(502, response.statusCode());
+        JsonNode error = JSON.readTree(response.body()).get("error");
+        assertEquals("upstream_unreachable", error.get("code").asText());
+        assertFalse(response.body().contains("sk-alice"));
+    }
+
+    @Test
+    void slowUpstreamGives504() throws Exception {
+        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
+        settings.put("upstream/responseTimeout", "1");
+        proxy.close();
+        proxy = TestProxy.start(settings);
+        upstream.handler(r -> Reply.json(200, ANSWER).delayHeaders(3000));
+        HttpResponse<String> response = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
+        assertEquals(504, response.statusCode());
+        assertEquals("upstream_timeout", JSON.readTree(response.body()).at("/error/code").asText());
+    }
+
+    @Test
+    void cacheControlNoStoreBypassesAndNoCacheRefreshes() throws Exception {
+        assertEquals("BYPASS", proxy.post(CHAT, BODY, "Cache-Control", "no-store").headers().firstValue("X-Cache").orElse(null));
+        assertEquals("MISS", proxy.post(CHAT, BODY).headers().firstValue("X-Cache").orElse(null));
+        assertEquals("REFRESH", proxy.post(CHAT, BODY, "Cache-Control", "no-cache").headers().firstValue("X-Cache").orElse(null));
+        assertEquals("HIT", proxy.post(CHAT, BODY).headers().firstValue("X-Cache").orElse(null));
+        assertEquals(3, upstream.calls());
+    }
+
+    @Test
+    void healthAnswersWithASmallJsonStatus() throws Exception {
+        HttpResponse<String> health = proxy.get("/_cache/health");
+        assertEquals(200, health.statusCode());
+        JsonNode body = JSON.readTree(health.body());
+        assertEquals("ok", body.get("status").asText());
+        assertEquals("openai", body.get("providers").get(0).asText());
+        assertNotNull(body.get("uptimeSeconds"));
+        assertEquals(404, proxy.get("/_cache/nothing").statusCode());
+        assertEquals(0, upstream.calls());
+    }
+
+    @Test
+    void tokenCountsAreKeptWhenTheUpstreamSendsNoUsage() throws Exception {
+        upstream.handler(r -> Reply.json(200, "{\"id\":\"c\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello world\"},\"finish_reason\":\"stop\"}]}"));
+        proxy.post(CHAT, BODY);
+        proxy.post(CHAT, BODY);
+        var stats = proxy.app().stats().snapshot();
+        assertEquals(1, stats.hits());
+        assertTrue(stats.savedPromptTokens() > 0, "prompt tokens counted locally");
+        assertEquals(2, stats.savedCompletionTokens(), "'Hello world' is two tokens in o200k_base");
+    }
+}
