@@ -1,0 +1,288 @@
+package dev.modelcache;
+
+import static dev.modelcache.support.TestProxy.CHAT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modelcache.support.FakeUpstream;
+import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.TestProxy;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Streams relayed as they arrive, stored whole, replayed byte for byte; identical requests in flight share one call. */
+class StreamingIntegrationTest {
+    static final String STREAM_BODY = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}]}";
+
+    /** OpenAI chat completion chunks, as api.openai.com sends them, ending with the usage chunk and [DONE]. */
+    static final List<String> CHAT_EVENTS = List.of(
+            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}],\"usage\":null}\n\n",
+            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},\"finish_reason\":null}],\"usage\":null}\n\n",
+            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" there\"},\"finish_reason\":null}],\"usage\":null}\n\n",
+            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n",
+            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}\n\n",
+            "data: [DONE]\n\n");
+
+    /** A Responses API stream: named events, ending with response.completed. */
+    static final List<String> RESPONSES_EVENTS = List.of(
+            "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_1\",\"status\":\"in_progress\"}}\n\n",
+            "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"Hi\"}\n\n",
+            "event: response.output_text.done\ndata: {\"type\":\"response.output_text.done\",\"sequence_number\":2,\"text\":\"Hi\"}\n\n",
+            "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":3,\"response\":{\"id\":\"resp_1\",\"status\":\"completed\",\"usage\":{\"input_tokens\":7,\"output_tokens\":1,\"total_tokens\":8}}}\n\n");
+
+    /** A legacy completions stream, with CRLF line ends as some OpenAI-compatible servers send. */
+    static final List<String> COMPLETION_EVENTS = List.of(
+            "data: {\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"choices\":[{\"text\":\"Once\",\"index\":0,\"finish_reason\":null}],\"model\":\"gpt-3.5-turbo-instruct\"}\r\n\r\n",
+            "data: {\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"choices\":[{\"text\":\" upon\",\"index\":0,\"finish_reason\":\"length\"}],\"model\":\"gpt-3.5-turbo-instruct\"}\r\n\r\n",
+            "data: [DONE]\r\n\r\n");
+
+    @TempDir
+    Path cacheDir;
+    FakeUpstream upstream;
+    TestProxy proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = FakeUpstream.start().handler(r -> Reply.sse(CHAT_EVENTS));
+        proxy = TestProxy.start(upstream.baseUrl(), cacheDir);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        proxy.close();
+        upstream.close();
+    }
+
+    @Test
+    void theFirstEventReachesTheClientBeforeTheUpstreamSendsTheSecond() throws Exception {
+        CountDownLatch secondMaySend = new CountDownLatch(1);
+        upstream.handler(r -> Reply.sse(CHAT_EVENTS).gateBefore(1, secondMaySend));
+        HttpResponse<InputStream> response = proxy.client().send(streamRequest(STREAM_BODY),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            String first = readUntilBlankLine(body);
+            assertEquals(CHAT_EVENTS.get(0), first, "the first event arrived while the upstream still held the second");
+            assertEquals(1, secondMaySend.getCount(), "the upstream had not sent the second event yet");
+            secondMaySend.countDown();
+            String rest = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(String.join("", CHAT_EVENTS.subList(1, CHAT_EVENTS.size())), rest);
+        }
+        assertEquals("MISS", response.headers().firstValue("X-Cache").orElse(null));
+    }
+
+    @Test
+    void chatStreamIsReplayedByteForByteWithItsUsage() throws Exception {
+        assertReplayIdentical(CHAT, STREAM_BODY, CHAT_EVENTS);
+        var stats = proxy.app().stats().snapshot();
+        assertEquals(9, stats.savedPromptTokens(), "prompt tokens from the usage chunk");
+        assertEquals(2, stats.savedCompletionTokens(), "completion tokens from the usage chunk");
+    }
+
+    @Test
+    void responsesApiStreamKeepsItsEventLines() throws Exception {
+        upstream.handler(r -> Reply.sse(RESPONSES_EVENTS));
+        assertReplayIdentical("/v1/responses", "{\"model\":\"gpt-4.1\",\"stream\":true,\"input\":\"Say hi\"}", RESPONSES_EVENTS);
+        assertEquals(7, proxy.app().stats().snapshot().savedPromptTokens());
+    }
+
+    @Test
+    void legacyCompletionStreamWithCrlfIsReplayedIdentically() throws Exception {
+        upstream.handler(r -> Reply.sse(COMPLETION_EVENTS));
+        assertReplayIdentical("/v1/completions", "{\"model\":\"gpt-3.5-turbo-instruct\",\"stream\":true,\"prompt\":\"Once\"}",
+                COMPLETION_EVENTS);
+        var stats = proxy.app().stats().snapshot();
+        assertEquals(2, stats.savedCompletionTokens(), "counted from the deltas 'Once' and ' upon' without a usage chunk");
+    }
+
+    @Test
+    void streamAndNonStreamAreDifferentEntries() throws Exception {
+        proxy.post(CHAT, STREAM_BODY);
+        upstream.handler(r -> Reply.json(200, ProxyIntegrationTest.ANSWER));
+        HttpResponse<String> plain = proxy.post(CHAT, STREAM_BODY.replace("\"stream\":true", "\"stream\":false"));
+        assertEquals("MISS", plain.headers().firstValue("X-Cache").orElse(null));
+        assertEquals(ProxyIntegrationTest.ANSWER, plain.body());
+        assertEquals(2, upstream.calls());
+    }
+
+    @Test
+    void aStreamTheUpstreamBreaksOffIsNotCached() throws Exception {
+        upstream.handler(r -> Reply.sse(CHAT_EVENTS.subList(0, 3)).resetAtEnd());
+        assertThrows(IOException.class, () -> proxy.client().send(streamRequest(STREAM_BODY),
+                HttpResponse.BodyHandlers.ofString()), "the client sees the stream break, not a clean end");
+
+        upstream.handler(r -> Reply.sse(CHAT_EVENTS));
+        HttpResponse<String> next = proxy.client().send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString());
+        assertEquals("MISS", next.headers().firstValue("X-Cache").orElse(null));
+        assertEquals(String.join("", CHAT_EVENTS), next.body());
+        assertEquals(2, upstream.calls());
+        assertEquals("HIT", proxy.client().send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString())
+                .headers().firstValue("X-Cache").orElse(null));
+    }
+
+    @Test
+    void aStreamThatReportsAnErrorIsRelayedButNotCached() throws Exception {
+        List<String> failing = List.of(CHAT_EVENTS.get(0),
+                "event: error\ndata: {\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}\n\n");
+        upstream.handler(r -> Reply.sse(failing));
+        HttpResponse<String> first = proxy.client().send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString());
+        assertEquals(String.join("", failing), first.body());
+        HttpResponse<String> second = proxy.client().send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString());
+        assertEquals("MISS", second.headers().firstValue("X-Cache").orElse(null));
+        assertEquals(2, upstream.calls());
+    }
+
+    @Test
+    void twentyConcurrentIdenticalStreamsMakeOneUpstreamCall() throws Exception {
+        upstream.handler(r -> Reply.sse(CHAT_EVENTS).pauseEach(100));
+        List<String> bodies = concurrently(20, () -> proxy.client()
+                .send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString()).body());
+        assertEquals(1, upstream.calls());
+        for (String body : bodies) {
+            assertEquals(String.join("", CHAT_EVENTS), body);
+        }
+    }
+
+    @Test
+    void twentyConcurrentIdenticalJsonRequestsMakeOneUpstreamCall() throws Exception {
+        upstream.handler(r -> Reply.json(200, ProxyIntegrationTest.ANSWER).delayHeaders(500));
+        List<String> bodies = concurrently(20, () -> proxy.post(CHAT, ProxyIntegrationTest.BODY).body());
+        assertEquals(1, upstream.calls());
+        for (String body : bodies) {
+            assertEquals(ProxyIntegrationTest.ANSWER, body);
+        }
+        var stats = proxy.app().stats().snapshot();
+        assertEquals(1, stats.misses());
+        assertEquals(19, stats.hits(), "the other 19 were answered without a call");
+    }
+
+    @Test
+    void waitersGetTheErrorWhenTheUpstreamIsDown() throws Exception {
+        upstream.handler(r -> Reply.json(503, "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}").delayHeaders(500));
+        List<String> statuses = concurrently(5, () -> String.valueOf(proxy.post(CHAT, ProxyIntegrationTest.BODY).statusCode()));
+        assertEquals(List.of("503", "503", "503", "503", "503"), statuses);
+        assertEquals(1, upstream.calls(), "waiters got the leader's error instead of calling again");
+        assertEquals("MISS", proxy.post(CHAT, ProxyIntegrationTest.BODY).headers().firstValue("X-Cache").orElse(null),
+                "the error was not stored");
+        assertEquals(2, upstream.calls());
+    }
+
+    @Test
+    void aClientThatLeavesEarlyDoesNotDisturbLaterRequests() throws Exception {
+        upstream.handler(r -> Reply.sse(CHAT_EVENTS).pauseEach(150));
+        try (Socket socket = new Socket("127.0.0.1", proxy.uri("/").getPort())) {
+            OutputStream out = socket.getOutputStream();
+            byte[] body = STREAM_BODY.getBytes(StandardCharsets.UTF_8);
+            out.write(("POST " + CHAT + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String seen = "";
+            while (!seen.contains("chat.completion.chunk")) {
+                seen += (char) in.read();
+            }
+        }
+        // The proxy reads the rest from the provider and stores it: the answer was paid for.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (proxy.app().stats().snapshot().stored() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        HttpResponse<String> later = proxy.client().send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString());
+        assertEquals("HIT", later.headers().firstValue("X-Cache").orElse(null));
+        assertEquals(String.join("", CHAT_EVENTS), later.body());
+        assertEquals(1, upstream.calls());
+        assertTrue(cacheDir.resolve("tmp").toFile().list().length == 0, "no capture left behind");
+    }
+
+    @Test
+    void realtimeReplayKeepsThePacing() throws Exception {
+        upstream.handler(r -> Reply.sse(CHAT_EVENTS).pauseEach(120));
+        proxy.client().send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString());
+        long start = System.nanoTime();
+        HttpResponse<String> paced = proxy.client().send(HttpRequest.newBuilder(proxy.uri(CHAT))
+                .header("Content-Type", "application/json").header("X-Cache-Replay", "realtime")
+                .POST(HttpRequest.BodyPublishers.ofString(STREAM_BODY)).build(), HttpResponse.BodyHandlers.ofString());
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals("HIT", paced.headers().firstValue("X-Cache").orElse(null));
+        assertTrue(millis >= 500, "five pauses of 120 ms were kept, took " + millis + " ms");
+    }
+
+    private void assertReplayIdentical(String path, String body, List<String> events) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(proxy.uri(path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer sk-alice").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<byte[]> miss = proxy.client().send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> hit = proxy.client().send(request, HttpResponse.BodyHandlers.ofByteArray());
+        byte[] upstreamBytes = String.join("", events).getBytes(StandardCharsets.UTF_8);
+        assertEquals("MISS", miss.headers().firstValue("X-Cache").orElse(null));
+        assertEquals("HIT", hit.headers().firstValue("X-Cache").orElse(null));
+        assertArrayEquals(upstreamBytes, miss.body(), "the miss relays the upstream's bytes");
+        assertArrayEquals(upstreamBytes, hit.body(), "the hit replays the same bytes");
+        assertTrue(hit.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        assertFalse(hit.headers().firstValue("Content-Length").isPresent(), "a replayed stream is not sized up front");
+        assertEquals(1, upstream.calls());
+    }
+
+    private HttpRequest streamRequest(String body) {
+        return HttpRequest.newBuilder(proxy.uri(CHAT)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static String readUntilBlankLine(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            out.write(b);
+            String text = out.toString(StandardCharsets.UTF_8);
+            if (text.endsWith("\n\n")) {
+                return text;
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> concurrently(int n, Callable<String> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<String>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return call.call();
+                }));
+            }
+            go.countDown();
+            List<String> results = new ArrayList<>();
+            for (Future<String> future : futures) {
+                results.add(future.get(30, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
