@@ -32,7 +32,7 @@ public final class CacheKeyFactory {
         field(sha, exchange.path());
         field(sha, sortedQuery(exchange.query()));
         for (String name : provider.varyHeaders()) {
-            field(sha, name.toLowerCase(Locale.ROOT) + ":" + exchange.headers().first(name).orElse(""));
+            field(sha, name.toLowerCase(Locale.ROOT) + ":" + exchange.headers().joined(name));
         }
         field(sha, credentialHash(provider.credential(exchange.headers())));
         if (exchange.hasJsonBody()) {

@@ -8,7 +8,9 @@ import java.util.Locale;
  * What the cache may do with one request, decided from the request alone (a pure function, like OkHttp's
  * {@code CacheStrategy}):
  * <ul>
- *   <li>Only {@code GET} and {@code POST} are cached: the other methods change state.</li>
+ *   <li>Only {@code POST} and {@code GET} are cached: the other methods change state. Of the {@code GET}s only
+ *       the model listings ({@code /v1/models}) are: every other one reads server-side state that changes
+ *       (a background response being polled, stored completions, files).</li>
  *   <li>Paths that create or change server-side state (files, uploads, batches, fine-tuning jobs, assistants,
  *       threads, vector stores, realtime sessions) are passed through: answering a second upload from the cache
  *       would hand back the first upload's id without creating anything.</li>
@@ -21,7 +23,7 @@ public final class CachePolicy {
     /** Path prefixes (below {@code /v1}) whose requests are never cached. */
     static final List<String> STATEFUL_PATHS = List.of("/v1/files", "/v1/uploads", "/v1/batches", "/v1/fine_tuning",
             "/v1/fine-tunes", "/v1/assistants", "/v1/threads", "/v1/vector_stores", "/v1/realtime", "/v1/containers",
-            "/v1/organization", "/v1/evals");
+            "/v1/organization", "/v1/evals", "/v1/conversations");
 
     /** The outcome label, sent to the client as {@code X-Cache}. */
     public enum Outcome { HIT, MISS, BYPASS, REFRESH }
@@ -44,16 +46,19 @@ public final class CachePolicy {
             return Decision.BYPASS;
         }
         String path = exchange.path();
+        if (method.equals("GET") && !isUnder(path, "/v1/models")) {
+            return Decision.BYPASS;
+        }
         for (String prefix : STATEFUL_PATHS) {
             if (path.equals(prefix) || path.startsWith(prefix + "/")) {
                 return Decision.BYPASS;
             }
         }
-        String cacheControl = exchange.headers().first("Cache-Control").orElse("").toLowerCase(Locale.ROOT);
+        String cacheControl = exchange.headers().joined("Cache-Control").toLowerCase(Locale.ROOT);
         if (hasDirective(cacheControl, "no-store")) {
             return Decision.BYPASS;
         }
-        String pragma = exchange.headers().first("Pragma").orElse("").toLowerCase(Locale.ROOT);
+        String pragma = exchange.headers().joined("Pragma").toLowerCase(Locale.ROOT);
         if (hasDirective(cacheControl, "no-cache") || hasDirective(pragma, "no-cache")) {
             return Decision.REFRESH;
         }
@@ -63,6 +68,10 @@ public final class CachePolicy {
     /** Only whole 2xx answers (not 206 partial content) are stored. */
     public boolean storable(int status) {
         return status >= 200 && status < 300 && status != 206;
+    }
+
+    private static boolean isUnder(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + "/");
     }
 
     private static boolean hasDirective(String header, String directive) {

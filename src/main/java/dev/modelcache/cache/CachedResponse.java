@@ -95,6 +95,14 @@ public record CachedResponse(int status, Headers headers, byte[] body, List<Chun
 
     /** Reads {@link #toBytes()}; anything else fails with an IOException, which the store treats as a miss. */
     public static CachedResponse fromBytes(byte[] bytes) throws IOException {
+        try {
+            return decode(bytes);
+        } catch (RuntimeException e) {
+            throw new IOException("corrupt entry: " + e, e);
+        }
+    }
+
+    private static CachedResponse decode(byte[] bytes) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             if (in.readInt() != MAGIC) {
                 throw new IOException("not a ModelCache entry (bad magic)");

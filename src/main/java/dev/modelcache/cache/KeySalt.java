@@ -38,7 +38,11 @@ public final class KeySalt {
                     Files.deleteIfExists(temp);
                 }
             }
-            return HexFormat.of().parseHex(Files.readString(file).trim());
+            byte[] salt = HexFormat.of().parseHex(Files.readString(file).trim());
+            if (salt.length < 16) {
+                throw new IllegalArgumentException("the salt is " + salt.length + " bytes; at least 16 are needed (delete the file to make a new one)");
+            }
+            return salt;
         } catch (IOException | IllegalArgumentException e) {
             throw new UncheckedIOException(new IOException("cannot read or create the key salt " + file + ": " + e.getMessage(), e));
         }

@@ -12,10 +12,15 @@ public record ProviderConfig(String name, String type, URI baseUrl, List<String>
         models = List.copyOf(models);
     }
 
+    /** The base URL without user information, which may be a credential. */
+    public static String redacted(URI url) {
+        return url.getRawUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "***@");
+    }
+
     /** Never prints the key. */
     @Override
     public String toString() {
-        return "ProviderConfig[name=" + name + ", type=" + type + ", baseUrl=" + baseUrl + ", models=" + models
+        return "ProviderConfig[name=" + name + ", type=" + type + ", baseUrl=" + redacted(baseUrl) + ", models=" + models
                 + ", apiKey=" + (apiKey == null ? "none" : "set") + "]";
     }
 }

@@ -15,6 +15,7 @@ import javax.naming.Context;
 import javax.naming.InitialContext;
 import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
+import javax.naming.Reference;
 
 /**
  * Raw configuration values, looked up by key ({@code cache/dir}, {@code providers/openai/baseUrl}) under one rule:
@@ -72,8 +73,9 @@ public final class Settings {
         Set<String> names = new TreeSet<>();
         String withSlash = prefix + "/";
         for (Map<String, String> layer : List.of(jndi, properties)) {
-            for (String key : layer.keySet()) {
-                if (key.startsWith(withSlash)) {
+            for (Map.Entry<String, String> entry : layer.entrySet()) {
+                String key = entry.getKey();
+                if (key.startsWith(withSlash) && !isEmpty(entry.getValue())) {
                     String rest = key.substring(withSlash.length());
                     int slash = rest.indexOf('/');
                     if (slash > 0) {
@@ -82,16 +84,24 @@ public final class Settings {
                 }
             }
         }
+        Set<String> known = new TreeSet<>();
+        for (String name : names) {
+            known.add(environmentName(name).substring(ENV_PREFIX.length()));
+        }
         String envPrefix = environmentName(prefix) + "_";
-        for (String variable : environment.keySet()) {
-            if (!variable.startsWith(envPrefix)) {
+        for (Map.Entry<String, String> variable : environment.entrySet()) {
+            if (!variable.getKey().startsWith(envPrefix) || isEmpty(variable.getValue())) {
                 continue;
             }
-            String rest = variable.substring(envPrefix.length());
+            String rest = variable.getKey().substring(envPrefix.length());
             for (String leaf : leafKeys) {
                 String suffix = "_" + leaf.toUpperCase(Locale.ROOT);
                 if (rest.endsWith(suffix) && rest.length() > suffix.length()) {
-                    names.add(rest.substring(0, rest.length() - suffix.length()).toLowerCase(Locale.ROOT));
+                    String name = rest.substring(0, rest.length() - suffix.length());
+                    // MODELCACHE_PROVIDERS_MY_LLM_APIKEY overrides a provider "my-llm" defined elsewhere.
+                    if (!known.contains(name)) {
+                        names.add(name.toLowerCase(Locale.ROOT));
+                    }
                 }
             }
         }
@@ -142,6 +152,11 @@ public final class Settings {
         }
         for (Binding binding : bindings) {
             Object value = binding.getObject();
+            if (value instanceof Reference) {
+                // Jetty binds each EnvEntry as a LinkRef to its value, and listing returns the link itself;
+                // looking the name up follows it (Tomcat binds plain values, which lookup returns as they are).
+                value = context.lookup(binding.getName());
+            }
             String key = prefix + binding.getName();
             if (value instanceof Context child) {
                 walk(child, key + "/", values);

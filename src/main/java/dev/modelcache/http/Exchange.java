@@ -28,6 +28,7 @@ public final class Exchange {
     private final byte[] body;
     private JsonNode json;
     private boolean parsed;
+    private ProxyError invalidJson;
 
     public Exchange(String method, String path, String query, Headers headers, byte[] body) {
         this.method = method.toUpperCase(Locale.ROOT);
@@ -103,6 +104,9 @@ public final class Exchange {
 
     /** The body as a JSON tree, or null when it is empty or not JSON. */
     public JsonNode json() {
+        if (invalidJson != null) {
+            throw invalidJson;
+        }
         if (!parsed) {
             parsed = true;
             String type = headers.first("Content-Type").orElse("").toLowerCase(Locale.ROOT);
@@ -112,7 +116,8 @@ public final class Exchange {
                     json = JSON.readTree(body);
                 } catch (JsonProcessingException e) {
                     if (type.contains("json")) {
-                        throw ProxyError.badRequest("invalid_json", "The request body is not valid JSON: " + e.getOriginalMessage());
+                        invalidJson = ProxyError.badRequest("invalid_json", "The request body is not valid JSON: " + e.getOriginalMessage());
+                        throw invalidJson;
                     }
                 } catch (IOException e) {
                     throw new IllegalStateException(e);

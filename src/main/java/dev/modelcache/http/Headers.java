@@ -48,6 +48,17 @@ public final class Headers {
         return Optional.empty();
     }
 
+    /** Every value of the field, in order, joined with ", " as RFC 9110 allows for list-valued fields; "" when absent. */
+    public String joined(String name) {
+        List<String> values = new ArrayList<>();
+        for (Map.Entry<String, String> field : fields) {
+            if (field.getKey().equalsIgnoreCase(name)) {
+                values.add(field.getValue());
+            }
+        }
+        return String.join(", ", values);
+    }
+
     public List<Map.Entry<String, String>> fields() {
         return fields;
     }

@@ -66,6 +66,6 @@ final class OpenAiProvider implements ModelProvider {
 
     @Override
     public String toString() {
-        return "openai provider '" + name() + "' at " + baseUrl() + " for " + models;
+        return "openai provider '" + name() + "' at " + ProviderConfig.redacted(baseUrl()) + " for " + models;
     }
 }

@@ -1,5 +1,6 @@
 package dev.modelcache.upstream;
 
+import dev.modelcache.config.ProviderConfig;
 import dev.modelcache.http.ProxyError;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -15,7 +16,7 @@ public final class UpstreamFailure {
     }
 
     public static ProxyError of(IOException e, String provider, URI baseUrl) {
-        String where = "provider '" + provider + "' at " + baseUrl;
+        String where = "provider '" + provider + "' at " + ProviderConfig.redacted(baseUrl);
         if (isTimeout(e)) {
             return new ProxyError(504, "upstream_error", "upstream_timeout",
                     "The " + where + " did not answer in time (" + describe(e) + ").", e);

@@ -1,0 +1,136 @@
+package dev.modelcache.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modelcache.cache.CachePolicy.Decision;
+import dev.modelcache.cache.CachePolicy.Outcome;
+import dev.modelcache.http.Exchange;
+import dev.modelcache.http.Headers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CachePolicyTest {
+    private final CachePolicy policy = new CachePolicy();
+
+    private Decision decide(String method, String path, String... headers) {
+        return policy.decide(new Exchange(method, path, null, Headers.of(headers), new byte[0]));
+    }
+
+    private static void assertNormal(Decision d) {
+        assertTrue(d.read(), "should read the cache");
+        assertTrue(d.write(), "should write the cache");
+        assertEquals(Outcome.MISS, d.missOutcome());
+    }
+
+    private static void assertBypass(Decision d) {
+        assertFalse(d.read(), "should not read the cache");
+        assertFalse(d.write(), "should not write the cache");
+        assertEquals(Outcome.BYPASS, d.missOutcome());
+    }
+
+    private static void assertRefresh(Decision d) {
+        assertFalse(d.read(), "should not read the cache");
+        assertTrue(d.write(), "should write the fresh answer");
+        assertEquals(Outcome.REFRESH, d.missOutcome());
+    }
+
+    @Test
+    void getAndPostAreCached() {
+        assertNormal(decide("POST", "/v1/chat/completions"));
+        assertNormal(decide("GET", "/v1/models"));
+        assertNormal(decide("post", "/v1/embeddings"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"})
+    void otherMethodsBypass(String method) {
+        assertBypass(decide(method, "/v1/chat/completions"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/v1/files", "/v1/files/", "/v1/files/file-abc/content", "/v1/uploads", "/v1/uploads/u1/parts",
+            "/v1/batches", "/v1/batches/b1", "/v1/fine_tuning/jobs", "/v1/fine-tunes", "/v1/assistants",
+            "/v1/threads", "/v1/threads/thread_1/messages", "/v1/threads/thread_1/runs/run_1",
+            "/v1/vector_stores", "/v1/vector_stores/vs_1/files", "/v1/realtime/sessions", "/v1/containers",
+            "/v1/organization/usage/completions", "/v1/evals"})
+    void statefulPathsBypassForPostAndGet(String path) {
+        assertBypass(decide("POST", path));
+        assertBypass(decide("GET", path));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/v1/filesystem", "/v1/threadsafe", "/v1/chat/completions", "/v1/responses", "/v1/embeddings"})
+    void pathsThatOnlyShareAPrefixAreCached(String path) {
+        assertNormal(decide("POST", path));
+    }
+
+    @Test
+    void noStoreBypasses() {
+        assertBypass(decide("POST", "/v1/chat/completions", "Cache-Control", "no-store"));
+        assertBypass(decide("POST", "/v1/chat/completions", "cache-control", "No-Store"));
+        assertBypass(decide("POST", "/v1/chat/completions", "Cache-Control", "no-cache, no-store"));
+    }
+
+    @Test
+    void noCacheRefreshes() {
+        assertRefresh(decide("POST", "/v1/chat/completions", "Cache-Control", "no-cache"));
+        assertRefresh(decide("POST", "/v1/chat/completions", "Pragma", "no-cache"));
+        assertRefresh(decide("GET", "/v1/models", "PRAGMA", "No-Cache"));
+    }
+
+    @Test
+    void directivesAreFoundInLists() {
+        assertRefresh(decide("POST", "/v1/chat/completions", "Cache-Control", "max-age=0, no-cache"));
+        assertRefresh(decide("POST", "/v1/chat/completions", "Cache-Control", "max-age=0,no-cache ,private"));
+        assertRefresh(decide("POST", "/v1/chat/completions", "Cache-Control", "no-cache=\"set-cookie\""));
+        assertBypass(decide("POST", "/v1/chat/completions", "Cache-Control", "max-age=0 , no-store"));
+    }
+
+    @Test
+    void otherDirectivesAndLookalikesAreIgnored() {
+        assertNormal(decide("POST", "/v1/chat/completions", "Cache-Control", "max-age=0"));
+        assertNormal(decide("POST", "/v1/chat/completions", "Cache-Control", "no-cachex, x-no-store"));
+        assertNormal(decide("POST", "/v1/chat/completions", "Pragma", "no-store"));
+        assertNormal(decide("POST", "/v1/chat/completions", "X-Cache-Control", "no-store"));
+    }
+
+    @Test
+    void noStoreWinsOverPragmaNoCache() {
+        assertBypass(decide("POST", "/v1/chat/completions", "Cache-Control", "no-store", "Pragma", "no-cache"));
+    }
+
+    @Test
+    void statefulPathBypassesEvenWithNoCache() {
+        assertBypass(decide("POST", "/v1/files", "Cache-Control", "no-cache"));
+    }
+
+    @Test
+    void onlyWhole2xxAnswersAreStorable() {
+        for (int status : new int[] {200, 201, 202, 203, 204, 299}) {
+            assertTrue(policy.storable(status), "status " + status);
+        }
+        for (int status : new int[] {206, 100, 199, 300, 304, 400, 401, 404, 429, 500, 502, 503}) {
+            assertFalse(policy.storable(status), "status " + status);
+        }
+    }
+
+    @Test
+    void directiveInASecondCacheControlFieldCounts() {
+        assertBypass(decide("POST", "/v1/chat/completions", "Cache-Control", "max-age=0", "Cache-Control", "no-store"));
+        assertRefresh(decide("POST", "/v1/chat/completions", "Cache-Control", "private", "Cache-Control", "no-cache"));
+    }
+
+    @Test
+    void conversationsApiBypasses() {
+        assertBypass(decide("POST", "/v1/conversations"));
+        assertBypass(decide("POST", "/v1/conversations/conv_1/items"));
+    }
+
+    @Test
+    void retrievingAStoredResponseBypasses() {
+        assertBypass(decide("GET", "/v1/responses/resp_123"));
+    }
+}

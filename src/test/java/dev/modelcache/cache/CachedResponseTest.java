@@ -1,0 +1,199 @@
+package dev.modelcache.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.http.Headers;
+import dev.modelcache.tokens.Usage;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CachedResponseTest {
+    private static final byte[] SSE = ("data: {\"a\":1}\n\n" + "data: {\"b\":2}\n\n" + "data: [DONE]\n\n")
+            .getBytes(StandardCharsets.UTF_8);
+
+    private static CachedResponse sample() {
+        return new CachedResponse(200,
+                Headers.of("Content-Type", "text/event-stream; charset=utf-8", "x-request-id", "req_1",
+                        "openai-processing-ms", "123", "X-Multi", "one", "x-multi", "two", "X-Unicode", "héllo"),
+                SSE, List.of(new Chunk(15, 0), new Chunk(30, 120), new Chunk(SSE.length, 480)),
+                1_700_000_000_123L, new Usage(11, 22, true), "groq", "llama-3.1-8b-instant");
+    }
+
+    @Test
+    void roundTripKeepsEverything() throws IOException {
+        CachedResponse original = sample();
+        CachedResponse back = CachedResponse.fromBytes(original.toBytes());
+        assertEquals(200, back.status());
+        assertEquals(original.headers().fields(), back.headers().fields());
+        assertArrayEquals(SSE, back.body());
+        assertEquals(original.chunks(), back.chunks());
+        assertEquals(1_700_000_000_123L, back.storedAtMillis());
+        assertEquals(new Usage(11, 22, true), back.usage());
+        assertEquals("groq", back.provider());
+        assertEquals("llama-3.1-8b-instant", back.model());
+        assertTrue(back.isEventStream());
+    }
+
+    @Test
+    void roundTripOfAnEmptyNon200AnswerWithoutProviderOrModel() throws IOException {
+        CachedResponse original = new CachedResponse(204, Headers.EMPTY, new byte[0], List.of(), 0L, Usage.NONE, null, null);
+        CachedResponse back = CachedResponse.fromBytes(original.toBytes());
+        assertEquals(204, back.status());
+        assertEquals(List.of(), back.headers().fields());
+        assertEquals(0, back.body().length);
+        assertEquals(List.of(), back.chunks());
+        assertEquals(Usage.NONE, back.usage());
+        assertNull(back.provider());
+        assertNull(back.model());
+        assertFalse(back.isEventStream());
+    }
+
+    @Test
+    void roundTripOfABinaryBody() throws IOException {
+        byte[] body = new byte[256];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) i;
+        }
+        CachedResponse original = new CachedResponse(200, Headers.of("Content-Type", "audio/mpeg"), body,
+                List.of(new Chunk(256, 0)), 5L, new Usage(1, 0, false), "openai", "tts-1");
+        assertArrayEquals(body, CachedResponse.fromBytes(original.toBytes()).body());
+    }
+
+    @Test
+    void badMagicFails() {
+        byte[] bytes = sample().toBytes();
+        bytes[0] ^= 0x20;
+        assertThrows(IOException.class, () -> CachedResponse.fromBytes(bytes));
+        assertThrows(IOException.class, () -> CachedResponse.fromBytes("{\"status\":200}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void emptyInputFails() {
+        assertThrows(IOException.class, () -> CachedResponse.fromBytes(new byte[0]));
+    }
+
+    @Test
+    void everyTruncationFails() {
+        byte[] bytes = sample().toBytes();
+        for (int length = 0; length < bytes.length; length++) {
+            byte[] cut = Arrays.copyOf(bytes, length);
+            assertThrows(IOException.class, () -> CachedResponse.fromBytes(cut), "truncated to " + length + " bytes");
+        }
+    }
+
+    @Test
+    void chunkEndingPastTheBodyFails() {
+        byte[] body = "abc".getBytes(StandardCharsets.UTF_8);
+        CachedResponse bad = new CachedResponse(200, Headers.EMPTY, body, List.of(new Chunk(10, 0)), 0L, Usage.NONE, "p", "m");
+        IOException e = assertThrows(IOException.class, () -> CachedResponse.fromBytes(bad.toBytes()));
+        assertTrue(e.getMessage().contains("chunk"), e.getMessage());
+    }
+
+    @Test
+    void chunkEndsGoingBackwardsFail() {
+        byte[] body = "abcdef".getBytes(StandardCharsets.UTF_8);
+        CachedResponse bad = new CachedResponse(200, Headers.EMPTY, body, List.of(new Chunk(4, 0), new Chunk(2, 1)), 0L,
+                Usage.NONE, "p", "m");
+        assertThrows(IOException.class, () -> CachedResponse.fromBytes(bad.toBytes()));
+    }
+
+    @Test
+    void hugeOrNegativeLengthFieldsFail() {
+        byte[] bytes = sample().toBytes();
+        int metaLengthAt = 4;
+        int chunkCountAt = 8 + ByteBuffer.wrap(bytes).getInt(metaLengthAt);
+        int bodyLengthAt = chunkCountAt + 4 + 8 * ByteBuffer.wrap(bytes).getInt(chunkCountAt);
+        assertEquals(SSE.length, ByteBuffer.wrap(bytes).getInt(bodyLengthAt), "layout as expected");
+        for (int at : new int[] {metaLengthAt, chunkCountAt, bodyLengthAt}) {
+            for (int value : new int[] {-1, Integer.MIN_VALUE, Integer.MAX_VALUE, bytes.length + 1}) {
+                byte[] copy = bytes.clone();
+                ByteBuffer.wrap(copy).putInt(at, value);
+                assertThrows(IOException.class, () -> CachedResponse.fromBytes(copy), "length " + value + " at " + at);
+            }
+        }
+    }
+
+    @Test
+    void metadataThatIsNotJsonFails() throws IOException {
+        assertThrows(IOException.class, () -> CachedResponse.fromBytes(entry("{not json".getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** A hand-made entry: magic, the given metadata, no chunks, an empty body. */
+    private static byte[] entry(byte[] meta) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(0x4D435231);
+            out.writeInt(meta.length);
+            out.write(meta);
+            out.writeInt(0);
+            out.writeInt(0);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void wellFormedMetadataOfTheWrongShapeFailsWithIOException() {
+        assertThrows(IOException.class, () -> CachedResponse.fromBytes(entry("{\"headers\":[1]}".getBytes(StandardCharsets.UTF_8))));
+        assertThrows(IOException.class, () -> CachedResponse.fromBytes(
+                entry("{\"usage\":{\"promptTokens\":-1}}".getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void storableHeadersDropCredentialsCookiesFramingAndVolatileFields() {
+        Headers upstream = Headers.of(
+                "Content-Type", "application/json",
+                "Set-Cookie", "__cf_bm=abc",
+                "Set-Cookie2", "x=y",
+                "Authorization", "Bearer sk-x",
+                "x-api-key", "k",
+                "OpenAI-Api-Key-Hint", "sk-...x",
+                "x-client-secret", "s",
+                "X-Auth-Token", "t",
+                "Connection", "keep-alive",
+                "Keep-Alive", "timeout=5",
+                "Transfer-Encoding", "chunked",
+                "Upgrade", "h2c",
+                "Content-Length", "123",
+                "Content-Encoding", "gzip",
+                "Date", "Mon, 01 Jan 2024 00:00:00 GMT",
+                "x-ratelimit-remaining-requests", "99",
+                "X-RateLimit-Reset-Tokens", "6ms",
+                "Retry-After", "1",
+                "X-Cache", "MISS",
+                "x-request-id", "req_123",
+                "openai-processing-ms", "321",
+                "openai-model", "gpt-4o-2024-08-06",
+                "Cache-Control", "no-cache, must-revalidate");
+        List<String> kept = CachedResponse.storableHeaders(upstream).fields().stream().map(Map.Entry::getKey).toList();
+        assertEquals(List.of("Content-Type", "x-request-id", "openai-processing-ms", "openai-model", "Cache-Control"), kept);
+    }
+
+    @Test
+    void storableHeadersKeepOrderAndValues() {
+        Headers kept = CachedResponse.storableHeaders(Headers.of("x-b", "2", "Date", "d", "x-a", "1", "x-b", "3"));
+        assertEquals(List.of(Map.entry("x-b", "2"), Map.entry("x-a", "1"), Map.entry("x-b", "3")), kept.fields());
+    }
+
+    @Test
+    void isEventStreamFollowsContentType() {
+        CachedResponse json = new CachedResponse(200, Headers.of("content-type", "application/json"), new byte[0],
+                List.of(), 0L, Usage.NONE, "p", "m");
+        CachedResponse sse = new CachedResponse(200, Headers.of("content-type", "Text/Event-Stream"), new byte[0],
+                List.of(), 0L, Usage.NONE, "p", "m");
+        assertFalse(json.isEventStream());
+        assertTrue(sse.isEventStream());
+    }
+}

@@ -1,0 +1,148 @@
+package dev.modelcache.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.http.Headers;
+import dev.modelcache.tokens.Usage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.ehcache.Cache;
+import org.ehcache.PersistentCacheManager;
+import org.ehcache.config.builders.CacheConfigurationBuilder;
+import org.ehcache.config.builders.CacheManagerBuilder;
+import org.ehcache.config.builders.ResourcePoolsBuilder;
+import org.ehcache.config.units.EntryUnit;
+import org.ehcache.config.units.MemoryUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EhcacheResponseStoreTest {
+    private static final int HEAP = 10;
+    private static final long DISK_MB = 8;
+
+    @TempDir
+    Path dir;
+
+    private static CacheKey key(char c) {
+        return new CacheKey(String.valueOf(c).repeat(64));
+    }
+
+    private static CachedResponse answer(String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return new CachedResponse(200, Headers.of("Content-Type", "application/json", "x-request-id", "r1"), bytes,
+                List.of(new Chunk(bytes.length, 0)), 1234L, new Usage(3, 4, false), "openai", "gpt-4o");
+    }
+
+    private EhcacheResponseStore open(Duration ttl) {
+        return new EhcacheResponseStore(dir, HEAP, DISK_MB, ttl);
+    }
+
+    private static void assertSameAnswer(CachedResponse expected, Optional<CachedResponse> actual) {
+        assertTrue(actual.isPresent(), "expected a hit");
+        CachedResponse got = actual.get();
+        assertEquals(expected.status(), got.status());
+        assertEquals(expected.headers().fields(), got.headers().fields());
+        assertArrayEquals(expected.body(), got.body());
+        assertEquals(expected.chunks(), got.chunks());
+        assertEquals(expected.usage(), got.usage());
+        assertEquals(expected.storedAtMillis(), got.storedAtMillis());
+        assertEquals(expected.provider(), got.provider());
+        assertEquals(expected.model(), got.model());
+    }
+
+    @Test
+    void putThenGet() {
+        try (EhcacheResponseStore store = open(Duration.ZERO)) {
+            assertEquals(Optional.empty(), store.get(key('a')));
+            store.put(key('a'), answer("{\"x\":1}"));
+            store.put(key('b'), answer("{\"x\":2}"));
+            assertSameAnswer(answer("{\"x\":1}"), store.get(key('a')));
+            assertSameAnswer(answer("{\"x\":2}"), store.get(key('b')));
+            assertEquals(Optional.empty(), store.get(key('c')));
+            assertEquals(0, store.failures());
+        }
+        assertTrue(Files.isDirectory(dir.resolve("ehcache")), "the disk tier lives in <cache dir>/ehcache");
+    }
+
+    @Test
+    void putReplacesAnEarlierAnswer() {
+        try (EhcacheResponseStore store = open(Duration.ZERO)) {
+            store.put(key('a'), answer("old"));
+            store.put(key('a'), answer("new"));
+            assertSameAnswer(answer("new"), store.get(key('a')));
+        }
+    }
+
+    @Test
+    void entriesSurviveCloseAndReopen() {
+        try (EhcacheResponseStore store = open(Duration.ZERO)) {
+            store.put(key('a'), answer("{\"persisted\":true}"));
+        }
+        try (EhcacheResponseStore store = open(Duration.ZERO)) {
+            assertSameAnswer(answer("{\"persisted\":true}"), store.get(key('a')));
+            assertEquals(Optional.empty(), store.get(key('b')));
+        }
+    }
+
+    @Test
+    void moreEntriesThanTheHeapHoldsAreKeptOnDisk() {
+        try (EhcacheResponseStore store = open(Duration.ZERO)) {
+            for (int i = 0; i < HEAP * 3; i++) {
+                store.put(new CacheKey(String.format("%064x", i)), answer("{\"i\":" + i + "}"));
+            }
+            for (int i = 0; i < HEAP * 3; i++) {
+                assertSameAnswer(answer("{\"i\":" + i + "}"), store.get(new CacheKey(String.format("%064x", i))));
+            }
+        }
+    }
+
+    @Test
+    void entryExpiresAfterItsTimeToLive() throws InterruptedException {
+        try (EhcacheResponseStore store = open(Duration.ofSeconds(1))) {
+            store.put(key('a'), answer("{}"));
+            assertTrue(store.get(key('a')).isPresent(), "fresh entry is a hit");
+            Thread.sleep(1_500);
+            assertEquals(Optional.empty(), store.get(key('a')), "expired entry is a miss");
+        }
+    }
+
+    @Test
+    void zeroTimeToLiveMeansNoExpiry() throws InterruptedException {
+        try (EhcacheResponseStore store = open(Duration.ZERO)) {
+            store.put(key('a'), answer("{}"));
+            Thread.sleep(1_100);
+            assertTrue(store.get(key('a')).isPresent());
+        }
+    }
+
+    @Test
+    void garbageEntryReadsAsAMissAndCountsAFailure() {
+        // Write garbage with Ehcache itself, configured as the store configures it.
+        try (PersistentCacheManager manager = CacheManagerBuilder.newCacheManagerBuilder()
+                .with(CacheManagerBuilder.persistence(dir.resolve("ehcache").toFile()))
+                .withCache(EhcacheResponseStore.CACHE_NAME, CacheConfigurationBuilder.newCacheConfigurationBuilder(
+                        String.class, byte[].class, ResourcePoolsBuilder.newResourcePoolsBuilder()
+                                .heap(HEAP, EntryUnit.ENTRIES).disk(DISK_MB, MemoryUnit.MB, true)))
+                .build(true)) {
+            Cache<String, byte[]> cache = manager.getCache(EhcacheResponseStore.CACHE_NAME, String.class, byte[].class);
+            cache.put(key('a').hex(), "this is not a ModelCache entry".getBytes(StandardCharsets.UTF_8));
+            cache.put(key('b').hex(), answer("{\"good\":1}").toBytes());
+        }
+        try (EhcacheResponseStore store = open(Duration.ZERO)) {
+            assertEquals(Optional.empty(), store.get(key('a')));
+            assertEquals(1, store.failures());
+            assertSameAnswer(answer("{\"good\":1}"), store.get(key('b')));
+            assertEquals(1, store.failures());
+            // The slot is still usable.
+            store.put(key('a'), answer("{\"fixed\":1}"));
+            assertSameAnswer(answer("{\"fixed\":1}"), store.get(key('a')));
+        }
+    }
+}

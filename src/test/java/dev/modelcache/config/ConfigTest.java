@@ -1,0 +1,305 @@
+package dev.modelcache.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigTest {
+    private static final String OPENAI_URL = "providers/openai/baseUrl";
+
+    private static Map<String, String> minimal(String... more) {
+        Map<String, String> m = new HashMap<>();
+        m.put(OPENAI_URL, "https://api.openai.com");
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            m.put(more[i], more[i + 1]);
+        }
+        return m;
+    }
+
+    private static Config config(String... more) {
+        return Config.from(Settings.of(minimal(more)));
+    }
+
+    private static ConfigException fails(Map<String, String> values) {
+        return assertThrows(ConfigException.class, () -> Config.from(Settings.of(values)));
+    }
+
+    private static void assertNamesKey(ConfigException e, String key) {
+        assertEquals(key, e.key(), e.getMessage());
+        assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
+    }
+
+    @Test
+    void defaultsApplyWhenOnlyTheDefaultProviderIsConfigured() {
+        Config c = config();
+        assertEquals(Config.DEFAULT_PORT, c.port());
+        assertEquals(8080, c.port());
+        assertEquals(Config.defaultCacheDir(), c.cacheDir());
+        assertEquals(Config.DEFAULT_HEAP_ENTRIES, c.heapEntries());
+        assertEquals(Config.DEFAULT_DISK_MB, c.diskMB());
+        assertEquals(Duration.ZERO, c.ttl());
+        assertEquals(Config.DEFAULT_MAX_ENTRY_MB * 1024 * 1024, c.maxEntryBytes());
+        assertEquals("openai", c.defaultProvider());
+        assertEquals(Duration.ofSeconds(Config.DEFAULT_CONNECT_TIMEOUT_SECONDS), c.connectTimeout());
+        assertEquals(Duration.ofSeconds(Config.DEFAULT_RESPONSE_TIMEOUT_SECONDS), c.responseTimeout());
+        assertEquals(Config.DEFAULT_MAX_BODY_BYTES, c.maxBodyBytes());
+        assertNull(c.adminToken());
+        ProviderConfig openai = c.provider("openai");
+        assertEquals("openai", openai.type());
+        assertEquals(URI.create("https://api.openai.com"), openai.baseUrl());
+        assertEquals(List.of(), openai.models());
+        assertNull(openai.apiKey());
+    }
+
+    @Test
+    void explicitValuesAreRead() {
+        Config c = config("port", "9090", "cache/dir", "/var/cache/mc", "cache/heapEntries", "50",
+                "cache/diskMB", "2_048", "cache/ttl", "3600", "cache/maxEntryMB", "8", "upstream/connectTimeout", "3",
+                "upstream/responseTimeout", "60", "maxBodyBytes", "4096", "admin/token", "t0k");
+        assertEquals(9090, c.port());
+        assertEquals(Path.of("/var/cache/mc"), c.cacheDir());
+        assertEquals(50, c.heapEntries());
+        assertEquals(2048, c.diskMB());
+        assertEquals(Duration.ofHours(1), c.ttl());
+        assertEquals(8L * 1024 * 1024, c.maxEntryBytes());
+        assertEquals(Duration.ofSeconds(3), c.connectTimeout());
+        assertEquals(Duration.ofSeconds(60), c.responseTimeout());
+        assertEquals(4096, c.maxBodyBytes());
+        assertEquals("t0k", c.adminToken());
+    }
+
+    @Test
+    void tildeInCacheDirIsTheHomeDirectory() {
+        assertEquals(Path.of(System.getProperty("user.home"), "mc"), config("cache/dir", "~/mc").cacheDir());
+    }
+
+    @Test
+    void precedenceAppliesToTypedValues() {
+        Settings s = Settings.layered(minimal("port", "1001"), props("modelcache.port", "1002"),
+                Map.of("MODELCACHE_PORT", "1003"));
+        assertEquals(1003, Config.from(s).port());
+        s = Settings.layered(minimal("port", "1001"), props("modelcache.port", "1002"), Map.of());
+        assertEquals(1002, Config.from(s).port());
+        s = Settings.layered(minimal("port", "1001"), props("modelcache.port", ""), Map.of("MODELCACHE_PORT", ""));
+        assertEquals(1001, Config.from(s).port());
+    }
+
+    @Test
+    void emptyValueMeansTheDefault() {
+        assertEquals(Config.DEFAULT_PORT, config("port", "").port());
+        assertEquals(Config.DEFAULT_DISK_MB, config("cache/diskMB", " ").diskMB());
+        assertNull(config("admin/token", "").adminToken());
+    }
+
+    private static Properties props(String... namesAndValues) {
+        Properties p = new Properties();
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            p.setProperty(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void providerDefinedOnlyInTheEnvironmentIsFound() {
+        Settings s = Settings.layered(minimal(), props(), Map.of(
+                "MODELCACHE_PROVIDERS_GROQ_BASEURL", "https://api.groq.com/openai",
+                "MODELCACHE_PROVIDERS_GROQ_MODELS", "llama*, mixtral-*",
+                "MODELCACHE_PROVIDERS_GROQ_APIKEY", "gsk-123"));
+        Config c = Config.from(s);
+        ProviderConfig groq = c.provider("groq");
+        assertEquals(URI.create("https://api.groq.com/openai"), groq.baseUrl());
+        assertEquals(List.of("llama*", "mixtral-*"), groq.models());
+        assertEquals("gsk-123", groq.apiKey());
+        assertEquals("openai", groq.type());
+    }
+
+    @Test
+    void providerDefinedOnlyInSystemPropertiesIsFound() {
+        Settings s = Settings.layered(Map.of(), props("modelcache.providers.openai.baseUrl", "https://api.openai.com",
+                "modelcache.providers.local.baseUrl", "http://localhost:11434", "modelcache.defaultProvider", "local"), Map.of());
+        Config c = Config.from(s);
+        assertEquals("local", c.defaultProvider());
+        assertEquals(URI.create("http://localhost:11434"), c.provider("local").baseUrl());
+    }
+
+    @Test
+    void environmentOverridesAProviderKeyFromJndi() {
+        Settings s = Settings.layered(minimal("providers/openai/apiKey", "jndi-key"), props(),
+                Map.of("MODELCACHE_PROVIDERS_OPENAI_APIKEY", "env-key"));
+        Config c = Config.from(s);
+        assertEquals(1, c.providers().size());
+        assertEquals("env-key", c.provider("openai").apiKey());
+    }
+
+    @Test
+    void providerTypeIsCaseInsensitiveAndBaseUrlLosesItsTrailingSlash() {
+        ProviderConfig p = config("providers/openai/type", "OpenAI", OPENAI_URL, "https://api.openai.com/").provider("openai");
+        assertEquals("openai", p.type());
+        assertEquals(URI.create("https://api.openai.com"), p.baseUrl());
+    }
+
+    @Test
+    void modelGlobsAreSplitOnCommasAndTrimmed() {
+        assertEquals(List.of("gpt-*", "o?-mini", "text-embedding-3-small"),
+                config("providers/openai/models", " gpt-*, o?-mini,,text-embedding-3-small ").provider("openai").models());
+    }
+
+    @Test
+    void noProviderAtAllFailsNamingDefaultProvider() {
+        assertNamesKey(fails(Map.of()), "defaultProvider");
+    }
+
+    @Test
+    void defaultProviderNotInTheTableFails() {
+        ConfigException e = fails(minimal("defaultProvider", "groq"));
+        assertNamesKey(e, "defaultProvider");
+        assertTrue(e.getMessage().contains("groq"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} = ''{1}''")
+    @CsvSource({
+            "port, abc",
+            "port, 80.5",
+            "port, 8080x",
+            "port, -1",
+            "port, 65536",
+            "port, 99999999999999999999",
+            "cache/heapEntries, 0",
+            "cache/heapEntries, many",
+            "cache/diskMB, 0",
+            "cache/diskMB, 1MB",
+            "cache/ttl, -1",
+            "cache/ttl, 1h",
+            "cache/maxEntryMB, 0",
+            "cache/maxEntryMB, 2048",
+            "upstream/connectTimeout, 0",
+            "upstream/connectTimeout, 3601",
+            "upstream/connectTimeout, ten",
+            "upstream/responseTimeout, 0",
+            "upstream/responseTimeout, 86401",
+            "maxBodyBytes, 1023",
+            "maxBodyBytes, 2147483647",
+            "maxBodyBytes, lots",
+    })
+    void badNumberFailsNamingTheKey(String key, String value) {
+        assertNamesKey(fails(minimal(key, value)), key);
+    }
+
+    @Test
+    void missingBaseUrlFailsNamingIt() {
+        ConfigException e = fails(minimal("providers/groq/models", "llama*"));
+        assertNamesKey(e, "providers/groq/baseUrl");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftp://api.openai.com", "file:///etc/passwd", "api.openai.com", "https://api.openai.com/v1?key=x",
+            "https://api.openai.com#frag", "https://", "http://bad host", "mailto:a@b.c"})
+    void nonHttpBaseUrlFailsNamingIt(String url) {
+        assertNamesKey(fails(minimal(OPENAI_URL, url)), OPENAI_URL);
+    }
+
+    @Test
+    void httpAndHttpsBaseUrlsWithPathPrefixesAreAccepted() {
+        assertEquals(URI.create("http://localhost:8000/v1"), config(OPENAI_URL, "http://localhost:8000/v1").provider("openai").baseUrl());
+        assertEquals(URI.create("HTTPS://api.groq.com/openai"), config(OPENAI_URL, "HTTPS://api.groq.com/openai").provider("openai").baseUrl());
+    }
+
+    @Test
+    void unknownProviderTypeFailsNamingIt() {
+        ConfigException e = fails(minimal("providers/openai/type", "anthropic"));
+        assertNamesKey(e, "providers/openai/type");
+        assertTrue(e.getMessage().contains("anthropic"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt 4", "gpt-[4]", "gpt-4;", "gpt-4|o1", "(gpt)", "gpt+", "gpt\\d", "gpt-4$"})
+    void badGlobCharactersFailNamingModels(String glob) {
+        assertNamesKey(fails(minimal("providers/openai/models", "gpt-*," + glob)), "providers/openai/models");
+    }
+
+    @Test
+    void globsWithAllowedCharactersAreAccepted() {
+        assertEquals(List.of("meta-llama/Llama-3.1-8B*", "claude-3.5@2024:?", "o1_*"),
+                config("providers/openai/models", "meta-llama/Llama-3.1-8B*,claude-3.5@2024:?,o1_*").provider("openai").models());
+    }
+
+    @Test
+    void badProviderNameFails() {
+        ConfigException e = fails(minimal("providers/my.llm/baseUrl", "https://x"));
+        assertTrue(e.key().startsWith("providers/my.llm/"), e.getMessage());
+        assertTrue(e.getMessage().contains("my.llm"), e.getMessage());
+    }
+
+    @Test
+    void maxEntryLargerThanDiskFailsNamingMaxEntryMB() {
+        assertNamesKey(fails(minimal("cache/diskMB", "10", "cache/maxEntryMB", "11")), "cache/maxEntryMB");
+        // The default maxEntryMB (64) does not fit a 10 MB disk tier either.
+        assertNamesKey(fails(minimal("cache/diskMB", "10")), "cache/maxEntryMB");
+    }
+
+    @Test
+    void maxEntryEqualToDiskIsAccepted() {
+        assertEquals(10L * 1024 * 1024, config("cache/diskMB", "10", "cache/maxEntryMB", "10").maxEntryBytes());
+    }
+
+    @Test
+    void exceptionMessageTellsAllThreeWaysToSetTheKey() {
+        ConfigException e = fails(minimal("cache/diskMB", "x"));
+        assertTrue(e.getMessage().contains("java:comp/env/modelcache/cache/diskMB"), e.getMessage());
+        assertTrue(e.getMessage().contains("modelcache.cache.diskMB"), e.getMessage());
+        assertTrue(e.getMessage().contains("MODELCACHE_CACHE_DISKMB"), e.getMessage());
+    }
+
+    @Test
+    void toStringNeverPrintsApiKeyOrAdminToken() {
+        Config c = config("providers/openai/apiKey", "sk-live-SECRET1", "providers/groq/baseUrl", "https://api.groq.com/openai",
+                "providers/groq/apiKey", "gsk_SECRET2", "admin/token", "ADMIN-SECRET3");
+        String text = c.toString();
+        for (String secret : List.of("SECRET1", "SECRET2", "SECRET3")) {
+            assertFalse(text.contains(secret), text);
+            for (ProviderConfig p : c.providers()) {
+                assertFalse(p.toString().contains(secret), p.toString());
+            }
+        }
+        assertTrue(text.contains("adminToken=set"), text);
+        assertTrue(c.provider("openai").toString().contains("apiKey=set"), c.provider("openai").toString());
+        assertTrue(text.contains("https://api.groq.com/openai"), text);
+    }
+
+    @Test
+    void toStringSaysNoneWhenNoSecretsAreSet() {
+        Config c = config();
+        assertTrue(c.toString().contains("adminToken=none"), c.toString());
+        assertTrue(c.provider("openai").toString().contains("apiKey=none"));
+    }
+
+    @Test
+    void emptyEnvironmentVariableDoesNotCreateAProvider() {
+        Settings s = Settings.layered(minimal(), props(), Map.of("MODELCACHE_PROVIDERS_GROQ_APIKEY", ""));
+        Config c = Config.from(s);
+        assertEquals(List.of("openai"), c.providers().stream().map(ProviderConfig::name).toList());
+    }
+
+    @Test
+    void environmentOverrideOfAHyphenatedProviderDoesNotInventAnotherProvider() {
+        Map<String, String> jndi = minimal("providers/my-llm/baseUrl", "http://localhost:8000", "providers/my-llm/models", "local-*");
+        Settings s = Settings.layered(jndi, props(), Map.of("MODELCACHE_PROVIDERS_MY_LLM_APIKEY", "env-key"));
+        Config c = Config.from(s);
+        assertEquals(List.of("my-llm", "openai"), c.providers().stream().map(ProviderConfig::name).toList());
+        assertEquals("env-key", c.provider("my-llm").apiKey());
+    }
+}

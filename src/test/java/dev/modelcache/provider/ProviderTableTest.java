@@ -1,0 +1,106 @@
+package dev.modelcache.provider;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modelcache.config.Config;
+import dev.modelcache.config.ProviderConfig;
+import dev.modelcache.config.Settings;
+import dev.modelcache.http.ProxyError;
+import dev.modelcache.tokens.TokenCounter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProviderTableTest {
+    private static final TokenCounter TOKENS = new TokenCounter();
+
+    private static ModelProvider provider(String name, String... globs) {
+        return ProviderTable.newProvider(new ProviderConfig(name, "openai", URI.create("https://" + name + ".example"),
+                List.of(globs), null), TOKENS);
+    }
+
+    private static ProviderTable fromConfig(Map<String, String> values) {
+        return ProviderTable.create(Config.from(Settings.of(values)), TOKENS);
+    }
+
+    @Test
+    void modelGoesToTheProviderWhoseGlobClaimsIt() {
+        ProviderTable table = fromConfig(Map.of(
+                "providers/openai/baseUrl", "https://api.openai.com", "providers/openai/models", "gpt-*,o?-mini",
+                "providers/groq/baseUrl", "https://api.groq.com/openai", "providers/groq/models", "llama*,mixtral-*"));
+        assertEquals("openai", table.resolve("gpt-4o").name());
+        assertEquals("openai", table.resolve("O3-MINI").name());
+        assertEquals("groq", table.resolve("llama-3.1-8b-instant").name());
+        assertEquals("groq", table.resolve("Mixtral-8x7b").name());
+        assertEquals(URI.create("https://api.groq.com/openai"), table.resolve("llama3").baseUrl());
+    }
+
+    @Test
+    void firstMatchingProviderInTableOrderWins() {
+        ModelProvider a = provider("a", "gpt-*");
+        ModelProvider b = provider("b", "*");
+        assertEquals("a", new ProviderTable(List.of(a, b), "a").resolve("gpt-4o").name());
+        assertEquals("b", new ProviderTable(List.of(a, b), "a").resolve("llama").name());
+        assertEquals("b", new ProviderTable(List.of(b, a), "a").resolve("gpt-4o").name());
+    }
+
+    @Test
+    void configuredTableIsInProviderNameOrder() {
+        // The configuration layers are maps, so the table order is the providers' names in sort order.
+        ProviderTable table = fromConfig(Map.of(
+                "providers/openai/baseUrl", "https://api.openai.com", "providers/openai/models", "gpt-*",
+                "providers/azure/baseUrl", "https://x.openai.azure.com", "providers/azure/models", "*"));
+        assertEquals(List.of("azure", "openai"), table.providers().stream().map(ModelProvider::name).toList());
+        assertEquals("azure", table.resolve("gpt-4o").name());
+    }
+
+    @Test
+    void missingOrBlankModelGoesToTheDefaultProvider() {
+        ProviderTable table = new ProviderTable(List.of(provider("a", "gpt-*"), provider("b", "llama*")), "b");
+        assertEquals("b", table.resolve(null).name());
+        assertEquals("b", table.resolve("").name());
+        assertEquals("b", table.resolve("   ").name());
+        assertEquals("b", table.defaultProvider().name());
+    }
+
+    @Test
+    void defaultProviderFromConfig() {
+        ProviderTable table = fromConfig(Map.of("defaultProvider", "groq",
+                "providers/openai/baseUrl", "https://api.openai.com", "providers/groq/baseUrl", "https://api.groq.com/openai"));
+        assertEquals("groq", table.resolve(null).name());
+    }
+
+    @Test
+    void unknownModelIsA400NamingTheModel() {
+        ProviderTable table = new ProviderTable(List.of(provider("a", "gpt-*")), "a");
+        ProxyError e = assertThrows(ProxyError.class, () -> table.resolve("claude-3-opus"));
+        assertEquals(400, e.status());
+        assertEquals("model_not_found", e.code());
+        assertTrue(e.getMessage().contains("'claude-3-opus'"), e.getMessage());
+        String body = new String(e.body(), StandardCharsets.UTF_8);
+        assertTrue(body.contains("\"code\":\"model_not_found\""), body);
+        assertTrue(body.contains("\"type\":\"invalid_request_error\""), body);
+    }
+
+    @Test
+    void defaultProviderWithoutGlobsDoesNotClaimNamedModels() {
+        ProviderTable table = fromConfig(Map.of("providers/openai/baseUrl", "https://api.openai.com"));
+        assertEquals("openai", table.resolve(null).name());
+        assertEquals(400, assertThrows(ProxyError.class, () -> table.resolve("gpt-4o")).status());
+    }
+
+    @Test
+    void unknownDefaultProviderIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new ProviderTable(List.of(provider("a", "*")), "b"));
+    }
+
+    @Test
+    void unknownProviderTypeIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> ProviderTable.newProvider(
+                new ProviderConfig("x", "anthropic", URI.create("https://x"), List.of(), null), TOKENS));
+    }
+}
