@@ -14,7 +14,9 @@ import javax.naming.Binding;
 import javax.naming.Context;
 import javax.naming.InitialContext;
 import javax.naming.NamingEnumeration;
+import javax.naming.NameNotFoundException;
 import javax.naming.NamingException;
+import javax.naming.NoInitialContextException;
 import javax.naming.Reference;
 
 /**
@@ -138,8 +140,10 @@ public final class Settings {
             if (root instanceof Context context) {
                 walk(context, "", values);
             }
-        } catch (NamingException | RuntimeException e) {
-            // No JNDI here (plain JVM, or no entries at all): the other layers still apply.
+        } catch (NoInitialContextException | NameNotFoundException e) {
+            // No JNDI here (plain JVM), or no entries at all: the other layers still apply.
+        } catch (NamingException e) {
+            throw new IllegalStateException("cannot read the JNDI configuration under " + JNDI_ROOT + ": " + e, e);
         }
         return values;
     }

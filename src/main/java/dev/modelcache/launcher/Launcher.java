@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
+import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 
@@ -17,10 +18,23 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
  * with {@code webapp-config/context.xml} as its context file (the same JNDI provider table and cache settings)
  * and {@code src/main/webapp} as its document root. The port is {@code modelcache.port} or
  * {@code MODELCACHE_PORT} (default 8080); the context file may be moved with {@code modelcache.contextFile}.
+ *
+ * <p>{@code java -jar modelcache.war} runs it too: {@link WarMain} unpacks the WAR and calls
+ * {@link #runWar(Path, Runnable)} with the unpacked folder as document root and its
+ * {@code WEB-INF/launcher/context.xml} as context file.
+ *
+ * <p>The web application's class loader delegates to the launcher's first (parent-first): the launcher's class
+ * path already holds the application (target/classes under {@code exec:java}, the WAR's {@code WEB-INF/classes}
+ * and {@code WEB-INF/lib} under {@code java -jar}), so every class is loaded once and {@link #app()} returns an
+ * instance of the launcher's own {@link ModelCache} class.
  */
 public final class Launcher {
+    /** The context file inside the WAR that {@code java -jar modelcache.war} uses by default. */
+    static final String WAR_CONTEXT_FILE = "WEB-INF/launcher/context.xml";
+
     private final Tomcat tomcat = new Tomcat();
     private Context context;
+    private Path baseDir;
 
     /** Starts Tomcat and deploys ModelCache; fails when the application did not start. */
     public static Launcher start(int port, Path contextFile, Path docBase) throws IOException, LifecycleException {
@@ -34,7 +48,8 @@ public final class Launcher {
             throw new IOException("no context file at " + contextFile.toAbsolutePath()
                     + " (run from the project folder, or set -Dmodelcache.contextFile=...)");
         }
-        tomcat.setBaseDir(Files.createTempDirectory("modelcache-tomcat").toString());
+        baseDir = Files.createTempDirectory("modelcache-tomcat");
+        tomcat.setBaseDir(baseDir.toString());
         tomcat.setPort(port);
         tomcat.getConnector();
         tomcat.enableNaming();
@@ -42,6 +57,9 @@ public final class Launcher {
         context = tomcat.addWebapp("", docBase.toAbsolutePath().toString());
         context.setConfigFile(contextFile.toUri().toURL());
         context.setParentClassLoader(Launcher.class.getClassLoader());
+        if (context instanceof StandardContext standard) {
+            standard.setDelegate(true);
+        }
         if (context.getJarScanner() instanceof StandardJarScanner scanner) {
             scanner.setScanClassPath(false);
             scanner.setScanManifest(false);
@@ -63,6 +81,7 @@ public final class Launcher {
         return (ModelCache) context.getServletContext().getAttribute(ModelCache.ATTRIBUTE);
     }
 
+    /** Stops Tomcat (the application writes its cache out) and deletes Tomcat's temporary base folder. */
     public void stop() {
         try {
             tomcat.stop();
@@ -70,9 +89,29 @@ public final class Launcher {
         } catch (LifecycleException e) {
             System.err.println("ModelCache: Tomcat did not stop cleanly: " + e.getMessage());
         }
+        if (baseDir != null) {
+            WarMain.deleteTree(baseDir);
+        }
     }
 
+    /** {@code mvn exec:java}: {@code webapp-config/context.xml} and {@code src/main/webapp} of the project folder. */
     public static void main(String[] args) throws Exception {
+        Path contextFile = Path.of(System.getProperty("modelcache.contextFile", "webapp-config/context.xml"));
+        Path docBase = Path.of(System.getProperty("modelcache.docBase", "src/main/webapp"));
+        run(contextFile, docBase, () -> { });
+    }
+
+    /**
+     * {@code java -jar modelcache.war}, called by {@link WarMain} inside the launcher class loader: serves the
+     * unpacked WAR in {@code docBase} with its packed context file (or {@code modelcache.contextFile}), and runs
+     * {@code afterStop} (deleting the unpacked WAR) once Tomcat has stopped, also when it failed to start.
+     */
+    public static void runWar(Path docBase, Runnable afterStop) throws Exception {
+        String contextFile = System.getProperty("modelcache.contextFile");
+        run(contextFile != null ? Path.of(contextFile) : docBase.resolve(WAR_CONTEXT_FILE), docBase, afterStop);
+    }
+
+    private static void run(Path contextFile, Path docBase, Runnable afterStop) throws Exception {
         Settings settings = Settings.fromEnvironment();
         int port;
         try {
@@ -82,19 +121,22 @@ public final class Launcher {
                 throw new NumberFormatException();
             }
         } catch (NumberFormatException e) {
+            afterStop.run();
             throw new ConfigException("port", "'" + settings.get("port").orElse("") + "' is not a port number");
         }
-        Path contextFile = Path.of(System.getProperty("modelcache.contextFile", "webapp-config/context.xml"));
-        Path docBase = Path.of(System.getProperty("modelcache.docBase", "src/main/webapp"));
         Launcher launcher;
         try {
             launcher = start(port, contextFile, docBase);
         } catch (IOException | LifecycleException e) {
             System.err.println("ModelCache: " + e.getMessage());
+            afterStop.run();
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(launcher::stop, "modelcache-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            launcher.stop();
+            afterStop.run();
+        }, "modelcache-shutdown"));
         ModelCache app = launcher.app();
         System.out.println("ModelCache listening on http://localhost:" + launcher.port() + "/v1"
                 + " (health: http://localhost:" + launcher.port() + "/_cache/health)");

@@ -1,0 +1,137 @@
+package dev.modelcache.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * {@code java -jar modelcache.war}: the WAR's {@code Main-Class}. The war plugin puts this one class at the WAR's
+ * root (where {@code java -jar} finds it; containers never look there), so it may use the JDK only.
+ *
+ * <p>It unpacks the WAR into a fresh temporary folder, builds a class loader from {@code WEB-INF/launcher/*.jar}
+ * (the embedded Tomcat, which is not in {@code WEB-INF/lib}, so that the same WAR deploys unchanged into a
+ * container), {@code WEB-INF/classes} and {@code WEB-INF/lib}, and hands over to {@link Launcher} with the
+ * unpacked folder as the document root and {@code WEB-INF/launcher/context.xml} as the context file (unless
+ * {@code -Dmodelcache.contextFile=} names another). The folder is deleted when the launcher has stopped.
+ */
+public final class WarMain {
+    private WarMain() {
+    }
+
+    public static void main(String[] args) throws Throwable {
+        Path war = locateWar();
+        Path docBase;
+        Runnable cleanup;
+        if (Files.isDirectory(war)) {
+            // Run from an unpacked WAR (java -cp <folder> dev.modelcache.launcher.WarMain): use it as it is.
+            docBase = war;
+            cleanup = () -> { };
+        } else {
+            docBase = Files.createTempDirectory("modelcache-war-");
+            Path unpacked = docBase;
+            cleanup = () -> deleteTree(unpacked);
+            try {
+                unpack(war, docBase);
+            } catch (IOException | RuntimeException e) {
+                cleanup.run();
+                throw e;
+            }
+        }
+        ClassLoader loader = new URLClassLoader("modelcache-launcher", classPath(docBase), ClassLoader.getPlatformClassLoader());
+        Thread.currentThread().setContextClassLoader(loader);
+        Method runWar = loader.loadClass("dev.modelcache.launcher.Launcher").getMethod("runWar", Path.class, Runnable.class);
+        try {
+            runWar.invoke(null, docBase, cleanup);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** The WAR (or unpacked folder) this class was loaded from. */
+    private static Path locateWar() throws URISyntaxException {
+        return Path.of(WarMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    private static URL[] classPath(Path docBase) throws IOException {
+        List<URL> urls = new ArrayList<>();
+        urls.addAll(jars(docBase.resolve("WEB-INF/launcher")));
+        urls.add(docBase.resolve("WEB-INF/classes").toUri().toURL());
+        urls.addAll(jars(docBase.resolve("WEB-INF/lib")));
+        return urls.toArray(URL[]::new);
+    }
+
+    private static List<URL> jars(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            throw new IOException("not a complete ModelCache WAR: no " + folder);
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            List<URL> urls = new ArrayList<>();
+            for (Path jar : files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+                urls.add(jar.toUri().toURL());
+            }
+            return urls;
+        }
+    }
+
+    private static void unpack(Path war, Path target) throws IOException {
+        Path root = target.toRealPath();
+        try (JarFile jar = new JarFile(war.toFile())) {
+            Enumeration<JarEntry> entries = jar.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry entry = entries.nextElement();
+                Path out = root.resolve(entry.getName()).normalize();
+                if (!out.startsWith(root)) {
+                    throw new IOException("refusing WAR entry outside the target folder: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                } else {
+                    Files.createDirectories(out.getParent());
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Deletes a folder the launcher made; a failure is reported, never thrown (this runs at shutdown). */
+    static void deleteTree(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            System.err.println("ModelCache: cannot delete " + folder + ": " + e);
+        }
+    }
+}

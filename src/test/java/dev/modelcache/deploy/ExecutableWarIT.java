@@ -1,0 +1,147 @@
+package dev.modelcache.deploy;
+
+import static dev.modelcache.deploy.Deployment.assertCachesPlainAndStreamedAnswers;
+import static dev.modelcache.deploy.Deployment.assertHealthy;
+import static dev.modelcache.deploy.Deployment.post;
+import static dev.modelcache.deploy.Deployment.xCache;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.modelcache.support.FakeUpstream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code java -jar target/modelcache.war}, Jenkins style, as its own process started from an empty folder: the
+ * port from {@code MODELCACHE_PORT}, the provider pointed at a fake upstream by
+ * {@code MODELCACHE_PROVIDERS_OPENAI_BASEURL}, everything else from the context file packed in the WAR. Also
+ * checks the WAR's layout: the same file must deploy unchanged into a container.
+ */
+class ExecutableWarIT {
+    static final Duration STARTUP = Duration.ofSeconds(60);
+
+    FakeUpstream upstream;
+    Path dir;
+    Process process;
+    Path output;
+
+    @BeforeEach
+    void startUpstream() throws IOException {
+        upstream = Deployment.startUpstream();
+        dir = Deployment.freshDir("java-jar");
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        try {
+            stop();
+        } finally {
+            upstream.close();
+        }
+    }
+
+    @Test
+    void theWarDeploysAsIsAndCarriesItsLauncherOutsideWebInfLib() throws IOException {
+        try (JarFile war = new JarFile(Deployment.war().toFile())) {
+            assertEquals("dev.modelcache.launcher.WarMain", war.getManifest().getMainAttributes().getValue("Main-Class"));
+            assertNotNull(war.getEntry("dev/modelcache/launcher/WarMain.class"), "WarMain at the root, where java -jar finds it");
+            assertNotNull(war.getEntry("WEB-INF/launcher/context.xml"), "the default context file is packed");
+            assertNotNull(war.getEntry("WEB-INF/web.xml"));
+            List<String> names = war.stream().map(JarEntry::getName).toList();
+            assertTrue(names.stream().anyMatch(n -> n.matches("WEB-INF/launcher/tomcat-embed-core-.*\\.jar")), "Tomcat for the launcher");
+            assertFalse(names.stream().anyMatch(n -> n.startsWith("WEB-INF/lib/tomcat-")),
+                    "no Tomcat in WEB-INF/lib, where it would clash with the container's");
+            assertFalse(names.stream().anyMatch(n -> n.startsWith("WEB-INF/lib/") && n.contains("servlet-api")),
+                    "no servlet API in WEB-INF/lib");
+            assertFalse(names.stream().anyMatch(n -> n.startsWith("META-INF/context.xml") || n.startsWith("WEB-INF/jetty-env.xml")),
+                    "no container configuration inside the WAR: the operator's files decide");
+        }
+    }
+
+    @Test
+    void runsWithJavaJarAndKeepsItsCacheAcrossRestarts() throws Exception {
+        int port = Deployment.freePort();
+        URI proxy = URI.create("http://127.0.0.1:" + port);
+        Path cacheDir = dir.resolve("cache");
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+
+        start(port, cacheDir, tmp);
+        assertHealthy(proxy);
+        assertCachesPlainAndStreamedAnswers(proxy, upstream);
+        List<String> unpacked = list(tmp);
+        assertTrue(unpacked.stream().anyMatch(n -> n.startsWith("modelcache-war-")), "the WAR is unpacked in java.io.tmpdir: " + unpacked);
+        assertTrue(output().contains("ModelCache listening on http://localhost:" + port), output());
+        assertTrue(output().contains("Cache folder: " + cacheDir.toAbsolutePath()), output());
+
+        stop();
+        assertEquals(List.of(), list(tmp), "the unpacked WAR and Tomcat's folder are deleted on the way out");
+
+        // The cache was written out on the way down: the next process answers from it.
+        int callsBefore = upstream.calls();
+        start(port, cacheDir, tmp);
+        assertEquals("HIT", xCache(post(proxy, Deployment.CHAT, Deployment.PLAIN_REQUEST)));
+        assertEquals("HIT", xCache(post(proxy, Deployment.CHAT, Deployment.STREAM_REQUEST)));
+        assertEquals(callsBefore, upstream.calls(), "answered from the cache a previous process wrote");
+    }
+
+    private void start(int port, Path cacheDir, Path tmp) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path workingDir = Files.createDirectories(dir.resolve("cwd"));
+        output = Files.createTempFile(dir, "output-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-Djava.io.tmpdir=" + tmp.toAbsolutePath(),
+                "-jar", Deployment.war().toAbsolutePath().toString())
+                .directory(workingDir.toFile()) // an empty folder: the WAR must not need the project's files
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        Deployment.clearModelCacheVariables(builder.environment());
+        builder.environment().put("MODELCACHE_PORT", String.valueOf(port));
+        builder.environment().put("MODELCACHE_PROVIDERS_OPENAI_BASEURL", upstream.baseUrl());
+        builder.environment().put("MODELCACHE_CACHE_DIR", cacheDir.toAbsolutePath().toString());
+        process = builder.start();
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
+        Deployment.awaitHealthy(URI.create("http://127.0.0.1:" + port), STARTUP, process::isAlive, this::output);
+    }
+
+    private void stop() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        Process stopping = process;
+        process = null;
+        stopping.destroy(); // SIGTERM, as Ctrl-C or a service manager would
+        if (!stopping.waitFor(30, TimeUnit.SECONDS)) {
+            stopping.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            fail("java -jar did not stop within 30 s of SIGTERM:\n" + output());
+        }
+    }
+
+    private String output() {
+        try {
+            return Files.readString(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> list(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+}
