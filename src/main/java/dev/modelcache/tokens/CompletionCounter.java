@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * function call arguments, Anthropic {@code content[]} text and tool input.
  *
  * <p>A tool call is counted by its arguments alone, without the call's framing that the model also generated, so it
- * makes the count an estimate; so does an output item that carries no countable text (Responses API reasoning, Anthropic
- * thinking), since the provider bills its hidden tokens.
+ * makes the count an estimate; so does an output item that carries no countable text (Responses API reasoning,
+ * Anthropic thinking), since the provider bills its hidden tokens.
  */
 final class CompletionCounter {
     private CompletionCounter() {

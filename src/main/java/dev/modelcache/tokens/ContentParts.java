@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * How the content of a message counts. A string is text. An array holds parts: a part with a {@code text} string is
  * text (chat {@code text}, Responses API {@code input_text} and {@code output_text}, Anthropic {@code text}); an image
- * part is approximated; any other part (audio, files, refusals, tool blocks) is left out and makes the count an estimate.
+ * part is approximated; any other part (audio, files, refusals, tool blocks) is left out and makes the count an
+ * estimate.
  *
  * <p>Images are priced by size, which the request does not carry (a URL or base64 data), so OpenAI's vision rule is
  * applied to an assumed size: {@code detail: low} is a flat 85 tokens, anything else is taken as a 1024x1024 image at

@@ -9,11 +9,12 @@ import java.util.Map;
  *
  * <p>A name is matched against model families by prefix, the longest family winning, so dated snapshots
  * ({@code gpt-4o-2024-08-06}), variants ({@code gpt-4o-mini}) and point releases ({@code gpt-5.1}) follow their family
- * while {@code gpt-4o} and {@code gpt-4.1} do not fall into {@code gpt-4}. A family matches only at a boundary: the name
- * ends there or goes on with a character that is neither letter nor digit, so {@code gpt-40} or {@code adapter} match
- * nothing. Before matching, the name is lower-cased, a routing prefix ({@code openai/gpt-4o}) is dropped, and a
- * fine-tune is reduced to its base model ({@code ft:gpt-4o-mini:org::id}, the legacy {@code davinci:ft-org-2023-...}).
- * A name outside every family is unknown and gets o200k_base, the encoding of every current OpenAI model.
+ * while {@code gpt-4o} and {@code gpt-4.1} do not fall into {@code gpt-4}. A family matches only at a boundary: the
+ * name ends there or goes on with a character that is neither letter nor digit, so {@code gpt-40} or {@code adapter}
+ * match nothing, and fine-tune suffixes ({@code davinci:ft-org-2023-...}, {@code gpt-4o-mini:org::id}) fall away.
+ * Before matching, the name is lower-cased and a routing prefix ({@code openai/gpt-4o}) and the {@code ft:} of a
+ * fine-tune are dropped. A name outside every family is unknown and gets o200k_base, the encoding of every current
+ * OpenAI model.
  */
 final class ModelEncodings {
     /** The encoding chosen for a model, and whether the model was recognised or the encoding is a guess. */
@@ -81,11 +82,7 @@ final class ModelEncodings {
         }
         String name = model.trim().toLowerCase(Locale.ROOT);
         name = name.substring(name.lastIndexOf('/') + 1);
-        if (name.startsWith("ft:")) {
-            name = name.substring("ft:".length());
-        }
-        int colon = name.indexOf(':');
-        return colon < 0 ? name : name.substring(0, colon);
+        return name.startsWith("ft:") ? name.substring("ft:".length()) : name;
     }
 
     private static boolean belongsTo(String name, String family) {

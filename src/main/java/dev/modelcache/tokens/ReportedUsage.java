@@ -8,8 +8,8 @@ import java.util.OptionalLong;
  * embeddings name them {@code prompt_tokens} and {@code completion_tokens}; the Responses API and Anthropic
  * {@code input_tokens} and {@code output_tokens}. Anthropic leaves prompt-cache writes and reads out of
  * {@code input_tokens}, so {@code cache_creation_input_tokens} and {@code cache_read_input_tokens} are added back: the
- * prompt is then the whole prompt, as OpenAI's {@code prompt_tokens} (which includes cached tokens) reports it. A side is
- * taken only from a non-negative integer.
+ * prompt is then the whole prompt, as OpenAI's {@code prompt_tokens} (which includes cached tokens) reports it. A side
+ * is taken only from a non-negative integer.
  */
 record ReportedUsage(OptionalLong prompt, OptionalLong completion) {
     static final ReportedUsage NONE = new ReportedUsage(OptionalLong.empty(), OptionalLong.empty());

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a streamed exchange carried, read from each server-sent event's data payload in order: the model, the usage the
- * provider reported, and the generated text of each output slot joined from its deltas. Text is joined before it is
- * counted because a token can straddle two deltas.
+ * What a streamed exchange carried, read from each server-sent event's data payload in order: the model (an OpenAI
+ * chunk's {@code model} or a Responses API event's {@code response.model}), the usage the provider reported, and the
+ * generated text of each output slot joined from its deltas. Text is joined before it is counted because a token can
+ * straddle two deltas.
  *
  * <p>Usage comes from a top-level {@code usage} object (an OpenAI chat chunk when {@code stream_options.include_usage}
  * is set, Anthropic's {@code message_delta}), from {@code response.usage} (Responses API {@code response.completed},
@@ -21,8 +22,8 @@ import java.util.Map;
  * <p>Generated text comes from chat {@code choices[].delta.content} and {@code delta.tool_calls[].function.arguments},
  * legacy {@code choices[].text}, Responses API {@code response.output_text.delta} and
  * {@code response.function_call_arguments.delta}, Anthropic {@code content_block_delta} with {@code delta.text} or
- * {@code delta.partial_json}. Tool arguments are kept apart: they are counted as an estimate. The {@code [DONE]}
- * sentinel and payloads that are not JSON objects are skipped.
+ * {@code delta.partial_json}. Tool arguments are kept apart: they are counted as an estimate. Payloads that are not
+ * JSON objects are skipped, the {@code [DONE]} sentinel among them.
  */
 final class StreamTranscript {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,7 +65,7 @@ final class StreamTranscript {
     }
 
     private static JsonNode parse(String payload) {
-        if (payload == null || payload.isBlank() || "[DONE]".equals(payload.trim())) {
+        if (payload == null) {
             return null;
         }
         try {
@@ -81,7 +82,6 @@ final class StreamTranscript {
         JsonNode message = event.path("message");
         noteModel(event.path("model"));
         noteModel(response.path("model"));
-        noteModel(message.path("model"));
         usage = usage.then(ReportedUsage.of(event.get("usage")));
         usage = usage.then(ReportedUsage.of(response.get("usage")));
         if ("message_start".equals(type)) {
@@ -99,8 +99,6 @@ final class StreamTranscript {
             case "content_block_delta" -> {
                 append(text, "block " + event.path("index"), delta.path("text"));
                 append(toolArguments, "block " + event.path("index"), delta.path("partial_json"));
-            }
-            default -> {
             }
         }
     }

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * <p>The two sides of an exchange are settled separately. A side the provider reported is taken as is; a side it left
  * out is counted, and the usage is an estimate when that count is one (see {@link Usage}). The model that picks the
  * encoding is the first one recognised among the request's {@code model} and the one the response names (an Azure
- * request names a deployment, not a model), else the request's.
+ * request names a deployment, not a model), else whichever is named.
  */
 public final class TokenCounter {
     /** A prompt count and whether it is an estimate. */
@@ -24,8 +24,8 @@ public final class TokenCounter {
     private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
 
     /**
-     * Usage of a non-streamed JSON exchange: prompt and completion from the response's {@code usage} when present (chat:
-     * {@code prompt_tokens}/{@code completion_tokens}; Responses API and Anthropic: {@code input_tokens}/
+     * Usage of a non-streamed JSON exchange: prompt and completion from the response's {@code usage} when present
+     * (chat: {@code prompt_tokens}/{@code completion_tokens}; Responses API and Anthropic: {@code input_tokens}/
      * {@code output_tokens}, Anthropic's cache reads and writes added to the input; embeddings: {@code prompt_tokens},
      * no completion), otherwise counted: the prompt with {@link #countPrompt}, the completion from
      * {@code choices[].message.content} and {@code tool_calls[].function.arguments}, {@code choices[].text} (legacy
@@ -59,8 +59,8 @@ public final class TokenCounter {
      * Prompt tokens of a request body: chat {@code messages} with OpenAI's documented framing (3 tokens per message, 1
      * more per {@code name}, 3 to prime the reply; content a string or an array of parts, text parts counted, image
      * parts approximated), {@code tools}/{@code functions} definitions (their JSON, approximate), legacy
-     * {@code prompt} (a string or strings), embeddings {@code input} (a string, strings, token ids, arrays of token ids),
-     * Responses API {@code instructions} and {@code input} (framed like chat, approximate).
+     * {@code prompt} (a string or strings), embeddings {@code input} (a string, strings, token ids, arrays of token
+     * ids), Responses API {@code instructions} and {@code input} (framed like chat, approximate).
      *
      * @param model the model whose encoding to use; null to use the request's {@code model}
      * @param request the request body; null counts as no prompt
@@ -83,9 +83,9 @@ public final class TokenCounter {
     /**
      * The encoding the model uses: o200k_base for gpt-4o, chatgpt-4o, gpt-4.1, gpt-4.5, gpt-5, o1, o3, o4, codex,
      * gpt-image and omni-moderation; cl100k_base for gpt-4, gpt-3.5, text-embedding-3, text-embedding-ada-002,
-     * davinci-002 and babbage-002; p50k and r50k for the older GPT-3 family. Dated snapshots, variants, routing prefixes
-     * ({@code openai/gpt-4o}) and fine-tunes ({@code ft:gpt-4o-mini:org::id}) follow their base model. An unknown model
-     * gets o200k_base, and {@link #knows} is false for it.
+     * davinci-002 and babbage-002; p50k and r50k for the older GPT-3 family. Dated snapshots, variants, routing
+     * prefixes ({@code openai/gpt-4o}) and fine-tunes ({@code ft:gpt-4o-mini:org::id}) follow their base model. An
+     * unknown model gets o200k_base, and {@link #knows} is false for it.
      */
     public EncodingType encodingFor(String model) {
         return ModelEncodings.choose(model).type();
@@ -124,13 +124,13 @@ public final class TokenCounter {
     }
 
     private static String model(String requested, String responded) {
-        if (responded == null || requested != null && ModelEncodings.choose(requested).known()) {
+        if (requested != null && ModelEncodings.choose(requested).known()) {
             return requested;
         }
-        if (requested == null || ModelEncodings.choose(responded).known()) {
+        if (responded != null && ModelEncodings.choose(responded).known()) {
             return responded;
         }
-        return requested;
+        return requested != null ? requested : responded;
     }
 
     private static String modelOf(JsonNode body) {

@@ -11,8 +11,8 @@ public record Usage(long promptTokens, long completionTokens, boolean estimated)
 
     public Usage {
         if (promptTokens < 0 || completionTokens < 0) {
-            throw new IllegalArgumentException(
-                    "token counts cannot be negative: " + promptTokens + " prompt, " + completionTokens + " completion");
+            throw new IllegalArgumentException("token counts cannot be negative: "
+                    + promptTokens + " prompt, " + completionTokens + " completion");
         }
     }
 

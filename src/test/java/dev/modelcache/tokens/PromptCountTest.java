@@ -158,6 +158,46 @@ class PromptCountTest {
     }
 
     @Test
+    void legacyFunctionCallInTheHistoryIsCountedAndFlagged() {
+        JsonNode request = json("""
+                {"messages": [{"role": "assistant", "content": null,
+                               "function_call": {"name": "add", "arguments": "2 + 2 = 4"}}]}""");
+
+        TokenCounter.Count count = COUNTER.countPrompt("gpt-4o", request);
+
+        long expected = 3 + COUNTER.countText("gpt-4o", "assistant") + COUNTER.countText("gpt-4o", "add") + 7 + 3;
+        assertEquals(new TokenCounter.Count(expected, true), count);
+    }
+
+    @Test
+    void emptyToolListsAddNothing() {
+        ObjectNode request = cookbookRequest("gpt-4o");
+        request.putArray("tools");
+        request.putArray("functions");
+
+        assertEquals(new TokenCounter.Count(124, false), COUNTER.countPrompt("gpt-4o", request));
+    }
+
+    @Test
+    void partsThatCannotBeCountedAreLeftOutAndFlagged() {
+        JsonNode request = json("""
+                {"messages": [{"role": "user", "content": [
+                  {"type": "text", "text": "2 + 2 = 4"},
+                  {"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}}]}]}""");
+
+        // 3 + user (1) + 7 + 3
+        assertEquals(new TokenCounter.Count(14, true), COUNTER.countPrompt("gpt-4o", request));
+    }
+
+    @Test
+    void contentOfAnUnreadableShapeIsFlagged() {
+        JsonNode request = json("{\"messages\": [{\"role\": \"user\", \"content\": {\"text\": \"2 + 2 = 4\"}}]}");
+
+        // 3 + user (1) + 3
+        assertEquals(new TokenCounter.Count(7, true), COUNTER.countPrompt("gpt-4o", request));
+    }
+
+    @Test
     void unknownModelsCountWithO200kAndAreFlagged() {
         // The conversation is 124 tokens with o200k_base (gpt-4o, as the API reported), which unknown models get.
         TokenCounter.Count count = COUNTER.countPrompt("claude-3-5-sonnet-20241022",
@@ -197,6 +237,22 @@ class PromptCountTest {
     }
 
     @Test
+    void moderationInputIsPlainText() {
+        assertEquals(new TokenCounter.Count(6, false), COUNTER.countPrompt("omni-moderation-latest",
+                json("{\"input\": \"tiktoken is great!\"}")));
+        assertEquals(new TokenCounter.Count(7 + 85, true), COUNTER.countPrompt("omni-moderation-latest", json("""
+                {"input": [
+                  {"type": "text", "text": "2 + 2 = 4"},
+                  {"type": "image_url", "image_url": {"url": "https://example.com/a.png", "detail": "low"}}]}""")));
+    }
+
+    @Test
+    void inputOfAnUnreadableShapeIsFlagged() {
+        assertEquals(new TokenCounter.Count(0, true),
+                COUNTER.countPrompt("text-embedding-3-small", json("{\"input\": {\"text\": \"hi\"}}")));
+    }
+
+    @Test
     void responsesApiIsFramedLikeChatAndFlagged() {
         JsonNode responses = json("""
                 {"model": "gpt-4o", "instructions": "You are a helpful, pattern-following assistant.",
@@ -210,6 +266,17 @@ class PromptCountTest {
 
         assertEquals(COUNTER.countPrompt(null, chat).tokens(), count.tokens());
         assertTrue(count.estimated());
+    }
+
+    @Test
+    void responsesApiInstructionsAloneAreAPrompt() {
+        // A follow-up that continues a stored response sends instructions and no input.
+        JsonNode request = json("""
+                {"model": "gpt-4o", "instructions": "tiktoken is great!", "previous_response_id": "resp_1"}""");
+
+        // 3 + developer + 6 + 3
+        long expected = 3 + COUNTER.countText("gpt-4o", "developer") + 6 + 3;
+        assertEquals(new TokenCounter.Count(expected, true), COUNTER.countPrompt(null, request));
     }
 
     @Test
@@ -233,6 +300,15 @@ class PromptCountTest {
 
         // 3 + user (1) + 6 + 3
         assertEquals(new TokenCounter.Count(13, true), count);
+    }
+
+    @Test
+    void specialTokenMarkupInAPromptIsOrdinaryText() {
+        JsonNode request = json("{\"messages\": [{\"role\": \"user\", \"content\": \"<|endoftext|>\"}]}");
+
+        // 3 + user (1) + the markup as ordinary text + 3; as the special token it would be a single token.
+        assertEquals(new TokenCounter.Count(7 + COUNTER.countText("gpt-4", "<|endoftext|>"), false),
+                COUNTER.countPrompt("gpt-4", request));
     }
 
     @Test

@@ -9,8 +9,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Golden token counts for plain text in each encoding. Every number is published in the OpenAI Cookbook, "How to count
- * tokens with tiktoken" (sections 3 and 5, which print the tokens for each encoding), and reached here through a model of
- * that encoding, so a wrong model mapping fails as well as a wrong count.
+ * tokens with tiktoken" (sections 3 and 5, which print the tokens for each encoding), and reached here through a model
+ * of that encoding, so a wrong model mapping fails as well as a wrong count.
  */
 class TextCountTest {
     private static final TokenCounter COUNTER = new TokenCounter();
