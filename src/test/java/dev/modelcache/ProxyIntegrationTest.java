@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
+
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.TestProxy;
@@ -28,9 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ProxyIntegrationTest {
     static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}]}";
     static final String SAME_BODY_REORDERED = "{ \"messages\" : [ {\"content\":\"Say hi\", \"role\":\"user\"} ],\n  \"model\": \"gpt-4o-mini\" }";
-    static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini-2024-07-18\","
-            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi!\"},\"finish_reason\":\"stop\"}],"
-            + "\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":3,\"total_tokens\":14}}";
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -40,7 +39,7 @@ class ProxyIntegrationTest {
 
     @BeforeEach
     void start() throws Exception {
-        upstream = FakeUpstream.start().handler(r -> Reply.json(200, ANSWER));
+        upstream = FakeUpstream.start().handler(r -> Reply.json(200, CHAT_ANSWER));
         proxy = TestProxy.start(upstream.baseUrl(), cacheDir);
     }
 
@@ -62,8 +61,8 @@ class ProxyIntegrationTest {
         assertEquals(200, second.statusCode());
         assertEquals("HIT", second.headers().firstValue("X-Cache").orElse(null));
         assertTrue(second.headers().firstValue("Age").isPresent(), "a hit carries Age");
-        assertEquals(ANSWER, first.body());
-        assertEquals(ANSWER, second.body());
+        assertEquals(CHAT_ANSWER, first.body());
+        assertEquals(CHAT_ANSWER, second.body());
         assertEquals("application/json", second.headers().firstValue("Content-Type").orElse(null));
         assertEquals("req_fake", second.headers().firstValue("x-request-id").orElse(null));
         assertEquals(1, upstream.calls(), "the provider is called once");
@@ -126,7 +125,7 @@ class ProxyIntegrationTest {
         proxy = TestProxy.start(upstream.baseUrl(), cacheDir);
         HttpResponse<String> after = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
         assertEquals("HIT", after.headers().firstValue("X-Cache").orElse(null));
-        assertEquals(ANSWER, after.body());
+        assertEquals(CHAT_ANSWER, after.body());
         assertEquals(1, upstream.calls());
     }
 
@@ -200,7 +199,7 @@ class ProxyIntegrationTest {
         settings.put("upstream/responseTimeout", "1");
         proxy.close();
         proxy = TestProxy.start(settings);
-        upstream.handler(r -> Reply.json(200, ANSWER).delayHeaders(3000));
+        upstream.handler(r -> Reply.json(200, CHAT_ANSWER).delayHeaders(3000));
         HttpResponse<String> response = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
         assertEquals(504, response.statusCode());
         assertEquals("upstream_timeout", JSON.readTree(response.body()).at("/error/code").asText());

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
+import static dev.modelcache.support.OpenAiFixtures.CHAT_EVENTS;
+import static dev.modelcache.support.OpenAiFixtures.COMPLETION_EVENTS;
+import static dev.modelcache.support.OpenAiFixtures.RESPONSES_EVENTS;
+
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.TestProxy;
@@ -37,28 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamingIntegrationTest {
     static final String STREAM_BODY = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}]}";
-
-    /** OpenAI chat completion chunks, as api.openai.com sends them, ending with the usage chunk and [DONE]. */
-    static final List<String> CHAT_EVENTS = List.of(
-            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}],\"usage\":null}\n\n",
-            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},\"finish_reason\":null}],\"usage\":null}\n\n",
-            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" there\"},\"finish_reason\":null}],\"usage\":null}\n\n",
-            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n",
-            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}\n\n",
-            "data: [DONE]\n\n");
-
-    /** A Responses API stream: named events, ending with response.completed. */
-    static final List<String> RESPONSES_EVENTS = List.of(
-            "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_1\",\"status\":\"in_progress\"}}\n\n",
-            "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"Hi\"}\n\n",
-            "event: response.output_text.done\ndata: {\"type\":\"response.output_text.done\",\"sequence_number\":2,\"text\":\"Hi\"}\n\n",
-            "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":3,\"response\":{\"id\":\"resp_1\",\"status\":\"completed\",\"usage\":{\"input_tokens\":7,\"output_tokens\":1,\"total_tokens\":8}}}\n\n");
-
-    /** A legacy completions stream, with CRLF line ends as some OpenAI-compatible servers send. */
-    static final List<String> COMPLETION_EVENTS = List.of(
-            "data: {\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"choices\":[{\"text\":\"Once\",\"index\":0,\"finish_reason\":null}],\"model\":\"gpt-3.5-turbo-instruct\"}\r\n\r\n",
-            "data: {\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"choices\":[{\"text\":\" upon\",\"index\":0,\"finish_reason\":\"length\"}],\"model\":\"gpt-3.5-turbo-instruct\"}\r\n\r\n",
-            "data: [DONE]\r\n\r\n");
 
     @TempDir
     Path cacheDir;
@@ -121,10 +104,10 @@ class StreamingIntegrationTest {
     @Test
     void streamAndNonStreamAreDifferentEntries() throws Exception {
         proxy.post(CHAT, STREAM_BODY);
-        upstream.handler(r -> Reply.json(200, ProxyIntegrationTest.ANSWER));
+        upstream.handler(r -> Reply.json(200, CHAT_ANSWER));
         HttpResponse<String> plain = proxy.post(CHAT, STREAM_BODY.replace("\"stream\":true", "\"stream\":false"));
         assertEquals("MISS", plain.headers().firstValue("X-Cache").orElse(null));
-        assertEquals(ProxyIntegrationTest.ANSWER, plain.body());
+        assertEquals(CHAT_ANSWER, plain.body());
         assertEquals(2, upstream.calls());
     }
 
@@ -168,11 +151,11 @@ class StreamingIntegrationTest {
 
     @Test
     void twentyConcurrentIdenticalJsonRequestsMakeOneUpstreamCall() throws Exception {
-        upstream.handler(r -> Reply.json(200, ProxyIntegrationTest.ANSWER).delayHeaders(500));
+        upstream.handler(r -> Reply.json(200, CHAT_ANSWER).delayHeaders(500));
         List<String> bodies = concurrently(20, () -> proxy.post(CHAT, ProxyIntegrationTest.BODY).body());
         assertEquals(1, upstream.calls());
         for (String body : bodies) {
-            assertEquals(ProxyIntegrationTest.ANSWER, body);
+            assertEquals(CHAT_ANSWER, body);
         }
         var stats = proxy.app().stats().snapshot();
         assertEquals(1, stats.misses());

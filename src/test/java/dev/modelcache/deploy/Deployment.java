@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
+
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.FakeUpstream.Request;
@@ -42,10 +44,6 @@ final class Deployment {
     static final String PLAIN_REQUEST = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}]}";
     static final String STREAM_REQUEST = "{\"model\":\"gpt-4o-mini\",\"stream\":true,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Count to two\"}]}";
-
-    static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\","
-            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi!\"},\"finish_reason\":\"stop\"}],"
-            + "\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":3,\"total_tokens\":14}}";
 
     /** OpenAI chat completion chunks as api.openai.com streams them, ending with [DONE]. */
     static final List<String> EVENTS = List.of(
@@ -108,14 +106,14 @@ final class Deployment {
         return value;
     }
 
-    /** The fake provider: a stream of {@link #EVENTS} when the body asks for one, else {@link #ANSWER}. */
+    /** The fake provider: a stream of {@link #EVENTS} when the body asks for one, else {@code CHAT_ANSWER}. */
     static FakeUpstream startUpstream() throws IOException {
         return FakeUpstream.start().handler(Deployment::answer);
     }
 
     private static Reply answer(Request request) {
         String body = request.bodyText();
-        return body.contains("\"stream\":true") ? Reply.sse(EVENTS) : Reply.json(200, ANSWER);
+        return body.contains("\"stream\":true") ? Reply.sse(EVENTS) : Reply.json(200, CHAT_ANSWER);
     }
 
     /** A port nobody listens on right now. */
@@ -209,11 +207,11 @@ final class Deployment {
         HttpResponse<byte[]> miss = post(base, CHAT, PLAIN_REQUEST);
         assertEquals(200, miss.statusCode(), () -> "first plain request: " + text(miss));
         assertEquals("MISS", xCache(miss));
-        assertEquals(ANSWER, text(miss));
+        assertEquals(CHAT_ANSWER, text(miss));
         HttpResponse<byte[]> hit = post(base, CHAT, PLAIN_REQUEST);
         assertEquals(200, hit.statusCode(), () -> "second plain request: " + text(hit));
         assertEquals("HIT", xCache(hit));
-        assertEquals(ANSWER, text(hit));
+        assertEquals(CHAT_ANSWER, text(hit));
         assertEquals(before + 1, upstream.calls(), "the provider answers the plain request once");
 
         HttpResponse<byte[]> streamMiss = post(base, CHAT, STREAM_REQUEST);

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
+import static dev.modelcache.support.OpenAiFixtures.CHAT_EVENTS;
+import static dev.modelcache.support.OpenAiFixtures.RESPONSES_EVENTS;
+
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.FakeUpstream.Request;
@@ -30,27 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenAiNodeSdkIT {
     static final String CHAT = "/v1/chat/completions";
     static final String RESPONSES = "/v1/responses";
-
-    /** OpenAI chat completion chunks, as api.openai.com sends them, ending with the usage chunk and [DONE]. */
-    static final List<String> CHAT_EVENTS = List.of(
-            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}],\"usage\":null}\n\n",
-            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},\"finish_reason\":null}],\"usage\":null}\n\n",
-            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" there\"},\"finish_reason\":null}],\"usage\":null}\n\n",
-            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n",
-            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}\n\n",
-            "data: [DONE]\n\n");
-
-    /** A Responses API stream: named events, ending with response.completed. */
-    static final List<String> RESPONSES_EVENTS = List.of(
-            "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_1\",\"status\":\"in_progress\"}}\n\n",
-            "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"Hi\"}\n\n",
-            "event: response.output_text.done\ndata: {\"type\":\"response.output_text.done\",\"sequence_number\":2,\"text\":\"Hi\"}\n\n",
-            "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":3,\"response\":{\"id\":\"resp_1\",\"status\":\"completed\",\"usage\":{\"input_tokens\":7,\"output_tokens\":1,\"total_tokens\":8}}}\n\n");
-
-    /** A plain chat completion, for the request without {@code stream}. */
-    static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\","
-            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi!\"},\"finish_reason\":\"stop\"}],"
-            + "\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":3,\"total_tokens\":14}}";
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final long TIMEOUT_SECONDS = 60;
@@ -86,7 +69,7 @@ class OpenAiNodeSdkIT {
             }
             if (request.target().startsWith(CHAT)) {
                 return JSON.readTree(request.body()).path("stream").asBoolean(false)
-                        ? Reply.sse(CHAT_EVENTS) : Reply.json(200, ANSWER);
+                        ? Reply.sse(CHAT_EVENTS) : Reply.json(200, CHAT_ANSWER);
             }
             return Reply.json(404, "{\"error\":{\"message\":\"no fake for " + request.target() + "\",\"type\":\"invalid_request_error\"}}");
         } catch (IOException e) {
@@ -111,7 +94,7 @@ class OpenAiNodeSdkIT {
         JsonNode nonStream = result.path("nonStream");
         assertEquals("MISS", nonStream.path("first").path("xcache").asText(null), "first plain chat: " + nonStream.path("first"));
         assertEquals("HIT", nonStream.path("second").path("xcache").asText(null), "second plain chat: " + nonStream.path("second"));
-        assertEquals(JSON.readTree(ANSWER), nonStream.path("first").path("body"), "the completion on the miss is the provider's");
+        assertEquals(JSON.readTree(CHAT_ANSWER), nonStream.path("first").path("body"), "the completion on the miss is the provider's");
         assertEquals(nonStream.path("first").path("body"), nonStream.path("second").path("body"),
                 "the completion from the cache is the one from the provider");
 
