@@ -199,8 +199,11 @@ public final class CachingProxy {
             if (key == null || capture.abandoned()) {
                 return null;
             }
+            // HttpClient fails a chunked or sized body that ends early; a body that simply runs until the
+            // connection closes cannot tell a clean end from a cut, so such a stream must show its last event.
+            boolean framed = headers.first("Transfer-Encoding").isPresent() || headers.first("Content-Length").isPresent();
             CachedResponse complete = complete(exchange, provider, status, headers, capture.toByteArray(),
-                    relay.chunks(), eventStream);
+                    relay.chunks(), eventStream, framed);
             if (complete != null && policy.storable(status)) {
                 store.put(key, complete);
                 stats.stored();
@@ -209,12 +212,16 @@ public final class CachingProxy {
         }
     }
 
-    /** The answer as the cache keeps it, with its token counts; null for a 2xx stream that reported an error. */
+    /**
+     * The answer as the cache keeps it, with its token counts; null for a 2xx stream that reported an error, or
+     * that came without framing and without its terminal event (it may have been cut).
+     */
     private CachedResponse complete(Exchange exchange, ModelProvider provider, int status, Headers headers,
-                                    byte[] body, List<Chunk> chunks, boolean eventStream) {
+                                    byte[] body, List<Chunk> chunks, boolean eventStream, boolean framed) {
         Usage usage = Usage.NONE;
         if (eventStream) {
             List<String> data = new ArrayList<>();
+            boolean terminated = false;
             int from = 0;
             for (Chunk chunk : chunks) {
                 SseEvent event = SseEvent.parse(Arrays.copyOfRange(body, from, chunk.end()));
@@ -222,9 +229,13 @@ public final class CachingProxy {
                 if (event.isError() && policy.storable(status)) {
                     return null;
                 }
+                terminated |= event.isTerminal();
                 if (event.data() != null) {
                     data.add(event.data());
                 }
+            }
+            if (!framed && !terminated && policy.storable(status)) {
+                return null;
             }
             if (policy.storable(status)) {
                 usage = countSafely(() -> provider.streamUsage(exchange.json(), data));

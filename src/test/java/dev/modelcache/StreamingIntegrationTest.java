@@ -127,6 +127,21 @@ class StreamingIntegrationTest {
     }
 
     @Test
+    void anUnframedStreamIsStoredOnlyWithItsTerminalEvent() throws Exception {
+        // Without chunking or a length, a cut connection looks like a clean end: only [DONE] proves completion.
+        upstream.handler(r -> Reply.sse(CHAT_EVENTS.subList(0, 3)).unframed());
+        assertEquals(String.join("", CHAT_EVENTS.subList(0, 3)),
+                proxy.client().send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString()).body());
+        upstream.handler(r -> Reply.sse(CHAT_EVENTS).unframed());
+        HttpResponse<String> whole = proxy.client().send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString());
+        assertEquals("MISS", whole.headers().firstValue("X-Cache").orElse(null), "the cut stream was not stored");
+        HttpResponse<String> hit = proxy.client().send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString());
+        assertEquals("HIT", hit.headers().firstValue("X-Cache").orElse(null), "the stream that ended with [DONE] was");
+        assertEquals(String.join("", CHAT_EVENTS), hit.body());
+        assertEquals(2, upstream.calls());
+    }
+
+    @Test
     void aStreamThatReportsAnErrorIsRelayedButNotCached() throws Exception {
         List<String> failing = List.of(CHAT_EVENTS.get(0),
                 "event: error\ndata: {\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}\n\n");

@@ -48,6 +48,7 @@ public final class FakeUpstream implements AutoCloseable {
         final List<Long> pausesMillis = new ArrayList<>();
         final List<CountDownLatch> gates = new ArrayList<>();
         boolean chunked;
+        boolean unframed;
         boolean resetAtEnd;
         long headerDelayMillis;
 
@@ -101,6 +102,13 @@ public final class FakeUpstream implements AutoCloseable {
 
         public Reply delayHeaders(long millis) {
             headerDelayMillis = millis;
+            return this;
+        }
+
+        /** No Content-Length and no chunking: the body ends when the connection closes (HTTP/1.0 style). */
+        public Reply unframed() {
+            unframed = true;
+            chunked = false;
             return this;
         }
 
@@ -177,7 +185,7 @@ public final class FakeUpstream implements AutoCloseable {
             head.append("Connection: close\r\n");
             if (reply.chunked) {
                 head.append("Transfer-Encoding: chunked\r\n");
-            } else {
+            } else if (!reply.unframed) {
                 int length = reply.pieces.stream().mapToInt(p -> p.length).sum();
                 head.append("Content-Length: ").append(length).append("\r\n");
             }
