@@ -127,6 +127,7 @@ public final class CachingProxy {
 
     private void lead(CacheKey key, Flight flight, Exchange exchange, ModelProvider provider, Decision decision,
                       HttpServletResponse response) throws IOException {
+        stats.flightStarted();
         try {
             Optional<CachedResponse> stored = decision.read() ? store.get(key) : Optional.empty();
             if (stored.isPresent()) {
@@ -143,6 +144,7 @@ public final class CachingProxy {
         } finally {
             flight.broke();
             flights.remove(key, flight);
+            stats.flightEnded();
         }
     }
 

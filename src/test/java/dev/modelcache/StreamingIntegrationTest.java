@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -162,6 +163,23 @@ class StreamingIntegrationTest {
         for (String body : bodies) {
             assertEquals(String.join("", CHAT_EVENTS), body);
         }
+        assertEquals(0, proxy.app().stats().snapshot().inFlight(), "no flight left behind");
+    }
+
+    @Test
+    void waitingIsBoundedByTheResponseTimeout() throws Exception {
+        // Each event comes within the 1 s response timeout, but the whole stream takes about 2.4 s: a waiter
+        // gives up after 1 s and makes its own call rather than wait without end.
+        proxy.close();
+        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
+        settings.put("upstream/responseTimeout", "1");
+        proxy = TestProxy.start(settings);
+        upstream.handler(r -> Reply.sse(CHAT_EVENTS).pauseEach(400));
+        List<String> bodies = concurrently(2, () -> proxy.client()
+                .send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString()).body());
+        assertEquals(List.of(String.join("", CHAT_EVENTS), String.join("", CHAT_EVENTS)), bodies);
+        assertEquals(2, upstream.calls(), "the waiter went alone after its bounded wait");
+        assertEquals(0, proxy.app().stats().snapshot().inFlight());
     }
 
     @Test

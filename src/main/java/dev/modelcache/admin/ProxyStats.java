@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>upstreamCalls: requests actually sent to a provider; upstreamErrors: of those, the ones that failed to
  *       connect, timed out or broke off;</li>
  *   <li>stored: answers written to the cache;</li>
- *   <li>savedPromptTokens, savedCompletionTokens: the tokens the hits would have cost.</li>
+ *   <li>savedPromptTokens, savedCompletionTokens: the tokens the hits would have cost;</li>
+ *   <li>inFlight: a gauge, not a counter: upstream calls under way that identical requests may wait on.</li>
  * </ul>
  */
 public final class ProxyStats {
@@ -29,10 +30,11 @@ public final class ProxyStats {
     private final LongAdder stored = new LongAdder();
     private final LongAdder savedPromptTokens = new LongAdder();
     private final LongAdder savedCompletionTokens = new LongAdder();
+    private final LongAdder inFlight = new LongAdder();
 
     public record Snapshot(long requests, long hits, long misses, long refreshes, long bypasses, long coalesced,
                            long upstreamCalls, long upstreamErrors, long stored, long savedPromptTokens,
-                           long savedCompletionTokens) {
+                           long savedCompletionTokens, long inFlight) {
     }
 
     public void request() {
@@ -72,9 +74,17 @@ public final class ProxyStats {
         stored.increment();
     }
 
+    public void flightStarted() {
+        inFlight.increment();
+    }
+
+    public void flightEnded() {
+        inFlight.decrement();
+    }
+
     public Snapshot snapshot() {
         return new Snapshot(requests.sum(), hits.sum(), misses.sum(), refreshes.sum(), bypasses.sum(), coalesced.sum(),
                 upstreamCalls.sum(), upstreamErrors.sum(), stored.sum(), savedPromptTokens.sum(),
-                savedCompletionTokens.sum());
+                savedCompletionTokens.sum(), inFlight.sum());
     }
 }
