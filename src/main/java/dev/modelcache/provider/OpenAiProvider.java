@@ -39,9 +39,20 @@ final class OpenAiProvider implements ModelProvider {
         return models.matches(model);
     }
 
+    /**
+     * The bearer token, and also the {@code api-key} header Azure OpenAI uses and the {@code x-api-key} some
+     * compatible hosts accept: whichever of them a caller sends keeps its entries apart from other callers'.
+     */
     @Override
     public String credential(Headers requestHeaders) {
-        return requestHeaders.first("Authorization").orElse("").trim();
+        StringBuilder credential = new StringBuilder(requestHeaders.first("Authorization").orElse("").trim());
+        for (String name : List.of("api-key", "x-api-key")) {
+            String value = requestHeaders.first(name).orElse("").trim();
+            if (!value.isEmpty()) {
+                credential.append('\n').append(name).append(':').append(value);
+            }
+        }
+        return credential.toString();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.modelcache.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,12 +20,18 @@ class OpenAiProviderTest {
     }
 
     @Test
-    void credentialIsTheAuthorizationHeader() {
+    void credentialIsTheAuthorizationHeaderOrAnApiKeyHeader() {
         OpenAiProvider p = provider("https://api.openai.com", null);
         assertEquals("Bearer sk-1", p.credential(Headers.of("Authorization", "Bearer sk-1")));
         assertEquals("Bearer sk-1", p.credential(Headers.of("authorization", "  Bearer sk-1 ")));
-        assertEquals("", p.credential(Headers.of("X-Api-Key", "sk-1")));
         assertEquals("", p.credential(Headers.EMPTY));
+        assertEquals("", p.credential(Headers.of("Content-Type", "application/json")));
+        // Azure OpenAI authenticates with api-key, some compatible hosts with x-api-key: both partition the cache.
+        String azureA = p.credential(Headers.of("api-key", "azure-key-a"));
+        String azureB = p.credential(Headers.of("api-key", "azure-key-b"));
+        assertFalse(azureA.isEmpty());
+        assertNotEquals(azureA, azureB);
+        assertNotEquals(p.credential(Headers.of("X-Api-Key", "sk-1")), p.credential(Headers.of("X-Api-Key", "sk-2")));
     }
 
     @Test
