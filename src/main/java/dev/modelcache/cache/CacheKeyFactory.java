@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * Builds the {@link CacheKey}: SHA-256 over the provider, method, path, the query with its parameters sorted,
  * the provider's vary headers, the body (a JSON body in {@linkplain CanonicalJson canonical form}, any other body
- * as sent, with its media type) and a salted hash of the caller's credential. The salt is per installation, so the
+ * as sent, with its media type; a multipart body without its random boundary) and a salted hash of the caller's credential. The salt is per installation, so the
  * key reveals nothing about the credential, and two API keys never share an entry.
  */
 public final class CacheKeyFactory {
@@ -39,8 +39,9 @@ public final class CacheKeyFactory {
             field(sha, "json");
             field(sha, CanonicalJson.bytes(exchange.json()));
         } else {
-            field(sha, mediaType(exchange.headers().first("Content-Type").orElse("")));
-            field(sha, exchange.body());
+            String contentType = exchange.headers().first("Content-Type").orElse("");
+            field(sha, mediaType(contentType));
+            field(sha, MultipartBody.withoutBoundary(contentType, exchange.body()));
         }
         return CacheKey.of(sha.digest());
     }

@@ -223,6 +223,15 @@ class CacheKeyFactoryTest {
     }
 
     @Test
+    void theSameUploadWithAnotherMultipartBoundaryIsTheSameRequest() {
+        // SDKs pick a fresh boundary per request: the same audio file must still hit.
+        assertEquals(raw(MultipartBodyTest.upload("formdata-1", "ID3 audio"), "multipart/form-data; boundary=formdata-1"),
+                raw(MultipartBodyTest.upload("formdata-2", "ID3 audio"), "multipart/form-data; boundary=formdata-2"));
+        assertNotEquals(raw(MultipartBodyTest.upload("formdata-1", "ID3 audio"), "multipart/form-data; boundary=formdata-1"),
+                raw(MultipartBodyTest.upload("formdata-2", "ID3 other"), "multipart/form-data; boundary=formdata-2"));
+    }
+
+    @Test
     void nonJsonBodyThatLooksLikeJsonIsStillKeyedByItsBytes() {
         assertNotEquals(raw("{\"a\":1}".getBytes(StandardCharsets.UTF_8), "text/plain"),
                 raw("{ \"a\":1}".getBytes(StandardCharsets.UTF_8), "text/plain"));
