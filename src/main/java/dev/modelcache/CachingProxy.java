@@ -98,7 +98,7 @@ public final class CachingProxy {
             Flight mine = new Flight();
             Flight leader = flights.putIfAbsent(key, mine);
             if (leader == null) {
-                lead(key, mine, exchange, provider, decision, response);
+                lead(key, mine, exchange, provider, decision, response, realtime);
                 return;
             }
             Flight.Outcome outcome;
@@ -126,14 +126,14 @@ public final class CachingProxy {
     }
 
     private void lead(CacheKey key, Flight flight, Exchange exchange, ModelProvider provider, Decision decision,
-                      HttpServletResponse response) throws IOException {
+                      HttpServletResponse response, boolean realtime) throws IOException {
         stats.flightStarted();
         try {
             Optional<CachedResponse> stored = decision.read() ? store.get(key) : Optional.empty();
             if (stored.isPresent()) {
                 // Stored by a leader that finished between our look-up and our claim.
                 flight.complete(stored.get());
-                replay(stored.get(), response, false, false);
+                replay(stored.get(), response, realtime, false);
                 return;
             }
             countMiss(decision.missOutcome());
