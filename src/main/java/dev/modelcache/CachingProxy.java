@@ -198,6 +198,8 @@ public final class CachingProxy {
                 response.reset();
                 throw UpstreamFailure.of(e, provider.name(), provider.baseUrl());
             }
+            // The client has everything: end its response now, so token counting and storing cost it no time.
+            relay.finish();
             if (key == null || capture.abandoned()) {
                 return null;
             }

@@ -52,6 +52,17 @@ public final class Relay {
         }
     }
 
+    /** Ends the client's response (its last chunk goes out) once the whole body is relayed. */
+    public void finish() {
+        if (!clientGone) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                clientGone = true;
+            }
+        }
+    }
+
     private void piece(byte[] event) {
         toClient(event, 0, event.length);
         capture.write(event, 0, event.length);
