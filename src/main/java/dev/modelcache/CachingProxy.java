@@ -52,6 +52,7 @@ public final class CachingProxy {
     public static final String REPLAY_HEADER = "X-Cache-Replay";
     /** Bytes of a captured answer held in memory before the copy spills to disk. */
     static final int CAPTURE_MEMORY_BYTES = 1024 * 1024;
+    private static final Runnable NOTHING = () -> { };
 
     private final ProviderTable providers;
     private final CachePolicy policy = new CachePolicy();
@@ -82,7 +83,7 @@ public final class CachingProxy {
         Decision decision = policy.decide(exchange);
         if (!decision.read() && !decision.write()) {
             stats.bypass();
-            forward(exchange, provider, response, Outcome.BYPASS, null);
+            forward(exchange, provider, response, Outcome.BYPASS, null, NOTHING);
             return;
         }
         CacheKey key = keys.create(provider, exchange);
@@ -118,7 +119,7 @@ public final class CachingProxy {
             if (outcome.timedOut()) {
                 // The leader is still busy after the wait limit: go alone rather than wait without end.
                 countMiss(decision.missOutcome());
-                forward(exchange, provider, response, decision.missOutcome(), key);
+                forward(exchange, provider, response, decision.missOutcome(), key, NOTHING);
                 return;
             }
             // The leader broke off: look again, and lead or wait again.
@@ -137,7 +138,9 @@ public final class CachingProxy {
                 return;
             }
             countMiss(decision.missOutcome());
-            flight.complete(forward(exchange, provider, response, decision.missOutcome(), key));
+            // An answer that will not be stored must not be handed to requests that come after it: they retry.
+            Runnable detach = () -> flights.remove(key, flight);
+            flight.complete(forward(exchange, provider, response, decision.missOutcome(), key, detach));
         } catch (ProxyError e) {
             flight.fail(e);
             throw e;
@@ -158,10 +161,11 @@ public final class CachingProxy {
 
     /**
      * Sends the request upstream and relays the answer. With a key, the complete answer is stored when it may be,
-     * and returned (for waiters) whatever its status; null when it was too large to keep.
+     * and returned (for waiters) whatever its status; null when it was too large to keep. {@code unstorable} runs
+     * as soon as the status shows the answer will not be stored.
      */
     private CachedResponse forward(Exchange exchange, ModelProvider provider, HttpServletResponse response,
-                                   Outcome outcome, CacheKey key) throws IOException {
+                                   Outcome outcome, CacheKey key, Runnable unstorable) throws IOException {
         stats.upstreamCall();
         UpstreamResponse answer;
         try {
@@ -173,6 +177,9 @@ public final class CachingProxy {
         }
         try (answer; Capture capture = new Capture(spillDir, CAPTURE_MEMORY_BYTES, key == null ? 0 : maxEntryBytes)) {
             int status = answer.status();
+            if (!policy.storable(status)) {
+                unstorable.run();
+            }
             Headers headers = answer.headers();
             boolean eventStream = headers.first("Content-Type").orElse("").toLowerCase(Locale.ROOT)
                     .startsWith("text/event-stream");
