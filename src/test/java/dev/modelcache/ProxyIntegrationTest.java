@@ -84,9 +84,32 @@ class ProxyIntegrationTest {
         assertEquals("Bearer sk-alice", seen.header("Authorization"));
         assertEquals("org-1", seen.header("OpenAI-Organization"));
         assertNull(seen.header("X-Cache-Replay"), "the proxy's own controls stay here");
-        assertFalse(String.valueOf(seen.header("Host")).contains(String.valueOf(proxy.uri("/").getPort())),
+        assertEquals(upstream.baseUrl().substring("http://".length()), seen.header("Host"),
                 "Host names the provider, not the proxy");
         assertNull(seen.header("Accept-Encoding"), "the provider answers uncompressed");
+    }
+
+    @Test
+    void hopByHopHeadersStayOnTheirHop() throws Exception {
+        // The JDK client refuses to send Connection or TE itself, so this request is written by hand.
+        byte[] body = BODY.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", proxy.uri("/").getPort())) {
+            socket.getOutputStream().write(("POST " + CHAT + " HTTP/1.1\r\nHost: proxy.example\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n"
+                    + "Connection: close, X-Hop\r\nX-Hop: 1\r\nTE: trailers\r\nKeep-Alive: timeout=5\r\n"
+                    + "Proxy-Authorization: Basic c2VjcmV0\r\nX-End-To-End: kept\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(body);
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+        }
+        FakeUpstream.Request seen = upstream.requests().get(0);
+        assertEquals("kept", seen.header("X-End-To-End"));
+        for (String hop : new String[] {"X-Hop", "TE", "Keep-Alive", "Proxy-Authorization"}) {
+            assertNull(seen.header(hop), hop + " is not forwarded");
+        }
+        assertFalse(String.valueOf(seen.header("Connection")).contains("X-Hop"));
+        assertEquals(upstream.baseUrl().substring("http://".length()), seen.header("Host"));
     }
 
     @Test
