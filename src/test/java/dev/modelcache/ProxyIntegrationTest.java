@@ -19,6 +19,8 @@ import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -226,6 +228,37 @@ class ProxyIntegrationTest {
         HttpResponse<String> response = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
         assertEquals(504, response.statusCode());
         assertEquals("upstream_timeout", JSON.readTree(response.body()).at("/error/code").asText());
+    }
+
+    @Test
+    void anUpstreamThatNeverAcceptsGives504AfterTheConnectTimeout() throws Exception {
+        // A listener whose accept queue is full: the kernel drops further connection attempts, so they hang.
+        List<java.net.Socket> fillers = new ArrayList<>();
+        try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            for (int i = 0; i < 10; i++) {
+                java.net.Socket filler = new java.net.Socket();
+                fillers.add(filler);
+                try {
+                    filler.connect(new java.net.InetSocketAddress("127.0.0.1", full.getLocalPort()), 300);
+                } catch (java.net.SocketTimeoutException queueFull) {
+                    break;
+                }
+            }
+            Map<String, String> settings = TestProxy.settings("http://127.0.0.1:" + full.getLocalPort(), cacheDir);
+            settings.put("upstream/connectTimeout", "1");
+            proxy.close();
+            proxy = TestProxy.start(settings);
+            long start = System.nanoTime();
+            HttpResponse<String> response = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(504, response.statusCode(), response.body());
+            assertEquals("upstream_timeout", JSON.readTree(response.body()).at("/error/code").asText());
+            assertTrue(millis >= 900, "waited for the 1 s connect timeout, took " + millis + " ms");
+        } finally {
+            for (java.net.Socket filler : fillers) {
+                filler.close();
+            }
+        }
     }
 
     @Test
