@@ -27,6 +27,7 @@ import dev.modelcache.upstream.UpstreamResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -52,7 +53,6 @@ public final class CachingProxy {
     public static final String REPLAY_HEADER = "X-Cache-Replay";
     /** Bytes of a captured answer held in memory before the copy spills to disk. */
     static final int CAPTURE_MEMORY_BYTES = 1024 * 1024;
-    private static final Runnable NOTHING = () -> { };
 
     private final ProviderTable providers;
     private final CachePolicy policy = new CachePolicy();
@@ -83,7 +83,7 @@ public final class CachingProxy {
         Decision decision = policy.decide(exchange);
         if (!decision.read() && !decision.write()) {
             stats.bypass();
-            forward(exchange, provider, response, Outcome.BYPASS, null, NOTHING);
+            forward(exchange, provider, response, Outcome.BYPASS, null, null);
             return;
         }
         CacheKey key = keys.create(provider, exchange);
@@ -96,7 +96,7 @@ public final class CachingProxy {
                     return;
                 }
             }
-            Flight mine = new Flight();
+            Flight mine = new Flight(flights, key);
             Flight leader = flights.putIfAbsent(key, mine);
             if (leader == null) {
                 lead(key, mine, exchange, provider, decision, response, realtime);
@@ -109,6 +109,10 @@ public final class CachingProxy {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for an identical request");
             }
+            if (outcome.live() != null) {
+                follow(leader, outcome.live(), response);
+                return;
+            }
             if (outcome.response() != null) {
                 replay(outcome.response(), response, realtime, true);
                 return;
@@ -119,7 +123,7 @@ public final class CachingProxy {
             if (outcome.timedOut()) {
                 // The leader is still busy after the wait limit: go alone rather than wait without end.
                 countMiss(decision.missOutcome());
-                forward(exchange, provider, response, decision.missOutcome(), key, NOTHING);
+                forward(exchange, provider, response, decision.missOutcome(), key, null);
                 return;
             }
             // The leader broke off: look again, and lead or wait again.
@@ -138,15 +142,13 @@ public final class CachingProxy {
                 return;
             }
             countMiss(decision.missOutcome());
-            // An answer that will not be stored must not be handed to requests that come after it: they retry.
-            Runnable detach = () -> flights.remove(key, flight);
-            flight.complete(forward(exchange, provider, response, decision.missOutcome(), key, detach));
+            flight.complete(forward(exchange, provider, response, decision.missOutcome(), key, flight));
         } catch (ProxyError e) {
             flight.fail(e);
             throw e;
         } finally {
             flight.broke();
-            flights.remove(key, flight);
+            flight.detach();
             stats.flightEnded();
         }
     }
@@ -161,11 +163,12 @@ public final class CachingProxy {
 
     /**
      * Sends the request upstream and relays the answer. With a key, the complete answer is stored when it may be,
-     * and returned (for waiters) whatever its status; null when it was too large to keep. {@code unstorable} runs
-     * as soon as the status shows the answer will not be stored.
+     * and returned (for waiters) whatever its status; null when it was too large to keep. With a flight, waiters
+     * follow an event stream that may be stored as it is relayed, and an answer that will not be stored stops
+     * taking waiters as soon as its status shows it: a client's retry after an error must reach the provider.
      */
     private CachedResponse forward(Exchange exchange, ModelProvider provider, HttpServletResponse response,
-                                   Outcome outcome, CacheKey key, Runnable unstorable) throws IOException {
+                                   Outcome outcome, CacheKey key, Flight flight) throws IOException {
         stats.upstreamCall();
         UpstreamResponse answer;
         try {
@@ -177,12 +180,14 @@ public final class CachingProxy {
         }
         try (answer; Capture capture = new Capture(spillDir, CAPTURE_MEMORY_BYTES, key == null ? 0 : maxEntryBytes)) {
             int status = answer.status();
-            if (!policy.storable(status)) {
-                unstorable.run();
+            if (flight != null && !policy.storable(status)) {
+                flight.detach();
             }
             Headers headers = answer.headers();
             boolean eventStream = headers.first("Content-Type").orElse("").toLowerCase(Locale.ROOT)
                     .startsWith("text/event-stream");
+            Flight.Live live = flight != null && eventStream && policy.storable(status)
+                    ? flight.startLive(status, CachedResponse.storableHeaders(headers), maxEntryBytes) : null;
             response.setStatus(status);
             for (Map.Entry<String, String> field : headers.endToEnd().fields()) {
                 response.addHeader(field.getKey(), field.getValue());
@@ -191,9 +196,13 @@ public final class CachingProxy {
                 headers.first("Content-Length").ifPresent(length -> response.setHeader("Content-Length", length));
             }
             response.setHeader("X-Cache", outcome.name());
-            Relay relay = new Relay(response.getOutputStream(), capture);
+            Relay relay = live == null ? new Relay(response.getOutputStream(), capture)
+                    : new Relay(response.getOutputStream(), capture, live::add);
             try {
                 relay.run(answer.body(), eventStream);
+                if (live != null) {
+                    live.end(true);
+                }
             } catch (IOException e) {
                 stats.upstreamError();
                 LOG.log(Level.WARNING, "provider '" + provider.name() + "' broke off an answer to " + exchange.method()
@@ -282,6 +291,37 @@ public final class CachingProxy {
             response.setContentLength(entry.body().length);
         }
         Replayer.replay(entry, response.getOutputStream(), realtime && entry.isEventStream());
+    }
+
+    /**
+     * Relays an identical request's event stream to this client as the leader receives it, event by event. The
+     * answer counts as a hit (this client costs nothing); its tokens are known once the leader has stored it.
+     * If the leader's stream breaks off, this client's connection is closed too.
+     */
+    private void follow(Flight leader, Flight.Live live, HttpServletResponse response) throws IOException {
+        response.setStatus(live.status);
+        for (Map.Entry<String, String> field : live.headers.fields()) {
+            response.addHeader(field.getKey(), field.getValue());
+        }
+        response.setHeader("X-Cache", Outcome.HIT.name());
+        response.setHeader("Age", "0");
+        OutputStream out = response.getOutputStream();
+        byte[] piece;
+        for (int i = 0; (piece = live.piece(i, coalesceWait)) != null; i++) {
+            out.write(piece);
+            out.flush();
+        }
+        out.close();
+        Usage saved = Usage.NONE;
+        try {
+            Flight.Outcome done = leader.awaitOutcome(Duration.ofSeconds(5));
+            if (done.response() != null) {
+                saved = done.response().usage();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stats.hit(saved, true);
     }
 
     /**

@@ -40,8 +40,10 @@ public final class ModelCache implements AutoCloseable {
         CacheKeyFactory keys = new CacheKeyFactory(KeySalt.loadOrCreate(config.cacheDir()));
         this.store = new EhcacheResponseStore(config.cacheDir(), config.heapEntries(), config.diskMB(), config.ttl());
         this.upstream = new UpstreamClient(config.connectTimeout(), config.responseTimeout());
+        // A leader has its answer's first bytes, or its error, within the connect plus the response timeout:
+        // waiting that long for it means a waiter never gives up on a leader that is about to answer.
         this.proxy = new CachingProxy(providers, keys, store, upstream, stats, spillDir, config.maxEntryBytes(),
-                config.responseTimeout());
+                config.connectTimeout().plus(config.responseTimeout()));
         this.admin = new AdminEndpoints(stats, providers.providers(), config.adminToken());
     }
 

@@ -79,6 +79,60 @@ class StreamingIntegrationTest {
     }
 
     @Test
+    void aWaiterFollowsTheStreamLive() throws Exception {
+        CountDownLatch secondMaySend = new CountDownLatch(1);
+        upstream.handler(r -> Reply.sse(CHAT_EVENTS).gateBefore(1, secondMaySend));
+        HttpResponse<InputStream> leader = proxy.client().send(streamRequest(STREAM_BODY),
+                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> follower;
+        try (InputStream leaderBody = leader.body()) {
+            assertEquals(CHAT_EVENTS.get(0), readUntilBlankLine(leaderBody));
+            // The leader's stream is half-way: an identical request joins it instead of calling the provider.
+            follower = proxy.client().send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream followerBody = follower.body()) {
+                assertEquals(CHAT_EVENTS.get(0), readUntilBlankLine(followerBody),
+                        "the follower got the first event while the provider still held the second");
+                assertEquals(1, secondMaySend.getCount());
+                secondMaySend.countDown();
+                String rest = String.join("", CHAT_EVENTS.subList(1, CHAT_EVENTS.size()));
+                assertEquals(rest, new String(followerBody.readAllBytes(), StandardCharsets.UTF_8));
+                assertEquals(rest, new String(leaderBody.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals("MISS", leader.headers().firstValue("X-Cache").orElse(null));
+        assertEquals("HIT", follower.headers().firstValue("X-Cache").orElse(null));
+        assertEquals(1, upstream.calls());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (proxy.app().stats().snapshot().hits() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(9, proxy.app().stats().snapshot().savedPromptTokens(), "the follower's hit counts the tokens");
+    }
+
+    @Test
+    void aFollowerSeesTheBreakWhenTheLeadersStreamBreaksOff() throws Exception {
+        CountDownLatch secondMaySend = new CountDownLatch(1);
+        upstream.handler(r -> Reply.sse(CHAT_EVENTS.subList(0, 3)).gateBefore(1, secondMaySend).resetAtEnd());
+        HttpResponse<InputStream> leader = proxy.client().send(streamRequest(STREAM_BODY),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream leaderBody = leader.body()) {
+            readUntilBlankLine(leaderBody);
+            HttpResponse<InputStream> follower = proxy.client().send(streamRequest(STREAM_BODY),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream followerBody = follower.body()) {
+                readUntilBlankLine(followerBody);
+                secondMaySend.countDown();
+                assertThrows(IOException.class, followerBody::readAllBytes, "the follower's stream breaks too");
+            }
+            assertThrows(IOException.class, leaderBody::readAllBytes);
+        }
+        upstream.handler(r -> Reply.sse(CHAT_EVENTS));
+        assertEquals("MISS", proxy.client().send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString())
+                .headers().firstValue("X-Cache").orElse(null), "nothing was stored");
+        awaitNoFlight();
+    }
+
+    @Test
     void chatStreamIsReplayedByteForByteWithItsUsage() throws Exception {
         assertReplayIdentical(CHAT, STREAM_BODY, CHAT_EVENTS);
         var stats = proxy.app().stats().snapshot();
@@ -163,13 +217,13 @@ class StreamingIntegrationTest {
         for (String body : bodies) {
             assertEquals(String.join("", CHAT_EVENTS), body);
         }
-        assertEquals(0, proxy.app().stats().snapshot().inFlight(), "no flight left behind");
+        awaitNoFlight();
     }
 
     @Test
-    void waitingIsBoundedByTheResponseTimeout() throws Exception {
-        // Each event comes within the 1 s response timeout, but the whole stream takes about 2.4 s: a waiter
-        // gives up after 1 s and makes its own call rather than wait without end.
+    void aFollowerStaysWithAStreamLongerThanTheResponseTimeout() throws Exception {
+        // Each event comes within the 1 s response timeout, but the whole stream takes about 2 s: the waiter
+        // follows it to the end instead of giving up and paying for its own call.
         proxy.close();
         Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
         settings.put("upstream/responseTimeout", "1");
@@ -178,8 +232,25 @@ class StreamingIntegrationTest {
         List<String> bodies = concurrently(2, () -> proxy.client()
                 .send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString()).body());
         assertEquals(List.of(String.join("", CHAT_EVENTS), String.join("", CHAT_EVENTS)), bodies);
-        assertEquals(2, upstream.calls(), "the waiter went alone after its bounded wait");
-        assertEquals(0, proxy.app().stats().snapshot().inFlight());
+        assertEquals(1, upstream.calls());
+        awaitNoFlight();
+    }
+
+    @Test
+    void waitingIsBoundedWhenTheProviderSendsNothing() throws Exception {
+        proxy.close();
+        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
+        settings.put("upstream/responseTimeout", "1");
+        proxy = TestProxy.start(settings);
+        upstream.handler(r -> Reply.sse(CHAT_EVENTS).delayHeaders(4000));
+        long start = System.nanoTime();
+        List<String> statuses = concurrently(3, () -> String.valueOf(proxy.client()
+                .send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString()).statusCode()));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(List.of("504", "504", "504"), statuses, "the leader timed out and its waiters got its error");
+        assertEquals(1, upstream.calls());
+        assertTrue(millis < 3500, "nobody waited for the provider's 4 s, took " + millis + " ms");
+        awaitNoFlight();
     }
 
     @Test
@@ -260,6 +331,15 @@ class StreamingIntegrationTest {
         assertTrue(hit.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
         assertFalse(hit.headers().firstValue("Content-Length").isPresent(), "a replayed stream is not sized up front");
         assertEquals(1, upstream.calls());
+    }
+
+    /** The leader's bookkeeping runs after its client has the answer: give it a moment to finish. */
+    private void awaitNoFlight() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (proxy.app().stats().snapshot().inFlight() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, proxy.app().stats().snapshot().inFlight(), "no flight left behind");
     }
 
     private HttpRequest streamRequest(String body) {

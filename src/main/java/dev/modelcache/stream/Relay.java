@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Copies an upstream body to the client as it arrives and into a {@link Capture} at the same time. An event stream
@@ -22,13 +23,20 @@ public final class Relay {
 
     private final OutputStream client;
     private final Capture capture;
+    private final Consumer<byte[]> tap;
     private final long startNanos;
     private final List<Chunk> chunks = new ArrayList<>();
     private boolean clientGone;
 
     public Relay(OutputStream client, Capture capture) {
+        this(client, capture, event -> { });
+    }
+
+    /** {@code tap} also receives each event of an event stream, as it is relayed (for requests that follow this one). */
+    public Relay(OutputStream client, Capture capture, Consumer<byte[]> tap) {
         this.client = client;
         this.capture = capture;
+        this.tap = tap;
         this.startNanos = System.nanoTime();
     }
 
@@ -65,6 +73,7 @@ public final class Relay {
 
     private void piece(byte[] event) {
         toClient(event, 0, event.length);
+        tap.accept(event);
         capture.write(event, 0, event.length);
         chunks.add(new Chunk((int) Math.min(Integer.MAX_VALUE, capture.size()), elapsedMillis()));
     }
