@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -220,10 +219,8 @@ class ProxyIntegrationTest {
 
     @Test
     void slowUpstreamGives504() throws Exception {
-        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        settings.put("upstream/responseTimeout", "1");
         proxy.close();
-        proxy = TestProxy.start(settings);
+        proxy = TestProxy.start(upstream.baseUrl(), cacheDir, "upstream/responseTimeout", "1");
         upstream.handler(r -> Reply.json(200, CHAT_ANSWER).delayHeaders(3000));
         HttpResponse<String> response = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
         assertEquals(504, response.statusCode());
@@ -244,10 +241,8 @@ class ProxyIntegrationTest {
                     break;
                 }
             }
-            Map<String, String> settings = TestProxy.settings("http://127.0.0.1:" + full.getLocalPort(), cacheDir);
-            settings.put("upstream/connectTimeout", "1");
             proxy.close();
-            proxy = TestProxy.start(settings);
+            proxy = TestProxy.start("http://127.0.0.1:" + full.getLocalPort(), cacheDir, "upstream/connectTimeout", "1");
             long start = System.nanoTime();
             HttpResponse<String> response = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
             long millis = (System.nanoTime() - start) / 1_000_000;

@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -225,9 +224,7 @@ class StreamingIntegrationTest {
         // Each event comes within the 1 s response timeout, but the whole stream takes about 2 s: the waiter
         // follows it to the end instead of giving up and paying for its own call.
         proxy.close();
-        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        settings.put("upstream/responseTimeout", "1");
-        proxy = TestProxy.start(settings);
+        proxy = TestProxy.start(upstream.baseUrl(), cacheDir, "upstream/responseTimeout", "1");
         upstream.handler(r -> Reply.sse(CHAT_EVENTS).pauseEach(400));
         List<String> bodies = concurrently(2, () -> proxy.client()
                 .send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString()).body());
@@ -239,9 +236,7 @@ class StreamingIntegrationTest {
     @Test
     void waitingIsBoundedWhenTheProviderSendsNothing() throws Exception {
         proxy.close();
-        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        settings.put("upstream/responseTimeout", "1");
-        proxy = TestProxy.start(settings);
+        proxy = TestProxy.start(upstream.baseUrl(), cacheDir, "upstream/responseTimeout", "1");
         upstream.handler(r -> Reply.sse(CHAT_EVENTS).delayHeaders(4000));
         long start = System.nanoTime();
         List<String> statuses = concurrently(3, () -> String.valueOf(proxy.client()

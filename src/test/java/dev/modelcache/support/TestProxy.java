@@ -61,6 +61,14 @@ public final class TestProxy implements AutoCloseable {
         return new TestProxy(settings(upstreamBaseUrl, cacheDir));
     }
 
+    /** The same, with one setting changed (a shorter timeout, say). */
+    public static TestProxy start(String upstreamBaseUrl, Path cacheDir, String key, String value)
+            throws IOException, LifecycleException {
+        Map<String, String> settings = settings(upstreamBaseUrl, cacheDir);
+        settings.put(key, value);
+        return new TestProxy(settings);
+    }
+
     public ModelCache app() {
         return app;
     }
