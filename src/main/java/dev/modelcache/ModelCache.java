@@ -7,6 +7,7 @@ import dev.modelcache.cache.EhcacheResponseStore;
 import dev.modelcache.cache.KeySalt;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.config.Config;
+import dev.modelcache.events.Listeners;
 import dev.modelcache.provider.ProviderTable;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.upstream.UpstreamClient;
@@ -29,6 +30,7 @@ public final class ModelCache implements AutoCloseable {
     private final ResponseStore store;
     private final UpstreamClient upstream;
     private final ProxyStats stats = new ProxyStats();
+    private final Listeners events = new Listeners(stats);
     private final CachingProxy proxy;
     private final AdminEndpoints admin;
 
@@ -42,7 +44,8 @@ public final class ModelCache implements AutoCloseable {
         this.upstream = new UpstreamClient(config.connectTimeout(), config.responseTimeout());
         // A leader has its answer's first bytes, or its error, within the connect plus the response timeout:
         // waiting that long for it means a waiter never gives up on a leader that is about to answer.
-        this.proxy = new CachingProxy(providers, keys, store, upstream, stats, spillDir, config.maxEntryBytes(),
+        Forwarder forwarder = new Forwarder(upstream, events, spillDir, config.maxEntryBytes());
+        this.proxy = new CachingProxy(providers, keys, store, forwarder, events,
                 config.connectTimeout().plus(config.responseTimeout()));
         this.admin = new AdminEndpoints(stats, providers.providers(), config.adminToken());
     }
@@ -79,6 +82,11 @@ public final class ModelCache implements AutoCloseable {
 
     public ProxyStats stats() {
         return stats;
+    }
+
+    /** The listeners told of every exchange; the stats are one of them, and more may be added. */
+    public Listeners events() {
+        return events;
     }
 
     public ProviderTable providers() {

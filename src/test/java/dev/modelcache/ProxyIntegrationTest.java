@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
 
+import dev.modelcache.events.ExchangeSummary;
+import dev.modelcache.events.UpstreamCall;
+import dev.modelcache.http.CacheStatus;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.TestProxy;
@@ -53,6 +56,33 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void everyExchangeEndsWithOneEventThatTellsItsCacheStatusAndTheUpstreamTiming() throws Exception {
+        proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
+        proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
+        proxy.post(CHAT, "{\"model\":\"claude-unknown\"}");
+        List<ExchangeSummary> ended = proxy.events().awaitExchanges(3);
+        proxy.events().awaitSettled();
+        assertEquals(3, ended.size(), "one event per exchange");
+        ExchangeSummary miss = ended.get(0);
+        assertEquals(CacheStatus.MISS, miss.cacheStatus());
+        assertEquals("openai", miss.provider());
+        assertEquals(200, miss.httpStatus());
+        assertEquals(64, miss.keyId().length());
+        ExchangeSummary hit = ended.get(1);
+        assertEquals(CacheStatus.HIT, hit.cacheStatus());
+        assertEquals(miss.keyId(), hit.keyId());
+        assertEquals(11, hit.usage().promptTokens(), "a hit tells the tokens it saved");
+        ExchangeSummary refused = ended.get(2);
+        assertNull(refused.cacheStatus(), "refused before the cache was consulted");
+        assertEquals(400, refused.httpStatus());
+        List<UpstreamCall> calls = proxy.events().upstreamCalls();
+        assertEquals(1, calls.size());
+        assertEquals(UpstreamCall.Result.COMPLETE, calls.get(0).result());
+        assertEquals(200, calls.get(0).status());
+        assertTrue(calls.get(0).totalMillis() >= calls.get(0).headersMillis());
+    }
+
+    @Test
     void secondIdenticalCallIsServedFromTheCache() throws Exception {
         HttpResponse<String> first = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
         HttpResponse<String> second = proxy.post(CHAT, SAME_BODY_REORDERED, "Authorization", "Bearer sk-alice");
@@ -68,7 +98,7 @@ class ProxyIntegrationTest {
         assertEquals("req_fake", second.headers().firstValue("x-request-id").orElse(null));
         assertEquals(1, upstream.calls(), "the provider is called once");
 
-        var stats = proxy.app().stats().snapshot();
+        var stats = proxy.settledStats();
         assertEquals(1, stats.hits());
         assertEquals(11, stats.savedPromptTokens());
         assertEquals(3, stats.savedCompletionTokens());
@@ -283,7 +313,7 @@ class ProxyIntegrationTest {
                 + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello world\"},\"finish_reason\":\"stop\"}]}"));
         proxy.post(CHAT, BODY);
         proxy.post(CHAT, BODY);
-        var stats = proxy.app().stats().snapshot();
+        var stats = proxy.settledStats();
         assertEquals(1, stats.hits());
         assertTrue(stats.savedPromptTokens() > 0, "prompt tokens counted locally");
         assertEquals(2, stats.savedCompletionTokens(), "'Hello world' is two tokens in o200k_base");

@@ -101,11 +101,7 @@ class StreamingIntegrationTest {
         assertEquals("MISS", leader.headers().firstValue("X-Cache").orElse(null));
         assertEquals("HIT", follower.headers().firstValue("X-Cache").orElse(null));
         assertEquals(1, upstream.calls());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (proxy.app().stats().snapshot().hits() < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(9, proxy.app().stats().snapshot().savedPromptTokens(), "the follower's hit counts the tokens");
+        assertEquals(9, proxy.settledStats().savedPromptTokens(), "the follower's hit counts the tokens");
     }
 
     @Test
@@ -134,7 +130,7 @@ class StreamingIntegrationTest {
     @Test
     void chatStreamIsReplayedByteForByteWithItsUsage() throws Exception {
         assertReplayIdentical(CHAT, STREAM_BODY, CHAT_EVENTS);
-        var stats = proxy.app().stats().snapshot();
+        var stats = proxy.settledStats();
         assertEquals(9, stats.savedPromptTokens(), "prompt tokens from the usage chunk");
         assertEquals(2, stats.savedCompletionTokens(), "completion tokens from the usage chunk");
     }
@@ -143,7 +139,7 @@ class StreamingIntegrationTest {
     void responsesApiStreamKeepsItsEventLines() throws Exception {
         upstream.handler(r -> Reply.sse(RESPONSES_EVENTS));
         assertReplayIdentical("/v1/responses", "{\"model\":\"gpt-4.1\",\"stream\":true,\"input\":\"Say hi\"}", RESPONSES_EVENTS);
-        assertEquals(7, proxy.app().stats().snapshot().savedPromptTokens());
+        assertEquals(7, proxy.settledStats().savedPromptTokens());
     }
 
     @Test
@@ -151,7 +147,7 @@ class StreamingIntegrationTest {
         upstream.handler(r -> Reply.sse(COMPLETION_EVENTS));
         assertReplayIdentical("/v1/completions", "{\"model\":\"gpt-3.5-turbo-instruct\",\"stream\":true,\"prompt\":\"Once\"}",
                 COMPLETION_EVENTS);
-        var stats = proxy.app().stats().snapshot();
+        var stats = proxy.settledStats();
         assertEquals(2, stats.savedCompletionTokens(), "counted from the deltas 'Once' and ' upon' without a usage chunk");
     }
 
@@ -249,6 +245,17 @@ class StreamingIntegrationTest {
     }
 
     @Test
+    void withCoalescingSwitchedOffEachConcurrentRequestCallsTheProvider() throws Exception {
+        upstream.handler(r -> Reply.json(200, CHAT_ANSWER).delayHeaders(500));
+        List<String> labels = concurrently(3, () -> proxy.post(CHAT, ProxyIntegrationTest.BODY, "X-Cache-Coalesce", "off")
+                .headers().firstValue("X-Cache").orElse(null));
+        assertEquals(List.of("MISS", "MISS", "MISS"), labels);
+        assertEquals(3, upstream.calls(), "no request waited for another");
+        assertEquals("HIT", proxy.post(CHAT, ProxyIntegrationTest.BODY, "X-Cache-Coalesce", "off")
+                .headers().firstValue("X-Cache").orElse(null), "the cache is still read and written");
+    }
+
+    @Test
     void twentyConcurrentIdenticalJsonRequestsMakeOneUpstreamCall() throws Exception {
         upstream.handler(r -> Reply.json(200, CHAT_ANSWER).delayHeaders(500));
         List<String> bodies = concurrently(20, () -> proxy.post(CHAT, ProxyIntegrationTest.BODY).body());
@@ -256,7 +263,7 @@ class StreamingIntegrationTest {
         for (String body : bodies) {
             assertEquals(CHAT_ANSWER, body);
         }
-        var stats = proxy.app().stats().snapshot();
+        var stats = proxy.settledStats();
         assertEquals(1, stats.misses());
         assertEquals(19, stats.hits(), "the other 19 were answered without a call");
     }
@@ -289,10 +296,7 @@ class StreamingIntegrationTest {
             }
         }
         // The proxy reads the rest from the provider and stores it: the answer was paid for.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (proxy.app().stats().snapshot().stored() < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        proxy.events().awaitStored(1);
         HttpResponse<String> later = proxy.client().send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofString());
         assertEquals("HIT", later.headers().firstValue("X-Cache").orElse(null));
         assertEquals(String.join("", CHAT_EVENTS), later.body());
@@ -328,13 +332,9 @@ class StreamingIntegrationTest {
         assertEquals(1, upstream.calls());
     }
 
-    /** The leader's bookkeeping runs after its client has the answer: give it a moment to finish. */
+    /** The leader's bookkeeping runs after its client has the answer: wait for every exchange to end. */
     private void awaitNoFlight() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (proxy.app().stats().snapshot().inFlight() != 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(0, proxy.app().stats().snapshot().inFlight(), "no flight left behind");
+        assertEquals(0, proxy.settledStats().inFlight(), "no flight left behind");
     }
 
     private HttpRequest streamRequest(String body) {

@@ -1,24 +1,28 @@
 package dev.modelcache.admin;
 
-import dev.modelcache.tokens.Usage;
+import dev.modelcache.events.ExchangeSummary;
+import dev.modelcache.events.ProxyListener;
+import dev.modelcache.events.Stored;
+import dev.modelcache.events.UpstreamCall;
+import dev.modelcache.http.CacheStatus;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters since start, cheap to bump from many request threads (LongAdder). {@link #snapshot()} reads them into
- * an immutable record.
+ * Counters since start, kept by listening to the proxy's events; cheap to bump from many request threads
+ * (LongAdder). {@link #snapshot()} reads them into an immutable record.
  * <ul>
- *   <li>requests: proxied requests (admin requests are not counted);</li>
+ *   <li>requests: proxied exchanges that ended (admin requests are not counted);</li>
  *   <li>hits: answered from the cache, including requests that waited for an identical one in flight
  *       (coalesced counts those separately);</li>
- *   <li>misses, refreshes, bypasses: answered by the provider, by {@code X-Cache} outcome;</li>
- *   <li>upstreamCalls: requests actually sent to a provider; upstreamErrors: of those, the ones that failed to
+ *   <li>misses, refreshes, bypasses: answered by the provider, by {@code X-Cache} status;</li>
+ *   <li>upstreamCalls: calls actually sent to a provider; upstreamErrors: of those, the ones that failed to
  *       connect, timed out or broke off;</li>
  *   <li>stored: answers written to the cache;</li>
  *   <li>savedPromptTokens, savedCompletionTokens: the tokens the hits would have cost;</li>
  *   <li>inFlight: a gauge, not a counter: upstream calls under way that identical requests may wait on.</li>
  * </ul>
  */
-public final class ProxyStats {
+public final class ProxyStats implements ProxyListener {
     private final LongAdder requests = new LongAdder();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -37,47 +41,47 @@ public final class ProxyStats {
                            long savedCompletionTokens, long inFlight) {
     }
 
-    public void request() {
+    @Override
+    public void exchangeEnded(ExchangeSummary exchange) {
         requests.increment();
-    }
-
-    public void hit(Usage saved, boolean coalescedHit) {
-        hits.increment();
-        if (coalescedHit) {
-            coalesced.increment();
+        CacheStatus status = exchange.cacheStatus();
+        if (status == null) {
+            return;
         }
-        savedPromptTokens.add(saved.promptTokens());
-        savedCompletionTokens.add(saved.completionTokens());
+        switch (status) {
+            case HIT -> {
+                hits.increment();
+                if (exchange.coalesced()) {
+                    coalesced.increment();
+                }
+                savedPromptTokens.add(exchange.usage().promptTokens());
+                savedCompletionTokens.add(exchange.usage().completionTokens());
+            }
+            case MISS -> misses.increment();
+            case REFRESH -> refreshes.increment();
+            case BYPASS -> bypasses.increment();
+        }
     }
 
-    public void miss() {
-        misses.increment();
-    }
-
-    public void refresh() {
-        refreshes.increment();
-    }
-
-    public void bypass() {
-        bypasses.increment();
-    }
-
-    public void upstreamCall() {
+    @Override
+    public void upstreamCall(UpstreamCall call) {
         upstreamCalls.increment();
+        if (call.failed()) {
+            upstreamErrors.increment();
+        }
     }
 
-    public void upstreamError() {
-        upstreamErrors.increment();
-    }
-
-    public void stored() {
+    @Override
+    public void stored(Stored entry) {
         stored.increment();
     }
 
+    @Override
     public void flightStarted() {
         inFlight.increment();
     }
 
+    @Override
     public void flightEnded() {
         inFlight.decrement();
     }

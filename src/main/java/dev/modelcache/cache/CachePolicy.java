@@ -1,5 +1,6 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,8 @@ import java.util.Locale;
  *   <li>{@code Cache-Control: no-store} passes the request through without reading or writing the cache (BYPASS);
  *       {@code Cache-Control: no-cache} or {@code Pragma: no-cache} skips the read but stores the fresh answer
  *       (REFRESH).</li>
+ *   <li>{@code X-Cache-Coalesce: off} makes the request call the provider itself even while an identical one is
+ *       in flight (for requests that must each reach the provider, such as a recorded sequence).</li>
  * </ul>
  */
 public final class CachePolicy {
@@ -25,18 +28,25 @@ public final class CachePolicy {
             "/v1/fine-tunes", "/v1/assistants", "/v1/threads", "/v1/vector_stores", "/v1/realtime", "/v1/containers",
             "/v1/organization", "/v1/evals", "/v1/conversations");
 
-    /** The outcome label, sent to the client as {@code X-Cache}. */
-    public enum Outcome { HIT, MISS, BYPASS, REFRESH }
+    /** Request header that switches coalescing off for one request. */
+    public static final String COALESCE_HEADER = "X-Cache-Coalesce";
 
-    /** Whether to look up the cache, and whether to store the fresh answer. */
-    public record Decision(boolean read, boolean write) {
-        static final Decision NORMAL = new Decision(true, true);
-        static final Decision BYPASS = new Decision(false, false);
-        static final Decision REFRESH = new Decision(false, true);
+    /**
+     * Whether to look up the cache, whether to store the fresh answer, and whether an identical request in flight
+     * may answer this one too.
+     */
+    public record Decision(boolean read, boolean write, boolean coalesce) {
+        static final Decision NORMAL = new Decision(true, true, true);
+        static final Decision BYPASS = new Decision(false, false, false);
+        static final Decision REFRESH = new Decision(false, true, true);
 
         /** The label for an answer that did not come from the cache. */
-        public Outcome missOutcome() {
-            return read ? Outcome.MISS : write ? Outcome.REFRESH : Outcome.BYPASS;
+        public CacheStatus missStatus() {
+            return read ? CacheStatus.MISS : write ? CacheStatus.REFRESH : CacheStatus.BYPASS;
+        }
+
+        Decision withoutCoalescing() {
+            return new Decision(read, write, false);
         }
     }
 
@@ -59,15 +69,10 @@ public final class CachePolicy {
             return Decision.BYPASS;
         }
         String pragma = exchange.headers().joined("Pragma").toLowerCase(Locale.ROOT);
-        if (hasDirective(cacheControl, "no-cache") || hasDirective(pragma, "no-cache")) {
-            return Decision.REFRESH;
-        }
-        return Decision.NORMAL;
-    }
-
-    /** Only whole 2xx answers (not 206 partial content) are stored. */
-    public boolean storable(int status) {
-        return status >= 200 && status < 300 && status != 206;
+        Decision decision = hasDirective(cacheControl, "no-cache") || hasDirective(pragma, "no-cache")
+                ? Decision.REFRESH : Decision.NORMAL;
+        boolean alone = exchange.headers().first(COALESCE_HEADER).orElse("").trim().equalsIgnoreCase("off");
+        return alone ? decision.withoutCoalescing() : decision;
     }
 
     private static boolean isUnder(String path, String prefix) {

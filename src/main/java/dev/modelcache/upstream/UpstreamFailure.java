@@ -25,7 +25,7 @@ public final class UpstreamFailure {
                 "The " + where + " could not be reached or broke off the connection (" + describe(e) + ").", e);
     }
 
-    static boolean isTimeout(IOException e) {
+    public static boolean isTimeout(IOException e) {
         // SocketTimeoutException and HttpClient's ConnectTimeoutException are both InterruptedIOExceptions.
         return e instanceof InterruptedIOException;
     }

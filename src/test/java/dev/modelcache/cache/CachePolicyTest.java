@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelcache.cache.CachePolicy.Decision;
-import dev.modelcache.cache.CachePolicy.Outcome;
+import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
 import org.junit.jupiter.api.Test;
@@ -22,19 +22,19 @@ class CachePolicyTest {
     private static void assertNormal(Decision d) {
         assertTrue(d.read(), "should read the cache");
         assertTrue(d.write(), "should write the cache");
-        assertEquals(Outcome.MISS, d.missOutcome());
+        assertEquals(CacheStatus.MISS, d.missStatus());
     }
 
     private static void assertBypass(Decision d) {
         assertFalse(d.read(), "should not read the cache");
         assertFalse(d.write(), "should not write the cache");
-        assertEquals(Outcome.BYPASS, d.missOutcome());
+        assertEquals(CacheStatus.BYPASS, d.missStatus());
     }
 
     private static void assertRefresh(Decision d) {
         assertFalse(d.read(), "should not read the cache");
         assertTrue(d.write(), "should write the fresh answer");
-        assertEquals(Outcome.REFRESH, d.missOutcome());
+        assertEquals(CacheStatus.REFRESH, d.missStatus());
     }
 
     @Test
@@ -108,13 +108,13 @@ class CachePolicyTest {
     }
 
     @Test
-    void onlyWhole2xxAnswersAreStorable() {
-        for (int status : new int[] {200, 201, 202, 203, 204, 299}) {
-            assertTrue(policy.storable(status), "status " + status);
-        }
-        for (int status : new int[] {206, 100, 199, 300, 304, 400, 401, 404, 429, 500, 502, 503}) {
-            assertFalse(policy.storable(status), "status " + status);
-        }
+    void coalescingIsOnByDefaultAndCanBeSwitchedOffPerRequest() {
+        assertTrue(decide("POST", "/v1/chat/completions").coalesce());
+        Decision alone = decide("POST", "/v1/chat/completions", "X-Cache-Coalesce", "off");
+        assertFalse(alone.coalesce(), "X-Cache-Coalesce: off calls the provider itself");
+        assertTrue(alone.read() && alone.write(), "and still reads and writes the cache");
+        assertFalse(decide("POST", "/v1/chat/completions", "Cache-Control", "no-cache", "X-Cache-Coalesce", "OFF").coalesce());
+        assertTrue(decide("POST", "/v1/chat/completions", "X-Cache-Coalesce", "on").coalesce());
     }
 
     @Test

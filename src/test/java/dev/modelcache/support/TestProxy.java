@@ -2,6 +2,7 @@ package dev.modelcache.support;
 
 import dev.modelcache.ModelCache;
 import dev.modelcache.ModelCacheServlet;
+import dev.modelcache.admin.ProxyStats;
 import dev.modelcache.config.Config;
 import dev.modelcache.config.Settings;
 import java.io.IOException;
@@ -24,11 +25,13 @@ public final class TestProxy implements AutoCloseable {
 
     private final Tomcat tomcat = new Tomcat();
     private final ModelCache app;
+    private final EventRecorder events = new EventRecorder();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestProxy(Map<String, String> settings) throws IOException, LifecycleException {
         app = ModelCache.start(Config.from(Settings.of(settings)));
+        app.events().add(events);
         Path base = Files.createTempDirectory("modelcache-test-tomcat");
         tomcat.setBaseDir(base.toString());
         tomcat.setPort(0);
@@ -71,6 +74,17 @@ public final class TestProxy implements AutoCloseable {
 
     public ModelCache app() {
         return app;
+    }
+
+    /** Every event of this proxy, for tests that wait on them instead of sleeping. */
+    public EventRecorder events() {
+        return events;
+    }
+
+    /** The stats once every exchange that began has ended (its bookkeeping runs after the client has its answer). */
+    public ProxyStats.Snapshot settledStats() throws InterruptedException {
+        events.awaitSettled();
+        return app.stats().snapshot();
     }
 
     public URI uri(String path) {

@@ -1,0 +1,102 @@
+package dev.modelcache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelcache.Forwarder.Relayed;
+import dev.modelcache.cache.CachedResponse;
+import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.cache.StorageVerdict;
+import dev.modelcache.cache.StorageVerdict.Verdict;
+import dev.modelcache.http.Exchange;
+import dev.modelcache.provider.ModelProvider;
+import dev.modelcache.stream.SseEvent;
+import dev.modelcache.tokens.Usage;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Turns a relayed answer into the entry the cache keeps, with its token counts, and asks {@link StorageVerdict}
+ * whether it may be stored. The entry is also what followers of the same flight replay, errors included.
+ */
+final class EntryRecorder {
+    private static final Logger LOG = System.getLogger(EntryRecorder.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The verdict, and the entry: null when nothing was kept, or when a 2xx answer may not be stored (followers then
+     * make their own attempt rather than replay a broken stream).
+     */
+    record Recorded(Verdict verdict, CachedResponse entry) {
+        Usage usage() {
+            return entry == null ? Usage.NONE : entry.usage();
+        }
+    }
+
+    Recorded record(Exchange exchange, ModelProvider provider, Relayed answer) {
+        int status = answer.status();
+        boolean captured = !answer.capture().abandoned();
+        if (!captured) {
+            return new Recorded(StorageVerdict.decide(facts(answer, false, false, false)), null);
+        }
+        byte[] body = answer.capture().toByteArray();
+        boolean success = StorageVerdict.storableStatus(status);
+        Usage usage = Usage.NONE;
+        boolean terminal = false;
+        boolean error = false;
+        if (answer.eventStream()) {
+            List<String> data = new ArrayList<>();
+            int from = 0;
+            for (Chunk chunk : answer.chunks()) {
+                SseEvent event = SseEvent.parse(Arrays.copyOfRange(body, from, chunk.end()));
+                from = chunk.end();
+                error |= event.isError();
+                terminal |= event.isTerminal();
+                if (event.data() != null) {
+                    data.add(event.data());
+                }
+            }
+            if (success && !error) {
+                usage = countSafely(() -> provider.streamUsage(exchange.json(), data));
+            }
+        } else if (success) {
+            JsonNode json = parseJson(body);
+            if (json != null) {
+                usage = countSafely(() -> provider.usage(exchange.json(), json));
+            }
+        }
+        Verdict verdict = StorageVerdict.decide(facts(answer, true, terminal, error));
+        if (success && !verdict.store()) {
+            return new Recorded(verdict, null);
+        }
+        return new Recorded(verdict, new CachedResponse(status, CachedResponse.storableHeaders(answer.headers()), body,
+                answer.chunks(), System.currentTimeMillis(), usage, provider.name(), exchange.model()));
+    }
+
+    private static StorageVerdict.Answer facts(Relayed answer, boolean captured, boolean terminal, boolean error) {
+        return new StorageVerdict.Answer(answer.status(), answer.eventStream(), answer.framed(), terminal, error,
+                captured, !answer.headers().first("Content-Encoding").orElse("identity").trim().equalsIgnoreCase("identity"));
+    }
+
+    private static JsonNode parseJson(byte[] body) {
+        try {
+            return body.length == 0 ? null : JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Token counting is bookkeeping: a failure there must not lose the answer. */
+    private static Usage countSafely(Supplier<Usage> counting) {
+        try {
+            return counting.get();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "token counting failed, the entry is stored without counts: " + e);
+            return Usage.NONE;
+        }
+    }
+}

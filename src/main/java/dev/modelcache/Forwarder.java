@@ -1,0 +1,159 @@
+package dev.modelcache;
+
+import dev.modelcache.cache.CachedResponse;
+import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.cache.StorageVerdict;
+import dev.modelcache.events.ExchangeTrace;
+import dev.modelcache.events.ProxyListener;
+import dev.modelcache.events.UpstreamCall;
+import dev.modelcache.events.UpstreamCall.Result;
+import dev.modelcache.flight.Flight;
+import dev.modelcache.flight.LiveStream;
+import dev.modelcache.http.CacheStatus;
+import dev.modelcache.http.Exchange;
+import dev.modelcache.http.Headers;
+import dev.modelcache.http.ResponseHead;
+import dev.modelcache.provider.ModelProvider;
+import dev.modelcache.stream.Capture;
+import dev.modelcache.stream.Relay;
+import dev.modelcache.upstream.UpstreamClient;
+import dev.modelcache.upstream.UpstreamFailure;
+import dev.modelcache.upstream.UpstreamResponse;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Sends one request to its provider and relays the answer to the client as it arrives, keeping a copy at the same
+ * time (after Jetty's proxy servlets: one hook builds the upstream header fields, one place writes the client's
+ * head). It decides nothing about the cache: it hands back the {@link Relayed} answer for the pipeline to judge.
+ */
+final class Forwarder {
+    private static final Logger LOG = System.getLogger(Forwarder.class.getName());
+    /** Bytes of a captured answer held in memory before the copy spills to disk. */
+    static final int CAPTURE_MEMORY_BYTES = 1024 * 1024;
+
+    private final UpstreamClient upstream;
+    private final ProxyListener events;
+    private final Path spillDir;
+    private final long maxEntryBytes;
+
+    Forwarder(UpstreamClient upstream, ProxyListener events, Path spillDir, long maxEntryBytes) {
+        this.upstream = upstream;
+        this.events = events;
+        this.spillDir = spillDir;
+        this.maxEntryBytes = maxEntryBytes;
+    }
+
+    /** An answer relayed whole to the client, with its copy (empty when none was kept); closing it drops the copy. */
+    record Relayed(int status, Headers headers, boolean eventStream, boolean framed, Capture capture,
+                   List<Chunk> chunks) implements AutoCloseable {
+        @Override
+        public void close() {
+            capture.close();
+        }
+    }
+
+    /**
+     * Relays the provider's answer under {@code label}. With {@code keep} the answer is copied (up to
+     * {@code cache/maxEntryMB}); with a {@code flight}, an answer that will not be stored stops taking newcomers as
+     * soon as its status shows it, and followers may follow an event stream live. A failure before the head went
+     * out is the proxy's 502 or 504; after it, the client's connection is broken off.
+     */
+    Relayed forward(Exchange exchange, ModelProvider provider, HttpServletResponse response, CacheStatus label,
+                    boolean keep, Flight flight, ExchangeTrace trace) throws IOException {
+        long start = System.nanoTime();
+        UpstreamResponse answer;
+        try {
+            answer = upstream.send(exchange.method(), provider.target(exchange.path(), exchange.query()),
+                    upstreamHeaders(exchange, provider), exchange.body());
+        } catch (IOException e) {
+            boolean timeout = UpstreamFailure.isTimeout(e);
+            long took = millisSince(start);
+            events.upstreamCall(new UpstreamCall(provider.name(), timeout ? Result.TIMEOUT : Result.UNREACHABLE, 0, took, took));
+            throw UpstreamFailure.of(e, provider.name(), provider.baseUrl());
+        }
+        long headersMillis = millisSince(start);
+        Capture capture = new Capture(spillDir, CAPTURE_MEMORY_BYTES, keep ? maxEntryBytes : 0);
+        try (answer) {
+            int status = answer.status();
+            boolean storable = StorageVerdict.storableStatus(status);
+            if (flight != null && !storable) {
+                flight.detach();
+            }
+            Headers headers = answer.headers();
+            boolean eventStream = isEventStream(headers);
+            LiveStream live = flight != null && eventStream && storable
+                    ? flight.startLive(status, CachedResponse.storableHeaders(headers), maxEntryBytes) : null;
+            trace.answered(label, status, false);
+            ResponseHead.write(response, status, headers.endToEnd(), label, 0,
+                    eventStream ? ResponseHead.UNKNOWN_LENGTH : contentLength(headers));
+            Relay relay = live == null ? new Relay(response.getOutputStream(), capture)
+                    : new Relay(response.getOutputStream(), capture, live::add);
+            try {
+                relay.run(answer.body(), eventStream);
+            } catch (IOException e) {
+                events.upstreamCall(new UpstreamCall(provider.name(), Result.BROKE_OFF, status, headersMillis, millisSince(start)));
+                LOG.log(Level.WARNING, "provider '" + provider.name() + "' broke off an answer to " + exchange.method()
+                        + " " + exchange.path() + "; nothing stored: " + e.getClass().getSimpleName());
+                if (response.isCommitted()) {
+                    throw e; // headers are out: closing the connection is the only way left to tell the client
+                }
+                response.reset();
+                throw UpstreamFailure.of(e, provider.name(), provider.baseUrl());
+            }
+            if (live != null) {
+                live.end(true);
+            }
+            // The client has everything: end its response now, so token counting and storing cost it no time.
+            relay.finish();
+            events.upstreamCall(new UpstreamCall(provider.name(), Result.COMPLETE, status, headersMillis, millisSince(start)));
+            // HttpClient fails a chunked or sized body that ends early; one that runs until the connection closes
+            // cannot tell a clean end from a cut.
+            boolean framed = headers.first("Transfer-Encoding").isPresent() || headers.first("Content-Length").isPresent();
+            return new Relayed(status, headers, eventStream, framed, capture, relay.chunks());
+        } catch (IOException | RuntimeException e) {
+            capture.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The client's end-to-end header fields, less the proxy's own controls and {@code Accept-Encoding} (the
+     * provider answers uncompressed, so the body can be relayed, read and stored as it is), plus the provider's
+     * configured key when the caller sent no credential.
+     */
+    static Headers upstreamHeaders(Exchange exchange, ModelProvider provider) {
+        List<Map.Entry<String, String>> fields = new ArrayList<>(exchange.headers().endToEnd()
+                .filter(name -> {
+                    String lower = name.toLowerCase(Locale.ROOT);
+                    return !lower.startsWith("x-cache") && !lower.equals("accept-encoding") && !lower.equals("expect");
+                }).fields());
+        if (provider.credential(exchange.headers()).isEmpty()) {
+            fields.addAll(provider.defaultAuthentication());
+        }
+        return Headers.of(fields);
+    }
+
+    static boolean isEventStream(Headers headers) {
+        return headers.first("Content-Type").orElse("").toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+    }
+
+    private static long contentLength(Headers headers) {
+        try {
+            return Long.parseLong(headers.first("Content-Length").orElse("-1").trim());
+        } catch (NumberFormatException e) {
+            return ResponseHead.UNKNOWN_LENGTH;
+        }
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.modelcache.events;
+
+import dev.modelcache.http.CacheStatus;
+import dev.modelcache.tokens.Usage;
+
+/**
+ * What one exchange has come to so far, filled in as the pipeline goes and turned into its
+ * {@link ExchangeSummary} once at the end. Belongs to one request thread.
+ */
+public final class ExchangeTrace {
+    private final String method;
+    private final String path;
+    private final long startNanos = System.nanoTime();
+    private String provider;
+    private String model;
+    private CacheStatus cacheStatus;
+    private boolean coalesced;
+    private int httpStatus;
+    private Usage usage = Usage.NONE;
+    private String keyId;
+
+    public ExchangeTrace(String method, String path) {
+        this.method = method;
+        this.path = path;
+    }
+
+    public void route(String providerName, String modelName) {
+        provider = providerName;
+        model = modelName;
+    }
+
+    public void key(String id) {
+        keyId = id;
+    }
+
+    /** The cache status and the status line the client gets. */
+    public void answered(CacheStatus status, int http, boolean fromFlight) {
+        cacheStatus = status;
+        httpStatus = http;
+        coalesced = fromFlight;
+    }
+
+    public void usage(Usage tokens) {
+        usage = tokens == null ? Usage.NONE : tokens;
+    }
+
+    /** The proxy answered with its own error instead. */
+    public void failed(int status) {
+        httpStatus = status;
+    }
+
+    public CacheStatus cacheStatus() {
+        return cacheStatus;
+    }
+
+    public ExchangeSummary summary() {
+        return new ExchangeSummary(method, path, provider, model, cacheStatus, coalesced, httpStatus, usage, keyId,
+                (System.nanoTime() - startNanos) / 1_000_000);
+    }
+}

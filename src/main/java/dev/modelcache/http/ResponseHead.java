@@ -1,0 +1,37 @@
+package dev.modelcache.http;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Map;
+
+/**
+ * The one writer of a client's status line and header fields, for a stored answer, a followed stream and a fresh
+ * answer alike. {@code X-Cache} and {@code Age} are decided here and nowhere else: {@code Age} goes with a
+ * {@link CacheStatus#HIT} only, counted from the moment the answer was stored.
+ */
+public final class ResponseHead {
+    /** Marks a body whose length is not known up front (an event stream): it goes out chunked. */
+    public static final long UNKNOWN_LENGTH = -1;
+
+    private ResponseHead() {
+    }
+
+    /**
+     * Writes the head: {@code status}, every field of {@code fields} (already end-to-end and safe to send), the
+     * {@code X-Cache} label, {@code Age} for a hit, and {@code Content-Length} when the length is known.
+     */
+    public static void write(HttpServletResponse response, int status, Headers fields, CacheStatus label,
+                             long storedAtMillis, long contentLength) {
+        response.setStatus(status);
+        for (Map.Entry<String, String> field : fields.fields()) {
+            response.addHeader(field.getKey(), field.getValue());
+        }
+        response.setHeader("X-Cache", label.name());
+        if (label == CacheStatus.HIT) {
+            long age = Math.max(0, (System.currentTimeMillis() - storedAtMillis) / 1000);
+            response.setHeader("Age", Long.toString(age));
+        }
+        if (contentLength >= 0) {
+            response.setContentLengthLong(contentLength);
+        }
+    }
+}
