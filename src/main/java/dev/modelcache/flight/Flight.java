@@ -63,9 +63,18 @@ public final class Flight {
     }
 
     /** Waits at most {@code limit} for the outcome, or for a live stream to follow, whichever comes first. */
-    public synchronized Outcome await(Duration limit) throws InterruptedException {
+    public Outcome await(Duration limit) throws InterruptedException {
+        return waitFor(limit, true);
+    }
+
+    /** Waits at most {@code limit} for the outcome itself (not a live stream). */
+    public Outcome awaitEnd(Duration limit) throws InterruptedException {
+        return waitFor(limit, false);
+    }
+
+    private synchronized Outcome waitFor(Duration limit, boolean liveWillDo) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
-        while (outcome == null && live == null) {
+        while (outcome == null && !(liveWillDo && live != null)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return Outcome.TIMED_OUT;
@@ -73,18 +82,5 @@ public final class Flight {
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
         return outcome != null ? outcome : new Outcome.Following(live);
-    }
-
-    /** Waits at most {@code limit} for the outcome itself (not a live stream). */
-    public synchronized Outcome awaitEnd(Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (outcome == null) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return Outcome.TIMED_OUT;
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
-        }
-        return outcome;
     }
 }
