@@ -1,7 +1,6 @@
 package dev.modelcache;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.admin.ProxyStats;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheKeyFactory;
@@ -13,7 +12,9 @@ import dev.modelcache.cache.CachedResponse.Chunk;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
+import dev.modelcache.http.JsonParsers;
 import dev.modelcache.http.ProxyError;
+import dev.modelcache.http.Redacted;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
 import dev.modelcache.stream.Capture;
@@ -48,7 +49,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CachingProxy {
     private static final Logger LOG = System.getLogger(CachingProxy.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Request header asking a replay to keep the original pacing between events. */
     public static final String REPLAY_HEADER = "X-Cache-Replay";
     /** Bytes of a captured answer held in memory before the copy spills to disk. */
@@ -206,7 +206,7 @@ public final class CachingProxy {
             } catch (IOException e) {
                 stats.upstreamError();
                 LOG.log(Level.WARNING, "provider '" + provider.name() + "' broke off an answer to " + exchange.method()
-                        + " " + exchange.path() + "; nothing stored: " + e);
+                        + " " + exchange.path() + "; nothing stored: " + Redacted.text(e.toString()));
                 if (response.isCommitted()) {
                     // Headers are out: closing the connection is the only way left to tell the client.
                     throw e;
@@ -343,7 +343,7 @@ public final class CachingProxy {
 
     private static JsonNode parseJson(byte[] body) {
         try {
-            return body.length == 0 ? null : JSON.readTree(body);
+            return body.length == 0 ? null : JsonParsers.RESPONSE.readTree(body);
         } catch (IOException e) {
             return null;
         }
@@ -358,7 +358,7 @@ public final class CachingProxy {
         try {
             return counting.count();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "token counting failed, the entry is stored without counts: " + e);
+            LOG.log(Level.WARNING, "token counting failed, the entry is stored without counts: " + Redacted.text(e.toString()));
             return Usage.NONE;
         }
     }

@@ -32,8 +32,8 @@ public final class Exchange {
     /** Fails with 400 ({@code invalid_path}, {@code invalid_query}) when the path or query is not well formed. */
     public Exchange(String method, String path, String query, Headers headers, byte[] body) {
         this.method = method.toUpperCase(Locale.ROOT);
-        this.path = path.isEmpty() ? "/" : path;
-        this.query = query;
+        this.path = RequestTarget.normalPath(path);
+        this.query = RequestTarget.checkedQuery(query);
         this.headers = headers;
         this.body = body;
     }
