@@ -178,6 +178,14 @@ public final class CachingProxy {
             stats.upstreamError();
             throw UpstreamFailure.of(e, provider.name(), provider.baseUrl());
         }
+        if (answer.headers().first("Content-Encoding").isPresent()) {
+            // A coding the upstream layer could not undo: relayed as it came, never stored nor shared with waiters.
+            if (flight != null) {
+                flight.detach();
+            }
+            key = null;
+            flight = null;
+        }
         try (answer; Capture capture = new Capture(spillDir, CAPTURE_MEMORY_BYTES, key == null ? 0 : maxEntryBytes)) {
             int status = answer.status();
             if (flight != null && !policy.storable(status)) {
@@ -221,7 +229,7 @@ public final class CachingProxy {
             }
             // HttpClient fails a chunked or sized body that ends early; a body that simply runs until the
             // connection closes cannot tell a clean end from a cut, so such a stream must show its last event.
-            boolean framed = headers.first("Transfer-Encoding").isPresent() || headers.first("Content-Length").isPresent();
+            boolean framed = answer.framed();
             CachedResponse complete = complete(exchange, provider, status, headers, capture.toByteArray(),
                     relay.chunks(), eventStream, framed);
             if (complete != null && policy.storable(status)) {
