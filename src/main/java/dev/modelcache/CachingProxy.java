@@ -40,6 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * The proxy's one orchestrator, a straight line: resolve the provider, decide the policy, build the key; on a hit
@@ -53,6 +54,11 @@ public final class CachingProxy {
     public static final String REPLAY_HEADER = "X-Cache-Replay";
     /** Bytes of a captured answer held in memory before the copy spills to disk. */
     static final int CAPTURE_MEMORY_BYTES = 1024 * 1024;
+
+    /** Never handed to another client: credentials and cookies (the rate-limit fields, {@code ...-tokens}, are not). */
+    private static final Pattern NEVER_SHARED = Pattern.compile("(?i)(?!x-ratelimit-|anthropic-ratelimit-)"
+            + "(set-cookie2?|cookie|authorization|proxy-authorization|.*api-key.*|.*secret.*|.*token.*|.*password.*"
+            + "|x-cache.*|age)");
 
     private final ProviderTable providers;
     private final CachePolicy policy = new CachePolicy();
@@ -274,7 +280,8 @@ public final class CachingProxy {
                 usage = countSafely(() -> provider.usage(exchange.json(), json));
             }
         }
-        return new CachedResponse(status, CachedResponse.storableHeaders(headers), body, chunks,
+        Headers kept = policy.storable(status) ? CachedResponse.storableHeaders(headers) : sharedHeaders(headers);
+        return new CachedResponse(status, kept, body, chunks,
                 System.currentTimeMillis(), usage, provider.name(), exchange.model());
     }
 
@@ -347,6 +354,15 @@ public final class CachingProxy {
             fields.addAll(provider.defaultAuthentication());
         }
         return Headers.of(fields);
+    }
+
+    /**
+     * The header fields an answer that is not stored (an error) shares with the requests that waited for it: every
+     * end-to-end field, so that each client gets {@code Retry-After}, {@code x-ratelimit-*} and the request id, but
+     * never credentials or cookies.
+     */
+    private static Headers sharedHeaders(Headers upstream) {
+        return upstream.endToEnd().filter(name -> !NEVER_SHARED.matcher(name).matches());
     }
 
     private static JsonNode parseJson(byte[] body) {
