@@ -1,13 +1,15 @@
 package dev.modelcache;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.Forwarder.Relayed;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.CachedResponse.Chunk;
 import dev.modelcache.cache.StorageVerdict;
 import dev.modelcache.cache.StorageVerdict.Verdict;
 import dev.modelcache.http.Exchange;
+import dev.modelcache.http.Headers;
+import dev.modelcache.http.JsonParsers;
+import dev.modelcache.http.Redacted;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.stream.SseEvent;
 import dev.modelcache.tokens.Usage;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Turns a relayed answer into the entry the cache keeps, with its token counts, and asks {@link StorageVerdict}
@@ -25,7 +28,10 @@ import java.util.function.Supplier;
  */
 final class EntryRecorder {
     private static final Logger LOG = System.getLogger(EntryRecorder.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Never handed to another client: credentials and cookies (the rate-limit fields, {@code ...-tokens}, are not). */
+    private static final Pattern NEVER_SHARED = Pattern.compile("(?i)(?!x-ratelimit-|anthropic-ratelimit-)"
+            + "(set-cookie2?|cookie|authorization|proxy-authorization|.*api-key.*|.*secret.*|.*token.*|.*password.*"
+            + "|x-cache.*|age)");
 
     /**
      * The verdict, and the entry: null when nothing was kept, or when a 2xx answer may not be stored (followers then
@@ -73,18 +79,28 @@ final class EntryRecorder {
         if (success && !verdict.store()) {
             return new Recorded(verdict, null);
         }
-        return new Recorded(verdict, new CachedResponse(status, CachedResponse.storableHeaders(answer.headers()), body,
-                answer.chunks(), System.currentTimeMillis(), usage, provider.name(), exchange.model()));
+        Headers kept = success ? CachedResponse.storableHeaders(answer.headers()) : sharedHeaders(answer.headers());
+        return new Recorded(verdict, new CachedResponse(status, kept, body, answer.chunks(), System.currentTimeMillis(),
+                usage, provider.name(), exchange.model()));
     }
 
     private static StorageVerdict.Answer facts(Relayed answer, boolean captured, boolean terminal, boolean error) {
         return new StorageVerdict.Answer(answer.status(), answer.eventStream(), answer.framed(), terminal, error,
-                captured, !answer.headers().first("Content-Encoding").orElse("identity").trim().equalsIgnoreCase("identity"));
+                captured, Forwarder.stillEncoded(answer.headers()));
+    }
+
+    /**
+     * The header fields an answer that is not stored (an error) shares with the requests that waited for it: every
+     * end-to-end field, so that each client gets {@code Retry-After}, {@code x-ratelimit-*} and the request id, but
+     * never credentials or cookies.
+     */
+    private static Headers sharedHeaders(Headers upstream) {
+        return upstream.endToEnd().filter(name -> !NEVER_SHARED.matcher(name).matches());
     }
 
     private static JsonNode parseJson(byte[] body) {
         try {
-            return body.length == 0 ? null : JSON.readTree(body);
+            return body.length == 0 ? null : JsonParsers.RESPONSE.readTree(body);
         } catch (IOException e) {
             return null;
         }
@@ -95,7 +111,7 @@ final class EntryRecorder {
         try {
             return counting.get();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "token counting failed, the entry is stored without counts: " + e);
+            LOG.log(Level.WARNING, "token counting failed, the entry is stored without counts: " + Redacted.text(e.toString()));
             return Usage.NONE;
         }
     }

@@ -12,6 +12,7 @@ import dev.modelcache.flight.LiveStream;
 import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
+import dev.modelcache.http.Redacted;
 import dev.modelcache.http.ResponseHead;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.stream.Capture;
@@ -80,14 +81,16 @@ final class Forwarder {
             throw UpstreamFailure.of(e, provider.name(), provider.baseUrl());
         }
         long headersMillis = millisSince(start);
-        Capture capture = new Capture(spillDir, CAPTURE_MEMORY_BYTES, keep ? maxEntryBytes : 0);
+        Headers headers = answer.headers();
+        // A content coding the upstream layer could not undo: relayed as it came, never kept nor shared.
+        boolean encoded = stillEncoded(headers);
+        Capture capture = new Capture(spillDir, CAPTURE_MEMORY_BYTES, keep && !encoded ? maxEntryBytes : 0);
         try (answer) {
             int status = answer.status();
-            boolean storable = StorageVerdict.storableStatus(status);
+            boolean storable = StorageVerdict.storableStatus(status) && !encoded;
             if (flight != null && !storable) {
                 flight.detach();
             }
-            Headers headers = answer.headers();
             boolean eventStream = isEventStream(headers);
             LiveStream live = flight != null && eventStream && storable
                     ? flight.startLive(status, CachedResponse.storableHeaders(headers), maxEntryBytes) : null;
@@ -101,7 +104,7 @@ final class Forwarder {
             } catch (IOException e) {
                 events.upstreamCall(new UpstreamCall(provider.name(), Result.BROKE_OFF, status, headersMillis, millisSince(start)));
                 LOG.log(Level.WARNING, "provider '" + provider.name() + "' broke off an answer to " + exchange.method()
-                        + " " + exchange.path() + "; nothing stored: " + e.getClass().getSimpleName());
+                        + " " + exchange.path() + "; nothing stored: " + Redacted.text(e.toString()));
                 if (response.isCommitted()) {
                     throw e; // headers are out: closing the connection is the only way left to tell the client
                 }
@@ -114,10 +117,7 @@ final class Forwarder {
             // The client has everything: end its response now, so token counting and storing cost it no time.
             relay.finish();
             events.upstreamCall(new UpstreamCall(provider.name(), Result.COMPLETE, status, headersMillis, millisSince(start)));
-            // HttpClient fails a chunked or sized body that ends early; one that runs until the connection closes
-            // cannot tell a clean end from a cut.
-            boolean framed = headers.first("Transfer-Encoding").isPresent() || headers.first("Content-Length").isPresent();
-            return new Relayed(status, headers, eventStream, framed, capture, relay.chunks());
+            return new Relayed(status, headers, eventStream, answer.framed(), capture, relay.chunks());
         } catch (IOException | RuntimeException e) {
             capture.close();
             throw e;
@@ -139,6 +139,11 @@ final class Forwarder {
             fields.addAll(provider.defaultAuthentication());
         }
         return Headers.of(fields);
+    }
+
+    /** True when the answer still carries a content coding: one the upstream layer could not undo. */
+    static boolean stillEncoded(Headers headers) {
+        return headers.first("Content-Encoding").isPresent();
     }
 
     static boolean isEventStream(Headers headers) {

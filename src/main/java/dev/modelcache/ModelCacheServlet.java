@@ -3,6 +3,7 @@ package dev.modelcache;
 import dev.modelcache.admin.AdminEndpoints;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ProxyError;
+import dev.modelcache.http.Redacted;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -57,7 +58,8 @@ public class ModelCacheServlet extends HttpServlet {
             }
             writeError(response, e);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "unexpected failure on " + request.getMethod() + " " + path, e);
+            LOG.log(Level.ERROR, "unexpected failure on " + request.getMethod() + " " + Redacted.text(path),
+                    Redacted.throwable(e));
             if (response.isCommitted()) {
                 throw new IOException(e);
             }

@@ -16,7 +16,7 @@ import java.util.Locale;
  */
 public final class CacheKeyFactory {
     /** Bumped when the key recipe changes, so that old entries are simply never found again. */
-    static final String VERSION = "modelcache-key-1";
+    static final String VERSION = "modelcache-key-2";
 
     private final byte[] salt;
 

@@ -6,14 +6,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
 /**
- * One spelling for equal JSON documents: object keys sorted, no insignificant whitespace, strings and numbers as
- * Jackson parsed them. Two SDKs that send the same request with fields in another order therefore share an entry.
- * Array order is kept: it is meaningful (messages, tools).
+ * One spelling for equal JSON documents: object keys sorted, no insignificant whitespace, strings as Jackson parsed
+ * them. Two SDKs that send the same request with fields in another order therefore share an entry. Array order is
+ * kept: it is meaningful (messages, tools).
+ *
+ * <p>Numbers are spelled by their exact value: an integer as its digits, a number with a fraction or an exponent
+ * (parsed as a {@link BigDecimal}, see {@code JsonParsers.REQUEST}) without trailing zeros and always with a
+ * {@code .} or an exponent, so {@code 0.70} and {@code 0.7} share a spelling while {@code 1.0} and {@code 1} do not.
+ * No two different values share one: {@code 1e400} stays {@code 1E+400}, never the string {@code "Infinity"}. A
+ * non-finite double (only in a tree built by hand) is written as a bare token, never as a string.</p>
  */
 public final class CanonicalJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,8 +56,22 @@ public final class CanonicalJson {
                 write(element, out);
             }
             out.writeEndArray();
+        } else if (node.isBigDecimal()) {
+            out.writeNumber(decimal(node.decimalValue()));
+        } else if (node.isFloatingPointNumber()) {
+            double value = node.doubleValue();
+            if (Double.isFinite(value)) {
+                out.writeNumber(decimal(node.decimalValue()));
+            } else {
+                out.writeRawValue(Double.toString(value));
+            }
         } else {
             out.writeTree(node);
         }
+    }
+
+    static String decimal(BigDecimal value) {
+        String text = value.signum() == 0 ? "0" : value.stripTrailingZeros().toString();
+        return text.indexOf('.') < 0 && text.indexOf('E') < 0 ? text + ".0" : text;
     }
 }

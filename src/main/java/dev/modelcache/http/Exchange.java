@@ -2,7 +2,6 @@ package dev.modelcache.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,12 +13,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One client request, read once: method, path below the context, raw query, headers and the whole body (bounded by
- * {@code maxBodyBytes}). All per-request state lives here, never in servlet fields. A JSON body is parsed once,
- * on first use.
+ * One client request, read once: method, path below the context ({@linkplain RequestTarget#normalPath normalised}),
+ * query (checked to be well formed), headers and the whole body (bounded by {@code maxBodyBytes}). All per-request
+ * state lives here, never in servlet fields. A JSON body is parsed once, on first use, with
+ * {@link JsonParsers#REQUEST}.
  */
 public final class Exchange {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String method;
     private final String path;
@@ -30,10 +29,11 @@ public final class Exchange {
     private boolean parsed;
     private ProxyError invalidJson;
 
+    /** Fails with 400 ({@code invalid_path}, {@code invalid_query}) when the path or query is not well formed. */
     public Exchange(String method, String path, String query, Headers headers, byte[] body) {
         this.method = method.toUpperCase(Locale.ROOT);
-        this.path = path.isEmpty() ? "/" : path;
-        this.query = query;
+        this.path = RequestTarget.normalPath(path);
+        this.query = RequestTarget.checkedQuery(query);
         this.headers = headers;
         this.body = body;
     }
@@ -79,12 +79,15 @@ public final class Exchange {
         return method;
     }
 
-    /** The raw (still percent-encoded) path below the web application's context path, for example {@code /v1/chat/completions}. */
+    /**
+     * The path below the web application's context path in normal form (see {@link RequestTarget#normalPath}), for
+     * example {@code /v1/chat/completions}: what the policy, the key and the provider see.
+     */
     public String path() {
         return path;
     }
 
-    /** The raw query string without {@code ?}, or null. */
+    /** The raw query string without {@code ?} (well formed, see {@link RequestTarget#checkedQuery}), or null. */
     public String query() {
         return query;
     }
@@ -113,10 +116,10 @@ public final class Exchange {
             boolean maybeJson = type.isEmpty() || type.contains("json");
             if (body.length > 0 && maybeJson) {
                 try {
-                    json = JSON.readTree(body);
-                } catch (JsonProcessingException e) {
+                    json = JsonParsers.REQUEST.readTree(body);
+                } catch (JsonProcessingException | NumberFormatException e) {
                     if (type.contains("json")) {
-                        invalidJson = ProxyError.badRequest("invalid_json", "The request body is not valid JSON: " + e.getOriginalMessage());
+                        invalidJson = ProxyError.badRequest("invalid_json", "The request body is not valid JSON: " + reason(e));
                         throw invalidJson;
                     }
                 } catch (IOException e) {
@@ -125,6 +128,10 @@ public final class Exchange {
             }
         }
         return json;
+    }
+
+    private static String reason(Exception e) {
+        return e instanceof JsonProcessingException parse ? parse.getOriginalMessage() : "a number out of range";
     }
 
     /** The {@code model} named in a JSON body, or null. Multipart bodies (audio uploads) are not searched. */

@@ -2,6 +2,7 @@ package dev.modelcache.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelcache.http.Headers;
+import dev.modelcache.http.ProxyError;
 import dev.modelcache.tokens.Usage;
 import java.net.URI;
 import java.util.List;
@@ -40,9 +41,17 @@ public interface ModelProvider {
     /** Token counts of a complete streamed exchange, from each SSE event's data payload. */
     Usage streamUsage(JsonNode request, List<String> dataPayloads);
 
-    /** The upstream URI for a client path and raw query. */
+    /**
+     * The upstream URI for a client path and raw query (as {@link dev.modelcache.http.Exchange} checked them). A
+     * target that still does not parse is a 400 whose message quotes neither the URL nor the query.
+     */
     default URI target(String path, String query) {
         String base = baseUrl().toString();
-        return URI.create(base + path + (query == null ? "" : "?" + query));
+        try {
+            return URI.create(base + path + (query == null ? "" : "?" + query));
+        } catch (IllegalArgumentException e) {
+            throw ProxyError.badRequest("invalid_path", "The request path or query cannot be sent to the provider '"
+                    + name() + "'.");
+        }
     }
 }

@@ -55,9 +55,13 @@ final class OpenAiProvider implements ModelProvider {
         return credential.toString();
     }
 
+    /**
+     * Beta flags change the API itself; the organisation and project choose whose models, fine-tunes, limits and
+     * data-retention settings apply, so the same key may be answered differently under another one.
+     */
     @Override
     public List<String> varyHeaders() {
-        return List.of("OpenAI-Beta");
+        return List.of("OpenAI-Beta", "OpenAI-Organization", "OpenAI-Project");
     }
 
     @Override

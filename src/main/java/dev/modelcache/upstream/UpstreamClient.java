@@ -25,8 +25,11 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The pooled HttpClient 5 that talks to the providers. It sends exactly what it is given (no retries, no
- * redirects, no cookies, no compression: the body comes back as the provider sent it, so that it can be
- * relayed and stored byte for byte) and hands back the answer with its body still open for streaming.
+ * redirects, no cookies, and no {@code Accept-Encoding}) and hands back the answer with its body still open for
+ * streaming. A provider or its CDN may compress anyway: a {@code gzip}, {@code deflate} or {@code br} body is
+ * handed on decoded, without {@code Content-Encoding} and {@code Content-Length} (see {@link ContentDecoding}), so
+ * the miss, every hit and the token counts see the same plain bytes. Any other coding comes through untouched,
+ * with its {@code Content-Encoding}.
  */
 public final class UpstreamClient implements Closeable {
     public static final int DEFAULT_MAX_CONNECTIONS = 200;
@@ -84,7 +87,10 @@ public final class UpstreamClient implements Closeable {
 
     private static final class Open implements UpstreamResponse {
         private final ClassicHttpResponse response;
+        private final List<String> codings;
+        private final boolean decoded;
         private final Headers headers;
+        private final boolean framed;
 
         Open(ClassicHttpResponse response) {
             this.response = response;
@@ -92,7 +98,12 @@ public final class UpstreamClient implements Closeable {
             for (Header header : response.getHeaders()) {
                 fields.add(Map.entry(header.getName(), header.getValue()));
             }
-            this.headers = Headers.of(fields);
+            Headers received = Headers.of(fields);
+            this.codings = ContentDecoding.codings(received);
+            this.decoded = response.getEntity() != null && ContentDecoding.decodable(codings);
+            this.headers = decoded ? ContentDecoding.decodedHeaders(received) : received;
+            this.framed = decoded || received.first("Transfer-Encoding").isPresent()
+                    || received.first("Content-Length").isPresent();
         }
 
         @Override
@@ -106,9 +117,17 @@ public final class UpstreamClient implements Closeable {
         }
 
         @Override
+        public boolean framed() {
+            return framed;
+        }
+
+        @Override
         public InputStream body() throws IOException {
             HttpEntity entity = response.getEntity();
-            return entity == null ? InputStream.nullInputStream() : entity.getContent();
+            if (entity == null) {
+                return InputStream.nullInputStream();
+            }
+            return decoded ? ContentDecoding.decode(entity.getContent(), codings) : entity.getContent();
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.modelcache.upstream;
 
 import dev.modelcache.config.ProviderConfig;
 import dev.modelcache.http.ProxyError;
+import dev.modelcache.http.Redacted;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -32,6 +33,6 @@ public final class UpstreamFailure {
 
     private static String describe(IOException e) {
         String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message.replaceAll("\\?\\S*", ""));
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + Redacted.text(message));
     }
 }

@@ -14,7 +14,16 @@ public interface UpstreamResponse extends Closeable {
 
     Headers headers();
 
-    /** The body as it arrives; empty for answers without one. */
+    /**
+     * True when the body's end is its real end: it is chunked or sized (HttpClient fails one that ends early), or
+     * it was decoded from a format that marks its own end. False for a body that simply runs until the connection
+     * closes, where a cut looks like a clean end.
+     */
+    default boolean framed() {
+        return headers().first("Transfer-Encoding").isPresent() || headers().first("Content-Length").isPresent();
+    }
+
+    /** The body as it arrives; empty for answers without one (decoded when {@link UpstreamClient} could). */
     InputStream body() throws IOException;
 
     @Override

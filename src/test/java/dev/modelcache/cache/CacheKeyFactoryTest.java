@@ -249,4 +249,56 @@ class CacheKeyFactoryTest {
         assertNotEquals(key(post(body, "Authorization", KEY_A, "OpenAI-Beta", "assistants=v2")),
                 key(post(body, "Authorization", KEY_A, "OpenAI-Beta", "assistants=v2", "OpenAI-Beta", "realtime=v1")));
     }
+
+    @Test
+    void aNumberBeyondTheDoubleRangeIsNotTheStringInfinity() {
+        CacheKey huge = key(json("{\"model\":\"gpt-4o\",\"temperature\":1e400}"));
+        assertNotEquals(huge, key(json("{\"model\":\"gpt-4o\",\"temperature\":\"Infinity\"}")));
+        assertNotEquals(huge, key(json("{\"model\":\"gpt-4o\",\"temperature\":1e401}")));
+        assertNotEquals(key(json("{\"model\":\"gpt-4o\",\"temperature\":-1e400}")),
+                key(json("{\"model\":\"gpt-4o\",\"temperature\":\"-Infinity\"}")));
+    }
+
+    @Test
+    void numbersAreKeyedByTheirExactValue() {
+        assertNotEquals(key(json("{\"temperature\":0.1}")), key(json("{\"temperature\":0.10000000000000000001}")));
+        assertNotEquals(key(json("{\"n\":1}")), key(json("{\"n\":1.0}")));
+        assertEquals(key(json("{\"temperature\":0.7}")), key(json("{\"temperature\":0.70}")));
+        assertEquals(key(json("{\"temperature\":1.5}")), key(json("{\"temperature\":15e-1}")));
+    }
+
+    @Test
+    void contentAfterTheJsonDocumentIsA400() {
+        for (String body : new String[] {"{\"model\":\"gpt-4o\"} {\"model\":\"gpt-4o-mini\"}", "{\"model\":\"gpt-4o\"}x",
+                "{\"model\":\"gpt-4o\"}]"}) {
+            ProxyError e = assertThrows(ProxyError.class, () -> key(json(body)), body);
+            assertEquals("invalid_json", e.code());
+        }
+        assertEquals(key(json("{\"model\":\"gpt-4o\"}")), key(json("{\"model\":\"gpt-4o\"}\r\n")));
+    }
+
+    @Test
+    void openAiOrganizationAndProjectVaryTheKey() {
+        String body = "{\"model\":\"gpt-4o\"}";
+        CacheKey none = key(post(body, "Authorization", KEY_A));
+        CacheKey org1 = key(post(body, "Authorization", KEY_A, "OpenAI-Organization", "org-1"));
+        assertNotEquals(none, org1);
+        assertNotEquals(org1, key(post(body, "Authorization", KEY_A, "OpenAI-Organization", "org-2")));
+        assertEquals(org1, key(post(body, "Authorization", KEY_A, "openai-organization", "org-1")));
+        CacheKey project1 = key(post(body, "Authorization", KEY_A, "OpenAI-Project", "proj_1"));
+        assertNotEquals(none, project1);
+        assertNotEquals(project1, key(post(body, "Authorization", KEY_A, "OpenAI-Project", "proj_2")));
+        assertNotEquals(org1, project1);
+    }
+
+    @Test
+    void spellingsOfOnePathShareAKey() {
+        Headers h = Headers.of("Content-Type", "application/json", "Authorization", KEY_A);
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        CacheKey plain = key(new Exchange("POST", CHAT, null, h, body));
+        for (String path : new String[] {"/v1//chat/completions", "/v1/chat/./completions", "/v1/x/../chat/completions",
+                "/v1/%63hat/completions"}) {
+            assertEquals(plain, key(new Exchange("POST", path, null, h, body)), path);
+        }
+    }
 }

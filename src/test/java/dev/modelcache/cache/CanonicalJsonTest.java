@@ -37,4 +37,22 @@ class CanonicalJsonTest {
         assertEquals("12", canonical("12"));
         assertEquals("null", canonical("null"));
     }
+
+    private static String exact(String json) throws Exception {
+        return new String(CanonicalJson.bytes(dev.modelcache.http.JsonParsers.REQUEST.readTree(json)), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void numbersAreSpelledByTheirExactValue() throws Exception {
+        assertEquals("[1E+400,-1E+400,1E-400,0.7,0.7,1.0,1,100,1E+2,1E+2,0.0,0.00001]",
+                exact("[1e400,-1e400,1e-400,0.7,0.70,1.0,1,100,100.0,1e2,0.000,0.00001]"));
+        assertEquals("[0.1,0.10000000000000000001]", exact("[0.1,0.10000000000000000001]"));
+        assertEquals("123456789012345678901234567890", exact("123456789012345678901234567890"));
+    }
+
+    @Test
+    void aNonFiniteNumberIsNeverSpelledAsAString() {
+        var tree = JSON.createArrayNode().add(Double.POSITIVE_INFINITY).add(Double.NaN).add("Infinity").add(0.5);
+        assertEquals("[Infinity,NaN,\"Infinity\",0.5]", new String(CanonicalJson.bytes(tree), StandardCharsets.UTF_8));
+    }
 }

@@ -11,6 +11,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -161,5 +162,53 @@ class ExchangeTest {
     void bodyOfExactlyTheLimitIsAccepted() throws IOException {
         byte[] body = new byte[1024];
         assertEquals(1024, Exchange.read(request(body, -1), 1024).body().length);
+    }
+
+    @Test
+    void thePathIsNormalisedAndTheQueryChecked() {
+        Exchange e = new Exchange("POST", "/v1/chat/../files", "purpose=batch", Headers.EMPTY, new byte[0]);
+        assertEquals("/v1/files", e.path());
+        assertEquals("purpose=batch", e.query());
+        assertEquals("/v1/files", new Exchange("POST", "/v1//%66iles", null, Headers.EMPTY, new byte[0]).path());
+        ProxyError query = assertThrows(ProxyError.class,
+                () -> new Exchange("GET", "/v1/models", "key=SECRET123&a=%zz", Headers.EMPTY, new byte[0]));
+        assertEquals("invalid_query", query.code());
+        ProxyError path = assertThrows(ProxyError.class,
+                () -> new Exchange("POST", "/v1/files;x=1", null, Headers.EMPTY, new byte[0]));
+        assertEquals("invalid_path", path.code());
+    }
+
+    @Test
+    void contentAfterTheDocumentIsInvalidJson() {
+        ProxyError e = assertThrows(ProxyError.class,
+                () -> exchange("{\"model\":\"gpt-4o\"} {\"model\":\"gpt-4o-mini\"}", "Content-Type", "application/json").json());
+        assertEquals("invalid_json", e.code());
+        assertEquals("gpt-4o", exchange("{\"model\":\"gpt-4o\"}\n", "Content-Type", "application/json").model());
+        assertFalse(exchange("{\"model\":\"gpt-4o\"} and more").hasJsonBody(), "undeclared, it is not JSON and keyed by its bytes");
+    }
+
+    @Test
+    void nonFiniteNumberTokensAndOutOfRangeExponentsAreInvalidJson() {
+        for (String body : new String[] {"{\"temperature\":NaN}", "{\"temperature\":Infinity}",
+                "{\"temperature\":1e2147483648}", "{\"temperature\":1e-2147483649}"}) {
+            ProxyError e = assertThrows(ProxyError.class, () -> exchange(body, "Content-Type", "application/json").json(), body);
+            assertEquals("invalid_json", e.code(), body);
+        }
+    }
+
+    @Test
+    void aNumberBeyondTheDoubleRangeKeepsItsValue() {
+        JsonNode t = exchange("{\"temperature\":1e400}", "Content-Type", "application/json").json().get("temperature");
+        assertTrue(t.isBigDecimal());
+        assertEquals(new java.math.BigDecimal("1e400"), t.decimalValue());
+    }
+
+    @Test
+    void aStringLongerThanJacksonsDefaultLimitIsAccepted() {
+        String text = "a".repeat(21_000_000);
+        Exchange e = exchange("{\"model\":\"gpt-4o\",\"input\":\"" + text + "\"}", "Content-Type", "application/json");
+        assertEquals(21_000_000, e.json().get("input").asText().length());
+        String name = "n".repeat(60_000);
+        assertTrue(exchange("{\"" + name + "\":1}", "Content-Type", "application/json").json().has(name));
     }
 }

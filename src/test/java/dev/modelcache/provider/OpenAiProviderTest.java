@@ -79,4 +79,22 @@ class OpenAiProviderTest {
         assertTrue(text.contains("groq"), text);
         assertFalse(text.contains("gsk_SECRET"), text);
     }
+
+    @Test
+    void organizationAndProjectAreVaryHeaders() {
+        List<String> vary = provider("https://api.openai.com", null).varyHeaders();
+        assertTrue(vary.stream().anyMatch("OpenAI-Organization"::equalsIgnoreCase), vary.toString());
+        assertTrue(vary.stream().anyMatch("OpenAI-Project"::equalsIgnoreCase), vary.toString());
+    }
+
+    @Test
+    void aTargetThatDoesNotParseIsA400WithoutTheUrl() {
+        OpenAiProvider p = provider("http://user:pw@127.0.0.1:9", null);
+        dev.modelcache.http.ProxyError e = org.junit.jupiter.api.Assertions.assertThrows(dev.modelcache.http.ProxyError.class,
+                () -> p.target("/v1/models", "key=SECRET123&a=%zz"));
+        assertEquals(400, e.status());
+        assertFalse(e.getMessage().contains("SECRET123"), e.getMessage());
+        assertFalse(e.getMessage().contains("pw"), e.getMessage());
+        assertFalse(e.getCause() != null && String.valueOf(e.getCause()).contains("SECRET123"));
+    }
 }

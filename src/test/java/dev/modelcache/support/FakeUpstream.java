@@ -119,6 +119,22 @@ public final class FakeUpstream implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sends the body encoded as one piece, labelled {@code Content-Encoding: coding}, as a provider's CDN may do
+         * although nobody asked for it.
+         */
+        public Reply encoded(String coding, java.util.function.UnaryOperator<byte[]> encoder) {
+            ByteArrayOutputStream whole = new ByteArrayOutputStream();
+            pieces.forEach(whole::writeBytes);
+            pieces.clear();
+            pausesMillis.clear();
+            gates.clear();
+            pieces.add(encoder.apply(whole.toByteArray()));
+            pausesMillis.add(0L);
+            gates.add(null);
+            return header("Content-Encoding", coding);
+        }
+
         public Reply header(String name, String value) {
             headers.put(name, value);
             return this;

@@ -73,4 +73,13 @@ class UpstreamFailureTest {
         assertFalse(t.getMessage().contains("SECRET456"), t.getMessage());
         assertFalse(new String(t.body(), StandardCharsets.UTF_8).contains("SECRET456"));
     }
+
+    @Test
+    void userInfoIsStrippedFromTheExceptionText() {
+        ProxyError e = UpstreamFailure.of(new HttpHostConnectException(
+                "Connect to http://user:pw@127.0.0.1:9 [/127.0.0.1] failed: Connection refused"), "local",
+                URI.create("http://user:pw@127.0.0.1:9"));
+        assertFalse(e.getMessage().contains("user:pw"), e.getMessage());
+        assertTrue(e.getMessage().contains("failed: Connection refused"), e.getMessage());
+    }
 }

@@ -1,0 +1,119 @@
+package dev.modelcache;
+
+import static dev.modelcache.support.OpenAiFixtures.CHAT_EVENTS;
+import static dev.modelcache.support.TestProxy.CHAT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelcache.support.FakeUpstream;
+import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.RawHttp;
+import dev.modelcache.support.TestProxy;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** No log line carries a query string or a base URL's user info: either may be a credential. */
+class LogHygieneIntegrationTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String BODY = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}]}";
+
+    @TempDir
+    Path cacheDir;
+    FakeUpstream upstream;
+    final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            records.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = FakeUpstream.start();
+        capture.setLevel(Level.ALL);
+        Logger.getLogger("").addHandler(capture);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        Logger.getLogger("").removeHandler(capture);
+        upstream.close();
+    }
+
+    @Test
+    void aMalformedQueryIsA400AndNeverLogged() throws Exception {
+        try (TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir)) {
+            RawHttp.Answer answer = RawHttp.send(proxy.uri("/"), "POST", CHAT + "?key=SECRET123&a=%zz", BODY);
+            assertEquals(400, answer.status(), answer.body());
+            assertEquals("invalid_query", JSON.readTree(answer.body()).at("/error/code").asText());
+            assertEquals("invalid_request_error", JSON.readTree(answer.body()).at("/error/type").asText());
+            assertFalse(answer.body().contains("SECRET123"), answer.body());
+        }
+        assertEquals(0, upstream.calls());
+        assertNothingLogged("SECRET123", "key=", "%zz");
+    }
+
+    @Test
+    void anUpstreamThatBreaksOffIsLoggedWithoutTheQuery() throws Exception {
+        upstream.handler(r -> Reply.sse(CHAT_EVENTS.subList(0, 2)).resetAtEnd());
+        try (TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir)) {
+            try {
+                RawHttp.send(proxy.uri("/"), "POST", CHAT + "?key=SECRET123", BODY);
+            } catch (java.io.IOException brokenAnswer) {
+                // The client sees the break; what matters here is the log.
+            }
+        }
+        assertEquals(1, upstream.calls());
+        assertTrue(records.stream().anyMatch(r -> r.getMessage().contains("broke off")), "the break is logged");
+        assertNothingLogged("SECRET123", "key=");
+    }
+
+    @Test
+    void aBaseUrlsUserInfoIsNeverLogged() throws Exception {
+        String base = upstream.baseUrl().replace("http://", "http://user:pw@");
+        try (TestProxy proxy = TestProxy.start(base, cacheDir)) {
+            RawHttp.Answer answer = RawHttp.send(proxy.uri("/"), "POST", CHAT + "?key=SECRET123", BODY);
+            assertEquals(502, answer.status(), answer.body());
+            assertFalse(answer.body().contains("user:pw"), answer.body());
+            assertFalse(answer.body().contains("SECRET123"), answer.body());
+        }
+        assertNothingLogged("SECRET123", "user:pw");
+    }
+
+    private void assertNothingLogged(String... secrets) {
+        for (LogRecord record : records) {
+            StringBuilder text = new StringBuilder(String.valueOf(record.getMessage()));
+            if (record.getParameters() != null) {
+                for (Object parameter : record.getParameters()) {
+                    text.append(' ').append(parameter);
+                }
+            }
+            for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
+                text.append(' ').append(t);
+            }
+            for (String secret : secrets) {
+                assertFalse(text.toString().contains(secret), "a log record carries " + secret + ": " + text);
+            }
+        }
+    }
+}

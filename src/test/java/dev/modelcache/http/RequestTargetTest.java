@@ -1,0 +1,68 @@
+package dev.modelcache.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class RequestTargetTest {
+    @Test
+    void dotSegmentsRepeatedSlashesAndEncodedUnreservedCharactersAreNormalised() {
+        assertEquals("/v1/files", RequestTarget.normalPath("/v1/chat/../files"));
+        assertEquals("/v1/files", RequestTarget.normalPath("/v1//files"));
+        assertEquals("/v1/files", RequestTarget.normalPath("/v1/%66iles"));
+        assertEquals("/v1/files", RequestTarget.normalPath("/v1/./files"));
+        assertEquals("/v1/files", RequestTarget.normalPath("//v1///./x/%2E%2e/files"));
+        assertEquals("/v1/responses/resp_1", RequestTarget.normalPath("/v1/models/../responses/resp_1"));
+        assertEquals("/v1/chat/completions", RequestTarget.normalPath("/v1/chat/completions"));
+    }
+
+    @Test
+    void aTrailingSlashOrDotSegmentKeepsTheDirectorySlash() {
+        assertEquals("/v1/models/", RequestTarget.normalPath("/v1/models/"));
+        assertEquals("/v1/models/", RequestTarget.normalPath("/v1/models/."));
+        assertEquals("/v1/", RequestTarget.normalPath("/v1/models/.."));
+        assertEquals("/", RequestTarget.normalPath("/v1/.."));
+        assertEquals("/", RequestTarget.normalPath(""));
+        assertEquals("/", RequestTarget.normalPath("/"));
+    }
+
+    @Test
+    void otherEscapesStayEncodedInUpperCase() {
+        assertEquals("/v1/a%2Fb%20c", RequestTarget.normalPath("/v1/a%2fb%20c"));
+        assertEquals("/v1/files/file-%C3%A9", RequestTarget.normalPath("/v1/files/file-%c3%a9"));
+        assertEquals("/v1/a:b@c!$&'()*+,=", RequestTarget.normalPath("/v1/a:b@c!$&'()*+,="));
+    }
+
+    @Test
+    void aPathThatCannotBeNormalisedSafelyIsA400() {
+        for (String path : new String[] {"/v1/files;x=1", "/v1/chat/completions;jsessionid=a", "/../v1/files",
+                "/v1/../../files", "/v1/%zz", "/v1/%6", "/v1/a b", "/v1/a\"b", "v1/files", "/v1/\u00e9"}) {
+            ProxyError e = assertThrows(ProxyError.class, () -> RequestTarget.normalPath(path), path);
+            assertEquals(400, e.status(), path);
+            assertEquals("invalid_path", e.code(), path);
+        }
+    }
+
+    @Test
+    void aWellFormedQueryIsKeptAsSent() {
+        assertNull(RequestTarget.checkedQuery(null));
+        assertEquals("", RequestTarget.checkedQuery(""));
+        assertEquals("api-version=2024-06-01&after=m%201&x=a/b?c:d@e;f!$'()*+,",
+                RequestTarget.checkedQuery("api-version=2024-06-01&after=m%201&x=a/b?c:d@e;f!$'()*+,"));
+    }
+
+    @Test
+    void aMalformedQueryIsA400ThatDoesNotRepeatIt() {
+        for (String query : new String[] {"key=SECRET123&a=%zz", "key=SECRET123&a=%", "key=SECRET123&a=%4",
+                "key=SECRET123&a=b c", "key=SECRET123&a={}", "key=SECRET123&a=|", "key=SECRET123#x"}) {
+            ProxyError e = assertThrows(ProxyError.class, () -> RequestTarget.checkedQuery(query), query);
+            assertEquals(400, e.status());
+            assertEquals("invalid_query", e.code());
+            assertFalse(e.getMessage().contains("SECRET123"), e.getMessage());
+            assertFalse(new String(e.body(), java.nio.charset.StandardCharsets.UTF_8).contains("SECRET123"));
+        }
+    }
+}
