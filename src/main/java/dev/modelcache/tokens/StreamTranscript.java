@@ -2,7 +2,7 @@ package dev.modelcache.tokens;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelcache.http.JsonParsers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,6 @@ import java.util.Map;
  * JSON objects are skipped, the {@code [DONE]} sentinel among them.
  */
 final class StreamTranscript {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, StringBuilder> text = new LinkedHashMap<>();
     private final Map<String, StringBuilder> toolArguments = new LinkedHashMap<>();
@@ -69,7 +68,7 @@ final class StreamTranscript {
             return null;
         }
         try {
-            JsonNode event = JSON.readTree(payload);
+            JsonNode event = JsonParsers.RESPONSE.readTree(payload);
             return event != null && event.isObject() ? event : null;
         } catch (JsonProcessingException notJson) {
             return null;
