@@ -31,6 +31,7 @@ public final class ModelCache implements AutoCloseable {
     private final ProxyStats stats = new ProxyStats();
     private final CachingProxy proxy;
     private final AdminEndpoints admin;
+    private final InFlight inFlight = new InFlight();
 
     private ModelCache(Config config) {
         this.config = config;
@@ -83,6 +84,11 @@ public final class ModelCache implements AutoCloseable {
 
     public ProviderTable providers() {
         return providers;
+    }
+
+    /** The proxied exchanges under way. */
+    public InFlight inFlight() {
+        return inFlight;
     }
 
     @Override

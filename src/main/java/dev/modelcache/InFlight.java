@@ -1,0 +1,46 @@
+package dev.modelcache;
+
+import java.time.Duration;
+
+/**
+ * The proxied exchanges under way, so that a stop can wait for them (bounded) before the store is closed: an answer
+ * that is being streamed when the server is told to stop is finished and stored instead of cut.
+ */
+public final class InFlight {
+    private int count;
+
+    /** One more exchange under way; pair with {@link #exit()}. */
+    public synchronized void enter() {
+        count++;
+    }
+
+    public synchronized void exit() {
+        count--;
+        if (count <= 0) {
+            notifyAll();
+        }
+    }
+
+    public synchronized int count() {
+        return count;
+    }
+
+    /** Waits until no exchange is under way, at most {@code limit}; true when none is. */
+    public synchronized boolean awaitIdle(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            while (count > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                Duration wait = Duration.ofNanos(left);
+                wait(Math.max(1, wait.toMillis()));
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return count <= 0;
+        }
+    }
+}
