@@ -4,6 +4,7 @@ import dev.modelcache.config.ConfigException;
 import dev.modelcache.config.Settings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import org.apache.catalina.connector.Connector;
 
 /**
@@ -26,18 +27,14 @@ public record ServerSettings(String host, int maxThreads, int maxConnections) {
 
     public static ServerSettings from(Settings settings) {
         String host = settings.get("host").orElse(DEFAULT_HOST);
-        try {
-            InetAddress.getByName(host);
-        } catch (UnknownHostException | SecurityException e) {
-            throw new ConfigException("host", "'" + host + "' is not an address of this machine (use 127.0.0.1, or 0.0.0.0 for every interface)");
-        }
+        address(host);
         return new ServerSettings(host, number(settings, "server/maxThreads", DEFAULT_MAX_THREADS, 2, 100_000),
                 number(settings, "server/maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
     }
 
     /** Sets the address and sizes of {@code connector} (before it starts). */
     public void applyTo(Connector connector) {
-        connector.setProperty("address", host);
+        connector.setProperty("address", address(host).getHostAddress());
         connector.setProperty("maxThreads", String.valueOf(maxThreads));
         connector.setProperty("minSpareThreads", String.valueOf(Math.min(10, maxThreads)));
         connector.setProperty("maxConnections", String.valueOf(maxConnections));
@@ -45,7 +42,23 @@ public record ServerSettings(String host, int maxThreads, int maxConnections) {
 
     /** True when the launcher listens on every interface (anyone on the network can use it). */
     public boolean open() {
-        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+        return address(host).isAnyLocalAddress();
+    }
+
+    /** {@code host} as an address: an IPv4 or IPv6 literal or {@code localhost}, parsed without a name lookup. */
+    static InetAddress address(String host) {
+        String problem = "'" + host + "' is not an IP address (use 127.0.0.1 for this machine only, 0.0.0.0 for every interface)";
+        boolean v4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}")
+                && Arrays.stream(host.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255);
+        boolean v6 = host.contains(":");
+        if (!v4 && !v6 && !host.equalsIgnoreCase("localhost")) {
+            throw new ConfigException("host", problem);
+        }
+        try {
+            return host.equalsIgnoreCase("localhost") ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new ConfigException("host", problem);
+        }
     }
 
     private static int number(Settings settings, String key, int defaultValue, int min, int max) {
