@@ -18,6 +18,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * One running proxy: everything built from a {@link Config}, and closed together. The servlet container holds it
@@ -109,13 +110,34 @@ public final class ModelCache implements AutoCloseable {
         return providers;
     }
 
-    /** The proxied exchanges under way. */
+    /** The proxied exchanges under way; a stop waits for them (see {@link #close()}). */
     public InFlight inFlight() {
         return inFlight;
     }
 
+    /**
+     * Waits up to {@code limit} for the exchanges in flight to end, so that answers being streamed are finished and
+     * stored; true when none is left.
+     */
+    public boolean drain(Duration limit) {
+        int running = inFlight.count();
+        if (running == 0) {
+            return true;
+        }
+        LOG.log(Level.INFO, "ModelCache stopping: waiting up to " + limit.toSeconds() + " s for " + running
+                + " answer(s) in flight");
+        boolean drained = inFlight.awaitIdle(limit);
+        if (!drained) {
+            LOG.log(Level.WARNING, "ModelCache stopping with " + inFlight.count() + " answer(s) still in flight after "
+                    + limit.toSeconds() + " s (shutdownDrainSeconds); they are cut");
+        }
+        return drained;
+    }
+
+    /** Drains the exchanges in flight (at most {@code shutdownDrainSeconds}), then closes the upstream client and the store. */
     @Override
     public void close() {
+        drain(config.shutdownDrain());
         try {
             upstream.close();
         } finally {

@@ -7,11 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
+import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 
@@ -21,7 +21,8 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
  * and {@code src/main/webapp} as its document root. The port is {@code modelcache.port} or
  * {@code MODELCACHE_PORT} (default 8080), the address {@code host} (default {@code 127.0.0.1}) and the connector's
  * sizes the other {@link ServerSettings}; the context file may be moved with {@code modelcache.contextFile}.
- * Errors Tomcat raises itself are answered in the proxy's error shape ({@link JsonErrorReportValve}).
+ * Errors Tomcat raises itself are answered in the proxy's error shape ({@link JsonErrorReportValve}). On a stop,
+ * answers in flight get {@code shutdownDrainSeconds} to finish.
  *
  * <p>{@code java -jar modelcache.war} runs it too: {@link WarMain} unpacks the WAR and calls
  * {@link #runWar(Path, Runnable)} with the unpacked folder as document root and its
@@ -58,7 +59,7 @@ public final class Launcher {
             throw new IOException("no context file at " + contextFile.toAbsolutePath()
                     + " (run from the project folder, or set -Dmodelcache.contextFile=...)");
         }
-        baseDir = Files.createTempDirectory("modelcache-tomcat");
+        baseDir = WarMain.TempFolders.create(WarMain.TempFolders.TOMCAT_PREFIX);
         tomcat.setBaseDir(baseDir.toString());
         tomcat.setPort(port);
         server.applyTo(tomcat.getConnector());
@@ -81,6 +82,11 @@ public final class Launcher {
         if (context.getState() != LifecycleState.STARTED) {
             stop();
             throw new LifecycleException("ModelCache did not start; the reason is logged above");
+        }
+        if (context instanceof StandardContext standard) {
+            // How long Tomcat lets requests still being served finish when the application stops (default 2 s):
+            // as long as the application itself waits for them (shutdownDrainSeconds).
+            standard.setUnloadDelay(Math.max(2000, app().config().shutdownDrain().toMillis()));
         }
     }
 
@@ -149,6 +155,7 @@ public final class Launcher {
             afterStop.run();
             throw e;
         }
+        WarMain.TempFolders.deleteStale(WarMain.TempFolders.TOMCAT_PREFIX);
         Launcher launcher;
         try {
             launcher = start(port, server, contextFile, docBase);
@@ -158,11 +165,17 @@ public final class Launcher {
             System.exit(1);
             return;
         }
+        ModelCache app = launcher.app();
+        // java.util.logging resets its handlers in its own shutdown hook, which runs beside this one: what the
+        // stop has to say goes to the console directly.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            int inFlight = app.inFlight().count();
+            System.out.println("ModelCache stopping" + (inFlight == 0 ? "" : ": waiting up to "
+                    + app.config().shutdownDrain().toSeconds() + " s for " + inFlight + " answer(s) in flight"));
             launcher.stop();
             afterStop.run();
+            System.out.println("ModelCache stopped; the cache is written to " + app.config().cacheDir().toAbsolutePath());
         }, "modelcache-shutdown"));
-        ModelCache app = launcher.app();
         System.out.println("ModelCache listening on http://localhost:" + launcher.port() + "/v1"
                 + " (health: http://localhost:" + launcher.port() + "/_cache/health)"
                 + (server.open() ? "; open to the network on " + server.host() : "; this machine only (host " + server.host() + ")"));
