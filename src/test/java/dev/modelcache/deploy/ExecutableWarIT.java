@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.modelcache.launcher.LauncherServerTest;
 import dev.modelcache.support.FakeUpstream;
+import dev.modelcache.support.RawClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -92,6 +94,11 @@ class ExecutableWarIT {
         assertTrue(unpacked.stream().anyMatch(n -> n.startsWith("modelcache-war-")), "the WAR is unpacked in java.io.tmpdir: " + unpacked);
         assertTrue(output().contains("ModelCache listening on http://localhost:" + port), output());
         assertTrue(output().contains("Cache folder: " + cacheDir.toAbsolutePath()), output());
+        assertTrue(output().contains("this machine only (host 127.0.0.1)"), output());
+        try (RawClient client = new RawClient(port)) {
+            // An error Tomcat raises before the application: the error shape, no server version.
+            LauncherServerTest.assertErrorShape(400, client.send("GET /v1/models%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readAnswer());
+        }
 
         stop();
         assertEquals(List.of(), list(tmp), "the unpacked WAR and Tomcat's folder are deleted on the way out");

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * errors Tomcat raises itself come back in the proxy's error shape without server version or stack trace. No test
  * here sends anything to an address other than loopback.
  */
-class LauncherServerTest {
+public class LauncherServerTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -97,7 +97,8 @@ class LauncherServerTest {
         }
     }
 
-    static void assertErrorShape(int status, String answer) throws Exception {
+    /** An answer in the proxy's error shape with {@code status}, without server version, stack trace or HTML. */
+    public static void assertErrorShape(int status, String answer) throws Exception {
         assertTrue(answer.startsWith("HTTP/1.1 " + status), answer);
         assertFalse(answer.contains("Apache Tomcat"), answer);
         assertFalse(answer.contains("Exception"), answer);
