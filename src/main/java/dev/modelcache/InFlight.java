@@ -1,13 +1,30 @@
 package dev.modelcache;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The proxied exchanges under way, so that a stop can wait for them (bounded) before the store is closed: an answer
- * that is being streamed when the server is told to stop is finished and stored instead of cut.
+ * that is being streamed when the server is told to stop is finished and stored instead of cut. Requests whose body
+ * is still arriving are counted apart: a stop does not wait for a slow or stalled upload, which has cost nothing yet.
  */
 public final class InFlight {
+    private final AtomicInteger bodies = new AtomicInteger();
     private int count;
+
+    /** A request body began to arrive (read without a thread); pair with {@link #bodyEnded()}. */
+    public void bodyStarted() {
+        bodies.incrementAndGet();
+    }
+
+    public void bodyEnded() {
+        bodies.decrementAndGet();
+    }
+
+    /** Requests whose body is being read, or whose asynchronous exchange has not completed. */
+    public int bodies() {
+        return bodies.get();
+    }
 
     /** One more exchange under way; pair with {@link #exit()}. */
     public synchronized void enter() {

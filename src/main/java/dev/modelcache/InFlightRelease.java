@@ -3,7 +3,7 @@ package dev.modelcache;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 
-/** Counts an asynchronous exchange out of {@link InFlight} when it ends, however it ends. */
+/** Counts an asynchronous request out of {@link InFlight#bodies()} when it ends, however it ends. */
 final class InFlightRelease implements AsyncListener {
     private final InFlight inFlight;
 
@@ -13,7 +13,7 @@ final class InFlightRelease implements AsyncListener {
 
     @Override
     public void onComplete(AsyncEvent event) {
-        inFlight.exit();
+        inFlight.bodyEnded();
     }
 
     @Override

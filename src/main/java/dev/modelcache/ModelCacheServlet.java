@@ -78,12 +78,12 @@ public class ModelCacheServlet extends HttpServlet {
             writeError(response, Exchange.tooLarge(app.config().maxBodyBytes()), true);
             return;
         }
-        app.inFlight().enter();
+        app.inFlight().bodyStarted();
         AsyncContext async = request.startAsync();
         async.setTimeout(bodyTimeout.toMillis());
         BodyReader reader = new BodyReader(async, request.getInputStream(), app.config().maxBodyBytes(), body -> {
             request.setAttribute(Exchange.BODY_ATTRIBUTE, body);
-            guarded(request, response, path, () -> app.proxy().handle(Exchange.read(request, app.config().maxBodyBytes()), response));
+            proxy(request, response, path);
         }, error -> {
             if (!response.isCommitted()) {
                 writeError(response, error, true);
@@ -94,7 +94,10 @@ public class ModelCacheServlet extends HttpServlet {
         request.getInputStream().setReadListener(reader);
     }
 
-    /** A request without a body (or one the container cannot read asynchronously) is handled on this thread. */
+    /**
+     * Proxies the request on this thread, counted in flight: a request without a body (or one the container cannot
+     * read asynchronously) right away, one with a body once {@link BodyReader} has all of it.
+     */
     private void proxy(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
         app.inFlight().enter();
         try {

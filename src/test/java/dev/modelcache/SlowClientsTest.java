@@ -86,6 +86,16 @@ class SlowClientsTest {
     }
 
     @Test
+    void aStopDoesNotWaitForBodiesStillArrivingOnlyForAnswers() throws Exception {
+        proxy = TestProxy.start(upstream.baseUrl(), cacheDir);
+        clients.add(new RawClient(proxy.port()).send(RawClient.postHead(CHAT, BODY.length()) + BODY.substring(0, 10)));
+        awaitInFlight(1);
+
+        assertEquals(0, proxy.app().inFlight().count(), "a stalled upload is not an answer in flight");
+        assertTrue(proxy.app().drain(Duration.ofSeconds(30)), "nothing to wait for");
+    }
+
+    @Test
     void aBodyThatStopsArrivingIsAnswered408InTheErrorShape() throws Exception {
         proxy = TestProxy.start(TestProxy.settings(upstream.baseUrl(), cacheDir), Duration.ofSeconds(1));
         RawClient client = new RawClient(proxy.port()).send(RawClient.postHead(CHAT, BODY.length()) + BODY.substring(0, 10));
@@ -143,9 +153,9 @@ class SlowClientsTest {
         return proxy.client().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Lets the stalled requests reach the servlet (with the fix each one counts as in flight); at most 10 s. */
+    /** Lets the stalled requests reach the servlet (with the fix each one counts as a body arriving); at most 10 s. */
     private void awaitInFlight(int count) throws InterruptedException {
-        for (int i = 0; i < 100 && proxy.app().inFlight().count() < count; i++) {
+        for (int i = 0; i < 100 && proxy.app().inFlight().bodies() < count; i++) {
             Thread.sleep(100);
         }
     }
