@@ -198,7 +198,21 @@ public final class WarMain {
         }
 
         private static boolean alive(long pid) {
-            return pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            if (pid == ProcessHandle.current().pid()) {
+                return true;
+            }
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
+        }
+
+        /** A killed process its parent has not reaped yet still has a pid (Linux state Z), but its folders are stale. */
+        private static boolean zombie(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                int name = stat.lastIndexOf(')');
+                return name > 0 && stat.length() > name + 2 && stat.charAt(name + 2) == 'Z';
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
         }
     }
 }
