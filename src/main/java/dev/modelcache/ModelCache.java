@@ -5,6 +5,7 @@ import dev.modelcache.admin.ProxyStats;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.EhcacheResponseStore;
 import dev.modelcache.cache.KeySalt;
+import dev.modelcache.cache.OwnerOnly;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.config.Config;
 import dev.modelcache.events.Listeners;
@@ -13,9 +14,12 @@ import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.upstream.UpstreamClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * One running proxy: everything built from a {@link Config}, and closed together. The servlet container holds it
@@ -24,6 +28,7 @@ import java.nio.file.Path;
 public final class ModelCache implements AutoCloseable {
     /** The servlet context attribute under which {@link AppLifecycle} keeps the running instance. */
     public static final String ATTRIBUTE = ModelCache.class.getName();
+    private static final Logger LOG = System.getLogger(ModelCache.class.getName());
 
     private final Config config;
     private final ProviderTable providers;
@@ -33,6 +38,7 @@ public final class ModelCache implements AutoCloseable {
     private final Listeners events = new Listeners(stats);
     private final CachingProxy proxy;
     private final AdminEndpoints admin;
+    private final InFlight inFlight = new InFlight();
 
     private ModelCache(Config config) {
         this.config = config;
@@ -41,6 +47,7 @@ public final class ModelCache implements AutoCloseable {
         prepare(config.cacheDir(), spillDir);
         CacheKeyFactory keys = new CacheKeyFactory(KeySalt.loadOrCreate(config.cacheDir()));
         this.store = new EhcacheResponseStore(config.cacheDir(), config.heapEntries(), config.diskMB(), config.ttl());
+        restrictStoreFiles(config.cacheDir());
         this.upstream = new UpstreamClient(config.connectTimeout(), config.responseTimeout());
         // A leader has its answer's first bytes, or its error, within the connect plus the response timeout:
         // waiting that long for it means a waiter never gives up on a leader that is about to answer.
@@ -54,10 +61,16 @@ public final class ModelCache implements AutoCloseable {
         return new ModelCache(config);
     }
 
-    /** Creates the cache folder and empties the spill folder of copies left by a crash. */
+    /**
+     * Creates the cache folder and its {@code tmp} (spill files) and {@code ehcache} folders readable by this user
+     * only (0700; an existing one is narrowed to that), and empties the spill folder of copies left by a crash.
+     * Ehcache's files are then out of other users' reach whatever modes Ehcache gives them.
+     */
     private static void prepare(Path cacheDir, Path spillDir) {
         try {
-            Files.createDirectories(spillDir);
+            OwnerOnly.createDirectories(cacheDir);
+            OwnerOnly.createDirectories(spillDir);
+            OwnerOnly.createDirectories(cacheDir.resolve("ehcache"));
             try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(spillDir, "capture-*.part")) {
                 for (Path leftover : leftovers) {
                     Files.deleteIfExists(leftover);
@@ -65,6 +78,18 @@ public final class ModelCache implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use the cache folder " + cacheDir + " (modelcache cache/dir): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Ehcache makes its own folders and files (with the process's umask) inside {@code <cache dir>/ehcache}, which
+     * is already 0700; what exists once the store is open is narrowed too (0700 folders, 0600 files).
+     */
+    private static void restrictStoreFiles(Path cacheDir) {
+        try {
+            OwnerOnly.restrictTree(cacheDir.resolve("ehcache"));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot narrow the permissions of " + cacheDir.resolve("ehcache") + ": " + e.getMessage());
         }
     }
 
@@ -93,12 +118,39 @@ public final class ModelCache implements AutoCloseable {
         return providers;
     }
 
+    /** The proxied exchanges under way; a stop waits for them (see {@link #close()}). */
+    public InFlight inFlight() {
+        return inFlight;
+    }
+
+    /**
+     * Waits up to {@code limit} for the exchanges in flight to end, so that answers being streamed are finished and
+     * stored; true when none is left.
+     */
+    public boolean drain(Duration limit) {
+        int running = inFlight.count();
+        if (running == 0) {
+            return true;
+        }
+        LOG.log(Level.INFO, "ModelCache stopping: waiting up to " + limit.toSeconds() + " s for " + running
+                + " answer(s) in flight");
+        boolean drained = inFlight.awaitIdle(limit);
+        if (!drained) {
+            LOG.log(Level.WARNING, "ModelCache stopping with " + inFlight.count() + " answer(s) still in flight after "
+                    + limit.toSeconds() + " s (shutdownDrainSeconds); they are cut");
+        }
+        return drained;
+    }
+
+    /** Drains the exchanges in flight (at most {@code shutdownDrainSeconds}), then closes the upstream client and the store. */
     @Override
     public void close() {
+        drain(config.shutdownDrain());
         try {
             upstream.close();
         } finally {
             store.close();
+            restrictStoreFiles(config.cacheDir());
         }
     }
 }

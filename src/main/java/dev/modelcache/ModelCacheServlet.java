@@ -4,6 +4,9 @@ import dev.modelcache.admin.AdminEndpoints;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.http.Redacted;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,24 +14,38 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 
 /**
  * The one servlet, mapped to {@code /*}: {@code /_cache/...} goes to the admin endpoints, everything else is read
- * once into an {@link Exchange} and handed to the {@link CachingProxy}. Errors the proxy produces are answered in
- * the OpenAI error shape; once an answer's headers are out, a failure closes the connection instead.
+ * once into an {@link Exchange} and handed to the {@link CachingProxy}. A request body is read without blocking
+ * (see {@link BodyReader}), so clients that are slow to send hold no thread; the servlet must be registered
+ * async-supported. Errors the proxy produces are answered in the OpenAI error shape; once an answer's headers are
+ * out, a failure closes the connection instead. Error pages the container dispatches here (web.xml
+ * {@code <error-page>}) are rendered in the same shape.
  */
 public class ModelCacheServlet extends HttpServlet {
     private static final Logger LOG = System.getLogger(ModelCacheServlet.class.getName());
+    /** How long a request body may take to arrive, from the end of the headers (then 408). */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(120);
 
     private transient ModelCache app;
+    private final Duration bodyTimeout;
 
     /** For containers: the running instance comes from {@link AppLifecycle}. */
     public ModelCacheServlet() {
+        this.bodyTimeout = DEFAULT_BODY_TIMEOUT;
     }
 
     /** For embedding: serve this instance. */
     public ModelCacheServlet(ModelCache app) {
+        this(app, DEFAULT_BODY_TIMEOUT);
+    }
+
+    /** For embedding: serve this instance, giving a request body {@code bodyTimeout} to arrive. */
+    public ModelCacheServlet(ModelCache app, Duration bodyTimeout) {
         this.app = app;
+        this.bodyTimeout = bodyTimeout;
     }
 
     @Override
@@ -44,19 +61,70 @@ public class ModelCacheServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.getDispatcherType() == DispatcherType.ERROR) {
+            writeContainerError(request, response);
+            return;
+        }
         String uri = request.getRequestURI();
         String path = uri.substring(Math.min(uri.length(), request.getContextPath().length()));
-        try {
-            if (path.equals(AdminEndpoints.PREFIX) || path.startsWith(AdminEndpoints.PREFIX + "/")) {
-                app.admin().handle(path, request, response);
-            } else {
-                app.proxy().handle(Exchange.read(request, app.config().maxBodyBytes()), response);
+        if (path.equals(AdminEndpoints.PREFIX) || path.startsWith(AdminEndpoints.PREFIX + "/")) {
+            guarded(request, response, path, () -> app.admin().handle(path, request, response));
+            return;
+        }
+        if (!hasBody(request) || !request.isAsyncSupported()) {
+            proxy(request, response, path);
+            return;
+        }
+        if (request.getContentLengthLong() > app.config().maxBodyBytes()) {
+            writeError(response, Exchange.tooLarge(app.config().maxBodyBytes()), true);
+            return;
+        }
+        app.inFlight().bodyStarted();
+        AsyncContext async = request.startAsync();
+        async.setTimeout(bodyTimeout.toMillis());
+        BodyReader reader = new BodyReader(async, request.getInputStream(), app.config().maxBodyBytes(), body -> {
+            request.setAttribute(Exchange.BODY_ATTRIBUTE, body);
+            proxy(request, response, path);
+        }, error -> {
+            if (!response.isCommitted()) {
+                writeError(response, error, true);
             }
+        }, request.getMethod() + " " + path);
+        async.addListener(new InFlightRelease(app.inFlight()));
+        async.addListener(reader);
+        request.getInputStream().setReadListener(reader);
+    }
+
+    /**
+     * Proxies the request on this thread, counted in flight: a request without a body (or one the container cannot
+     * read asynchronously) right away, one with a body once {@link BodyReader} has all of it.
+     */
+    private void proxy(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
+        app.inFlight().enter();
+        try {
+            guarded(request, response, path, () -> app.proxy().handle(Exchange.read(request, app.config().maxBodyBytes()), response));
+        } finally {
+            app.inFlight().exit();
+        }
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    private interface Work {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code work}, answering a {@link ProxyError} or an unexpected failure in the error shape. */
+    private static void guarded(HttpServletRequest request, HttpServletResponse response, String path, Work work) throws IOException {
+        try {
+            work.run();
         } catch (ProxyError e) {
             if (response.isCommitted()) {
                 throw new IOException(e.getMessage(), e);
             }
-            writeError(response, e);
+            writeError(response, e, false);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "unexpected failure on " + request.getMethod() + " " + Redacted.text(path),
                     Redacted.throwable(e));
@@ -64,17 +132,43 @@ public class ModelCacheServlet extends HttpServlet {
                 throw new IOException(e);
             }
             writeError(response, new ProxyError(500, "server_error", "proxy_error",
-                    "ModelCache failed on this request: " + e.getClass().getSimpleName() + ". See the proxy's log."));
+                    "ModelCache failed on this request: " + e.getClass().getSimpleName() + ". See the proxy's log."), false);
         }
     }
 
-    private static void writeError(HttpServletResponse response, ProxyError error) throws IOException {
+    /** An error the container dispatched to this servlet through web.xml's {@code <error-page>}. */
+    private static void writeContainerError(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = code instanceof Integer number && number >= 400 ? number : 500;
+        if (response.isCommitted()) {
+            return;
+        }
+        writeError(response, containerError(status), true);
+    }
+
+    /** The error shape for a status the container (not the proxy) decided on; no internals in the message. */
+    public static ProxyError containerError(int status) {
+        boolean client = status < 500;
+        String message = switch (status) {
+            case 400 -> "The request could not be read (malformed request line, path, header or body).";
+            case 408 -> "The request did not arrive in time.";
+            case 413 -> "The request is larger than this server accepts.";
+            case 414 -> "The request's path or query is longer than this server accepts.";
+            case 431 -> "The request's headers are larger than this server accepts.";
+            default -> client ? "The server refused this request (HTTP " + status + ")."
+                    : "The server failed on this request (HTTP " + status + "). See the proxy's log.";
+        };
+        return new ProxyError(status, client ? "invalid_request_error" : "server_error",
+                client ? "invalid_request" : "server_error", message);
+    }
+
+    private static void writeError(HttpServletResponse response, ProxyError error, boolean close) throws IOException {
         byte[] body = error.body();
         response.reset();
         response.setStatus(error.status());
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
-        if (error.status() == 502 || error.status() == 504) {
+        if (close || error.status() == 502 || error.status() == 504) {
             response.setHeader("Connection", "close");
         }
         response.setContentLength(body.length);

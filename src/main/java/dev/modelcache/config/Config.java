@@ -27,7 +27,8 @@ public record Config(
         Duration connectTimeout,
         Duration responseTimeout,
         int maxBodyBytes,
-        String adminToken) {
+        String adminToken,
+        Duration shutdownDrain) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_HEAP_ENTRIES = 1000;
@@ -38,6 +39,8 @@ public record Config(
     public static final long DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
     public static final long DEFAULT_RESPONSE_TIMEOUT_SECONDS = 300;
     public static final int DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+    /** Seconds a stop waits for answers in flight to finish (and be stored) before the cache is closed. */
+    public static final long DEFAULT_SHUTDOWN_DRAIN_SECONDS = 30;
     /** The provider types this build knows. */
     public static final Set<String> PROVIDER_TYPES = Set.of("openai");
     /** The keys of one provider's block, {@code providers/<name>/<key>}. */
@@ -72,8 +75,9 @@ public record Config(
         Duration response = Duration.ofSeconds(r.number("upstream/responseTimeout", DEFAULT_RESPONSE_TIMEOUT_SECONDS, 1, 86_400));
         int maxBody = (int) r.number("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE - 8);
         String adminToken = settings.get("admin/token").orElse(null);
+        Duration drain = Duration.ofSeconds(r.number("shutdownDrainSeconds", DEFAULT_SHUTDOWN_DRAIN_SECONDS, 0, 3600));
         return new Config(port, cacheDir, heapEntries, diskMB, ttl, maxEntryMB * 1024 * 1024, defaultProvider,
-                providers, connect, response, maxBody, adminToken);
+                providers, connect, response, maxBody, adminToken, drain);
     }
 
     /** {@code $XDG_CACHE_HOME/modelcache}, else {@code ~/.cache/modelcache}. */
@@ -93,7 +97,8 @@ public record Config(
         return "Config[port=" + port + ", cacheDir=" + cacheDir + ", heapEntries=" + heapEntries + ", diskMB=" + diskMB
                 + ", ttl=" + ttl + ", maxEntryBytes=" + maxEntryBytes + ", defaultProvider=" + defaultProvider
                 + ", providers=" + providers + ", connectTimeout=" + connectTimeout + ", responseTimeout=" + responseTimeout
-                + ", maxBodyBytes=" + maxBodyBytes + ", adminToken=" + (adminToken == null ? "none" : "set") + "]";
+                + ", maxBodyBytes=" + maxBodyBytes + ", adminToken=" + (adminToken == null ? "none" : "set")
+                + ", shutdownDrain=" + shutdownDrain + "]";
     }
 
     private record Reader(Settings settings) {

@@ -19,6 +19,11 @@ import java.util.Map;
  * {@link JsonParsers#REQUEST}.
  */
 public final class Exchange {
+    /**
+     * The request attribute under which a body that was already read (without blocking, by the servlet) is handed
+     * to {@link #read}; a {@code byte[]}.
+     */
+    public static final String BODY_ATTRIBUTE = Exchange.class.getName() + ".body";
 
     private final String method;
     private final String path;
@@ -38,7 +43,10 @@ public final class Exchange {
         this.body = body;
     }
 
-    /** Reads the servlet request; a body over {@code maxBodyBytes} is refused with 413 before it is all read. */
+    /**
+     * Reads the servlet request; a body over {@code maxBodyBytes} is refused with 413 before it is all read. A body
+     * already read into {@link #BODY_ATTRIBUTE} is taken from there.
+     */
     public static Exchange read(HttpServletRequest request, int maxBodyBytes) throws IOException {
         long declared = request.getContentLengthLong();
         if (declared > maxBodyBytes) {
@@ -53,7 +61,14 @@ public final class Exchange {
         String uri = request.getRequestURI();
         String path = uri.substring(Math.min(uri.length(), request.getContextPath().length()));
         return new Exchange(request.getMethod(), path, request.getQueryString(), Headers.of(fields),
-                readBody(request.getInputStream(), maxBodyBytes));
+                readBody(request, maxBodyBytes));
+    }
+
+    private static byte[] readBody(HttpServletRequest request, int maxBodyBytes) throws IOException {
+        if (request.getAttribute(BODY_ATTRIBUTE) instanceof byte[] read) {
+            return read;
+        }
+        return readBody(request.getInputStream(), maxBodyBytes);
     }
 
     private static byte[] readBody(InputStream in, int maxBodyBytes) throws IOException {
@@ -69,7 +84,8 @@ public final class Exchange {
         return out.toByteArray();
     }
 
-    private static ProxyError tooLarge(int maxBodyBytes) {
+    /** The 413 for a body over {@code maxBodyBytes}. */
+    public static ProxyError tooLarge(int maxBodyBytes) {
         return new ProxyError(413, "invalid_request_error", "request_too_large",
                 "The request body is larger than this proxy accepts (" + maxBodyBytes
                         + " bytes; raise modelcache maxBodyBytes to allow more).");

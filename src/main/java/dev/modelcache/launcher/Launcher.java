@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
+import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 
@@ -17,7 +19,10 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
  * Runs ModelCache on a laptop: an embedded Tomcat that deploys the web application exactly as a container would,
  * with {@code webapp-config/context.xml} as its context file (the same JNDI provider table and cache settings)
  * and {@code src/main/webapp} as its document root. The port is {@code modelcache.port} or
- * {@code MODELCACHE_PORT} (default 8080); the context file may be moved with {@code modelcache.contextFile}.
+ * {@code MODELCACHE_PORT} (default 8080), the address {@code host} (default {@code 127.0.0.1}) and the connector's
+ * sizes the other {@link ServerSettings}; the context file may be moved with {@code modelcache.contextFile}.
+ * Errors Tomcat raises itself are answered in the proxy's error shape ({@link JsonErrorReportValve}). On a stop,
+ * answers in flight get {@code shutdownDrainSeconds} to finish.
  *
  * <p>{@code java -jar modelcache.war} runs it too: {@link WarMain} unpacks the WAR and calls
  * {@link #runWar(Path, Runnable)} with the unpacked folder as document root and its
@@ -38,20 +43,29 @@ public final class Launcher {
 
     /** Starts Tomcat and deploys ModelCache; fails when the application did not start. */
     public static Launcher start(int port, Path contextFile, Path docBase) throws IOException, LifecycleException {
+        return start(port, ServerSettings.from(Settings.fromEnvironment()), contextFile, docBase);
+    }
+
+    /** The same, with the connector's address and sizes given. */
+    public static Launcher start(int port, ServerSettings server, Path contextFile, Path docBase)
+            throws IOException, LifecycleException {
         Launcher launcher = new Launcher();
-        launcher.deploy(port, contextFile, docBase);
+        launcher.deploy(port, server, contextFile, docBase);
         return launcher;
     }
 
-    private void deploy(int port, Path contextFile, Path docBase) throws IOException, LifecycleException {
+    private void deploy(int port, ServerSettings server, Path contextFile, Path docBase) throws IOException, LifecycleException {
         if (!Files.isRegularFile(contextFile)) {
             throw new IOException("no context file at " + contextFile.toAbsolutePath()
                     + " (run from the project folder, or set -Dmodelcache.contextFile=...)");
         }
-        baseDir = Files.createTempDirectory("modelcache-tomcat");
+        baseDir = WarMain.TempFolders.create(WarMain.TempFolders.TOMCAT_PREFIX);
         tomcat.setBaseDir(baseDir.toString());
         tomcat.setPort(port);
-        tomcat.getConnector();
+        server.applyTo(tomcat.getConnector());
+        if (tomcat.getHost() instanceof StandardHost host) {
+            host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+        }
         tomcat.enableNaming();
         tomcat.setAddDefaultWebXmlToWebapp(false);
         context = tomcat.addWebapp("", docBase.toAbsolutePath().toString());
@@ -69,11 +83,21 @@ public final class Launcher {
             stop();
             throw new LifecycleException("ModelCache did not start; the reason is logged above");
         }
+        if (context instanceof StandardContext standard) {
+            // How long Tomcat lets requests still being served finish when the application stops (default 2 s):
+            // as long as the application itself waits for them (shutdownDrainSeconds).
+            standard.setUnloadDelay(Math.max(2000, app().config().shutdownDrain().toMillis()));
+        }
     }
 
     /** The port Tomcat listens on (the real one when 0 was asked for). */
     public int port() {
         return tomcat.getConnector().getLocalPort();
+    }
+
+    /** The Tomcat connector (its address is where the launcher listens). */
+    public Connector connector() {
+        return tomcat.getConnector();
     }
 
     /** The running instance inside the web application. */
@@ -124,22 +148,37 @@ public final class Launcher {
             afterStop.run();
             throw new ConfigException("port", "'" + settings.get("port").orElse("") + "' is not a port number");
         }
+        ServerSettings server;
+        try {
+            server = ServerSettings.from(settings);
+        } catch (ConfigException e) {
+            afterStop.run();
+            throw e;
+        }
+        WarMain.TempFolders.deleteStale(WarMain.TempFolders.TOMCAT_PREFIX);
         Launcher launcher;
         try {
-            launcher = start(port, contextFile, docBase);
+            launcher = start(port, server, contextFile, docBase);
         } catch (IOException | LifecycleException e) {
             System.err.println("ModelCache: " + e.getMessage());
             afterStop.run();
             System.exit(1);
             return;
         }
+        ModelCache app = launcher.app();
+        // java.util.logging resets its handlers in its own shutdown hook, which runs beside this one: what the
+        // stop has to say goes to the console directly.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            int inFlight = app.inFlight().count();
+            System.out.println("ModelCache stopping" + (inFlight == 0 ? "" : ": waiting up to "
+                    + app.config().shutdownDrain().toSeconds() + " s for " + inFlight + " answer(s) in flight"));
             launcher.stop();
             afterStop.run();
+            System.out.println("ModelCache stopped; the cache is written to " + app.config().cacheDir().toAbsolutePath());
         }, "modelcache-shutdown"));
-        ModelCache app = launcher.app();
         System.out.println("ModelCache listening on http://localhost:" + launcher.port() + "/v1"
-                + " (health: http://localhost:" + launcher.port() + "/_cache/health)");
+                + " (health: http://localhost:" + launcher.port() + "/_cache/health)"
+                + (server.open() ? "; open to the network on " + server.host() : "; this machine only (host " + server.host() + ")"));
         System.out.println("Cache folder: " + app.config().cacheDir().toAbsolutePath());
         System.out.println("Providers: " + app.providers().providers() + "; default: " + app.config().defaultProvider());
         launcher.tomcat.getServer().await();

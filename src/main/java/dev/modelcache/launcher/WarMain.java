@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -28,7 +29,8 @@ import java.util.stream.Stream;
  * (the embedded Tomcat, which is not in {@code WEB-INF/lib}, so that the same WAR deploys unchanged into a
  * container), {@code WEB-INF/classes} and {@code WEB-INF/lib}, and hands over to {@link Launcher} with the
  * unpacked folder as the document root and {@code WEB-INF/launcher/context.xml} as the context file (unless
- * {@code -Dmodelcache.contextFile=} names another). The folder is deleted when the launcher has stopped.
+ * {@code -Dmodelcache.contextFile=} names another). The folder is deleted when the launcher has stopped, and one
+ * left by a killed process at the next start ({@link TempFolders}).
  */
 public final class WarMain {
     private WarMain() {
@@ -43,7 +45,9 @@ public final class WarMain {
             docBase = war;
             cleanup = () -> { };
         } else {
-            docBase = Files.createTempDirectory("modelcache-war-");
+            // A kill -9 leaves the unpacked WAR behind: delete those of processes that are gone.
+            TempFolders.deleteStale(TempFolders.WAR_PREFIX);
+            docBase = TempFolders.create(TempFolders.WAR_PREFIX);
             Path unpacked = docBase;
             cleanup = () -> deleteTree(unpacked);
             try {
@@ -132,6 +136,83 @@ public final class WarMain {
             });
         } catch (IOException e) {
             System.err.println("ModelCache: cannot delete " + folder + ": " + e);
+        }
+    }
+
+    /**
+     * The launchers' temporary folders under {@code java.io.tmpdir}: the unpacked WAR ({@code modelcache-war-}) and
+     * Tomcat's base ({@code modelcache-tomcat-}). Each name carries the id of the process that made it,
+     * {@code <prefix><pid>-<random>}, so that a start can delete the folders a killed process ({@code kill -9}, a
+     * crash) left behind, and only those: a folder whose process still runs is kept. JDK only: {@link WarMain} uses it
+     * before any library is on the class path; nested here
+     * so that it sits at the WAR's root with it.
+     */
+    static final class TempFolders {
+        static final String WAR_PREFIX = "modelcache-war-";
+        static final String TOMCAT_PREFIX = "modelcache-tomcat-";
+
+        private TempFolders() {
+        }
+
+        /** A fresh folder {@code <prefix><this pid>-<random>} under {@code java.io.tmpdir} (0700 on POSIX). */
+        static Path create(String prefix) throws IOException {
+            return Files.createTempDirectory(prefix + ProcessHandle.current().pid() + "-");
+        }
+
+        /** Deletes this prefix's folders under {@code java.io.tmpdir} whose process is gone; the names of those deleted. */
+        static List<String> deleteStale(String prefix) {
+            return deleteStale(Path.of(System.getProperty("java.io.tmpdir")), prefix);
+        }
+
+        static List<String> deleteStale(Path tmpDir, String prefix) {
+            List<String> deleted = new ArrayList<>();
+            try (DirectoryStream<Path> folders = Files.newDirectoryStream(tmpDir, prefix + "*")) {
+                for (Path folder : folders) {
+                    long pid = ownerPid(folder.getFileName().toString(), prefix);
+                    if (pid > 0 && Files.isDirectory(folder) && !Files.isSymbolicLink(folder) && !alive(pid)) {
+                        deleteTree(folder);
+                        deleted.add(folder.getFileName().toString());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                System.err.println("ModelCache: cannot look for stale temporary folders in " + tmpDir + ": " + e);
+            }
+            return deleted;
+        }
+
+        /** The pid in {@code <prefix><pid>-<random>}, or -1 for a name of another form (kept: its owner is unknown). */
+        static long ownerPid(String name, String prefix) {
+            if (!name.startsWith(prefix)) {
+                return -1;
+            }
+            String rest = name.substring(prefix.length());
+            int dash = rest.indexOf('-');
+            if (dash <= 0) {
+                return -1;
+            }
+            try {
+                return Long.parseLong(rest.substring(0, dash));
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        private static boolean alive(long pid) {
+            if (pid == ProcessHandle.current().pid()) {
+                return true;
+            }
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
+        }
+
+        /** A killed process its parent has not reaped yet still has a pid (Linux state Z), but its folders are stale. */
+        private static boolean zombie(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                int name = stat.lastIndexOf(')');
+                return name > 0 && stat.length() > name + 2 && stat.charAt(name + 2) == 'Z';
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
         }
     }
 }

@@ -10,15 +10,21 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.modelcache.launcher.LauncherServerTest;
 import dev.modelcache.support.FakeUpstream;
+import dev.modelcache.support.RawClient;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -88,6 +94,11 @@ class ExecutableWarIT {
         assertTrue(unpacked.stream().anyMatch(n -> n.startsWith("modelcache-war-")), "the WAR is unpacked in java.io.tmpdir: " + unpacked);
         assertTrue(output().contains("ModelCache listening on http://localhost:" + port), output());
         assertTrue(output().contains("Cache folder: " + cacheDir.toAbsolutePath()), output());
+        assertTrue(output().contains("this machine only (host 127.0.0.1)"), output());
+        try (RawClient client = new RawClient(port)) {
+            // An error Tomcat raises before the application: the error shape, no server version.
+            LauncherServerTest.assertErrorShape(400, client.send("GET /v1/models%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readAnswer());
+        }
 
         stop();
         assertEquals(List.of(), list(tmp), "the unpacked WAR and Tomcat's folder are deleted on the way out");
@@ -98,6 +109,61 @@ class ExecutableWarIT {
         assertEquals("HIT", xCache(post(proxy, Deployment.CHAT, Deployment.PLAIN_REQUEST)));
         assertEquals("HIT", xCache(post(proxy, Deployment.CHAT, Deployment.STREAM_REQUEST)));
         assertEquals(callsBefore, upstream.calls(), "answered from the cache a previous process wrote");
+    }
+
+    @Test
+    void sigtermLetsAStreamInFlightFinishStoresItAndLogsTheStop() throws Exception {
+        int port = Deployment.freePort();
+        URI proxy = URI.create("http://127.0.0.1:" + port);
+        Path cacheDir = dir.resolve("cache");
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        CountDownLatch release = new CountDownLatch(1);
+        upstream.handler(r -> FakeUpstream.Reply.sse(Deployment.EVENTS).gateBefore(2, release));
+        start(port, cacheDir, tmp);
+
+        HttpRequest request = HttpRequest.newBuilder(URI.create(proxy + Deployment.CHAT)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer sk-deployment-test")
+                .POST(HttpRequest.BodyPublishers.ofString(Deployment.STREAM_REQUEST)).build();
+        HttpResponse<InputStream> stream = Deployment.HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals("MISS", xCache(stream));
+        InputStream body = stream.body();
+        byte[] firstTwo = body.readNBytes((Deployment.EVENTS.get(0) + Deployment.EVENTS.get(1)).getBytes(StandardCharsets.UTF_8).length);
+        assertEquals(Deployment.EVENTS.get(0) + Deployment.EVENTS.get(1), new String(firstTwo, StandardCharsets.UTF_8));
+
+        Process stopping = process;
+        process = null;
+        stopping.destroy(); // SIGTERM while the provider holds the stream mid-way
+        awaitOutput("ModelCache stopping", stopping);
+        // Hold the stream past Tomcat's default unload delay (2 s), after which a stop used to cut it: not a timed
+        // assertion, the proxy must simply still be waiting for it when the provider goes on.
+        Thread.sleep(4000);
+        release.countDown();
+        String rest = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(String.join("", Deployment.EVENTS), new String(firstTwo, StandardCharsets.UTF_8) + rest,
+                "the client gets the whole stream");
+        if (!stopping.waitFor(60, TimeUnit.SECONDS)) {
+            stopping.destroyForcibly();
+            fail("java -jar did not stop after its stream ended:\n" + output());
+        }
+        assertTrue(output().contains("ModelCache stopped; the cache is written to " + cacheDir.toAbsolutePath()), output());
+        assertEquals(List.of(), list(tmp), "the temporary folders are deleted");
+
+        int callsBefore = upstream.calls();
+        start(port, cacheDir, tmp);
+        HttpResponse<byte[]> again = post(proxy, Deployment.CHAT, Deployment.STREAM_REQUEST);
+        assertEquals("HIT", xCache(again), "the drained stream was stored");
+        assertEquals(String.join("", Deployment.EVENTS), Deployment.text(again));
+        assertEquals(callsBefore, upstream.calls());
+    }
+
+    private void awaitOutput(String text, Process running) throws InterruptedException {
+        for (int i = 0; i < 300 && !output().contains(text); i++) {
+            if (!running.isAlive()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(output().contains(text), "no '" + text + "' in the output:\n" + output());
     }
 
     private void start(int port, Path cacheDir, Path tmp) throws Exception {

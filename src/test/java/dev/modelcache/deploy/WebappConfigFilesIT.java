@@ -29,7 +29,8 @@ class WebappConfigFilesIT {
     /** Every JNDI key ModelCache reads (port is the launchers' own, never JNDI). */
     static final Set<String> KEYS = Set.of("cache/dir", "cache/heapEntries", "cache/diskMB", "cache/ttl", "cache/maxEntryMB",
             "defaultProvider", "providers/openai/type", "providers/openai/baseUrl", "providers/openai/models",
-            "providers/openai/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "maxBodyBytes", "admin/token");
+            "providers/openai/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "maxBodyBytes", "admin/token",
+            "shutdownDrainSeconds");
 
     @Test
     void webXmlDeclaresEveryKeyWithoutAValue() throws Exception {

@@ -5,6 +5,7 @@ import dev.modelcache.ModelCacheServlet;
 import dev.modelcache.admin.ProxyStats;
 import dev.modelcache.config.Config;
 import dev.modelcache.config.Settings;
+import dev.modelcache.launcher.ServerSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,9 +18,14 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.Wrapper;
 import org.apache.catalina.startup.Tomcat;
 
-/** The real servlet in an embedded Tomcat on a free port, configured from a map; {@link #close()} stops it. */
+/**
+ * The real servlet (async-supported, as web.xml registers it) in an embedded Tomcat on a free loopback port,
+ * configured from a map; {@link #close()} stops it. The launcher's connector keys apply to its connector too, so
+ * {@code server/maxThreads} gives a proxy with a small thread pool.
+ */
 public final class TestProxy implements AutoCloseable {
     public static final String CHAT = "/v1/chat/completions";
 
@@ -29,15 +35,16 @@ public final class TestProxy implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestProxy(Map<String, String> settings) throws IOException, LifecycleException {
+    private TestProxy(Map<String, String> settings, Duration bodyTimeout) throws IOException, LifecycleException {
         app = ModelCache.start(Config.from(Settings.of(settings)));
         app.events().add(events);
         Path base = Files.createTempDirectory("modelcache-test-tomcat");
         tomcat.setBaseDir(base.toString());
         tomcat.setPort(0);
-        tomcat.getConnector();
+        ServerSettings.from(Settings.of(settings)).applyTo(tomcat.getConnector());
         Context context = tomcat.addContext("", base.toString());
-        Tomcat.addServlet(context, "modelcache", new ModelCacheServlet(app));
+        Wrapper servlet = Tomcat.addServlet(context, "modelcache", new ModelCacheServlet(app, bodyTimeout));
+        servlet.setAsyncSupported(true);
         context.addServletMappingDecoded("/*", "modelcache");
         tomcat.start();
     }
@@ -53,15 +60,22 @@ public final class TestProxy implements AutoCloseable {
         settings.put("defaultProvider", "openai");
         settings.put("upstream/connectTimeout", "2");
         settings.put("upstream/responseTimeout", "5");
+        // A test that leaves an answer in flight should not wait the default 30 s in close().
+        settings.put("shutdownDrainSeconds", "5");
         return settings;
     }
 
     public static TestProxy start(Map<String, String> settings) throws IOException, LifecycleException {
-        return new TestProxy(settings);
+        return new TestProxy(settings, ModelCacheServlet.DEFAULT_BODY_TIMEOUT);
+    }
+
+    /** The same, giving a request body {@code bodyTimeout} to arrive (then 408). */
+    public static TestProxy start(Map<String, String> settings, Duration bodyTimeout) throws IOException, LifecycleException {
+        return new TestProxy(settings, bodyTimeout);
     }
 
     public static TestProxy start(String upstreamBaseUrl, Path cacheDir) throws IOException, LifecycleException {
-        return new TestProxy(settings(upstreamBaseUrl, cacheDir));
+        return start(settings(upstreamBaseUrl, cacheDir));
     }
 
     /** The same, with one setting changed (a shorter timeout, say). */
@@ -69,7 +83,7 @@ public final class TestProxy implements AutoCloseable {
             throws IOException, LifecycleException {
         Map<String, String> settings = settings(upstreamBaseUrl, cacheDir);
         settings.put(key, value);
-        return new TestProxy(settings);
+        return start(settings);
     }
 
     public ModelCache app() {
@@ -85,6 +99,11 @@ public final class TestProxy implements AutoCloseable {
     public ProxyStats.Snapshot settledStats() throws InterruptedException {
         events.awaitSettled();
         return app.stats().snapshot();
+    }
+
+    /** The port the proxy listens on (loopback). */
+    public int port() {
+        return tomcat.getConnector().getLocalPort();
     }
 
     public URI uri(String path) {

@@ -1,0 +1,80 @@
+package dev.modelcache.launcher;
+
+import dev.modelcache.config.ConfigException;
+import dev.modelcache.config.Settings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import org.apache.catalina.connector.Connector;
+
+/**
+ * The launchers' own connector settings, read like {@code port} (system property or environment; in a container
+ * the container's connector decides): where to listen and how much a crowd of clients may hold.
+ *
+ * <ul>
+ * <li>{@code host}: the address to bind, default {@code 127.0.0.1} (this machine only); {@code 0.0.0.0} listens on
+ * every interface.</li>
+ * <li>{@code server/maxThreads}: request threads, default 400. A streamed answer holds one for as long as it runs,
+ * so this is how many streams (and slow plain answers) can be live while health checks and hits still get a
+ * thread. Request bodies are read without a thread.</li>
+ * <li>{@code server/maxConnections}: open connections, default 10000 (idle keep-alive and slow uploads count).</li>
+ * </ul>
+ */
+public record ServerSettings(String host, int maxThreads, int maxConnections) {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_MAX_THREADS = 400;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+    public static ServerSettings from(Settings settings) {
+        String host = settings.get("host").orElse(DEFAULT_HOST);
+        address(host);
+        return new ServerSettings(host, number(settings, "server/maxThreads", DEFAULT_MAX_THREADS, 2, 100_000),
+                number(settings, "server/maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
+    }
+
+    /** Sets the address and sizes of {@code connector} (before it starts). */
+    public void applyTo(Connector connector) {
+        connector.setProperty("address", address(host).getHostAddress());
+        connector.setProperty("maxThreads", String.valueOf(maxThreads));
+        connector.setProperty("minSpareThreads", String.valueOf(Math.min(10, maxThreads)));
+        connector.setProperty("maxConnections", String.valueOf(maxConnections));
+    }
+
+    /** True when the launcher listens on every interface (anyone on the network can use it). */
+    public boolean open() {
+        return address(host).isAnyLocalAddress();
+    }
+
+    /** {@code host} as an address: an IPv4 or IPv6 literal or {@code localhost}, parsed without a name lookup. */
+    static InetAddress address(String host) {
+        String problem = "'" + host + "' is not an IP address (use 127.0.0.1 for this machine only, 0.0.0.0 for every interface)";
+        boolean v4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}")
+                && Arrays.stream(host.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255);
+        boolean v6 = host.contains(":");
+        if (!v4 && !v6 && !host.equalsIgnoreCase("localhost")) {
+            throw new ConfigException("host", problem);
+        }
+        try {
+            return host.equalsIgnoreCase("localhost") ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new ConfigException("host", problem);
+        }
+    }
+
+    private static int number(Settings settings, String key, int defaultValue, int min, int max) {
+        String raw = settings.get(key).orElse(null);
+        if (raw == null) {
+            return defaultValue;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(raw.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, "'" + raw + "' is not a whole number");
+        }
+        if (value < min || value > max) {
+            throw new ConfigException(key, value + " is out of range [" + min + ", " + max + "]");
+        }
+        return value;
+    }
+}
