@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.OpenAiFixtures;
 import dev.modelcache.support.RawClient;
 import dev.modelcache.support.TestProxy;
 import java.net.http.HttpRequest;
@@ -108,6 +109,20 @@ class SlowClientsTest {
         assertEquals("request_timeout", error.path("code").asText(), answer);
         assertEquals("invalid_request_error", error.path("type").asText());
         assertEquals(0, upstream.calls());
+    }
+
+    @Test
+    void anAnswerThatStreamsLongerThanTheBodyTimeoutIsNotCut() throws Exception {
+        upstream.handler(r -> Reply.sse(OpenAiFixtures.CHAT_EVENTS).pauseEach(400));
+        proxy = TestProxy.start(TestProxy.settings(upstream.baseUrl(), cacheDir), Duration.ofSeconds(1));
+        String stream = BODY.replace("{", "{\"stream\":true,");
+
+        HttpResponse<String> answer = send(post(stream));
+
+        assertEquals(200, answer.statusCode());
+        assertEquals(String.join("", OpenAiFixtures.CHAT_EVENTS), answer.body(),
+                "the body timeout bounds the upload only, not the answer");
+        assertEquals("HIT", send(post(stream)).headers().firstValue("X-Cache").orElse(null));
     }
 
     @Test
