@@ -26,8 +26,8 @@ public final class AppLifecycle implements ServletContextListener {
         }
         ModelCache app = ModelCache.start(config);
         event.getServletContext().setAttribute(ModelCache.ATTRIBUTE, app);
-        LOG.log(Level.INFO, "ModelCache started: cache in " + config.cacheDir() + ", providers "
-                + app.providers().providers() + ", default " + config.defaultProvider());
+        LOG.log(Level.INFO, "ModelCache started: cache in " + config.cache().dir() + ", providers "
+                + app.providers().providers() + ", default " + config.providers().defaultProvider());
     }
 
     @Override
@@ -36,7 +36,7 @@ public final class AppLifecycle implements ServletContextListener {
         if (app instanceof ModelCache running) {
             event.getServletContext().removeAttribute(ModelCache.ATTRIBUTE);
             running.close();
-            LOG.log(Level.INFO, "ModelCache stopped; the cache is written to " + running.config().cacheDir());
+            LOG.log(Level.INFO, "ModelCache stopped; the cache is written to " + running.config().cache().dir());
         }
     }
 }

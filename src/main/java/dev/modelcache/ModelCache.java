@@ -43,18 +43,18 @@ public final class ModelCache implements AutoCloseable {
     private ModelCache(Config config) {
         this.config = config;
         this.providers = ProviderTable.create(config, new TokenCounter());
-        Path spillDir = config.cacheDir().resolve("tmp");
-        prepare(config.cacheDir(), spillDir);
-        CacheKeyFactory keys = new CacheKeyFactory(KeySalt.loadOrCreate(config.cacheDir()));
-        this.store = new EhcacheResponseStore(config.cacheDir(), config.heapEntries(), config.diskMB(), config.ttl());
-        restrictStoreFiles(config.cacheDir());
-        this.upstream = new UpstreamClient(config.connectTimeout(), config.responseTimeout());
+        Path spillDir = config.cache().dir().resolve("tmp");
+        prepare(config.cache().dir(), spillDir);
+        CacheKeyFactory keys = new CacheKeyFactory(KeySalt.loadOrCreate(config.cache().dir()));
+        this.store = new EhcacheResponseStore(config.cache().dir(), config.cache().heapEntries(), config.cache().diskMB(), config.cache().ttl());
+        restrictStoreFiles(config.cache().dir());
+        this.upstream = new UpstreamClient(config.upstream());
         // A leader has its answer's first bytes, or its error, within the connect plus the response timeout:
         // waiting that long for it means a waiter never gives up on a leader that is about to answer.
-        Forwarder forwarder = new Forwarder(upstream, events, spillDir, config.maxEntryBytes());
+        Forwarder forwarder = new Forwarder(upstream, events, spillDir, config.cache().maxEntryBytes());
         this.proxy = new CachingProxy(providers, keys, store, forwarder, events,
-                config.connectTimeout().plus(config.responseTimeout()));
-        this.admin = new AdminEndpoints(stats, providers.providers(), config.adminToken());
+                config.upstream().longestWaitForFirstBytes());
+        this.admin = new AdminEndpoints(stats, providers.providers(), config.admin().token());
     }
 
     public static ModelCache start(Config config) {
@@ -145,12 +145,12 @@ public final class ModelCache implements AutoCloseable {
     /** Drains the exchanges in flight (at most {@code shutdownDrainSeconds}), then closes the upstream client and the store. */
     @Override
     public void close() {
-        drain(config.shutdownDrain());
+        drain(config.server().shutdownDrain());
         try {
             upstream.close();
         } finally {
             store.close();
-            restrictStoreFiles(config.cacheDir());
+            restrictStoreFiles(config.cache().dir());
         }
     }
 }

@@ -75,14 +75,14 @@ public class ModelCacheServlet extends HttpServlet {
             proxy(request, response, path);
             return;
         }
-        if (request.getContentLengthLong() > app.config().maxBodyBytes()) {
-            writeError(response, Exchange.tooLarge(app.config().maxBodyBytes()), true);
+        if (request.getContentLengthLong() > app.config().server().maxBodyBytes()) {
+            writeError(response, Exchange.tooLarge(app.config().server().maxBodyBytes()), true);
             return;
         }
         app.inFlight().bodyStarted();
         AsyncContext async = request.startAsync();
         async.setTimeout(bodyTimeout.toMillis());
-        BodyReader reader = new BodyReader(async, request.getInputStream(), app.config().maxBodyBytes(), body -> {
+        BodyReader reader = new BodyReader(async, request.getInputStream(), app.config().server().maxBodyBytes(), body -> {
             request.setAttribute(Exchange.BODY_ATTRIBUTE, body);
             proxy(request, response, path);
         }, error -> {
@@ -102,7 +102,7 @@ public class ModelCacheServlet extends HttpServlet {
     private void proxy(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
         app.inFlight().enter();
         try {
-            guarded(request, response, path, () -> app.proxy().handle(Exchange.read(request, app.config().maxBodyBytes()), response));
+            guarded(request, response, path, () -> app.proxy().handle(Exchange.read(request, app.config().server().maxBodyBytes()), response));
         } finally {
             app.inFlight().exit();
         }

@@ -1,167 +1,17 @@
 package dev.modelcache.config;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-
 /**
- * The validated, typed configuration. Every key and default is here; {@link #from(Settings)} fails with a
- * {@link ConfigException} naming the first bad key, so a misconfigured proxy never starts half-working.
+ * The validated, typed configuration, grouped by concern: the server, the cache, the upstream connections, the
+ * admin endpoints and the provider table. Every key and default lives in its group; {@link #from(Settings)} fails
+ * with a {@link ConfigException} naming the first bad key, so a misconfigured proxy never starts half-working.
+ * {@link #toString()} never prints a secret.
  */
-public record Config(
-        int port,
-        Path cacheDir,
-        int heapEntries,
-        long diskMB,
-        Duration ttl,
-        long maxEntryBytes,
-        String defaultProvider,
-        List<ProviderConfig> providers,
-        Duration connectTimeout,
-        Duration responseTimeout,
-        int maxBodyBytes,
-        String adminToken,
-        Duration shutdownDrain) {
-
-    public static final int DEFAULT_PORT = 8080;
-    public static final int DEFAULT_HEAP_ENTRIES = 1000;
-    public static final long DEFAULT_DISK_MB = 1024;
-    public static final long DEFAULT_TTL_SECONDS = 0;
-    public static final long DEFAULT_MAX_ENTRY_MB = 64;
-    public static final String DEFAULT_PROVIDER = "openai";
-    public static final long DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
-    public static final long DEFAULT_RESPONSE_TIMEOUT_SECONDS = 300;
-    public static final int DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
-    /** Seconds a stop waits for answers in flight to finish (and be stored) before the cache is closed. */
-    public static final long DEFAULT_SHUTDOWN_DRAIN_SECONDS = 30;
-    /** The provider types this build knows. */
-    public static final Set<String> PROVIDER_TYPES = Set.of("openai");
-    /** The keys of one provider's block, {@code providers/<name>/<key>}. */
-    public static final Set<String> PROVIDER_KEYS = Set.of("type", "baseUrl", "models", "apiKey");
-
-    public Config {
-        providers = List.copyOf(providers);
-    }
+public record Config(ServerConfig server, CacheConfig cache, UpstreamConfig upstream, AdminConfig admin,
+                     ProvidersConfig providers) {
 
     public static Config from(Settings settings) {
-        Reader r = new Reader(settings);
-        int port = (int) r.number("port", DEFAULT_PORT, 0, 65535);
-        Path cacheDir = r.path("cache/dir", defaultCacheDir());
-        int heapEntries = (int) r.number("cache/heapEntries", DEFAULT_HEAP_ENTRIES, 1, 10_000_000);
-        long diskMB = r.number("cache/diskMB", DEFAULT_DISK_MB, 1, 10_000_000);
-        Duration ttl = Duration.ofSeconds(r.number("cache/ttl", DEFAULT_TTL_SECONDS, 0, Long.MAX_VALUE / 1000));
-        long maxEntryMB = r.number("cache/maxEntryMB", DEFAULT_MAX_ENTRY_MB, 1, 2047);
-        if (maxEntryMB > diskMB) {
-            throw new ConfigException("cache/maxEntryMB", "is " + maxEntryMB + " but the disk tier (cache/diskMB) holds only " + diskMB);
-        }
-        String defaultProvider = settings.get("defaultProvider").orElse(DEFAULT_PROVIDER);
-        List<ProviderConfig> providers = new ArrayList<>();
-        for (String name : settings.children("providers", PROVIDER_KEYS)) {
-            providers.add(r.provider(name));
-        }
-        if (providers.stream().noneMatch(p -> p.name().equals(defaultProvider))) {
-            throw new ConfigException("defaultProvider", "names provider '" + defaultProvider
-                    + "', but the provider table has " + providers.stream().map(ProviderConfig::name).toList()
-                    + " (define providers/" + defaultProvider + "/baseUrl)");
-        }
-        Duration connect = Duration.ofSeconds(r.number("upstream/connectTimeout", DEFAULT_CONNECT_TIMEOUT_SECONDS, 1, 3600));
-        Duration response = Duration.ofSeconds(r.number("upstream/responseTimeout", DEFAULT_RESPONSE_TIMEOUT_SECONDS, 1, 86_400));
-        int maxBody = (int) r.number("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE - 8);
-        String adminToken = settings.get("admin/token").orElse(null);
-        Duration drain = Duration.ofSeconds(r.number("shutdownDrainSeconds", DEFAULT_SHUTDOWN_DRAIN_SECONDS, 0, 3600));
-        return new Config(port, cacheDir, heapEntries, diskMB, ttl, maxEntryMB * 1024 * 1024, defaultProvider,
-                providers, connect, response, maxBody, adminToken, drain);
-    }
-
-    /** {@code $XDG_CACHE_HOME/modelcache}, else {@code ~/.cache/modelcache}. */
-    public static Path defaultCacheDir() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("modelcache");
-    }
-
-    public ProviderConfig provider(String name) {
-        return providers.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    /** Never prints secrets. */
-    @Override
-    public String toString() {
-        return "Config[port=" + port + ", cacheDir=" + cacheDir + ", heapEntries=" + heapEntries + ", diskMB=" + diskMB
-                + ", ttl=" + ttl + ", maxEntryBytes=" + maxEntryBytes + ", defaultProvider=" + defaultProvider
-                + ", providers=" + providers + ", connectTimeout=" + connectTimeout + ", responseTimeout=" + responseTimeout
-                + ", maxBodyBytes=" + maxBodyBytes + ", adminToken=" + (adminToken == null ? "none" : "set")
-                + ", shutdownDrain=" + shutdownDrain + "]";
-    }
-
-    private record Reader(Settings settings) {
-        long number(String key, long defaultValue, long min, long max) {
-            String raw = settings.get(key).orElse(null);
-            if (raw == null) {
-                return defaultValue;
-            }
-            long value;
-            try {
-                value = Long.parseLong(raw.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new ConfigException(key, "'" + raw + "' is not a whole number");
-            }
-            if (value < min || value > max) {
-                throw new ConfigException(key, value + " is out of range [" + min + ", " + max + "]");
-            }
-            return value;
-        }
-
-        Path path(String key, Path defaultValue) {
-            String raw = settings.get(key).orElse(null);
-            if (raw == null) {
-                return defaultValue;
-            }
-            try {
-                return Path.of(raw.startsWith("~/") ? System.getProperty("user.home") + raw.substring(1) : raw);
-            } catch (InvalidPathException e) {
-                throw new ConfigException(key, "'" + raw + "' is not a usable path");
-            }
-        }
-
-        ProviderConfig provider(String name) {
-            String prefix = "providers/" + name + "/";
-            if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
-                throw new ConfigException(prefix + "type", "provider name '" + name + "' may hold only letters, digits, '-' and '_'");
-            }
-            String type = settings.get(prefix + "type").orElse("openai").toLowerCase(Locale.ROOT);
-            if (!PROVIDER_TYPES.contains(type)) {
-                throw new ConfigException(prefix + "type", "'" + type + "' is not a known provider type " + PROVIDER_TYPES);
-            }
-            String rawUrl = settings.get(prefix + "baseUrl")
-                    .orElseThrow(() -> new ConfigException(prefix + "baseUrl", "is missing: every provider needs a base URL"));
-            URI baseUrl;
-            try {
-                baseUrl = new URI(rawUrl.endsWith("/") ? rawUrl.substring(0, rawUrl.length() - 1) : rawUrl);
-            } catch (URISyntaxException e) {
-                throw new ConfigException(prefix + "baseUrl", "'" + rawUrl + "' is not a URL");
-            }
-            String scheme = baseUrl.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-                    || baseUrl.getHost() == null || baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
-                throw new ConfigException(prefix + "baseUrl", "'" + rawUrl + "' must be an http(s) URL with a host and no query");
-            }
-            List<String> models = Arrays.stream(settings.get(prefix + "models").orElse("").split(","))
-                    .map(String::trim).filter(s -> !s.isEmpty()).toList();
-            for (String glob : models) {
-                if (!glob.matches("[A-Za-z0-9._:/@*?-]+")) {
-                    throw new ConfigException(prefix + "models", "'" + glob + "' is not a model glob (letters, digits, . _ : / @ - and the wildcards * ?)");
-                }
-            }
-            String apiKey = settings.get(prefix + "apiKey").orElse(null);
-            return new ProviderConfig(name, type, baseUrl, models, apiKey);
-        }
+        ConfigReader r = new ConfigReader(settings);
+        return new Config(ServerConfig.read(r), CacheConfig.read(r), UpstreamConfig.read(r), AdminConfig.read(r),
+                ProvidersConfig.read(r));
     }
 }

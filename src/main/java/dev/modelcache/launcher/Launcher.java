@@ -86,7 +86,7 @@ public final class Launcher {
         if (context instanceof StandardContext standard) {
             // How long Tomcat lets requests still being served finish when the application stops (default 2 s):
             // as long as the application itself waits for them (shutdownDrainSeconds).
-            standard.setUnloadDelay(Math.max(2000, app().config().shutdownDrain().toMillis()));
+            standard.setUnloadDelay(Math.max(2000, app().config().server().shutdownDrain().toMillis()));
         }
     }
 
@@ -171,16 +171,16 @@ public final class Launcher {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             int inFlight = app.inFlight().count();
             System.out.println("ModelCache stopping" + (inFlight == 0 ? "" : ": waiting up to "
-                    + app.config().shutdownDrain().toSeconds() + " s for " + inFlight + " answer(s) in flight"));
+                    + app.config().server().shutdownDrain().toSeconds() + " s for " + inFlight + " answer(s) in flight"));
             launcher.stop();
             afterStop.run();
-            System.out.println("ModelCache stopped; the cache is written to " + app.config().cacheDir().toAbsolutePath());
+            System.out.println("ModelCache stopped; the cache is written to " + app.config().cache().dir().toAbsolutePath());
         }, "modelcache-shutdown"));
         System.out.println("ModelCache listening on http://localhost:" + launcher.port() + "/v1"
                 + " (health: http://localhost:" + launcher.port() + "/_cache/health)"
                 + (server.open() ? "; open to the network on " + server.host() : "; this machine only (host " + server.host() + ")"));
-        System.out.println("Cache folder: " + app.config().cacheDir().toAbsolutePath());
-        System.out.println("Providers: " + app.providers().providers() + "; default: " + app.config().defaultProvider());
+        System.out.println("Cache folder: " + app.config().cache().dir().toAbsolutePath());
+        System.out.println("Providers: " + app.providers().providers() + "; default: " + app.config().providers().defaultProvider());
         launcher.tomcat.getServer().await();
     }
 }

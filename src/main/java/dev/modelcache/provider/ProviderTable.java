@@ -24,10 +24,10 @@ public final class ProviderTable {
     /** Builds one provider per configured row; the row's {@code type} picks the implementation. */
     public static ProviderTable create(Config config, TokenCounter tokens) {
         List<ModelProvider> providers = new ArrayList<>();
-        for (ProviderConfig row : config.providers()) {
+        for (ProviderConfig row : config.providers().table()) {
             providers.add(newProvider(row, tokens));
         }
-        return new ProviderTable(providers, config.defaultProvider());
+        return new ProviderTable(providers, config.providers().defaultProvider());
     }
 
     static ModelProvider newProvider(ProviderConfig row, TokenCounter tokens) {

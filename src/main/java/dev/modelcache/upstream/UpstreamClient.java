@@ -1,5 +1,6 @@
 package dev.modelcache.upstream;
 
+import dev.modelcache.config.UpstreamConfig;
 import dev.modelcache.http.Headers;
 import java.io.Closeable;
 import java.io.IOException;
@@ -32,19 +33,22 @@ import org.apache.hc.core5.util.Timeout;
  * with its {@code Content-Encoding}.
  */
 public final class UpstreamClient implements Closeable {
-    public static final int DEFAULT_MAX_CONNECTIONS = 200;
-
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
 
-    public UpstreamClient(Duration connectTimeout, Duration responseTimeout) {
+    /** A client with the timeouts and the connection limit of {@code config} (the limit holds per provider too). */
+    public UpstreamClient(UpstreamConfig config) {
+        this(config.connectTimeout(), config.responseTimeout(), config.maxConnections());
+    }
+
+    public UpstreamClient(Duration connectTimeout, Duration responseTimeout, int maxConnections) {
         this.pool = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(connectTimeout))
                         .setSocketTimeout(Timeout.of(responseTimeout))
                         .build())
-                .setMaxConnTotal(DEFAULT_MAX_CONNECTIONS)
-                .setMaxConnPerRoute(DEFAULT_MAX_CONNECTIONS)
+                .setMaxConnTotal(maxConnections)
+                .setMaxConnPerRoute(maxConnections)
                 .build();
         this.client = HttpClients.custom()
                 .setConnectionManager(pool)

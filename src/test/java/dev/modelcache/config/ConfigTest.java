@@ -46,19 +46,19 @@ class ConfigTest {
     @Test
     void defaultsApplyWhenOnlyTheDefaultProviderIsConfigured() {
         Config c = config();
-        assertEquals(Config.DEFAULT_PORT, c.port());
-        assertEquals(8080, c.port());
-        assertEquals(Config.defaultCacheDir(), c.cacheDir());
-        assertEquals(Config.DEFAULT_HEAP_ENTRIES, c.heapEntries());
-        assertEquals(Config.DEFAULT_DISK_MB, c.diskMB());
-        assertEquals(Duration.ZERO, c.ttl());
-        assertEquals(Config.DEFAULT_MAX_ENTRY_MB * 1024 * 1024, c.maxEntryBytes());
-        assertEquals("openai", c.defaultProvider());
-        assertEquals(Duration.ofSeconds(Config.DEFAULT_CONNECT_TIMEOUT_SECONDS), c.connectTimeout());
-        assertEquals(Duration.ofSeconds(Config.DEFAULT_RESPONSE_TIMEOUT_SECONDS), c.responseTimeout());
-        assertEquals(Config.DEFAULT_MAX_BODY_BYTES, c.maxBodyBytes());
-        assertNull(c.adminToken());
-        ProviderConfig openai = c.provider("openai");
+        assertEquals(ServerConfig.DEFAULT_PORT, c.server().port());
+        assertEquals(8080, c.server().port());
+        assertEquals(CacheConfig.defaultDir(), c.cache().dir());
+        assertEquals(CacheConfig.DEFAULT_HEAP_ENTRIES, c.cache().heapEntries());
+        assertEquals(CacheConfig.DEFAULT_DISK_MB, c.cache().diskMB());
+        assertEquals(Duration.ZERO, c.cache().ttl());
+        assertEquals(CacheConfig.DEFAULT_MAX_ENTRY_MB * 1024 * 1024, c.cache().maxEntryBytes());
+        assertEquals("openai", c.providers().defaultProvider());
+        assertEquals(Duration.ofSeconds(UpstreamConfig.DEFAULT_CONNECT_TIMEOUT_SECONDS), c.upstream().connectTimeout());
+        assertEquals(Duration.ofSeconds(UpstreamConfig.DEFAULT_RESPONSE_TIMEOUT_SECONDS), c.upstream().responseTimeout());
+        assertEquals(ServerConfig.DEFAULT_MAX_BODY_BYTES, c.server().maxBodyBytes());
+        assertNull(c.admin().token());
+        ProviderConfig openai = c.providers().provider("openai");
         assertEquals("openai", openai.type());
         assertEquals(URI.create("https://api.openai.com"), openai.baseUrl());
         assertEquals(List.of(), openai.models());
@@ -70,39 +70,39 @@ class ConfigTest {
         Config c = config("port", "9090", "cache/dir", "/var/cache/mc", "cache/heapEntries", "50",
                 "cache/diskMB", "2_048", "cache/ttl", "3600", "cache/maxEntryMB", "8", "upstream/connectTimeout", "3",
                 "upstream/responseTimeout", "60", "maxBodyBytes", "4096", "admin/token", "t0k");
-        assertEquals(9090, c.port());
-        assertEquals(Path.of("/var/cache/mc"), c.cacheDir());
-        assertEquals(50, c.heapEntries());
-        assertEquals(2048, c.diskMB());
-        assertEquals(Duration.ofHours(1), c.ttl());
-        assertEquals(8L * 1024 * 1024, c.maxEntryBytes());
-        assertEquals(Duration.ofSeconds(3), c.connectTimeout());
-        assertEquals(Duration.ofSeconds(60), c.responseTimeout());
-        assertEquals(4096, c.maxBodyBytes());
-        assertEquals("t0k", c.adminToken());
+        assertEquals(9090, c.server().port());
+        assertEquals(Path.of("/var/cache/mc"), c.cache().dir());
+        assertEquals(50, c.cache().heapEntries());
+        assertEquals(2048, c.cache().diskMB());
+        assertEquals(Duration.ofHours(1), c.cache().ttl());
+        assertEquals(8L * 1024 * 1024, c.cache().maxEntryBytes());
+        assertEquals(Duration.ofSeconds(3), c.upstream().connectTimeout());
+        assertEquals(Duration.ofSeconds(60), c.upstream().responseTimeout());
+        assertEquals(4096, c.server().maxBodyBytes());
+        assertEquals("t0k", c.admin().token());
     }
 
     @Test
     void tildeInCacheDirIsTheHomeDirectory() {
-        assertEquals(Path.of(System.getProperty("user.home"), "mc"), config("cache/dir", "~/mc").cacheDir());
+        assertEquals(Path.of(System.getProperty("user.home"), "mc"), config("cache/dir", "~/mc").cache().dir());
     }
 
     @Test
     void precedenceAppliesToTypedValues() {
         Settings s = Settings.layered(minimal("port", "1001"), props("modelcache.port", "1002"),
                 Map.of("MODELCACHE_PORT", "1003"));
-        assertEquals(1003, Config.from(s).port());
+        assertEquals(1003, Config.from(s).server().port());
         s = Settings.layered(minimal("port", "1001"), props("modelcache.port", "1002"), Map.of());
-        assertEquals(1002, Config.from(s).port());
+        assertEquals(1002, Config.from(s).server().port());
         s = Settings.layered(minimal("port", "1001"), props("modelcache.port", ""), Map.of("MODELCACHE_PORT", ""));
-        assertEquals(1001, Config.from(s).port());
+        assertEquals(1001, Config.from(s).server().port());
     }
 
     @Test
     void emptyValueMeansTheDefault() {
-        assertEquals(Config.DEFAULT_PORT, config("port", "").port());
-        assertEquals(Config.DEFAULT_DISK_MB, config("cache/diskMB", " ").diskMB());
-        assertNull(config("admin/token", "").adminToken());
+        assertEquals(ServerConfig.DEFAULT_PORT, config("port", "").server().port());
+        assertEquals(CacheConfig.DEFAULT_DISK_MB, config("cache/diskMB", " ").cache().diskMB());
+        assertNull(config("admin/token", "").admin().token());
     }
 
     private static Properties props(String... namesAndValues) {
@@ -120,7 +120,7 @@ class ConfigTest {
                 "MODELCACHE_PROVIDERS_GROQ_MODELS", "llama*, mixtral-*",
                 "MODELCACHE_PROVIDERS_GROQ_APIKEY", "gsk-123"));
         Config c = Config.from(s);
-        ProviderConfig groq = c.provider("groq");
+        ProviderConfig groq = c.providers().provider("groq");
         assertEquals(URI.create("https://api.groq.com/openai"), groq.baseUrl());
         assertEquals(List.of("llama*", "mixtral-*"), groq.models());
         assertEquals("gsk-123", groq.apiKey());
@@ -132,8 +132,8 @@ class ConfigTest {
         Settings s = Settings.layered(Map.of(), props("modelcache.providers.openai.baseUrl", "https://api.openai.com",
                 "modelcache.providers.local.baseUrl", "http://localhost:11434", "modelcache.defaultProvider", "local"), Map.of());
         Config c = Config.from(s);
-        assertEquals("local", c.defaultProvider());
-        assertEquals(URI.create("http://localhost:11434"), c.provider("local").baseUrl());
+        assertEquals("local", c.providers().defaultProvider());
+        assertEquals(URI.create("http://localhost:11434"), c.providers().provider("local").baseUrl());
     }
 
     @Test
@@ -141,13 +141,13 @@ class ConfigTest {
         Settings s = Settings.layered(minimal("providers/openai/apiKey", "jndi-key"), props(),
                 Map.of("MODELCACHE_PROVIDERS_OPENAI_APIKEY", "env-key"));
         Config c = Config.from(s);
-        assertEquals(1, c.providers().size());
-        assertEquals("env-key", c.provider("openai").apiKey());
+        assertEquals(1, c.providers().table().size());
+        assertEquals("env-key", c.providers().provider("openai").apiKey());
     }
 
     @Test
     void providerTypeIsCaseInsensitiveAndBaseUrlLosesItsTrailingSlash() {
-        ProviderConfig p = config("providers/openai/type", "OpenAI", OPENAI_URL, "https://api.openai.com/").provider("openai");
+        ProviderConfig p = config("providers/openai/type", "OpenAI", OPENAI_URL, "https://api.openai.com/").providers().provider("openai");
         assertEquals("openai", p.type());
         assertEquals(URI.create("https://api.openai.com"), p.baseUrl());
     }
@@ -155,7 +155,7 @@ class ConfigTest {
     @Test
     void modelGlobsAreSplitOnCommasAndTrimmed() {
         assertEquals(List.of("gpt-*", "o?-mini", "text-embedding-3-small"),
-                config("providers/openai/models", " gpt-*, o?-mini,,text-embedding-3-small ").provider("openai").models());
+                config("providers/openai/models", " gpt-*, o?-mini,,text-embedding-3-small ").providers().provider("openai").models());
     }
 
     @Test
@@ -214,8 +214,8 @@ class ConfigTest {
 
     @Test
     void httpAndHttpsBaseUrlsWithPathPrefixesAreAccepted() {
-        assertEquals(URI.create("http://localhost:8000/v1"), config(OPENAI_URL, "http://localhost:8000/v1").provider("openai").baseUrl());
-        assertEquals(URI.create("HTTPS://api.groq.com/openai"), config(OPENAI_URL, "HTTPS://api.groq.com/openai").provider("openai").baseUrl());
+        assertEquals(URI.create("http://localhost:8000/v1"), config(OPENAI_URL, "http://localhost:8000/v1").providers().provider("openai").baseUrl());
+        assertEquals(URI.create("HTTPS://api.groq.com/openai"), config(OPENAI_URL, "HTTPS://api.groq.com/openai").providers().provider("openai").baseUrl());
     }
 
     @Test
@@ -234,7 +234,7 @@ class ConfigTest {
     @Test
     void globsWithAllowedCharactersAreAccepted() {
         assertEquals(List.of("meta-llama/Llama-3.1-8B*", "claude-3.5@2024:?", "o1_*"),
-                config("providers/openai/models", "meta-llama/Llama-3.1-8B*,claude-3.5@2024:?,o1_*").provider("openai").models());
+                config("providers/openai/models", "meta-llama/Llama-3.1-8B*,claude-3.5@2024:?,o1_*").providers().provider("openai").models());
     }
 
     @Test
@@ -253,7 +253,7 @@ class ConfigTest {
 
     @Test
     void maxEntryEqualToDiskIsAccepted() {
-        assertEquals(10L * 1024 * 1024, config("cache/diskMB", "10", "cache/maxEntryMB", "10").maxEntryBytes());
+        assertEquals(10L * 1024 * 1024, config("cache/diskMB", "10", "cache/maxEntryMB", "10").cache().maxEntryBytes());
     }
 
     @Test
@@ -271,27 +271,27 @@ class ConfigTest {
         String text = c.toString();
         for (String secret : List.of("SECRET1", "SECRET2", "SECRET3")) {
             assertFalse(text.contains(secret), text);
-            for (ProviderConfig p : c.providers()) {
+            for (ProviderConfig p : c.providers().table()) {
                 assertFalse(p.toString().contains(secret), p.toString());
             }
         }
-        assertTrue(text.contains("adminToken=set"), text);
-        assertTrue(c.provider("openai").toString().contains("apiKey=set"), c.provider("openai").toString());
+        assertTrue(text.contains("token=set"), text);
+        assertTrue(c.providers().provider("openai").toString().contains("apiKey=set"), c.providers().provider("openai").toString());
         assertTrue(text.contains("https://api.groq.com/openai"), text);
     }
 
     @Test
     void toStringSaysNoneWhenNoSecretsAreSet() {
         Config c = config();
-        assertTrue(c.toString().contains("adminToken=none"), c.toString());
-        assertTrue(c.provider("openai").toString().contains("apiKey=none"));
+        assertTrue(c.toString().contains("token=none"), c.toString());
+        assertTrue(c.providers().provider("openai").toString().contains("apiKey=none"));
     }
 
     @Test
     void emptyEnvironmentVariableDoesNotCreateAProvider() {
         Settings s = Settings.layered(minimal(), props(), Map.of("MODELCACHE_PROVIDERS_GROQ_APIKEY", ""));
         Config c = Config.from(s);
-        assertEquals(List.of("openai"), c.providers().stream().map(ProviderConfig::name).toList());
+        assertEquals(List.of("openai"), c.providers().table().stream().map(ProviderConfig::name).toList());
     }
 
     @Test
@@ -299,7 +299,38 @@ class ConfigTest {
         Map<String, String> jndi = minimal("providers/my-llm/baseUrl", "http://localhost:8000", "providers/my-llm/models", "local-*");
         Settings s = Settings.layered(jndi, props(), Map.of("MODELCACHE_PROVIDERS_MY_LLM_APIKEY", "env-key"));
         Config c = Config.from(s);
-        assertEquals(List.of("my-llm", "openai"), c.providers().stream().map(ProviderConfig::name).toList());
-        assertEquals("env-key", c.provider("my-llm").apiKey());
+        assertEquals(List.of("my-llm", "openai"), c.providers().table().stream().map(ProviderConfig::name).toList());
+        assertEquals("env-key", c.providers().provider("my-llm").apiKey());
+    }
+
+    @Test
+    void aBaseUrlWithUserInfoIsRefusedWithoutRepeatingIt() {
+        ConfigException e = assertThrows(ConfigException.class, () -> config(OPENAI_URL, "https://me:s3cret@api.openai.com"));
+        assertNamesKey(e, OPENAI_URL);
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        assertTrue(e.getMessage().contains("providers/openai/apiKey"), "says where the key goes: " + e.getMessage());
+    }
+
+    @Test
+    void anUnparsableBaseUrlIsNotRepeatedInTheError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> config(OPENAI_URL, "https://api.openai.com/a b?key=s3cret"));
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+    }
+
+    @Test
+    void upstreamConnectionsDefaultToAThousandAndCanBeSet() {
+        assertEquals(UpstreamConfig.DEFAULT_MAX_CONNECTIONS, config().upstream().maxConnections());
+        assertEquals(2000, config("upstream/maxConnections", "2000").upstream().maxConnections());
+        assertNamesKey(assertThrows(ConfigException.class, () -> config("upstream/maxConnections", "0")), "upstream/maxConnections");
+    }
+
+    @Test
+    void theConfigurationIsGroupedByConcern() {
+        Config c = config("port", "9", "cache/ttl", "60", "upstream/connectTimeout", "4", "admin/token", "t");
+        assertEquals(9, c.server().port());
+        assertEquals(Duration.ofSeconds(60), c.cache().ttl());
+        assertEquals(Duration.ofSeconds(4 + UpstreamConfig.DEFAULT_RESPONSE_TIMEOUT_SECONDS), c.upstream().longestWaitForFirstBytes());
+        assertEquals("t", c.admin().token());
+        assertEquals("openai", c.providers().defaultProvider());
     }
 }

@@ -10,7 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
-    private static final Set<String> LEAVES = Config.PROVIDER_KEYS;
+    private static final Set<String> LEAVES = ProvidersConfig.KEYS;
 
     private static Properties props(String... namesAndValues) {
         Properties p = new Properties();

@@ -20,9 +20,9 @@ class ShutdownDrainSettingTest {
 
     @Test
     void defaultsToThirtySecondsAndMayBeZero() {
-        assertEquals(Duration.ofSeconds(30), config(null).shutdownDrain());
-        assertEquals(Duration.ZERO, config("0").shutdownDrain());
-        assertEquals(Duration.ofSeconds(120), config("120").shutdownDrain());
+        assertEquals(Duration.ofSeconds(30), config(null).server().shutdownDrain());
+        assertEquals(Duration.ZERO, config("0").server().shutdownDrain());
+        assertEquals(Duration.ofSeconds(120), config("120").server().shutdownDrain());
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modelcache.config.Config;
+import dev.modelcache.config.ProvidersConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +29,7 @@ class WebappConfigFilesIT {
     /** Every JNDI key ModelCache reads (port is the launchers' own, never JNDI). */
     static final Set<String> KEYS = Set.of("cache/dir", "cache/heapEntries", "cache/diskMB", "cache/ttl", "cache/maxEntryMB",
             "defaultProvider", "providers/openai/type", "providers/openai/baseUrl", "providers/openai/models",
-            "providers/openai/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "maxBodyBytes", "admin/token",
+            "providers/openai/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "upstream/maxConnections", "maxBodyBytes", "admin/token",
             "shutdownDrainSeconds");
 
     @Test
@@ -44,7 +44,7 @@ class WebappConfigFilesIT {
             declared.add(name.substring("modelcache/".length()));
         }
         assertEquals(new TreeSet<>(KEYS), declared);
-        for (String providerKey : Config.PROVIDER_KEYS) {
+        for (String providerKey : ProvidersConfig.KEYS) {
             assertTrue(declared.contains("providers/openai/" + providerKey), "the default provider's " + providerKey);
         }
     }

@@ -33,7 +33,7 @@ class LauncherTest {
             System.setProperty("modelcache.cache.dir", cacheDir.toString());
             Launcher launcher = Launcher.start(0, Path.of("webapp-config/context.xml"), Path.of("src/main/webapp"));
             try {
-                assertTrue(launcher.app().config().provider("openai").models().contains("gpt-*"),
+                assertTrue(launcher.app().config().providers().provider("openai").models().contains("gpt-*"),
                         "the model globs come from context.xml");
                 HttpClient client = HttpClient.newHttpClient();
                 HttpRequest chat = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + launcher.port() + "/v1/chat/completions"))

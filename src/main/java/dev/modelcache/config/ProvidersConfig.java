@@ -1,0 +1,84 @@
+package dev.modelcache.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The provider table, {@code providers/<name>/...}, and {@code defaultProvider}, which must name one of its rows.
+ * A base URL's value is never repeated in an error: it may carry a credential.
+ */
+public record ProvidersConfig(String defaultProvider, List<ProviderConfig> table) {
+    public static final String DEFAULT_PROVIDER = "openai";
+    /** The provider types this build knows. */
+    public static final Set<String> TYPES = Set.of("openai");
+    /** The keys of one provider's block, {@code providers/<name>/<key>}. */
+    public static final Set<String> KEYS = Set.of("type", "baseUrl", "models", "apiKey");
+
+    public ProvidersConfig {
+        table = List.copyOf(table);
+    }
+
+    public ProviderConfig provider(String name) {
+        return table.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    static ProvidersConfig read(ConfigReader r) {
+        String defaultProvider = r.text("defaultProvider").orElse(DEFAULT_PROVIDER);
+        List<ProviderConfig> table = new ArrayList<>();
+        for (String name : r.settings().children("providers", KEYS)) {
+            table.add(row(r, name));
+        }
+        if (table.stream().noneMatch(p -> p.name().equals(defaultProvider))) {
+            throw new ConfigException("defaultProvider", "names provider '" + defaultProvider
+                    + "', but the provider table has " + table.stream().map(ProviderConfig::name).toList()
+                    + " (define providers/" + defaultProvider + "/baseUrl)");
+        }
+        return new ProvidersConfig(defaultProvider, table);
+    }
+
+    private static ProviderConfig row(ConfigReader r, String name) {
+        String prefix = "providers/" + name + "/";
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
+            throw new ConfigException(prefix + "type", "provider name '" + name + "' may hold only letters, digits, '-' and '_'");
+        }
+        String type = r.text(prefix + "type").orElse("openai").toLowerCase(Locale.ROOT);
+        if (!TYPES.contains(type)) {
+            throw new ConfigException(prefix + "type", "'" + type + "' is not a known provider type " + TYPES);
+        }
+        URI baseUrl = baseUrl(r, prefix + "baseUrl");
+        List<String> models = Arrays.stream(r.text(prefix + "models").orElse("").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String glob : models) {
+            if (!glob.matches("[A-Za-z0-9._:/@*?-]+")) {
+                throw new ConfigException(prefix + "models", "'" + glob + "' is not a model glob (letters, digits, . _ : / @ - and the wildcards * ?)");
+            }
+        }
+        return new ProviderConfig(name, type, baseUrl, models, r.text(prefix + "apiKey").orElse(null));
+    }
+
+    private static URI baseUrl(ConfigReader r, String key) {
+        String raw = r.text(key).orElseThrow(() -> new ConfigException(key, "is missing: every provider needs a base URL"));
+        URI url;
+        try {
+            url = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(key, "is not a URL (the value is not repeated here, as it may hold a credential)");
+        }
+        if (url.getRawUserInfo() != null) {
+            throw new ConfigException(key, "must not carry user information ('user:password@'): put the provider's key in "
+                    + key.substring(0, key.lastIndexOf('/')) + "/apiKey");
+        }
+        String scheme = url.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                || url.getHost() == null || url.getRawQuery() != null || url.getRawFragment() != null) {
+            throw new ConfigException(key, "'" + url.getScheme() + "://" + url.getRawAuthority() + "…' must be an http(s) URL"
+                    + " with a host and no query or fragment");
+        }
+        return url;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.modelcache.config;
+
+import java.time.Duration;
+
+/**
+ * How the proxy talks to providers, {@code upstream/...}: seconds to connect ({@code connectTimeout}) and to wait
+ * for the next bytes of an answer ({@code responseTimeout}), and the connections it may hold open
+ * ({@code maxConnections}: every answer being relayed holds one, a long stream for its whole life).
+ */
+public record UpstreamConfig(Duration connectTimeout, Duration responseTimeout, int maxConnections) {
+    public static final long DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+    public static final long DEFAULT_RESPONSE_TIMEOUT_SECONDS = 300;
+    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+
+    static UpstreamConfig read(ConfigReader r) {
+        return new UpstreamConfig(r.seconds("upstream/connectTimeout", DEFAULT_CONNECT_TIMEOUT_SECONDS, 1, 3600),
+                r.seconds("upstream/responseTimeout", DEFAULT_RESPONSE_TIMEOUT_SECONDS, 1, 86_400),
+                (int) r.number("upstream/maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 100_000));
+    }
+
+    /**
+     * The longest a call can take before its first bytes or its error: a follower waiting that long for its leader
+     * never gives up on one that is about to answer.
+     */
+    public Duration longestWaitForFirstBytes() {
+        return connectTimeout.plus(responseTimeout);
+    }
+}
