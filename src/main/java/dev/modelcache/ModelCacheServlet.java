@@ -4,6 +4,7 @@ import dev.modelcache.admin.AdminEndpoints;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.http.Redacted;
+import dev.modelcache.http.RequestTarget;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
@@ -66,7 +67,15 @@ public class ModelCacheServlet extends HttpServlet {
             return;
         }
         String uri = request.getRequestURI();
-        String path = uri.substring(Math.min(uri.length(), request.getContextPath().length()));
+        String raw = uri.substring(Math.min(uri.length(), request.getContextPath().length()));
+        String path;
+        try {
+            // Normal before anything is decided on it: /_cache//stats is the admin endpoint, not a provider's path.
+            path = RequestTarget.normalPath(raw);
+        } catch (ProxyError e) {
+            writeError(response, e, false);
+            return;
+        }
         if (path.equals(AdminEndpoints.PREFIX) || path.startsWith(AdminEndpoints.PREFIX + "/")) {
             guarded(request, response, path, () -> app.admin().handle(path, request, response));
             return;

@@ -65,6 +65,16 @@ class SameRequestIntegrationTest {
     }
 
     @Test
+    void everySpellingOfAnAdminPathIsTheAdminEndpointAndNeverForwarded() throws Exception {
+        for (String path : new String[] {"/_cache//health", "/v1/../_cache/health", "/_cache/./health", "/%5Fcache/health"}) {
+            RawHttp.Answer answer = RawHttp.send(proxy.uri("/"), "GET", path, null);
+            assertEquals(200, answer.status(), path);
+            assertEquals("ok", JSON.readTree(answer.body()).path("status").asText(), path);
+        }
+        assertEquals(0, upstream.calls(), "no admin path reached the provider");
+    }
+
+    @Test
     void aPathThatIsNotNormalIsRefusedWith400() throws Exception {
         // A malformed escape in the path never gets this far: Tomcat refuses it itself (RequestTargetTest covers it).
         for (String path : new String[] {"/v1/chat/completions;x=1", "/v1/files;x=1/../../chat/completions"}) {
