@@ -10,6 +10,7 @@ import dev.modelcache.cache.CachePolicy.Decision;
 import dev.modelcache.cache.CachePolicy.Outcome;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
@@ -225,7 +226,7 @@ public final class CachingProxy {
             CachedResponse complete = complete(exchange, provider, status, headers, capture.toByteArray(),
                     relay.chunks(), eventStream, framed);
             if (complete != null && policy.storable(status)) {
-                store.put(key, complete);
+                store.put(key, RequestRecord.of(provider, exchange, keys), complete);
                 stats.stored();
             }
             return complete;
@@ -288,7 +289,7 @@ public final class CachingProxy {
             response.setHeader("Age", Long.toString(age));
         }
         if (!entry.isEventStream()) {
-            response.setContentLength(entry.body().length);
+            response.setContentLengthLong(entry.bodyLength());
         }
         Replayer.replay(entry, response.getOutputStream(), realtime && entry.isEventStream());
     }

@@ -3,7 +3,7 @@ package dev.modelcache;
 import dev.modelcache.admin.AdminEndpoints;
 import dev.modelcache.admin.ProxyStats;
 import dev.modelcache.cache.CacheKeyFactory;
-import dev.modelcache.cache.EhcacheResponseStore;
+import dev.modelcache.cache.DurableResponseStore;
 import dev.modelcache.cache.KeySalt;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.config.Config;
@@ -37,14 +37,15 @@ public final class ModelCache implements AutoCloseable {
         this.providers = ProviderTable.create(config, new TokenCounter());
         Path spillDir = config.cacheDir().resolve("tmp");
         prepare(config.cacheDir(), spillDir);
-        CacheKeyFactory keys = new CacheKeyFactory(KeySalt.loadOrCreate(config.cacheDir()));
-        this.store = new EhcacheResponseStore(config.cacheDir(), config.heapEntries(), config.diskMB(), config.ttl());
+        CacheKeyFactory keys = new CacheKeyFactory(KeySalt.of(config.keySalt(), config.cacheDir()));
+        this.store = DurableResponseStore.open(config.cacheDir(), config.heapKB(), config.heapEntries(), config.diskMB(),
+                config.ttl(), config.recordBytes());
         this.upstream = new UpstreamClient(config.connectTimeout(), config.responseTimeout());
         // A leader has its answer's first bytes, or its error, within the connect plus the response timeout:
         // waiting that long for it means a waiter never gives up on a leader that is about to answer.
         this.proxy = new CachingProxy(providers, keys, store, upstream, stats, spillDir, config.maxEntryBytes(),
                 config.connectTimeout().plus(config.responseTimeout()));
-        this.admin = new AdminEndpoints(stats, providers.providers(), config.adminToken());
+        this.admin = new AdminEndpoints(stats, store, providers.providers(), config.adminToken());
     }
 
     public static ModelCache start(Config config) {
@@ -79,6 +80,10 @@ public final class ModelCache implements AutoCloseable {
 
     public ProxyStats stats() {
         return stats;
+    }
+
+    public ResponseStore store() {
+        return store;
     }
 
     public ProviderTable providers() {

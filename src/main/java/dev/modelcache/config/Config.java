@@ -27,11 +27,20 @@ public record Config(
         Duration connectTimeout,
         Duration responseTimeout,
         int maxBodyBytes,
-        String adminToken) {
+        String adminToken,
+        long heapMB,
+        long recordMB,
+        String keySalt) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_HEAP_ENTRIES = 1000;
     public static final long DEFAULT_DISK_MB = 1024;
+    /** Heap tier in MB; at most half the disk tier when not set explicitly. 0 bounds it by heapEntries instead. */
+    public static final long DEFAULT_HEAP_MB = 32;
+    /** Size bound of the record files, the system of record behind Ehcache. */
+    public static final long DEFAULT_RECORD_MB = 10240;
+    /** Shortest accepted cache/keySalt, in characters. */
+    public static final int MIN_KEY_SALT_CHARS = 16;
     public static final long DEFAULT_TTL_SECONDS = 0;
     public static final long DEFAULT_MAX_ENTRY_MB = 64;
     public static final String DEFAULT_PROVIDER = "openai";
@@ -58,6 +67,21 @@ public record Config(
         if (maxEntryMB > diskMB) {
             throw new ConfigException("cache/maxEntryMB", "is " + maxEntryMB + " but the disk tier (cache/diskMB) holds only " + diskMB);
         }
+        boolean heapSet = settings.get("cache/heapMB").isPresent();
+        long heapMB = r.number("cache/heapMB", DEFAULT_HEAP_MB, 0, 1_000_000);
+        if (heapSet && heapMB >= diskMB) {
+            throw new ConfigException("cache/heapMB", "is " + heapMB + " but must be smaller than the disk tier (cache/diskMB = " + diskMB + ")");
+        }
+        long recordMB = r.number("cache/recordMB", DEFAULT_RECORD_MB, 1, 1_000_000_000);
+        if (maxEntryMB > recordMB) {
+            throw new ConfigException("cache/maxEntryMB", "is " + maxEntryMB + " but the record (cache/recordMB) holds only " + recordMB);
+        }
+        String keySalt = settings.get("cache/keySalt").orElse(null);
+        if (keySalt != null && keySalt.length() < MIN_KEY_SALT_CHARS) {
+            // Never echo the value: it is a secret.
+            throw new ConfigException("cache/keySalt", "is " + keySalt.length() + " characters long; at least "
+                    + MIN_KEY_SALT_CHARS + " are needed (for example 64 hex digits from openssl rand -hex 32)");
+        }
         String defaultProvider = settings.get("defaultProvider").orElse(DEFAULT_PROVIDER);
         List<ProviderConfig> providers = new ArrayList<>();
         for (String name : settings.children("providers", PROVIDER_KEYS)) {
@@ -73,7 +97,7 @@ public record Config(
         int maxBody = (int) r.number("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE - 8);
         String adminToken = settings.get("admin/token").orElse(null);
         return new Config(port, cacheDir, heapEntries, diskMB, ttl, maxEntryMB * 1024 * 1024, defaultProvider,
-                providers, connect, response, maxBody, adminToken);
+                providers, connect, response, maxBody, adminToken, heapMB, recordMB, keySalt);
     }
 
     /** {@code $XDG_CACHE_HOME/modelcache}, else {@code ~/.cache/modelcache}. */
@@ -81,6 +105,18 @@ public record Config(
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("modelcache");
+    }
+
+    /**
+     * The heap tier's bound in KB: {@code heapMB}, but at most half the disk tier unless set explicitly (Ehcache
+     * needs the heap smaller than the disk); 0 when the heap is bounded by {@link #heapEntries()} instead.
+     */
+    public long heapKB() {
+        return heapMB == 0 ? 0 : Math.max(1, Math.min(heapMB * 1024, diskMB * 1024 / 2));
+    }
+
+    public long recordBytes() {
+        return recordMB * 1024 * 1024;
     }
 
     public ProviderConfig provider(String name) {
@@ -93,7 +129,8 @@ public record Config(
         return "Config[port=" + port + ", cacheDir=" + cacheDir + ", heapEntries=" + heapEntries + ", diskMB=" + diskMB
                 + ", ttl=" + ttl + ", maxEntryBytes=" + maxEntryBytes + ", defaultProvider=" + defaultProvider
                 + ", providers=" + providers + ", connectTimeout=" + connectTimeout + ", responseTimeout=" + responseTimeout
-                + ", maxBodyBytes=" + maxBodyBytes + ", adminToken=" + (adminToken == null ? "none" : "set") + "]";
+                + ", maxBodyBytes=" + maxBodyBytes + ", adminToken=" + (adminToken == null ? "none" : "set")
+                + ", heapMB=" + heapMB + ", recordMB=" + recordMB + ", keySalt=" + (keySalt == null ? "none" : "set") + "]";
     }
 
     private record Reader(Settings settings) {
