@@ -7,6 +7,7 @@ import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.CachePolicy.Decision;
 import dev.modelcache.cache.CachedResponse;
+import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.cache.StorageVerdict;
 import dev.modelcache.events.ExchangeTrace;
@@ -160,8 +161,8 @@ public final class CachingProxy {
             Recorded recorded = recorder.record(exchange, provider, answer);
             trace.usage(recorded.usage());
             if (recorded.verdict().store()) {
-                store.put(key, recorded.entry());
-                events.stored(new Stored(key.hex(), provider.name(), exchange.model(), recorded.entry().body().length));
+                store.put(key, RequestRecord.of(provider, exchange, keys), recorded.entry());
+                events.stored(new Stored(key.hex(), provider.name(), exchange.model(), recorded.entry().bodyLength()));
             }
             return recorded.entry();
         }
@@ -174,7 +175,7 @@ public final class CachingProxy {
         trace.answered(label, entry.status(), coalesced);
         trace.usage(entry.usage());
         ResponseHead.write(response, entry.status(), entry.headers(), label, entry.storedAtMillis(),
-                entry.isEventStream() ? ResponseHead.UNKNOWN_LENGTH : entry.body().length);
+                entry.isEventStream() ? ResponseHead.UNKNOWN_LENGTH : entry.bodyLength());
         boolean realtime = exchange.headers().first(REPLAY_HEADER).orElse("").equalsIgnoreCase("realtime");
         Replayer.replay(entry, response.getOutputStream(), realtime && entry.isEventStream());
     }

@@ -3,7 +3,7 @@ package dev.modelcache;
 import dev.modelcache.admin.AdminEndpoints;
 import dev.modelcache.admin.ProxyStats;
 import dev.modelcache.cache.CacheKeyFactory;
-import dev.modelcache.cache.EhcacheResponseStore;
+import dev.modelcache.cache.DurableResponseStore;
 import dev.modelcache.cache.KeySalt;
 import dev.modelcache.cache.OwnerOnly;
 import dev.modelcache.cache.ResponseStore;
@@ -45,16 +45,15 @@ public final class ModelCache implements AutoCloseable {
         this.providers = ProviderTable.create(config, new TokenCounter());
         Path spillDir = config.cache().dir().resolve("tmp");
         prepare(config.cache().dir(), spillDir);
-        CacheKeyFactory keys = new CacheKeyFactory(KeySalt.loadOrCreate(config.cache().dir()));
-        this.store = new EhcacheResponseStore(config.cache().dir(), config.cache().heapEntries(), config.cache().diskMB(), config.cache().ttl());
+        CacheKeyFactory keys = new CacheKeyFactory(KeySalt.of(config.cache().keySalt(), config.cache().dir()));
+        this.store = DurableResponseStore.open(config.cache().dir(), config.cache().heapKB(), config.cache().heapEntries(),
+                config.cache().diskMB(), config.cache().ttl(), config.cache().recordBytes());
         restrictStoreFiles(config.cache().dir());
         this.upstream = new UpstreamClient(config.upstream());
-        // A leader has its answer's first bytes, or its error, within the connect plus the response timeout:
-        // waiting that long for it means a waiter never gives up on a leader that is about to answer.
         Forwarder forwarder = new Forwarder(upstream, events, spillDir, config.cache().maxEntryBytes());
         this.proxy = new CachingProxy(providers, keys, store, forwarder, events,
                 config.upstream().longestWaitForFirstBytes());
-        this.admin = new AdminEndpoints(stats, providers.providers(), config.admin().token());
+        this.admin = new AdminEndpoints(stats, store, providers.providers(), config.admin().token());
     }
 
     public static ModelCache start(Config config) {
@@ -112,6 +111,10 @@ public final class ModelCache implements AutoCloseable {
     /** The listeners told of every exchange; the stats are one of them, and more may be added. */
     public Listeners events() {
         return events;
+    }
+
+    public ResponseStore store() {
+        return store;
     }
 
     public ProviderTable providers() {

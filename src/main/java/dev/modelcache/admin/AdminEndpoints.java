@@ -2,6 +2,9 @@ package dev.modelcache.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelcache.cache.EntryFilter;
+import dev.modelcache.cache.EntrySummary;
+import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.provider.ModelProvider;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,20 +17,25 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The endpoints under {@code /_cache/}: {@code health} (open to all, for load balancers and Ansible) and
- * {@code stats} (the counters; behind the admin token when one is configured).
+ * The endpoints under {@code /_cache/}: {@code health} (open to all, for load balancers and Ansible), {@code stats}
+ * (the proxy's counters and the store's, under {@code "store"}) and {@code entries} (the stored entries, filtered by
+ * the query parameters provider, model, path (a prefix), partition and maxAge (seconds), newest first, at most
+ * {@code limit}, default {@value #DEFAULT_LIMIT}); stats and entries are behind the admin token when one is configured.
  */
 public final class AdminEndpoints {
     public static final String PREFIX = "/_cache";
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final int DEFAULT_LIMIT = 1000;
 
     private final ProxyStats stats;
+    private final ResponseStore store;
     private final List<ModelProvider> providers;
     private final String adminToken;
     private final Instant started = Instant.now();
 
-    public AdminEndpoints(ProxyStats stats, List<ModelProvider> providers, String adminToken) {
+    public AdminEndpoints(ProxyStats stats, ResponseStore store, List<ModelProvider> providers, String adminToken) {
         this.stats = stats;
+        this.store = store;
         this.providers = List.copyOf(providers);
         this.adminToken = adminToken;
     }
@@ -41,11 +49,48 @@ public final class AdminEndpoints {
             case PREFIX + "/health" -> write(response, health());
             case PREFIX + "/stats" -> {
                 authorize(request);
-                write(response, JSON.valueToTree(stats.snapshot()));
+                ObjectNode body = JSON.valueToTree(stats.snapshot());
+                body.set("store", JSON.valueToTree(store.stats()));
+                write(response, body);
+            }
+            case PREFIX + "/entries" -> {
+                authorize(request);
+                write(response, entries(request));
             }
             default -> throw new ProxyError(404, "invalid_request_error", "not_found",
-                    "No admin endpoint at " + path + ". Try " + PREFIX + "/health or " + PREFIX + "/stats.");
+                    "No admin endpoint at " + path + ". Try " + PREFIX + "/health, " + PREFIX + "/stats or " + PREFIX + "/entries.");
         }
+    }
+
+    private ObjectNode entries(HttpServletRequest request) {
+        long maxAge = number(request, "maxAge", -1);
+        long limit = number(request, "limit", DEFAULT_LIMIT);
+        EntryFilter filter = new EntryFilter(request.getParameter("provider"), request.getParameter("model"),
+                request.getParameter("path"), request.getParameter("partition"),
+                maxAge < 0 ? null : Duration.ofSeconds(maxAge));
+        List<EntrySummary> entries = store.list(filter);
+        ObjectNode body = JSON.createObjectNode();
+        body.put("count", entries.size());
+        body.put("bytes", entries.stream().mapToLong(EntrySummary::fileBytes).sum());
+        body.set("entries", JSON.valueToTree(entries.stream().limit(limit).toList()));
+        return body;
+    }
+
+    private static long number(HttpServletRequest request, String name, long defaultValue) {
+        String raw = request.getParameter(name);
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(raw.trim());
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // Answered below.
+        }
+        throw new ProxyError(400, "invalid_request_error", "invalid_parameter",
+                "The query parameter " + name + " must be a whole number of 0 or more.");
     }
 
     private ObjectNode health() {

@@ -16,7 +16,7 @@ import java.util.Locale;
  */
 public final class CacheKeyFactory {
     /** Bumped when the key recipe changes, so that old entries are simply never found again. */
-    static final String VERSION = "modelcache-key-2";
+    public static final String VERSION = "modelcache-key-2";
 
     private final byte[] salt;
 
@@ -44,6 +44,15 @@ public final class CacheKeyFactory {
             field(sha, MultipartBody.withoutBoundary(contentType, exchange.body()));
         }
         return CacheKey.of(sha.digest());
+    }
+
+    /**
+     * The caller's partition for a request record: the first 16 hex digits of the salted credential hash (or
+     * {@code anonymous}); it names the caller without revealing the credential.
+     */
+    public String partition(ModelProvider provider, Exchange exchange) {
+        String hash = credentialHash(provider.credential(exchange.headers()));
+        return hash.length() > 16 ? hash.substring(0, 16) : hash;
     }
 
     /** Hex SHA-256 of salt and credential; the empty credential (none sent) is its own partition. */

@@ -6,14 +6,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.http.Headers;
 import dev.modelcache.tokens.Usage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,12 +25,14 @@ import java.util.regex.Pattern;
 /**
  * A complete upstream answer as the cache keeps it: status, the header fields a client needs, the body, and the
  * body's chunks (one per SSE event, with the milliseconds after the response headers at which it arrived; a
- * plain body is one chunk), plus when it was stored and the tokens it cost. It is kept as bytes in a small format
- * of its own ({@link #toBytes()}), never with Java serialization, so that the disk tier does not depend on our
- * classes.
+ * plain body is one chunk), plus when it was stored and the tokens it cost. Ehcache keeps it as bytes in a small
+ * format of its own ({@link #toBytes()}), never with Java serialization, so that the disk tier does not depend on
+ * our classes; the record files behind Ehcache use {@link RecordFormat}.
+ *
+ * <p>The body is a {@link Body}: a region of an array (decoding an Ehcache value views its body in place) or of a
+ * record file. The hit path writes it through {@link #bodySource()}; {@link #body()} gathers it in one array.
  */
-public record CachedResponse(int status, Headers headers, byte[] body, List<Chunk> chunks, long storedAtMillis,
-                             Usage usage, String provider, String model) {
+public final class CachedResponse {
     private static final int MAGIC = 0x4D435231; // "MCR1"
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,8 +51,87 @@ public record CachedResponse(int status, Headers headers, byte[] body, List<Chun
     public record Chunk(int end, int atMillis) {
     }
 
-    public CachedResponse {
-        chunks = List.copyOf(chunks);
+    private final int status;
+    private final Headers headers;
+    private final Body body;
+    private final List<Chunk> chunks;
+    private final long storedAtMillis;
+    private final Usage usage;
+    private final String provider;
+    private final String model;
+
+    public CachedResponse(int status, Headers headers, byte[] body, List<Chunk> chunks, long storedAtMillis,
+                          Usage usage, String provider, String model) {
+        this(status, headers, Body.of(body), chunks, storedAtMillis, usage, provider, model);
+    }
+
+    public CachedResponse(int status, Headers headers, Body body, List<Chunk> chunks, long storedAtMillis,
+                          Usage usage, String provider, String model) {
+        this.status = status;
+        this.headers = headers;
+        this.body = body;
+        this.chunks = List.copyOf(chunks);
+        this.storedAtMillis = storedAtMillis;
+        this.usage = usage;
+        this.provider = provider;
+        this.model = model;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Headers headers() {
+        return headers;
+    }
+
+    /** Where the body lies; replay writes from here without copying it. */
+    public Body bodySource() {
+        return body;
+    }
+
+    public long bodyLength() {
+        return body.length();
+    }
+
+    /**
+     * The whole body in one array: the stored array itself when the body is all of it, else a copy (read from the
+     * file for a record-backed body). For token counting and tests; replay uses {@link #bodySource()}.
+     */
+    public byte[] body() {
+        if (body instanceof Body.InMemory m) {
+            if (m.offset() == 0 && m.size() == m.array().length) {
+                return m.array();
+            }
+            return Arrays.copyOfRange(m.array(), m.offset(), m.offset() + m.size());
+        }
+        Body.InFile f = (Body.InFile) body;
+        try (InputStream in = Files.newInputStream(f.file())) {
+            in.skipNBytes(f.offset());
+            return in.readNBytes((int) f.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public List<Chunk> chunks() {
+        return chunks;
+    }
+
+    public long storedAtMillis() {
+        return storedAtMillis;
+    }
+
+    public Usage usage() {
+        return usage;
+    }
+
+    public String provider() {
+        return provider;
+    }
+
+    public String model() {
+        return model;
     }
 
     /** The header fields of an upstream answer that may be stored and replayed. */
@@ -75,7 +159,8 @@ public record CachedResponse(int status, Headers headers, byte[] body, List<Chun
         tokens.put("estimated", usage.estimated());
         byte[] metaBytes = meta.toString().getBytes(StandardCharsets.UTF_8);
 
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(body.length + metaBytes.length + 16 + chunks.size() * 8);
+        byte[] content = body();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(content.length + metaBytes.length + 16 + chunks.size() * 8);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeInt(metaBytes.length);
@@ -85,54 +170,63 @@ public record CachedResponse(int status, Headers headers, byte[] body, List<Chun
                 out.writeInt(chunk.end());
                 out.writeInt(chunk.atMillis());
             }
-            out.writeInt(body.length);
-            out.write(body);
+            out.writeInt(content.length);
+            out.write(content);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
-    /** Reads {@link #toBytes()}; anything else fails with an IOException, which the store treats as a miss. */
+    /**
+     * Reads {@link #toBytes()}, viewing the body in {@code bytes} rather than copying it (the array must not change
+     * afterwards); anything else fails with an IOException, which the store treats as a miss.
+     */
     public static CachedResponse fromBytes(byte[] bytes) throws IOException {
         try {
             return decode(bytes);
+        } catch (BufferUnderflowException e) {
+            throw new IOException("corrupt entry: truncated", e);
         } catch (RuntimeException e) {
             throw new IOException("corrupt entry: " + e, e);
         }
     }
 
     private static CachedResponse decode(byte[] bytes) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            if (in.readInt() != MAGIC) {
-                throw new IOException("not a ModelCache entry (bad magic)");
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        if (in.getInt() != MAGIC) {
+            throw new IOException("not a ModelCache entry (bad magic)");
+        }
+        int metaLength = checkedLength(in.getInt(), in.remaining());
+        JsonNode meta = JSON.readTree(bytes, in.position(), metaLength);
+        in.position(in.position() + metaLength);
+        int chunkCount = checkedLength(in.getInt(), in.remaining() / 8);
+        List<Chunk> chunks = new ArrayList<>(chunkCount);
+        for (int i = 0; i < chunkCount; i++) {
+            chunks.add(new Chunk(in.getInt(), in.getInt()));
+        }
+        int bodyLength = checkedLength(in.getInt(), in.remaining());
+        Body body = new Body.InMemory(bytes, in.position(), bodyLength);
+        List<Map.Entry<String, String>> fields = new ArrayList<>();
+        for (JsonNode field : meta.path("headers")) {
+            fields.add(Map.entry(field.get(0).asText(), field.get(1).asText()));
+        }
+        JsonNode tokens = meta.path("usage");
+        Usage usage = new Usage(tokens.path("promptTokens").asLong(), tokens.path("completionTokens").asLong(),
+                tokens.path("estimated").asBoolean());
+        checkChunks(chunks, bodyLength);
+        return new CachedResponse(meta.path("status").asInt(), Headers.of(fields), body, chunks,
+                meta.path("storedAt").asLong(), usage, meta.path("provider").asText(null), meta.path("model").asText(null));
+    }
+
+    /** Chunk ends must rise and stay inside the body. */
+    static void checkChunks(List<Chunk> chunks, long bodyLength) throws IOException {
+        int previous = 0;
+        for (Chunk chunk : chunks) {
+            if (chunk.end() < previous || chunk.end() > bodyLength) {
+                throw new IOException("corrupt entry: chunk ends at " + chunk.end() + " in a body of " + bodyLength);
             }
-            byte[] metaBytes = new byte[checkedLength(in.readInt(), bytes.length)];
-            in.readFully(metaBytes);
-            JsonNode meta = JSON.readTree(metaBytes);
-            int chunkCount = checkedLength(in.readInt(), bytes.length / 8);
-            List<Chunk> chunks = new ArrayList<>(chunkCount);
-            for (int i = 0; i < chunkCount; i++) {
-                chunks.add(new Chunk(in.readInt(), in.readInt()));
-            }
-            byte[] body = new byte[checkedLength(in.readInt(), bytes.length)];
-            in.readFully(body);
-            List<Map.Entry<String, String>> fields = new ArrayList<>();
-            for (JsonNode field : meta.path("headers")) {
-                fields.add(Map.entry(field.get(0).asText(), field.get(1).asText()));
-            }
-            JsonNode tokens = meta.path("usage");
-            Usage usage = new Usage(tokens.path("promptTokens").asLong(), tokens.path("completionTokens").asLong(),
-                    tokens.path("estimated").asBoolean());
-            int previous = 0;
-            for (Chunk chunk : chunks) {
-                if (chunk.end() < previous || chunk.end() > body.length) {
-                    throw new IOException("corrupt entry: chunk ends at " + chunk.end() + " in a body of " + body.length);
-                }
-                previous = chunk.end();
-            }
-            return new CachedResponse(meta.path("status").asInt(), Headers.of(fields), body, chunks,
-                    meta.path("storedAt").asLong(), usage, meta.path("provider").asText(null), meta.path("model").asText(null));
+            previous = chunk.end();
         }
     }
 

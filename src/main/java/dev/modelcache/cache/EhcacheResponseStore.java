@@ -9,55 +9,80 @@ import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.ehcache.Cache;
 import org.ehcache.PersistentCacheManager;
+import org.ehcache.config.ResourceUnit;
 import org.ehcache.config.builders.CacheConfigurationBuilder;
+import org.ehcache.config.builders.CacheEventListenerConfigurationBuilder;
 import org.ehcache.config.builders.CacheManagerBuilder;
 import org.ehcache.config.builders.ExpiryPolicyBuilder;
 import org.ehcache.config.builders.ResourcePoolsBuilder;
 import org.ehcache.config.units.EntryUnit;
 import org.ehcache.config.units.MemoryUnit;
+import org.ehcache.core.spi.store.Store;
+import org.ehcache.core.spi.store.heap.SizeOfEngine;
+import org.ehcache.core.spi.store.heap.SizeOfEngineProvider;
+import org.ehcache.event.CacheEventListener;
+import org.ehcache.event.EventType;
+import org.ehcache.spi.service.Service;
+import org.ehcache.spi.service.ServiceConfiguration;
+import org.ehcache.spi.service.ServiceProvider;
 
 /**
- * The cache in Ehcache 3: a heap tier of {@code heapEntries} entries over a persistent disk tier of {@code diskMB}
- * in {@code <cache dir>/ehcache}, keyed by the hex key and holding {@link CachedResponse#toBytes() bytes}, with an
- * optional time to live. Ehcache writes the disk tier's index on {@link #close()}; a proxy stopped without it
- * starts with an empty cache.
+ * The cache tiers in Ehcache 3: a heap tier bounded in bytes ({@code heapKB}; or, when that is 0, in entries) over
+ * a persistent disk tier of {@code diskMB} in {@code <cache dir>/ehcache}, keyed by the hex key and holding
+ * {@link CachedResponse#toBytes() bytes}, with an optional time to live. A hit views its body in the held array
+ * without copying it. Ehcache writes the disk tier's index on {@link #close()} only: after a crash the tiers start
+ * empty and {@link DurableResponseStore} refills them from the record.
+ *
+ * <p>Ehcache splits the disk tier into segments (16 by default) and an entry must fit in one: an entry larger than
+ * about {@code diskMB / 16} is evicted at once. Entries that large are kept in the record only.
  */
-public final class EhcacheResponseStore implements ResponseStore {
+public final class EhcacheResponseStore implements AutoCloseable {
     private static final Logger LOG = System.getLogger(EhcacheResponseStore.class.getName());
     static final String CACHE_NAME = "responses";
+    /** Bytes counted for an entry besides its key's characters and its value: the holder objects. */
+    private static final long ENTRY_OVERHEAD_BYTES = 96;
 
     private final PersistentCacheManager manager;
     private final Cache<String, byte[]> cache;
     private final LongAdder failures = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
 
     public EhcacheResponseStore(Path cacheDir, int heapEntries, long diskMB, Duration ttl) {
+        this(cacheDir, 0, heapEntries, diskMB, ttl);
+    }
+
+    public EhcacheResponseStore(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl) {
+        ResourcePoolsBuilder pools = heapKB > 0
+                ? ResourcePoolsBuilder.newResourcePoolsBuilder().heap(heapKB, MemoryUnit.KB)
+                : ResourcePoolsBuilder.newResourcePoolsBuilder().heap(heapEntries, EntryUnit.ENTRIES);
+        CacheEventListener<String, byte[]> evicted = event -> evictions.increment();
         CacheConfigurationBuilder<String, byte[]> config = CacheConfigurationBuilder.newCacheConfigurationBuilder(
-                String.class, byte[].class,
-                ResourcePoolsBuilder.newResourcePoolsBuilder()
-                        .heap(heapEntries, EntryUnit.ENTRIES)
-                        .disk(diskMB, MemoryUnit.MB, true));
+                        String.class, byte[].class, pools.disk(diskMB, MemoryUnit.MB, true))
+                .withService(CacheEventListenerConfigurationBuilder.newEventListenerConfiguration(evicted, EventType.EVICTED)
+                        .unordered().asynchronous());
         if (!ttl.isZero()) {
             config = config.withExpiry(ExpiryPolicyBuilder.timeToLiveExpiration(ttl));
         }
-        this.manager = CacheManagerBuilder.newCacheManagerBuilder()
-                .with(CacheManagerBuilder.persistence(cacheDir.resolve("ehcache").toFile()))
-                .withCache(CACHE_NAME, config)
-                .build(true);
+        CacheManagerBuilder<PersistentCacheManager> builder = CacheManagerBuilder.newCacheManagerBuilder()
+                .with(CacheManagerBuilder.persistence(cacheDir.resolve("ehcache").toFile()));
+        if (heapKB > 0) {
+            builder = builder.using(new ExactSizeOf());
+        }
+        this.manager = builder.withCache(CACHE_NAME, config).build(true);
         this.cache = manager.getCache(CACHE_NAME, String.class, byte[].class);
     }
 
-    @Override
     public Optional<CachedResponse> get(CacheKey key) {
         try {
             byte[] bytes = cache.get(key.hex());
             return bytes == null ? Optional.empty() : Optional.of(CachedResponse.fromBytes(bytes));
         } catch (IOException | RuntimeException e) {
             failed("read", key, e);
+            remove(key);
             return Optional.empty();
         }
     }
 
-    @Override
     public void put(CacheKey key, CachedResponse response) {
         try {
             cache.put(key.hex(), response.toBytes());
@@ -66,9 +91,22 @@ public final class EhcacheResponseStore implements ResponseStore {
         }
     }
 
+    public void remove(CacheKey key) {
+        try {
+            cache.remove(key.hex());
+        } catch (RuntimeException e) {
+            failed("remove", key, e);
+        }
+    }
+
     /** How many reads and writes failed since start. */
     public long failures() {
         return failures.sum();
+    }
+
+    /** Entries Ehcache evicted for space since start (from either tier; the record still holds them). */
+    public long evictions() {
+        return evictions.sum();
     }
 
     private void failed(String what, CacheKey key, Exception e) {
@@ -79,5 +117,33 @@ public final class EhcacheResponseStore implements ResponseStore {
     @Override
     public void close() {
         manager.close();
+    }
+
+    /**
+     * Sizes heap entries exactly (key characters, value bytes, a fixed overhead) instead of walking the object
+     * graph by reflection, which Java 17 forbids inside {@code java.lang.String} and which logs warnings.
+     */
+    private static final class ExactSizeOf implements SizeOfEngineProvider {
+        @Override
+        public SizeOfEngine createSizeOfEngine(ResourceUnit unit, ServiceConfiguration<?, ?>... configurations) {
+            return new SizeOfEngine() {
+                @Override
+                public <K, V> long sizeof(K key, Store.ValueHolder<V> holder) {
+                    Object value = holder.get();
+                    long valueBytes = value instanceof byte[] bytes ? bytes.length : 0;
+                    return ENTRY_OVERHEAD_BYTES + 2L * key.toString().length() + valueBytes;
+                }
+            };
+        }
+
+        @Override
+        public void start(ServiceProvider<Service> serviceProvider) {
+            // Stateless.
+        }
+
+        @Override
+        public void stop() {
+            // Stateless.
+        }
     }
 }

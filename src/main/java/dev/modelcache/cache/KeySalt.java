@@ -2,6 +2,7 @@ package dev.modelcache.cache;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,13 +12,40 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The per-installation salt mixed into credential hashes, kept in {@code <cache dir>/key-salt} (owner-only) so that
- * keys stay the same across restarts. Losing the file only makes the existing entries unreachable.
+ * The salt mixed into credential hashes. By default it is per installation, kept in {@code <cache dir>/key-salt}
+ * (owner-only) so that keys stay the same across restarts; losing the file only makes the existing entries
+ * unreachable. Instances that share entries are given the same salt ({@code cache/keySalt}, see {@link #fromSecret}).
  */
 public final class KeySalt {
     static final String FILE_NAME = "key-salt";
 
     private KeySalt() {
+    }
+
+    /**
+     * The salt configured as {@code cache/keySalt}: 32 or more hex digits are read as bytes (so the content of an
+     * installation's {@code key-salt} file keeps that installation's entries reachable), any other text as its
+     * UTF-8 bytes. The value is a secret and never appears in a message.
+     */
+    public static byte[] fromSecret(String secret) {
+        String trimmed = secret.trim();
+        if (trimmed.length() >= 32 && trimmed.length() % 2 == 0 && trimmed.chars().allMatch(KeySalt::isHexDigit)) {
+            return HexFormat.of().parseHex(trimmed);
+        }
+        byte[] salt = secret.getBytes(StandardCharsets.UTF_8);
+        if (salt.length < 16) {
+            throw new IllegalArgumentException("cache/keySalt is shorter than 16 bytes");
+        }
+        return salt;
+    }
+
+    /** The configured salt if there is one, else the installation's own. */
+    public static byte[] of(String configured, Path cacheDir) {
+        return configured != null ? fromSecret(configured) : loadOrCreate(cacheDir);
+    }
+
+    private static boolean isHexDigit(int c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     public static byte[] loadOrCreate(Path cacheDir) {

@@ -1,17 +1,29 @@
 package dev.modelcache.cache;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Where complete answers are kept. A store failure never fails a request: {@link #get} answers empty (a miss)
- * and {@link #put} gives up, each after logging why.
+ * Where complete answers are kept, after httpclient5-cache's {@code HttpCacheStorage}: get, put, remove, and a
+ * listing with a filter. A store failure never fails a request: {@link #get} answers empty (a miss) and
+ * {@link #put} gives up, each after logging why and counting it in {@link #stats()}.
  */
 public interface ResponseStore extends AutoCloseable {
     Optional<CachedResponse> get(CacheKey key);
 
-    void put(CacheKey key, CachedResponse response);
+    /** Stores {@code response} as the answer to {@code request}; durable when this returns, unless it failed. */
+    void put(CacheKey key, RequestRecord request, CachedResponse response);
 
-    /** Releases files and threads; the persistent tier is written out so that it survives a restart. */
+    /** Forgets the entry; true when there was one. */
+    boolean remove(CacheKey key);
+
+    /** The entries matching {@code filter}, newest first. */
+    List<EntrySummary> list(EntryFilter filter);
+
+    /** Counters since start, and the entries and bytes held now. */
+    StoreStats stats();
+
+    /** Releases files and threads. */
     @Override
     void close();
 }

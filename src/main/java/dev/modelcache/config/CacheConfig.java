@@ -4,26 +4,46 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The cache's keys, {@code cache/...}: where it lives ({@code dir}), the heap tier ({@code heapEntries}), the disk
- * tier ({@code diskMB}), how long an entry lives ({@code ttl}, zero: until evicted) and the largest answer kept
- * ({@code maxEntryMB}, in bytes here).
+ * The cache's keys, {@code cache/...}: where it lives ({@code dir}); Ehcache's heap tier ({@code heapMB}, or
+ * {@code heapEntries} when {@code heapMB} is 0) and disk tier ({@code diskMB}); the size bound of the record files
+ * behind them ({@code recordMB}); how long an entry lives ({@code ttl}, zero: until the record is full); the
+ * largest answer kept ({@code maxEntryMB}, in bytes here); and the secret salt of credential hashes
+ * ({@code keySalt}, null for the per-installation one). {@link #toString()} never prints the salt.
  */
-public record CacheConfig(Path dir, int heapEntries, long diskMB, Duration ttl, long maxEntryBytes) {
+public record CacheConfig(Path dir, long heapMB, int heapEntries, long diskMB, long recordMB, Duration ttl,
+                          long maxEntryBytes, String keySalt) {
+    /** Heap tier in MB; at most half the disk tier when not set explicitly. 0 bounds it by heapEntries instead. */
+    public static final long DEFAULT_HEAP_MB = 32;
     public static final int DEFAULT_HEAP_ENTRIES = 1000;
     public static final long DEFAULT_DISK_MB = 1024;
+    /** Size bound of the record files, the system of record behind Ehcache. */
+    public static final long DEFAULT_RECORD_MB = 10240;
     public static final long DEFAULT_TTL_SECONDS = 0;
     public static final long DEFAULT_MAX_ENTRY_MB = 64;
+    /** Shortest accepted cache/keySalt, in characters. */
+    public static final int MIN_KEY_SALT_CHARS = 16;
 
     static CacheConfig read(ConfigReader r) {
         Path dir = r.path("cache/dir", defaultDir());
         int heapEntries = (int) r.number("cache/heapEntries", DEFAULT_HEAP_ENTRIES, 1, 10_000_000);
         long diskMB = r.number("cache/diskMB", DEFAULT_DISK_MB, 1, 10_000_000);
+        long heapMB = r.number("cache/heapMB", DEFAULT_HEAP_MB, 0, 1_000_000);
+        if (r.text("cache/heapMB").isPresent() && heapMB >= diskMB) {
+            throw new ConfigException("cache/heapMB", "is " + heapMB + " but must be smaller than the disk tier (cache/diskMB = " + diskMB + ")");
+        }
         Duration ttl = r.seconds("cache/ttl", DEFAULT_TTL_SECONDS, 0, Long.MAX_VALUE / 1000);
         long maxEntryMB = r.number("cache/maxEntryMB", DEFAULT_MAX_ENTRY_MB, 1, 2047);
-        if (maxEntryMB > diskMB) {
-            throw new ConfigException("cache/maxEntryMB", "is " + maxEntryMB + " but the disk tier (cache/diskMB) holds only " + diskMB);
+        long recordMB = r.number("cache/recordMB", DEFAULT_RECORD_MB, 1, 1_000_000_000);
+        if (maxEntryMB > recordMB) {
+            throw new ConfigException("cache/maxEntryMB", "is " + maxEntryMB + " but the record (cache/recordMB) holds only " + recordMB);
         }
-        return new CacheConfig(dir, heapEntries, diskMB, ttl, maxEntryMB * 1024 * 1024);
+        String keySalt = r.text("cache/keySalt").orElse(null);
+        if (keySalt != null && keySalt.length() < MIN_KEY_SALT_CHARS) {
+            // Never echo the value: it is a secret.
+            throw new ConfigException("cache/keySalt", "is " + keySalt.length() + " characters long; at least "
+                    + MIN_KEY_SALT_CHARS + " are needed (for example 64 hex digits from openssl rand -hex 32)");
+        }
+        return new CacheConfig(dir, heapMB, heapEntries, diskMB, recordMB, ttl, maxEntryMB * 1024 * 1024, keySalt);
     }
 
     /** {@code $XDG_CACHE_HOME/modelcache}, else {@code ~/.cache/modelcache}. */
@@ -31,5 +51,24 @@ public record CacheConfig(Path dir, int heapEntries, long diskMB, Duration ttl, 
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("modelcache");
+    }
+
+    /**
+     * The heap tier's bound in KB: {@code heapMB}, but at most half the disk tier unless set explicitly (Ehcache
+     * needs the heap smaller than the disk); 0 when the heap is bounded by {@link #heapEntries()} instead.
+     */
+    public long heapKB() {
+        return heapMB == 0 ? 0 : Math.max(1, Math.min(heapMB * 1024, diskMB * 1024 / 2));
+    }
+
+    public long recordBytes() {
+        return recordMB * 1024 * 1024;
+    }
+
+    @Override
+    public String toString() {
+        return "CacheConfig[dir=" + dir + ", heapMB=" + heapMB + ", heapEntries=" + heapEntries + ", diskMB=" + diskMB
+                + ", recordMB=" + recordMB + ", ttl=" + ttl + ", maxEntryBytes=" + maxEntryBytes + ", keySalt="
+                + (keySalt == null ? "none" : "set") + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.modelcache.stream;
 
+import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.CachedResponse.Chunk;
 import java.io.IOException;
@@ -9,35 +10,42 @@ import java.io.OutputStream;
 /**
  * Writes a stored body back chunk by chunk, flushing after each, so an SSE client sees the same events in the same
  * order with the same bytes. In realtime mode each chunk waits for the moment it first arrived (measured from the
- * response headers), reproducing the provider's pacing.
+ * response headers), reproducing the provider's pacing. The body is written from where it is stored (a region of the
+ * cached array, or the record file through a small buffer), never copied whole for a replay.
  */
 public final class Replayer {
     private Replayer() {
     }
 
     public static void replay(CachedResponse response, OutputStream out, boolean realtime) throws IOException {
-        byte[] body = response.body();
+        long length = response.bodyLength();
         long start = System.nanoTime();
-        int from = 0;
-        for (Chunk chunk : response.chunks()) {
-            if (realtime) {
-                long waitMillis = chunk.atMillis() - (System.nanoTime() - start) / 1_000_000;
-                if (waitMillis > 0) {
-                    try {
-                        Thread.sleep(waitMillis);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException("replay interrupted");
-                    }
+        long from = 0;
+        try (Body.Reader body = response.bodySource().open()) {
+            for (Chunk chunk : response.chunks()) {
+                if (realtime) {
+                    pause(chunk.atMillis() - (System.nanoTime() - start) / 1_000_000);
                 }
+                body.copy(out, from, chunk.end());
+                out.flush();
+                from = chunk.end();
             }
-            out.write(body, from, chunk.end() - from);
-            out.flush();
-            from = chunk.end();
+            if (from < length) {
+                body.copy(out, from, length);
+                out.flush();
+            }
         }
-        if (from < body.length) {
-            out.write(body, from, body.length - from);
-            out.flush();
+    }
+
+    private static void pause(long millis) throws InterruptedIOException {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("replay interrupted");
         }
     }
 }

@@ -245,15 +245,15 @@ class ConfigTest {
     }
 
     @Test
-    void maxEntryLargerThanDiskFailsNamingMaxEntryMB() {
-        assertNamesKey(fails(minimal("cache/diskMB", "10", "cache/maxEntryMB", "11")), "cache/maxEntryMB");
-        // The default maxEntryMB (64) does not fit a 10 MB disk tier either.
-        assertNamesKey(fails(minimal("cache/diskMB", "10")), "cache/maxEntryMB");
+    void maxEntryLargerThanTheRecordFailsNamingMaxEntryMB() {
+        assertNamesKey(fails(minimal("cache/recordMB", "10", "cache/maxEntryMB", "11")), "cache/maxEntryMB");
+        // The default maxEntryMB (64) does not fit a 10 MB record either.
+        assertNamesKey(fails(minimal("cache/recordMB", "10")), "cache/maxEntryMB");
     }
 
     @Test
-    void maxEntryEqualToDiskIsAccepted() {
-        assertEquals(10L * 1024 * 1024, config("cache/diskMB", "10", "cache/maxEntryMB", "10").cache().maxEntryBytes());
+    void anEntryLargerThanEhcachesDiskTierIsAcceptedAsItLivesInTheRecord() {
+        assertEquals(100L * 1024 * 1024, config("cache/diskMB", "10", "cache/maxEntryMB", "100").cache().maxEntryBytes());
     }
 
     @Test

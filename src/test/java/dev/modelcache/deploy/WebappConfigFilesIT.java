@@ -27,7 +27,8 @@ import org.w3c.dom.NodeList;
  */
 class WebappConfigFilesIT {
     /** Every JNDI key ModelCache reads (port is the launchers' own, never JNDI). */
-    static final Set<String> KEYS = Set.of("cache/dir", "cache/heapEntries", "cache/diskMB", "cache/ttl", "cache/maxEntryMB",
+    static final Set<String> KEYS = Set.of("cache/dir", "cache/heapMB", "cache/heapEntries", "cache/diskMB", "cache/ttl", "cache/maxEntryMB",
+            "cache/recordMB", "cache/keySalt",
             "defaultProvider", "providers/openai/type", "providers/openai/baseUrl", "providers/openai/models",
             "providers/openai/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "upstream/maxConnections", "maxBodyBytes", "admin/token",
             "shutdownDrainSeconds");

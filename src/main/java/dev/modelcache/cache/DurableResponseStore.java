@@ -1,0 +1,174 @@
+package dev.modelcache.cache;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+
+/**
+ * The store: Ehcache's heap and disk tiers in front of a crash-safe record of files behind them.
+ * <ul>
+ *   <li>put writes the record first, durably (temp file, fsync, atomic move), then the tiers; once put returns,
+ *       the answer survives {@code kill -9}. An answer larger than {@link #TIER_ENTRY_LIMIT} stays out of the tiers:
+ *       every hit streams it from its record file through a small buffer.</li>
+ *   <li>get asks the tiers, then the record (after a restart, an eviction, or for a large answer), and refills the
+ *       tiers with what the record gave. A tier entry whose record is gone or expired is dropped.</li>
+ *   <li>Every failure is a miss and a log line, counted in {@link #stats()}; a record folder or Ehcache that cannot
+ *       open is logged and the proxy runs without it rather than refusing to start.</li>
+ * </ul>
+ */
+public final class DurableResponseStore implements ResponseStore {
+    private static final Logger LOG = System.getLogger(DurableResponseStore.class.getName());
+    /** Largest body kept in the Ehcache tiers; larger ones are read from their record file at every hit. */
+    public static final long TIER_ENTRY_LIMIT = 1024 * 1024;
+
+    private final RecordStore record;
+    private final EhcacheResponseStore tier;
+    private final Duration ttl;
+    private final LongAdder reads = new LongAdder();
+    private final LongAdder tierHits = new LongAdder();
+    private final LongAdder recordHits = new LongAdder();
+    private final LongAdder writes = new LongAdder();
+    private final LongAdder writeFailures = new LongAdder();
+    private final LongAdder readFailures = new LongAdder();
+
+    DurableResponseStore(RecordStore record, EhcacheResponseStore tier, Duration ttl) {
+        this.record = record;
+        this.tier = tier;
+        this.ttl = ttl;
+    }
+
+    /**
+     * Opens the record in {@code <cache dir>/records} (bounded by {@code recordBytes}) and the Ehcache tiers in
+     * {@code <cache dir>/ehcache} (heap bounded by {@code heapKB}, or by {@code heapEntries} when that is 0).
+     */
+    public static DurableResponseStore open(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl,
+                                            long recordBytes) {
+        RecordStore record = new RecordStore(cacheDir.resolve("records"), ttl, recordBytes);
+        try {
+            record.open();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "cannot open the record folder " + cacheDir.resolve("records")
+                    + "; answers will not be stored until it is usable: " + e);
+        }
+        return new DurableResponseStore(record, openTiers(cacheDir, heapKB, heapEntries, diskMB, ttl), ttl);
+    }
+
+    /** Ehcache's tiers; if their folder cannot be opened it is emptied (the record has everything), else none. */
+    private static EhcacheResponseStore openTiers(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new EhcacheResponseStore(cacheDir, heapKB, heapEntries, diskMB, ttl);
+            } catch (RuntimeException e) {
+                if (attempt == 2) {
+                    LOG.log(Level.ERROR, "Ehcache cannot open in " + cacheDir.resolve("ehcache")
+                            + "; answering from the record files alone: " + e);
+                    return null;
+                }
+                LOG.log(Level.WARNING, "Ehcache cannot open in " + cacheDir.resolve("ehcache")
+                        + "; emptying it, the record files still hold every entry: " + e);
+                deleteTree(cacheDir.resolve("ehcache"));
+            }
+        }
+    }
+
+    @Override
+    public Optional<CachedResponse> get(CacheKey key) {
+        reads.increment();
+        if (tier != null) {
+            Optional<CachedResponse> hit = tier.get(key);
+            if (hit.isPresent()) {
+                if (record.contains(key) && !expired(hit.get())) {
+                    tierHits.increment();
+                    return hit;
+                }
+                tier.remove(key);
+            }
+        }
+        try {
+            Optional<CachedResponse> loaded = record.get(key, TIER_ENTRY_LIMIT);
+            if (loaded.isPresent()) {
+                recordHits.increment();
+                if (tier != null && loaded.get().bodyLength() <= TIER_ENTRY_LIMIT) {
+                    tier.put(key, loaded.get());
+                }
+            }
+            return loaded;
+        } catch (IOException | RuntimeException e) {
+            readFailures.increment();
+            LOG.log(Level.WARNING, "cannot read the record of key " + key + ", treated as a miss: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void put(CacheKey key, RequestRecord request, CachedResponse response) {
+        try {
+            record.put(key, request, response);
+            writes.increment();
+        } catch (IOException | RuntimeException e) {
+            writeFailures.increment();
+            LOG.log(Level.WARNING, "cannot write the record of key " + key + "; the answer is not stored: " + e);
+            return;
+        }
+        if (tier != null) {
+            if (response.bodyLength() <= TIER_ENTRY_LIMIT) {
+                tier.put(key, response);
+            } else {
+                tier.remove(key);
+            }
+        }
+    }
+
+    @Override
+    public boolean remove(CacheKey key) {
+        if (tier != null) {
+            tier.remove(key);
+        }
+        return record.remove(key);
+    }
+
+    @Override
+    public List<EntrySummary> list(EntryFilter filter) {
+        return record.list(filter);
+    }
+
+    @Override
+    public StoreStats stats() {
+        return new StoreStats(record.count(), record.bytes(), record.maxBytes(), reads.sum(), tierHits.sum(),
+                recordHits.sum(), writes.sum(), writeFailures.sum(), readFailures.sum(),
+                tier == null ? 0 : tier.failures(), tier == null ? 0 : tier.evictions(), record.evictions(),
+                record.expirations(), record.ignored());
+    }
+
+    private boolean expired(CachedResponse response) {
+        return !ttl.isZero() && System.currentTimeMillis() - response.storedAtMillis() >= ttl.toMillis();
+    }
+
+    @Override
+    public void close() {
+        if (tier != null) {
+            tier.close();
+        }
+    }
+
+    private static void deleteTree(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot empty " + folder + ": " + e);
+        }
+    }
+}

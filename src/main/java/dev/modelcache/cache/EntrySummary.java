@@ -1,0 +1,9 @@
+package dev.modelcache.cache;
+
+/**
+ * One entry as listings show it, read from its record's header: what was asked (provider, model, method, path,
+ * the caller's partition), when it was stored, and its size.
+ */
+public record EntrySummary(String key, String provider, String model, String method, String path, String partition,
+                           int status, boolean eventStream, long storedAtMillis, long bodyBytes, long fileBytes) {
+}

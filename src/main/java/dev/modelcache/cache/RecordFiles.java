@@ -1,0 +1,165 @@
+package dev.modelcache.cache;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * The record folder on disk: {@code <cache dir>/records/<first two hex digits>/<key>.mcr}, folders 0700 and files
+ * 0600. A record is written as OkHttp's {@code DiskLruCache} writes: a temporary file in the same folder, written,
+ * forced to the device, then atomically moved over the final name, and the folder forced too. A crash leaves
+ * either the old file, the new one, or a temporary file that the next {@link #open} deletes; never half a record
+ * under a record's name.
+ */
+final class RecordFiles {
+    private static final Logger LOG = System.getLogger(RecordFiles.class.getName());
+    static final String SUFFIX = ".mcr";
+    static final String TEMP_SUFFIX = ".tmp";
+    private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+
+    private final Path root;
+
+    RecordFiles(Path root) {
+        this.root = root;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path pathOf(CacheKey key) {
+        return root.resolve(key.hex().substring(0, 2)).resolve(key.hex() + SUFFIX);
+    }
+
+    /** Creates the folder and deletes the temporary files an interrupted write left behind. */
+    void open() throws IOException {
+        createFolder(root);
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path folder : folders) {
+                try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(folder, "*" + TEMP_SUFFIX)) {
+                    for (Path leftover : leftovers) {
+                        Files.deleteIfExists(leftover);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Writes a record durably: when this returns, the record survives a crash of the process or the machine. */
+    long write(CacheKey key, byte[] header, Body body) throws IOException {
+        Path file = pathOf(key);
+        Path folder = file.getParent();
+        createFolder(folder);
+        Path temp = Files.createTempFile(folder, key.hex() + "-", TEMP_SUFFIX, permissions(FILE));
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                writeFully(out, ByteBuffer.wrap(header));
+                if (body instanceof Body.InMemory m) {
+                    writeFully(out, ByteBuffer.wrap(m.array(), m.offset(), m.size()));
+                } else {
+                    Body.InFile f = (Body.InFile) body;
+                    try (FileChannel in = FileChannel.open(f.file(), StandardOpenOption.READ)) {
+                        long done = 0;
+                        while (done < f.size()) {
+                            done += in.transferTo(f.offset() + done, f.size() - done, out);
+                        }
+                    }
+                }
+                out.force(true);
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            forceFolder(folder);
+            return header.length + body.length();
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Reads a record's header only (its body is not read). */
+    static RecordFormat.Header readHeader(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 16 * 1024)) {
+            return RecordFormat.readHeader(in);
+        }
+    }
+
+    /** Checks that the body at {@code offset} in {@code file} has the length and SHA-256 its header names. */
+    static void verify(Path file, RecordFormat.Header header) throws IOException {
+        long size = Files.size(file);
+        if (size != header.bodyOffset() + header.bodyLength()) {
+            throw new IOException("torn record: " + size + " bytes on disk, the header promises "
+                    + (header.bodyOffset() + header.bodyLength()));
+        }
+        MessageDigest sha = RecordFormat.sha256();
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(Body.FILE_BUFFER_BYTES);
+            long position = header.bodyOffset() - 2;
+            byte[] separator = new byte[2];
+            in.read(ByteBuffer.wrap(separator), position);
+            if (separator[0] != '\n' || separator[1] != '\n') {
+                throw new IOException("torn record: no blank line after the header");
+            }
+            position += 2;
+            int n;
+            while ((n = in.read(buffer.clear(), position)) > 0) {
+                sha.update(buffer.array(), 0, n);
+                position += n;
+            }
+        }
+        if (!HexFormat.of().formatHex(sha.digest()).equals(header.bodySha256())) {
+            throw new IOException("torn record: the body's SHA-256 differs from its header's");
+        }
+    }
+
+    private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
+        }
+    }
+
+    static void createFolder(Path folder) throws IOException {
+        if (Files.isDirectory(folder)) {
+            return;
+        }
+        Files.createDirectories(folder);
+        try {
+            Files.setPosixFilePermissions(folder, FOLDER);
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the parent folder's ACL applies.
+        }
+    }
+
+    private static FileAttribute<?>[] permissions(Set<PosixFilePermission> permissions) {
+        boolean posix = Files.getFileAttributeView(Path.of("."), java.nio.file.attribute.PosixFileAttributeView.class) != null;
+        return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)} : new FileAttribute<?>[0];
+    }
+
+    /** Makes the rename durable; not every platform can open a folder, and there the rename is as durable as it gets. */
+    private static void forceFolder(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.log(Level.DEBUG, "cannot force folder " + folder + ": " + e);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.modelcache.cache;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.http.Headers;
+import dev.modelcache.tokens.Usage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The record file format, one file per entry, written to diff well in git:
+ * <pre>
+ * modelcache-record 1
+ * { pretty-printed JSON header: "key", "request" (a {@link RequestRecord}), "response" (status, headers, storedAt,
+ *   usage, bodyLength, bodySha256, chunks as [end, atMillis] pairs, one per line) }
+ * (a blank line)
+ * the body, byte for byte as relayed (a stream's SSE text, or a JSON answer as the provider sent it)
+ * </pre>
+ * The body starts right after the header's closing brace and two line feeds. A header that does not parse, a file
+ * whose length disagrees with {@code bodyLength}, or a body whose SHA-256 differs is torn and never served.
+ */
+public final class RecordFormat {
+    public static final String MAGIC = "modelcache-record";
+    public static final int VERSION = 1;
+    static final byte[] FIRST_LINE = (MAGIC + " " + VERSION + "\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SEPARATOR = {'\n', '\n'};
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+
+    private RecordFormat() {
+    }
+
+    /** A parsed header: the JSON, and where the body starts in the file. */
+    public record Header(JsonNode json, long bodyOffset) {
+        public long bodyLength() {
+            return json.path("response").path("bodyLength").asLong(-1);
+        }
+
+        public String bodySha256() {
+            return json.path("response").path("bodySha256").asText("");
+        }
+    }
+
+    /** Everything before the body: the first line, the JSON header and the blank line. */
+    public static byte[] header(CacheKey key, RequestRecord request, CachedResponse response, String bodySha256) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
+            bytes.write(FIRST_LINE);
+            out.setPrettyPrinter(PRETTY);
+            out.writeStartObject();
+            out.writeStringField("key", key.hex());
+            out.writeObjectFieldStart("request");
+            out.writeStringField("provider", request.provider());
+            out.writeStringField("method", request.method());
+            out.writeStringField("path", request.path());
+            out.writeStringField("query", request.query());
+            out.writeObjectField("varyHeaders", new java.util.TreeMap<>(request.varyHeaders()));
+            out.writeStringField("partition", request.partition());
+            out.writeStringField("keyRecipe", request.keyRecipe());
+            out.writeStringField("model", request.model());
+            out.writeFieldName("body");
+            out.writeTree(request.body());
+            out.writeEndObject();
+            out.writeObjectFieldStart("response");
+            out.writeNumberField("status", response.status());
+            out.writeArrayFieldStart("headers");
+            for (Map.Entry<String, String> field : response.headers().fields()) {
+                out.writeRawValue(JSON.writeValueAsString(List.of(field.getKey(), field.getValue())));
+            }
+            out.writeEndArray();
+            out.writeNumberField("storedAt", response.storedAtMillis());
+            out.writeObjectFieldStart("usage");
+            out.writeNumberField("promptTokens", response.usage().promptTokens());
+            out.writeNumberField("completionTokens", response.usage().completionTokens());
+            out.writeBooleanField("estimated", response.usage().estimated());
+            out.writeEndObject();
+            out.writeNumberField("bodyLength", response.bodyLength());
+            out.writeStringField("bodySha256", bodySha256);
+            out.writeArrayFieldStart("chunks");
+            for (Chunk chunk : response.chunks()) {
+                out.writeRawValue("[" + chunk.end() + ", " + chunk.atMillis() + "]");
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+            out.writeEndObject();
+            out.flush();
+            bytes.write(SEPARATOR);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Reads the header from the start of a record; the stream is left somewhere after it. Fails on a foreign or
+     * newer format, a header that does not parse, or a header not followed by its blank line.
+     */
+    public static Header readHeader(InputStream in) throws IOException {
+        byte[] first = in.readNBytes(FIRST_LINE.length);
+        if (!java.util.Arrays.equals(first, FIRST_LINE)) {
+            throw new IOException("not a " + MAGIC + " " + VERSION + " file");
+        }
+        try (JsonParser parser = FACTORY.createParser(in)) {
+            parser.enable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+            JsonNode json = JSON.readTree(parser);
+            if (json == null || !json.isObject()) {
+                throw new IOException("no JSON header");
+            }
+            long end = FIRST_LINE.length + parser.currentLocation().getByteOffset();
+            return new Header(json, end + SEPARATOR.length);
+        } catch (RuntimeException e) {
+            throw new IOException("unreadable header: " + e.getMessage(), e);
+        }
+    }
+
+    /** The answer the header describes, with its body where it lies. */
+    public static CachedResponse response(Header header, Body body) throws IOException {
+        JsonNode response = header.json().path("response");
+        JsonNode request = header.json().path("request");
+        List<Map.Entry<String, String>> fields = new ArrayList<>();
+        for (JsonNode field : response.path("headers")) {
+            fields.add(Map.entry(field.path(0).asText(), field.path(1).asText()));
+        }
+        List<Chunk> chunks = new ArrayList<>();
+        for (JsonNode chunk : response.path("chunks")) {
+            chunks.add(new Chunk(chunk.path(0).asInt(), chunk.path(1).asInt()));
+        }
+        CachedResponse.checkChunks(chunks, body.length());
+        JsonNode tokens = response.path("usage");
+        Usage usage = new Usage(tokens.path("promptTokens").asLong(), tokens.path("completionTokens").asLong(),
+                tokens.path("estimated").asBoolean());
+        return new CachedResponse(response.path("status").asInt(), Headers.of(fields), body, chunks,
+                response.path("storedAt").asLong(), usage, request.path("provider").asText(null),
+                request.path("model").asText(null));
+    }
+
+    /** True when the two bytes at the body's start in {@code bytes} are the separator. */
+    static boolean separatorBefore(byte[] bytes, long bodyOffset) {
+        return bodyOffset >= 2 && bodyOffset <= bytes.length
+                && bytes[(int) bodyOffset - 2] == '\n' && bytes[(int) bodyOffset - 1] == '\n';
+    }
+
+    public static String sha256Hex(byte[] bytes) {
+        MessageDigest sha = sha256();
+        sha.update(bytes);
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

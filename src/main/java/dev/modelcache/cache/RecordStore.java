@@ -1,0 +1,226 @@
+package dev.modelcache.cache;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The system of record: one {@link RecordFormat record file} per entry, written durably at every put, indexed in
+ * memory at start from the headers alone. It honours the time to live (an expired record is a miss, and is
+ * deleted) and a size bound (past {@code maxBytes}, the oldest records are deleted first). Reading a record checks
+ * its length and SHA-256, so a torn record is never served.
+ */
+final class RecordStore {
+    private static final Logger LOG = System.getLogger(RecordStore.class.getName());
+
+    private final RecordFiles files;
+    private final Duration ttl;
+    private final long maxBytes;
+    private final RecordIndex index = new RecordIndex();
+    /** Large records whose body was checked once since start; they are streamed from the file afterwards. */
+    private final Set<String> verified = ConcurrentHashMap.newKeySet();
+    private final LongAdder evictions = new LongAdder();
+    private final LongAdder expirations = new LongAdder();
+    private final LongAdder ignored = new LongAdder();
+
+    RecordStore(Path root, Duration ttl, long maxBytes) {
+        this.files = new RecordFiles(root);
+        this.ttl = ttl;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Creates the folder, drops temporary leftovers and indexes every readable record; unreadable ones are logged. */
+    void open() throws IOException {
+        files.open();
+        long now = System.currentTimeMillis();
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(files.root(), Files::isDirectory)) {
+            for (Path folder : folders) {
+                try (DirectoryStream<Path> records = Files.newDirectoryStream(folder, "*" + RecordFiles.SUFFIX)) {
+                    for (Path file : records) {
+                        indexFile(file, now);
+                    }
+                }
+            }
+        }
+        evictPastBound();
+    }
+
+    private void indexFile(Path file, long now) {
+        String name = file.getFileName().toString();
+        String key = name.substring(0, name.length() - RecordFiles.SUFFIX.length());
+        try {
+            RecordFormat.Header header = RecordFiles.readHeader(file);
+            EntrySummary entry = RecordIndex.summary(key, header);
+            if (!key.equals(header.json().path("key").asText()) || header.bodyLength() < 0) {
+                throw new IOException("the header names another key or no body length");
+            }
+            if (Files.size(file) != entry.fileBytes()) {
+                throw new IOException("torn record: " + Files.size(file) + " bytes, the header promises " + entry.fileBytes());
+            }
+            if (expired(entry, now)) {
+                expirations.increment();
+                Files.deleteIfExists(file);
+                return;
+            }
+            index.put(entry);
+        } catch (IOException | RuntimeException e) {
+            ignored.increment();
+            LOG.log(Level.WARNING, "ignoring record " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The record for {@code key}: its body in memory up to {@code inMemoryLimit} bytes, else in the file. */
+    Optional<CachedResponse> get(CacheKey key, long inMemoryLimit) throws IOException {
+        Optional<EntrySummary> entry = index.get(key.hex());
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        if (expired(entry.get(), System.currentTimeMillis())) {
+            expirations.increment();
+            remove(key);
+            return Optional.empty();
+        }
+        Path file = files.pathOf(key);
+        try {
+            return Optional.of(entry.get().bodyBytes() <= inMemoryLimit ? readWhole(file) : readStreamed(key, file));
+        } catch (IOException e) {
+            // A torn or vanished record is never served again; a later put writes a good one.
+            if (index.remove(key.hex())) {
+                ignored.increment();
+            }
+            throw e;
+        }
+    }
+
+    private static CachedResponse readWhole(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        RecordFormat.Header header = RecordFormat.readHeader(new ByteArrayInputStream(bytes));
+        long length = header.bodyLength();
+        if (length < 0 || bytes.length != header.bodyOffset() + length || !RecordFormat.separatorBefore(bytes, header.bodyOffset())) {
+            throw new IOException("torn record " + file + ": " + bytes.length + " bytes, the header promises "
+                    + (header.bodyOffset() + length));
+        }
+        MessageDigest sha = RecordFormat.sha256();
+        sha.update(bytes, (int) header.bodyOffset(), (int) length);
+        if (!HexFormat.of().formatHex(sha.digest()).equals(header.bodySha256())) {
+            throw new IOException("torn record " + file + ": the body's SHA-256 differs from its header's");
+        }
+        return RecordFormat.response(header, new Body.InMemory(bytes, (int) header.bodyOffset(), (int) length));
+    }
+
+    private CachedResponse readStreamed(CacheKey key, Path file) throws IOException {
+        RecordFormat.Header header = RecordFiles.readHeader(file);
+        if (!verified.contains(key.hex())) {
+            RecordFiles.verify(file, header);
+            verified.add(key.hex());
+        }
+        return RecordFormat.response(header, new Body.InFile(file, header.bodyOffset(), header.bodyLength()));
+    }
+
+    /** Writes the record durably, then evicts the oldest records past the size bound. */
+    void put(CacheKey key, RequestRecord request, CachedResponse response) throws IOException {
+        String sha = bodySha256(response.bodySource());
+        byte[] header = RecordFormat.header(key, request, response, sha);
+        long size = files.write(key, header, response.bodySource());
+        index.put(new EntrySummary(key.hex(), request.provider(), request.model(), request.method(), request.path(),
+                request.partition(), response.status(), response.isEventStream(), response.storedAtMillis(),
+                response.bodyLength(), size));
+        verified.add(key.hex());
+        evictPastBound();
+    }
+
+    boolean remove(CacheKey key) {
+        boolean removed = index.remove(key.hex());
+        verified.remove(key.hex());
+        try {
+            return Files.deleteIfExists(files.pathOf(key)) || removed;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot delete record " + files.pathOf(key) + ": " + e.getMessage());
+            return removed;
+        }
+    }
+
+    boolean contains(CacheKey key) {
+        return index.contains(key.hex());
+    }
+
+    List<EntrySummary> list(EntryFilter filter) {
+        return index.list(filter, System.currentTimeMillis());
+    }
+
+    long count() {
+        return index.count();
+    }
+
+    long bytes() {
+        return index.bytes();
+    }
+
+    long maxBytes() {
+        return maxBytes;
+    }
+
+    long evictions() {
+        return evictions.sum();
+    }
+
+    long expirations() {
+        return expirations.sum();
+    }
+
+    /** Records found unreadable or torn since start (at open or when read). */
+    long ignored() {
+        return ignored.sum();
+    }
+
+    private boolean expired(EntrySummary entry, long now) {
+        return !ttl.isZero() && now - entry.storedAtMillis() >= ttl.toMillis();
+    }
+
+    private synchronized void evictPastBound() {
+        if (index.bytes() <= maxBytes) {
+            return;
+        }
+        for (EntrySummary oldest : index.oldestFirst()) {
+            if (index.bytes() <= maxBytes) {
+                return;
+            }
+            remove(new CacheKey(oldest.key()));
+            evictions.increment();
+        }
+    }
+
+    private static String bodySha256(Body body) throws IOException {
+        MessageDigest sha = RecordFormat.sha256();
+        if (body instanceof Body.InMemory m) {
+            sha.update(m.array(), m.offset(), m.size());
+        } else {
+            try (Body.Reader reader = body.open()) {
+                reader.copy(new java.io.OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        sha.update((byte) b);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        sha.update(b, off, len);
+                    }
+                }, 0, body.length());
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+}

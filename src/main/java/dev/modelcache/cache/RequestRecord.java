@@ -1,0 +1,84 @@
+package dev.modelcache.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelcache.http.Exchange;
+import dev.modelcache.provider.ModelProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The request an entry answers, as its record file keeps it: enough to browse, export and explain the cache, and
+ * never a credential (the caller appears only as its {@linkplain CacheKeyFactory#partition partition}, a salted
+ * hash). A JSON body is kept in canonical form; any other body as its media type, length and SHA-256, plus its
+ * bytes in base64 when they are small ({@value #INLINE_BODY_BYTES} bytes at most).
+ */
+public record RequestRecord(String provider, String method, String path, String query, Map<String, String> varyHeaders,
+                            JsonNode body, String partition, String keyRecipe, String model) {
+    /** Largest non-JSON request body kept in the record itself (base64). */
+    public static final int INLINE_BODY_BYTES = 64 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SECRET_PARAMETER = Pattern.compile(
+            "(?i)key|.*api[-_]?key.*|.*token.*|.*secret.*|.*password.*|sig|signature|x-amz-.*");
+
+    public RequestRecord {
+        varyHeaders = Map.copyOf(varyHeaders);
+        body = body == null ? NullNode.getInstance() : body;
+    }
+
+    /** The record of {@code exchange}, with the partition and key recipe of {@code keys}. */
+    public static RequestRecord of(ModelProvider provider, Exchange exchange, CacheKeyFactory keys) {
+        Map<String, String> vary = new TreeMap<>();
+        for (String name : provider.varyHeaders()) {
+            String value = exchange.headers().joined(name);
+            if (!value.isEmpty()) {
+                vary.put(name.toLowerCase(Locale.ROOT), value);
+            }
+        }
+        return new RequestRecord(provider.name(), exchange.method(), exchange.path(),
+                withoutSecrets(CacheKeyFactory.sortedQuery(exchange.query())), vary, body(exchange),
+                keys.partition(provider, exchange), CacheKeyFactory.VERSION, exchange.model());
+    }
+
+    /** The query with the values of parameters that look like credentials (Gemini's {@code key=}) blanked. */
+    static String withoutSecrets(String query) {
+        List<String> kept = new ArrayList<>();
+        for (String parameter : query.split("&")) {
+            int equals = parameter.indexOf('=');
+            String name = equals < 0 ? parameter : parameter.substring(0, equals);
+            kept.add(equals >= 0 && SECRET_PARAMETER.matcher(name).matches() ? name + "=REDACTED" : parameter);
+        }
+        return query.isEmpty() ? "" : String.join("&", kept);
+    }
+
+    private static JsonNode body(Exchange exchange) {
+        byte[] bytes = exchange.body();
+        if (bytes.length == 0) {
+            return NullNode.getInstance();
+        }
+        if (exchange.hasJsonBody()) {
+            try {
+                return JSON.readTree(CanonicalJson.bytes(exchange.json()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        ObjectNode note = JSON.createObjectNode();
+        note.put("mediaType", exchange.headers().first("Content-Type").orElse(""));
+        note.put("bytes", bytes.length);
+        note.put("sha256", RecordFormat.sha256Hex(bytes));
+        if (bytes.length <= INLINE_BODY_BYTES) {
+            note.put("base64", Base64.getEncoder().encodeToString(bytes));
+        }
+        return note;
+    }
+}

@@ -1,0 +1,261 @@
+package dev.modelcache;
+
+import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
+import static dev.modelcache.support.TestProxy.CHAT;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelcache.cache.Body;
+import dev.modelcache.cache.CacheKey;
+import dev.modelcache.cache.EntryFilter;
+import dev.modelcache.support.FakeUpstream;
+import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.TestProxy;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The durable store seen over HTTP: failures are misses, records keep requests, salts, large answers. */
+class DurableStoreIntegrationTest {
+    static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}]}";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    FakeUpstream upstream;
+    final List<TestProxy> proxies = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (TestProxy proxy : proxies) {
+            proxy.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    private TestProxy proxy(Path cacheDir, String... settings) throws Exception {
+        if (upstream == null) {
+            upstream = FakeUpstream.start().handler(r -> Reply.json(200, CHAT_ANSWER));
+        }
+        Map<String, String> map = TestProxy.settings(upstream.baseUrl(), cacheDir);
+        for (int i = 0; i + 1 < settings.length; i += 2) {
+            map.put(settings[i], settings[i + 1]);
+        }
+        TestProxy proxy = TestProxy.start(map);
+        proxies.add(proxy);
+        return proxy;
+    }
+
+    /** The proxy stores an answer just after the client has it: wait for the writes (not a timed assertion). */
+    private static void awaitStored(TestProxy proxy, long writes) throws InterruptedException {
+        await(() -> proxy.app().store().stats().writes() >= writes);
+        assertEquals(writes, proxy.app().store().stats().writes(), "answers stored");
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    private static List<Path> records(Path cacheDir) throws Exception {
+        try (Stream<Path> files = Files.walk(cacheDir.resolve("records"))) {
+            return files.filter(f -> f.toString().endsWith(".mcr")).sorted().toList();
+        }
+    }
+
+    @Test
+    void aStoreWhoseWritesFailStillAnswersTheClientAndCountsTheFailures() throws Exception {
+        TestProxy proxy = proxy(dir);
+        try (Stream<Path> paths = Files.walk(dir.resolve("records"))) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+        Files.writeString(dir.resolve("records"), "a file where the record folder should be");
+
+        HttpResponse<String> first = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
+        HttpResponse<String> second = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
+        assertEquals(200, first.statusCode());
+        assertEquals(CHAT_ANSWER, first.body());
+        assertEquals("MISS", first.headers().firstValue("X-Cache").orElseThrow());
+        assertEquals(200, second.statusCode());
+        assertEquals("MISS", second.headers().firstValue("X-Cache").orElseThrow());
+        await(() -> proxy.app().store().stats().writeFailures() >= 2);
+        JsonNode store = JSON.readTree(proxy.get("/_cache/stats").body()).get("store");
+        assertEquals(2, store.get("writeFailures").asInt());
+        assertEquals(0, store.get("entries").asInt());
+    }
+
+    @Test
+    void theRecordKeepsTheRequestAndItsPartitionButNeverTheCredential() throws Exception {
+        TestProxy proxy = proxy(dir);
+        proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice-very-secret", "OpenAI-Beta", "assistants=v2");
+        awaitStored(proxy, 1);
+        List<Path> records = records(dir);
+        assertEquals(1, records.size());
+        String text = Files.readString(records.get(0));
+        assertFalse(text.contains("sk-alice-very-secret"), text);
+        assertFalse(text.toLowerCase().contains("authorization"), text);
+        assertFalse(text.contains("secret-cookie"), text);
+        assertTrue(text.contains("\"openai-beta\" : \"assistants=v2\""), text);
+        assertTrue(text.endsWith("\n\n" + CHAT_ANSWER), text);
+
+        JsonNode listing = JSON.readTree(proxy.get("/_cache/entries?model=gpt-4o-mini&path=/v1/chat").body());
+        assertEquals(1, listing.get("count").asInt());
+        JsonNode entry = listing.get("entries").get(0);
+        assertEquals("openai", entry.get("provider").asText());
+        assertEquals("/v1/chat/completions", entry.get("path").asText());
+        assertEquals(16, entry.get("partition").asText().length());
+        assertEquals(records.get(0).getFileName().toString(), entry.get("key").asText() + ".mcr");
+        assertEquals(0, JSON.readTree(proxy.get("/_cache/entries?model=gpt-4o").body()).get("count").asInt());
+        assertEquals(0, JSON.readTree(proxy.get("/_cache/entries?partition=0000000000000000").body()).get("count").asInt());
+        assertEquals(400, proxy.get("/_cache/entries?maxAge=soon").statusCode());
+
+        JsonNode stats = JSON.readTree(proxy.get("/_cache/stats").body());
+        assertEquals(1, stats.at("/store/entries").asInt());
+        assertEquals(1, stats.at("/store/writes").asInt());
+        assertEquals(Files.size(records.get(0)), stats.at("/store/bytes").asLong());
+    }
+
+    @Test
+    void theEntriesListingNeedsTheAdminTokenWhenOneIsSet() throws Exception {
+        TestProxy proxy = proxy(dir, "admin/token", "t0ken");
+        assertEquals(401, proxy.get("/_cache/entries").statusCode());
+        assertEquals(200, proxy.get("/_cache/entries", "Authorization", "Bearer t0ken").statusCode());
+    }
+
+    @Test
+    void twoProxiesGivenTheSameKeySaltComputeTheSameKeyForTheSameCredential() throws Exception {
+        String salt = "a shared salt of enough length";
+        TestProxy a = proxy(dir.resolve("a"), "cache/keySalt", salt);
+        TestProxy b = proxy(dir.resolve("b"), "cache/keySalt", salt);
+        TestProxy c = proxy(dir.resolve("c"), "cache/keySalt", "another salt of enough length");
+        TestProxy d = proxy(dir.resolve("d"));
+        for (TestProxy proxy : List.of(a, b, c, d)) {
+            assertEquals(200, proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice").statusCode());
+            awaitStored(proxy, 1);
+        }
+        String keyA = records(dir.resolve("a")).get(0).getFileName().toString();
+        assertEquals(keyA, records(dir.resolve("b")).get(0).getFileName().toString());
+        assertNotEquals(keyA, records(dir.resolve("c")).get(0).getFileName().toString());
+        assertNotEquals(keyA, records(dir.resolve("d")).get(0).getFileName().toString());
+        assertFalse(Files.exists(dir.resolve("a").resolve("key-salt")), "a configured salt needs no salt file");
+        assertTrue(Files.exists(dir.resolve("d").resolve("key-salt")));
+    }
+
+    @Test
+    void aLargeAnswerIsReplayedToConcurrentSlowReadersFromItsRecordFile() throws Exception {
+        byte[] answer = bigAnswer(20 * 1024 * 1024);
+        TestProxy proxy = proxy(dir);
+        upstream.handler(r -> Reply.json(200, new String(answer, java.nio.charset.StandardCharsets.US_ASCII)));
+        assertEquals("MISS", proxy.post("/v1/embeddings", BODY).headers().firstValue("X-Cache").orElseThrow());
+        awaitStored(proxy, 1);
+
+        CacheKey key = new CacheKey(proxy.app().store().list(EntryFilter.ALL).get(0).key());
+        assertInstanceOf(Body.InFile.class, proxy.app().store().get(key).orElseThrow().bodySource(),
+                "a hit on a large answer reads its record file, not an array");
+        byte[] expected = MessageDigest.getInstance("SHA-256").digest(answer);
+        ExecutorService readers = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<byte[]>> digests = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                digests.add(readers.submit(slowRead(proxy)));
+            }
+            for (Future<byte[]> digest : digests) {
+                assertArrayEquals(expected, digest.get());
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+        assertEquals(1, upstream.calls());
+    }
+
+    @Test
+    void aSixtyMegabyteAnswerIsStoredWhenMaxEntryMBAllowsIt() throws Exception {
+        byte[] answer = bigAnswer(60 * 1024 * 1024);
+        TestProxy proxy = proxy(dir, "cache/maxEntryMB", "100", "cache/diskMB", "128");
+        upstream.handler(r -> Reply.json(200, new String(answer, java.nio.charset.StandardCharsets.US_ASCII)));
+        byte[] expected = MessageDigest.getInstance("SHA-256").digest(answer);
+        assertArrayEquals(expected, read(proxy, "MISS"));
+        awaitStored(proxy, 1);
+        assertArrayEquals(expected, read(proxy, "HIT"));
+        assertEquals(1, upstream.calls());
+    }
+
+    private static byte[] bigAnswer(int size) {
+        String head = "{\"object\":\"list\",\"usage\":{\"prompt_tokens\":1,\"total_tokens\":1},\"data\":\"";
+        byte[] bytes = new byte[size];
+        byte[] start = head.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(start, 0, bytes, 0, start.length);
+        for (int i = start.length; i < size - 2; i++) {
+            bytes[i] = (byte) ('A' + i % 26);
+        }
+        bytes[size - 2] = '"';
+        bytes[size - 1] = '}';
+        return bytes;
+    }
+
+    private static byte[] read(TestProxy proxy, String expectedCache) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(proxy.uri("/v1/embeddings")).timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+        HttpResponse<InputStream> response = proxy.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(expectedCache, response.headers().firstValue("X-Cache").orElseThrow());
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = response.body()) {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        return sha.digest();
+    }
+
+    /** Reads a hit in small pieces with pauses, as a slow client on a slow link would. */
+    private static Callable<byte[]> slowRead(TestProxy proxy) {
+        return () -> {
+            HttpRequest request = HttpRequest.newBuilder(proxy.uri("/v1/embeddings")).timeout(Duration.ofSeconds(120))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+            HttpResponse<InputStream> response = proxy.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals("HIT", response.headers().firstValue("X-Cache").orElseThrow());
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = response.body()) {
+                byte[] buffer = new byte[256 * 1024];
+                int n;
+                for (int i = 0; (n = in.read(buffer)) != -1; i++) {
+                    sha.update(buffer, 0, n);
+                    if (i % 16 == 0) {
+                        Thread.sleep(5);
+                    }
+                }
+            }
+            return sha.digest();
+        };
+    }
+}
