@@ -47,7 +47,7 @@ class CompressedUpstreamIntegrationTest {
     @Test
     void aGzipAnswerIsRelayedDecodedAndEveryHitGetsTheSameDecodedBytes() throws Exception {
         assertJsonDecodedOnMissAndHit("gzip", Encodings::gzip);
-        var stats = proxy.app().stats().snapshot();
+        var stats = proxy.settledStats();
         assertEquals(11, stats.savedPromptTokens(), "the usage block of the decoded answer was read");
         assertEquals(3, stats.savedCompletionTokens());
     }
@@ -82,7 +82,7 @@ class CompressedUpstreamIntegrationTest {
             assertFalse(response.headers().firstValue("Content-Encoding").isPresent());
         }
         assertEquals(1, upstream.calls());
-        assertEquals(9, proxy.app().stats().snapshot().savedPromptTokens(), "usage read from the decoded events");
+        assertEquals(9, proxy.settledStats().savedPromptTokens(), "usage read from the decoded events");
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.http.JsonParsers;
 import dev.modelcache.http.Headers;
 import dev.modelcache.tokens.Usage;
 import java.io.ByteArrayOutputStream;
@@ -39,7 +40,7 @@ public final class RecordFormat {
     public static final int VERSION = 1;
     static final byte[] FIRST_LINE = (MAGIC + " " + VERSION + "\n").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SEPARATOR = {'\n', '\n'};
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonParsers.RECORD;
     private static final JsonFactory FACTORY = JSON.getFactory();
     private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
             .withObjectIndenter(new DefaultIndenter("  ", "\n"))

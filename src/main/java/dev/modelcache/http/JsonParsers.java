@@ -25,6 +25,12 @@ public final class JsonParsers {
     /** Answers, read for their token counts. */
     public static final ObjectMapper RESPONSE = mapper();
 
+    /**
+     * Record files: their header holds the canonical request body, so numbers keep their exact value as in
+     * {@link #REQUEST}; the body follows the header, so content after the JSON document is expected.
+     */
+    public static final ObjectMapper RECORD = mapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
     private JsonParsers() {
     }
 

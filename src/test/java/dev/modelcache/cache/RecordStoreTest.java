@@ -81,10 +81,24 @@ class RecordStoreTest {
         JsonNode header = new ObjectMapper().readTree(text.substring(text.indexOf('\n'), text.lastIndexOf("}\n\n") + 1));
         assertEquals("/v1/chat/completions", header.at("/request/path").asText());
         assertEquals("0123456789abcdef", header.at("/request/partition").asText());
-        assertEquals("modelcache-key-1", header.at("/request/keyRecipe").asText());
+        assertEquals(CacheKeyFactory.VERSION, header.at("/request/keyRecipe").asText());
         assertEquals("hi", header.at("/request/body/messages/0/content").asText());
         assertEquals("assistants=v2", header.at("/request/varyHeaders/openai-beta").asText());
         assertEquals(RecordFixtures.SSE.length(), header.at("/response/bodyLength").asLong());
+    }
+
+    @Test
+    void aRequestWithAStringPastJacksonsDefaultLimitAndAnExactNumberIsKeptAndOpensAgain() throws IOException {
+        JsonNode body = dev.modelcache.http.JsonParsers.REQUEST.readTree(
+                "{\"temperature\":1e400,\"input\":\"" + "x".repeat(21_000_000) + "\"}");
+        RequestRecord request = new RequestRecord("openai", "POST", "/v1/embeddings", "", java.util.Map.of(), body,
+                "0123456789abcdef", CacheKeyFactory.VERSION, "gpt-4o");
+        open(Duration.ZERO, UNBOUNDED).put(key(1), request, plain("{}", 1000));
+        RecordStore reopened = open(Duration.ZERO, UNBOUNDED);
+        assertEquals(1, reopened.count(), "the header is read again, not dropped as unreadable");
+        assertSame(plain("{}", 1000), reopened.get(key(1), Long.MAX_VALUE).orElseThrow());
+        String head = new String(Files.readAllBytes(file(key(1))), 0, 400, StandardCharsets.UTF_8);
+        assertTrue(head.contains("1E+400"), "the number keeps its exact value: " + head);
     }
 
     @Test
