@@ -136,7 +136,7 @@ public final class CachingProxy {
         if (outcome instanceof Outcome.Answered answered) {
             replay(exchange, answered.response(), response, trace, true);
         } else if (outcome instanceof Outcome.Following following) {
-            followLive(flight, following.stream(), response, trace);
+            return followLive(flight, following.stream(), response, trace);
         } else if (outcome instanceof Outcome.Failed failed) {
             throw failed.error();
         } else if (outcome instanceof Outcome.TimedOut) {
@@ -181,24 +181,33 @@ public final class CachingProxy {
     }
 
     /**
-     * Relays an identical request's event stream to this client as the leader receives it, event by event: a hit
-     * whose tokens are known once the leader has stored it. If the leader's stream breaks off, so does this one.
+     * Relays an identical request's event stream to this client as the leader receives it, event by event, read from
+     * the leader's copy: a hit whose tokens are known once the leader has stored it. If the leader's stream breaks
+     * off, so does this one. False when the leader finished before this request could join: look again.
      */
-    private void followLive(Flight flight, LiveStream live, HttpServletResponse response, ExchangeTrace trace)
+    private boolean followLive(Flight flight, LiveStream live, HttpServletResponse response, ExchangeTrace trace)
             throws IOException {
-        trace.answered(CacheStatus.HIT, live.status(), true);
-        ResponseHead.write(response, live.status(), live.headers(), CacheStatus.HIT, System.currentTimeMillis(),
-                ResponseHead.UNKNOWN_LENGTH);
-        OutputStream out = response.getOutputStream();
-        byte[] piece;
-        for (int i = 0; (piece = live.piece(i, coalesceWait)) != null; i++) {
-            out.write(piece);
-            out.flush();
+        if (!live.join()) {
+            return false;
         }
-        out.close();
+        try {
+            trace.answered(CacheStatus.HIT, live.status(), true);
+            ResponseHead.write(response, live.status(), live.headers(), CacheStatus.HIT, System.currentTimeMillis(),
+                    ResponseHead.UNKNOWN_LENGTH);
+            OutputStream out = response.getOutputStream();
+            byte[] piece;
+            for (int i = 0; (piece = live.piece(i, coalesceWait)) != null; i++) {
+                out.write(piece);
+                out.flush();
+            }
+            out.close();
+        } finally {
+            live.leave();
+        }
         if (await(() -> flight.awaitEnd(Duration.ofSeconds(5))) instanceof Outcome.Answered done) {
             trace.usage(done.response().usage());
         }
+        return true;
     }
 
     private interface Wait {

@@ -93,12 +93,12 @@ final class Forwarder {
             }
             boolean eventStream = isEventStream(headers);
             LiveStream live = flight != null && eventStream && storable
-                    ? flight.startLive(status, CachedResponse.storableHeaders(headers), maxEntryBytes) : null;
+                    ? flight.startLive(status, CachedResponse.storableHeaders(headers), capture) : null;
             trace.answered(label, status, false);
             ResponseHead.write(response, status, headers.endToEnd(), label, 0,
                     eventStream ? ResponseHead.UNKNOWN_LENGTH : contentLength(headers));
             Relay relay = live == null ? new Relay(response.getOutputStream(), capture)
-                    : new Relay(response.getOutputStream(), capture, live::add);
+                    : new Relay(response.getOutputStream(), capture, live::published);
             try {
                 relay.run(answer.body(), eventStream);
             } catch (IOException e) {

@@ -105,6 +105,36 @@ class StreamingIntegrationTest {
     }
 
     @Test
+    void aFollowerOfAStreamLargerThanTheMemoryThresholdReadsTheLeadersSpilledCopy() throws Exception {
+        List<String> events = new ArrayList<>();
+        String padding = "x".repeat(50_000);
+        for (int i = 0; i < 30; i++) {
+            events.add("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":"
+                    + "{\"content\":\"" + i + padding + "\"}}]}\n\n");
+        }
+        events.add("data: [DONE]\n\n");
+        String whole = String.join("", events);
+        CountDownLatch restMaySend = new CountDownLatch(1);
+        upstream.handler(r -> Reply.sse(events).gateBefore(25, restMaySend));
+        HttpResponse<InputStream> leader = proxy.client().send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream leaderBody = leader.body()) {
+            byte[] head = leaderBody.readNBytes(events.get(0).length());
+            assertEquals(events.get(0), new String(head, StandardCharsets.UTF_8));
+            HttpResponse<InputStream> follower = proxy.client().send(streamRequest(STREAM_BODY), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals("HIT", follower.headers().firstValue("X-Cache").orElse(null));
+            restMaySend.countDown();
+            try (InputStream followerBody = follower.body()) {
+                assertEquals(whole, new String(followerBody.readAllBytes(), StandardCharsets.UTF_8),
+                        "the follower got every byte, read from the leader's copy past its spill");
+            }
+            assertEquals(whole.substring(head.length), new String(leaderBody.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        assertEquals(1, upstream.calls());
+        awaitNoFlight();
+        assertTrue(cacheDir.resolve("tmp").toFile().list().length == 0, "the spilled copy is gone once all readers left");
+    }
+
+    @Test
     void aFollowerSeesTheBreakWhenTheLeadersStreamBreaksOff() throws Exception {
         CountDownLatch secondMaySend = new CountDownLatch(1);
         upstream.handler(r -> Reply.sse(CHAT_EVENTS.subList(0, 3)).gateBefore(1, secondMaySend).resetAtEnd());

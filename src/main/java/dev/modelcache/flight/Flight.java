@@ -4,6 +4,7 @@ import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
+import dev.modelcache.stream.ReadableCopy;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -30,9 +31,12 @@ public final class Flight {
         registry.remove(key, this);
     }
 
-    /** The leader is about to relay an event stream that may be stored: followers may follow it from here. */
-    public synchronized LiveStream startLive(int status, Headers headers, long maxBytes) {
-        live = new LiveStream(status, headers, maxBytes);
+    /**
+     * The leader is about to relay an event stream that may be stored, copying it into {@code copy}: followers may
+     * follow it from here, reading that copy.
+     */
+    public synchronized LiveStream startLive(int status, Headers headers, ReadableCopy copy) {
+        live = new LiveStream(status, headers, copy);
         notifyAll();
         return live;
     }

@@ -1,6 +1,7 @@
 package dev.modelcache.flight;
 
 import dev.modelcache.http.Headers;
+import dev.modelcache.stream.ReadableCopy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -9,22 +10,23 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An event stream as the leader relays it: its status and storable headers, then each event as it arrives.
- * Holds at most {@code maxBytes}; past that, or when the upstream breaks off, followers are told it broke.
+ * An event stream as the leader relays it: its status and storable headers, then where each event ends in the
+ * leader's {@link ReadableCopy}. Followers read each event from that copy as it is published, so a stream is held
+ * in memory once (up to the capture's threshold, then in its spill file) however many follow it. A follower
+ * {@link #join() joins} before it reads and {@link #leave() leaves} after.
  */
 public final class LiveStream {
     private final int status;
     private final Headers headers;
-    private final long maxBytes;
-    private final List<byte[]> pieces = new ArrayList<>();
-    private long bytes;
+    private final ReadableCopy copy;
+    private final List<Long> ends = new ArrayList<>();
     private boolean ended;
     private boolean clean;
 
-    LiveStream(int status, Headers headers, long maxBytes) {
+    LiveStream(int status, Headers headers, ReadableCopy copy) {
         this.status = status;
         this.headers = headers;
-        this.maxBytes = maxBytes;
+        this.copy = copy;
     }
 
     public int status() {
@@ -35,18 +37,12 @@ public final class LiveStream {
         return headers;
     }
 
-    /** The leader relayed one more event. */
-    public synchronized void add(byte[] piece) {
-        if (ended) {
-            return;
+    /** The leader's copy now holds one more event, ending at {@code end}. */
+    public synchronized void published(long end) {
+        if (!ended) {
+            ends.add(end);
+            notifyAll();
         }
-        bytes += piece.length;
-        if (bytes > maxBytes) {
-            end(false);
-            return;
-        }
-        pieces.add(piece);
-        notifyAll();
     }
 
     /** The leader's stream ended, cleanly or not. The first call wins. */
@@ -58,30 +54,46 @@ public final class LiveStream {
         }
     }
 
+    /** Holds the leader's copy for reading; false when it is gone already (the leader finished: look again). */
+    public boolean join() {
+        return copy.retain();
+    }
+
+    /** This follower is done reading. */
+    public void leave() {
+        copy.release();
+    }
+
     /**
-     * Piece {@code index}, waiting up to {@code idle} for it to arrive; null after the last piece of a stream
-     * that ended cleanly. Fails when the stream broke off or went silent.
+     * Event {@code index}, waiting up to {@code idle} for it to be published; null after the last event of a stream
+     * that ended cleanly. Fails when the stream broke off, went silent, or its copy was given up.
      */
-    public synchronized byte[] piece(int index, Duration idle) throws IOException {
-        long deadline = System.nanoTime() + idle.toNanos();
-        while (index >= pieces.size() && !ended) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new InterruptedIOException("the identical request being followed went silent");
+    public byte[] piece(int index, Duration idle) throws IOException {
+        long from;
+        long to;
+        synchronized (this) {
+            long deadline = System.nanoTime() + idle.toNanos();
+            while (index >= ends.size() && !ended) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new InterruptedIOException("the identical request being followed went silent");
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while following an identical request");
+                }
             }
-            try {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while following an identical request");
+            if (index >= ends.size()) {
+                if (!clean) {
+                    throw new IOException("the identical request being followed broke off");
+                }
+                return null;
             }
+            from = index == 0 ? 0 : ends.get(index - 1);
+            to = ends.get(index);
         }
-        if (index < pieces.size()) {
-            return pieces.get(index);
-        }
-        if (!clean) {
-            throw new IOException("the identical request being followed broke off");
-        }
-        return null;
+        return copy.read(from, (int) (to - from));
     }
 }

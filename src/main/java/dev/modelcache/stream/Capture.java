@@ -5,24 +5,33 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The copy of an answer taken while it streams to the client. The first {@code memoryBytes} stay in memory; beyond
  * that the copy spills to a temporary file in {@code spillDir}, so a long stream does not hold the heap for its
  * whole life. Past {@code maxBytes} the copy is abandoned (the answer is still relayed, but not stored).
- * {@link #close()} always deletes the spill file.
+ *
+ * <p>Requests that follow the same answer read this copy while it is written ({@link ReadableCopy}), so a stream
+ * is held once however many clients follow it. The writer's {@link #close()} and each reader's
+ * {@link #release()} count down together; the spill file is deleted when the last of them is done.
  */
-public final class Capture implements Closeable {
+public final class Capture implements Closeable, ReadableCopy {
     private final Path spillDir;
     private final int memoryBytes;
     private final long maxBytes;
-    private final ByteArrayOutputStream memory = new ByteArrayOutputStream();
+    private final Memory memory = new Memory();
     private Path spillFile;
     private OutputStream spill;
+    private FileChannel readChannel;
     private long size;
     private boolean abandoned;
+    private boolean writerDone;
+    private int holders = 1;
 
     public Capture(Path spillDir, int memoryBytes, long maxBytes) {
         this.spillDir = spillDir;
@@ -30,7 +39,7 @@ public final class Capture implements Closeable {
         this.maxBytes = maxBytes;
     }
 
-    public void write(byte[] bytes, int offset, int length) {
+    public synchronized void write(byte[] bytes, int offset, int length) {
         if (abandoned) {
             return;
         }
@@ -58,17 +67,17 @@ public final class Capture implements Closeable {
         }
     }
 
-    public long size() {
+    public synchronized long size() {
         return size;
     }
 
     /** True when the copy was given up (too large, or the spill file failed): nothing can be stored. */
-    public boolean abandoned() {
+    public synchronized boolean abandoned() {
         return abandoned;
     }
 
     /** Everything captured, in one array. */
-    public byte[] toByteArray() {
+    public synchronized byte[] toByteArray() {
         if (abandoned) {
             throw new IllegalStateException("the capture was abandoned");
         }
@@ -83,15 +92,67 @@ public final class Capture implements Closeable {
         }
     }
 
-    private void abandon() {
-        abandoned = true;
-        memory.reset();
-        close();
+    @Override
+    public synchronized byte[] read(long from, int length) throws IOException {
+        if (abandoned || holders == 0) {
+            throw new IOException("the copy being followed was given up");
+        }
+        if (from < 0 || from + length > size) {
+            throw new IOException("bytes " + from + "+" + length + " are not in a copy of " + size);
+        }
+        byte[] bytes = new byte[length];
+        if (spill == null) {
+            System.arraycopy(memory.array(), (int) from, bytes, 0, length);
+            return bytes;
+        }
+        if (readChannel == null) {
+            readChannel = FileChannel.open(spillFile, StandardOpenOption.READ);
+        }
+        ByteBuffer target = ByteBuffer.wrap(bytes);
+        while (target.hasRemaining()) {
+            if (readChannel.read(target, from + target.position()) < 0) {
+                throw new IOException("the spill file ended early");
+            }
+        }
+        return bytes;
     }
 
     @Override
-    public void close() {
+    public synchronized boolean retain() {
+        if (holders == 0 || abandoned) {
+            return false;
+        }
+        holders++;
+        return true;
+    }
+
+    @Override
+    public synchronized void release() {
+        if (holders > 0 && --holders == 0) {
+            discard();
+        }
+    }
+
+    private void abandon() {
+        abandoned = true;
+        memory.reset();
+        discard();
+    }
+
+    /** The writer is done with the copy; it goes once no reader holds it either. */
+    @Override
+    public synchronized void close() {
+        if (!writerDone) {
+            writerDone = true;
+            release();
+        }
+    }
+
+    private void discard() {
         try {
+            if (readChannel != null) {
+                readChannel.close();
+            }
             if (spill != null) {
                 spill.close();
             }
@@ -101,8 +162,16 @@ public final class Capture implements Closeable {
         } catch (IOException e) {
             // A temporary file we could not delete: the next start's clean-up of the spill folder takes it.
         } finally {
+            readChannel = null;
             spill = null;
             spillFile = null;
+        }
+    }
+
+    /** The in-memory part, readable in place. */
+    private static final class Memory extends ByteArrayOutputStream {
+        byte[] array() {
+            return buf;
         }
     }
 }

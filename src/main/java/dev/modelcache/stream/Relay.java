@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Copies an upstream body to the client as it arrives and into a {@link Capture} at the same time. An event stream
@@ -23,17 +23,20 @@ public final class Relay {
 
     private final OutputStream client;
     private final Capture capture;
-    private final Consumer<byte[]> tap;
+    private final LongConsumer tap;
     private final long startNanos;
     private final List<Chunk> chunks = new ArrayList<>();
     private boolean clientGone;
 
     public Relay(OutputStream client, Capture capture) {
-        this(client, capture, event -> { });
+        this(client, capture, end -> { });
     }
 
-    /** {@code tap} also receives each event of an event stream, as it is relayed (for requests that follow this one). */
-    public Relay(OutputStream client, Capture capture, Consumer<byte[]> tap) {
+    /**
+     * {@code tap} is told where each event of an event stream ends in the capture, once it is in it (for requests
+     * that follow this one and read the capture).
+     */
+    public Relay(OutputStream client, Capture capture, LongConsumer tap) {
         this.client = client;
         this.capture = capture;
         this.tap = tap;
@@ -73,9 +76,9 @@ public final class Relay {
 
     private void piece(byte[] event) {
         toClient(event, 0, event.length);
-        tap.accept(event);
         capture.write(event, 0, event.length);
         chunks.add(new Chunk((int) Math.min(Integer.MAX_VALUE, capture.size()), elapsedMillis()));
+        tap.accept(capture.size());
     }
 
     private void toClient(byte[] bytes, int offset, int length) {

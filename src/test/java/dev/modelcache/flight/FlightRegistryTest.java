@@ -2,15 +2,18 @@ package dev.modelcache.flight;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
+import dev.modelcache.stream.ReadableCopy;
 import dev.modelcache.tokens.Usage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -112,14 +115,46 @@ class FlightRegistryTest {
         assertInstanceOf(Outcome.TimedOut.class, flight.await(Duration.ofMillis(1)));
     }
 
+    /** A leader's copy in memory, as the capture is before it spills. */
+    private static final class Copy implements ReadableCopy {
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        int holders = 1;
+
+        long append(String text) {
+            bytes.writeBytes(FlightRegistryTest.bytes(text));
+            return bytes.size();
+        }
+
+        @Override
+        public byte[] read(long from, int length) {
+            return java.util.Arrays.copyOfRange(bytes.toByteArray(), (int) from, (int) from + length);
+        }
+
+        @Override
+        public boolean retain() {
+            if (holders == 0) {
+                return false;
+            }
+            holders++;
+            return true;
+        }
+
+        @Override
+        public void release() {
+            holders--;
+        }
+    }
+
     @Test
-    void followersFollowALiveStreamEventByEvent() throws Exception {
+    void followersFollowALiveStreamEventByEventReadingTheLeadersCopy() throws Exception {
         Flight flight = registry.enter(KEY).flight();
         CompletableFuture<Outcome> waiter = follower(registry.enter(KEY).flight());
-        LiveStream live = flight.startLive(200, Headers.of("Content-Type", "text/event-stream"), 1024);
+        Copy copy = new Copy();
+        LiveStream live = flight.startLive(200, Headers.of("Content-Type", "text/event-stream"), copy);
         LiveStream followed = assertInstanceOf(Outcome.Following.class, waiter.get(10, TimeUnit.SECONDS)).stream();
         assertSame(live, followed);
-        live.add(bytes("data: 1\n\n"));
+        assertTrue(followed.join());
+        live.published(copy.append("data: 1\n\n"));
         assertArrayEquals(bytes("data: 1\n\n"), followed.piece(0, LONG), "the first event before the second exists");
         CompletableFuture<byte[]> second = CompletableFuture.supplyAsync(() -> {
             try {
@@ -128,27 +163,30 @@ class FlightRegistryTest {
                 throw new IllegalStateException(e);
             }
         });
-        live.add(bytes("data: [DONE]\n\n"));
+        live.published(copy.append("data: [DONE]\n\n"));
         live.end(true);
         assertArrayEquals(bytes("data: [DONE]\n\n"), second.get(10, TimeUnit.SECONDS));
         assertNull(followed.piece(2, LONG), "a clean end");
+        followed.leave();
+        assertEquals(1, copy.holders, "the follower let go of the copy; the leader still holds it");
+    }
+
+    @Test
+    void aFollowerCannotJoinACopyThatIsGoneAndLooksAgain() {
+        Copy copy = new Copy();
+        LiveStream live = registry.enter(KEY).flight().startLive(200, Headers.EMPTY, copy);
+        copy.release();
+        assertFalse(live.join(), "the leader finished and dropped its copy");
     }
 
     @Test
     void aLiveStreamThatBreaksOffFailsItsFollowers() {
         Flight flight = registry.enter(KEY).flight();
-        LiveStream live = flight.startLive(200, Headers.EMPTY, 1024);
-        live.add(bytes("data: 1\n\n"));
+        Copy copy = new Copy();
+        LiveStream live = flight.startLive(200, Headers.EMPTY, copy);
+        live.published(copy.append("data: 1\n\n"));
         flight.close();
         assertThrows(IOException.class, () -> live.piece(1, LONG));
-    }
-
-    @Test
-    void aLiveStreamPastItsLimitBreaksRatherThanHoldMore() {
-        Flight flight = registry.enter(KEY).flight();
-        LiveStream live = flight.startLive(200, Headers.EMPTY, 8);
-        live.add(bytes("data: 1\n\n"));
-        assertThrows(IOException.class, () -> live.piece(0, LONG));
     }
 
     private static byte[] bytes(String text) {

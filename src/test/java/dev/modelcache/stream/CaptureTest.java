@@ -134,4 +134,44 @@ class CaptureTest {
             assertTrue(capture.abandoned());
         }
     }
+
+    @Test
+    void aReaderReadsWhatIsWrittenInMemoryAndAfterTheSpill() throws IOException {
+        byte[] first = bytes(60, 1);
+        byte[] second = bytes(80, 2);
+        try (Capture capture = new Capture(spillDir(), 100, 1000)) {
+            capture.write(first, 0, first.length);
+            assertArrayEquals(java.util.Arrays.copyOfRange(first, 10, 30), capture.read(10, 20), "from memory");
+            capture.write(second, 0, second.length);
+            assertEquals(1, spillFiles().size(), "past 100 bytes the copy spilled");
+            byte[] all = concat(first, second);
+            assertArrayEquals(java.util.Arrays.copyOfRange(all, 50, 140), capture.read(50, 90), "from the spill file");
+            assertThrows(IOException.class, () -> capture.read(100, 41), "nothing past what was written");
+        }
+    }
+
+    @Test
+    void theSpillFileOutlivesTheWriterWhileAReaderHoldsIt() throws IOException {
+        byte[] data = bytes(300, 3);
+        Capture capture = new Capture(spillDir(), 100, 1000);
+        capture.write(data, 0, data.length);
+        assertTrue(capture.retain(), "a follower joins");
+        capture.close();
+        assertEquals(1, spillFiles().size(), "the writer is done but a follower still reads");
+        assertArrayEquals(java.util.Arrays.copyOfRange(data, 200, 300), capture.read(200, 100));
+        capture.release();
+        assertEquals(List.of(), spillFiles(), "the last reader deleted it");
+        assertFalse(capture.retain(), "a copy that is gone cannot be joined");
+    }
+
+    @Test
+    void aReaderOfAnAbandonedCopyIsToldSo() {
+        Capture capture = new Capture(spillDir(), 100, 50);
+        assertTrue(capture.retain());
+        capture.write(bytes(40, 4), 0, 40);
+        capture.write(bytes(40, 5), 0, 40);
+        assertThrows(IOException.class, () -> capture.read(0, 10), "past maxBytes the copy is given up");
+        capture.release();
+        capture.close();
+    }
 }
