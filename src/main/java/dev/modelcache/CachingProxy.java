@@ -2,6 +2,7 @@ package dev.modelcache;
 
 import dev.modelcache.EntryRecorder.Recorded;
 import dev.modelcache.Forwarder.Relayed;
+import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
@@ -27,7 +28,6 @@ import dev.modelcache.provider.ProviderTable;
 import dev.modelcache.stream.Replayer;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Optional;
@@ -86,11 +86,14 @@ public final class CachingProxy {
         }
         CacheKey key = keys.create(provider, exchange);
         trace.key(key.hex());
+        boolean read = decision.read();
         while (true) {
-            Optional<CachedResponse> hit = decision.read() ? store.get(key) : Optional.empty();
+            Optional<CachedResponse> hit = read ? store.get(key) : Optional.empty();
             if (hit.isPresent()) {
-                replay(exchange, hit.get(), response, trace, false);
-                return;
+                if (replay(exchange, hit.get(), response, trace, false)) {
+                    return;
+                }
+                read = false; // its body went away since the look-up: a miss
             }
             if (!decision.coalesce()) {
                 miss(exchange, provider, response, decision, key, null, trace);
@@ -113,10 +116,9 @@ public final class CachingProxy {
         events.flightStarted();
         try {
             Optional<CachedResponse> stored = decision.read() ? store.get(key) : Optional.empty();
-            if (stored.isPresent()) {
+            if (stored.isPresent() && replay(exchange, stored.get(), response, trace, false)) {
                 // Stored by a leader that finished between our look-up and our claim.
                 flight.complete(stored.get());
-                replay(exchange, stored.get(), response, trace, false);
                 return;
             }
             flight.complete(miss(exchange, provider, response, decision, key, flight, trace));
@@ -132,9 +134,9 @@ public final class CachingProxy {
     /** Waits for the leader; false when it broke off and this request must look again. */
     private boolean follow(Exchange exchange, ModelProvider provider, HttpServletResponse response, Decision decision,
                            CacheKey key, Flight flight, ExchangeTrace trace) throws IOException {
-        Outcome outcome = await(() -> flight.await(coalesceWait));
+        Outcome outcome = flight.await(coalesceWait);
         if (outcome instanceof Outcome.Answered answered) {
-            replay(exchange, answered.response(), response, trace, true);
+            return replay(exchange, answered.response(), response, trace, true);
         } else if (outcome instanceof Outcome.Following following) {
             return followLive(flight, following.stream(), response, trace);
         } else if (outcome instanceof Outcome.Failed failed) {
@@ -160,24 +162,33 @@ public final class CachingProxy {
             }
             Recorded recorded = recorder.record(exchange, provider, answer);
             trace.usage(recorded.usage());
-            if (recorded.verdict().store()) {
-                store.put(key, RequestRecord.of(provider, exchange, keys), recorded.entry());
+            if (recorded.verdict().store() && store.put(key, RequestRecord.of(provider, exchange, keys), recorded.entry())) {
                 events.stored(new Stored(key.hex(), provider.name(), exchange.model(), recorded.entry().bodyLength()));
             }
             return recorded.entry();
         }
     }
 
-    /** A stored answer, or an identical request's answer: a hit when it is a 2xx, else a shared miss. */
-    private void replay(Exchange exchange, CachedResponse entry, HttpServletResponse response, ExchangeTrace trace,
-                        boolean coalesced) throws IOException {
+    /**
+     * A stored answer, or an identical request's answer: a hit when it is a 2xx, else a shared miss. False when its
+     * body can no longer be read (a record file removed since the look-up): nothing was sent, and it is a miss.
+     */
+    private boolean replay(Exchange exchange, CachedResponse entry, HttpServletResponse response, ExchangeTrace trace,
+                           boolean coalesced) throws IOException {
+        Body.Reader body;
+        try {
+            body = entry.bodySource().open();
+        } catch (IOException e) {
+            return false;
+        }
         CacheStatus label = StorageVerdict.storableStatus(entry.status()) ? CacheStatus.HIT : CacheStatus.MISS;
         trace.answered(label, entry.status(), coalesced);
         trace.usage(entry.usage());
         ResponseHead.write(response, entry.status(), entry.headers(), label, entry.storedAtMillis(),
                 entry.isEventStream() ? ResponseHead.UNKNOWN_LENGTH : entry.bodyLength());
         boolean realtime = exchange.headers().first(REPLAY_HEADER).orElse("").equalsIgnoreCase("realtime");
-        Replayer.replay(entry, response.getOutputStream(), realtime && entry.isEventStream());
+        Replayer.replay(entry, body, response.getOutputStream(), realtime && entry.isEventStream());
+        return true;
     }
 
     /**
@@ -204,22 +215,9 @@ public final class CachingProxy {
         } finally {
             live.leave();
         }
-        if (await(() -> flight.awaitEnd(Duration.ofSeconds(5))) instanceof Outcome.Answered done) {
+        if (flight.awaitEnd(Duration.ofSeconds(5)) instanceof Outcome.Answered done) {
             trace.usage(done.response().usage());
         }
         return true;
-    }
-
-    private interface Wait {
-        Outcome get() throws InterruptedException;
-    }
-
-    private static Outcome await(Wait wait) throws InterruptedIOException {
-        try {
-            return wait.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for an identical request");
-        }
     }
 }

@@ -110,6 +110,7 @@ class DurableStoreIntegrationTest {
         JsonNode store = JSON.readTree(proxy.get("/_cache/stats").body()).get("store");
         assertEquals(2, store.get("writeFailures").asInt());
         assertEquals(0, store.get("entries").asInt());
+        assertEquals(0, proxy.settledStats().stored(), "an answer whose write failed is not counted as stored");
     }
 
     @Test

@@ -109,14 +109,14 @@ public final class DurableResponseStore implements ResponseStore {
     }
 
     @Override
-    public void put(CacheKey key, RequestRecord request, CachedResponse response) {
+    public boolean put(CacheKey key, RequestRecord request, CachedResponse response) {
         try {
             record.put(key, request, response);
             writes.increment();
         } catch (IOException | RuntimeException e) {
             writeFailures.increment();
             LOG.log(Level.WARNING, "cannot write the record of key " + key + "; the answer is not stored: " + e);
-            return;
+            return false;
         }
         if (tier != null) {
             if (response.bodyLength() <= TIER_ENTRY_LIMIT) {
@@ -125,6 +125,7 @@ public final class DurableResponseStore implements ResponseStore {
                 tier.remove(key);
             }
         }
+        return true;
     }
 
     @Override

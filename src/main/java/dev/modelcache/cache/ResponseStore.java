@@ -11,8 +11,8 @@ import java.util.Optional;
 public interface ResponseStore extends AutoCloseable {
     Optional<CachedResponse> get(CacheKey key);
 
-    /** Stores {@code response} as the answer to {@code request}; durable when this returns, unless it failed. */
-    void put(CacheKey key, RequestRecord request, CachedResponse response);
+    /** Stores {@code response} as the answer to {@code request}; true when it is stored, durable, as this returns. */
+    boolean put(CacheKey key, RequestRecord request, CachedResponse response);
 
     /** Forgets the entry; true when there was one. */
     boolean remove(CacheKey key);

@@ -5,6 +5,7 @@ import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.stream.ReadableCopy;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -67,23 +68,28 @@ public final class Flight {
     }
 
     /** Waits at most {@code limit} for the outcome, or for a live stream to follow, whichever comes first. */
-    public Outcome await(Duration limit) throws InterruptedException {
+    public Outcome await(Duration limit) throws InterruptedIOException {
         return waitFor(limit, true);
     }
 
     /** Waits at most {@code limit} for the outcome itself (not a live stream). */
-    public Outcome awaitEnd(Duration limit) throws InterruptedException {
+    public Outcome awaitEnd(Duration limit) throws InterruptedIOException {
         return waitFor(limit, false);
     }
 
-    private synchronized Outcome waitFor(Duration limit, boolean liveWillDo) throws InterruptedException {
+    private synchronized Outcome waitFor(Duration limit, boolean liveWillDo) throws InterruptedIOException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (outcome == null && !(liveWillDo && live != null)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return Outcome.TIMED_OUT;
             }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for an identical request");
+            }
         }
         return outcome != null ? outcome : new Outcome.Following(live);
     }

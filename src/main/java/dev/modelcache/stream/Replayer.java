@@ -18,10 +18,19 @@ public final class Replayer {
     }
 
     public static void replay(CachedResponse response, OutputStream out, boolean realtime) throws IOException {
+        replay(response, response.bodySource().open(), out, realtime);
+    }
+
+    /**
+     * Replays through a body reader the caller already opened (so that a body that cannot be opened is found before
+     * anything is sent); closes it.
+     */
+    public static void replay(CachedResponse response, Body.Reader opened, OutputStream out, boolean realtime)
+            throws IOException {
         long length = response.bodyLength();
         long start = System.nanoTime();
         long from = 0;
-        try (Body.Reader body = response.bodySource().open()) {
+        try (Body.Reader body = opened) {
             for (Chunk chunk : response.chunks()) {
                 if (realtime) {
                     pause(chunk.atMillis() - (System.nanoTime() - start) / 1_000_000);

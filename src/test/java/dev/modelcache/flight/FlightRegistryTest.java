@@ -44,7 +44,7 @@ class FlightRegistryTest {
             waiting.countDown();
             try {
                 return flight.await(LONG);
-            } catch (InterruptedException e) {
+            } catch (java.io.InterruptedIOException e) {
                 throw new IllegalStateException(e);
             }
         });
