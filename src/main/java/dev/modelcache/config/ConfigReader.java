@@ -5,11 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Typed reading of raw {@link Settings}: each reader fails with a {@link ConfigException} that names the key. */
-final class ConfigReader {
+/**
+ * Typed reading of raw {@link Settings}: each reader fails with a {@link ConfigException} that names the key. The
+ * configuration groups use it, and so do the launchers for their own connector keys.
+ */
+public final class ConfigReader {
     private final Settings settings;
 
-    ConfigReader(Settings settings) {
+    public ConfigReader(Settings settings) {
         this.settings = settings;
     }
 
@@ -21,7 +24,7 @@ final class ConfigReader {
         return settings.get(key);
     }
 
-    long number(String key, long defaultValue, long min, long max) {
+    public long number(String key, long defaultValue, long min, long max) {
         String raw = settings.get(key).orElse(null);
         if (raw == null) {
             return defaultValue;

@@ -2,6 +2,8 @@ package dev.modelcache.launcher;
 
 import dev.modelcache.ModelCache;
 import dev.modelcache.config.ConfigException;
+import dev.modelcache.config.ConfigReader;
+import dev.modelcache.config.ServerConfig;
 import dev.modelcache.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -138,18 +140,9 @@ public final class Launcher {
     private static void run(Path contextFile, Path docBase, Runnable afterStop) throws Exception {
         Settings settings = Settings.fromEnvironment();
         int port;
-        try {
-            String raw = settings.get("port").orElse("8080");
-            port = Integer.parseInt(raw);
-            if (port < 0 || port > 65535) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            afterStop.run();
-            throw new ConfigException("port", "'" + settings.get("port").orElse("") + "' is not a port number");
-        }
         ServerSettings server;
         try {
+            port = (int) new ConfigReader(settings).number("port", ServerConfig.DEFAULT_PORT, 0, 65535);
             server = ServerSettings.from(settings);
         } catch (ConfigException e) {
             afterStop.run();

@@ -1,6 +1,7 @@
 package dev.modelcache.launcher;
 
 import dev.modelcache.config.ConfigException;
+import dev.modelcache.config.ConfigReader;
 import dev.modelcache.config.Settings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -28,8 +29,9 @@ public record ServerSettings(String host, int maxThreads, int maxConnections) {
     public static ServerSettings from(Settings settings) {
         String host = settings.get("host").orElse(DEFAULT_HOST);
         address(host);
-        return new ServerSettings(host, number(settings, "server/maxThreads", DEFAULT_MAX_THREADS, 2, 100_000),
-                number(settings, "server/maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
+        ConfigReader r = new ConfigReader(settings);
+        return new ServerSettings(host, (int) r.number("server/maxThreads", DEFAULT_MAX_THREADS, 2, 100_000),
+                (int) r.number("server/maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
     }
 
     /** Sets the address and sizes of {@code connector} (before it starts). */
@@ -59,22 +61,5 @@ public record ServerSettings(String host, int maxThreads, int maxConnections) {
         } catch (UnknownHostException e) {
             throw new ConfigException("host", problem);
         }
-    }
-
-    private static int number(Settings settings, String key, int defaultValue, int min, int max) {
-        String raw = settings.get(key).orElse(null);
-        if (raw == null) {
-            return defaultValue;
-        }
-        int value;
-        try {
-            value = Integer.parseInt(raw.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, "'" + raw + "' is not a whole number");
-        }
-        if (value < min || value > max) {
-            throw new ConfigException(key, value + " is out of range [" + min + ", " + max + "]");
-        }
-        return value;
     }
 }
