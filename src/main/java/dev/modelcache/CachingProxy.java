@@ -28,7 +28,6 @@ import dev.modelcache.provider.ProviderTable;
 import dev.modelcache.stream.Replayer;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -76,52 +75,57 @@ public final class CachingProxy {
         }
     }
 
+    /** One exchange on its way through the pipeline; {@code key} is null when the cache is bypassed. */
+    private record Call(Exchange exchange, ModelProvider provider, Decision decision, CacheKey key,
+                        HttpServletResponse response, ExchangeTrace trace) {
+    }
+
     private void proxy(Exchange exchange, HttpServletResponse response, ExchangeTrace trace) throws IOException {
         ModelProvider provider = providers.resolve(exchange.model());
         trace.route(provider.name(), exchange.model());
         Decision decision = policy.decide(exchange);
         if (!decision.read() && !decision.write()) {
-            miss(exchange, provider, response, decision, null, null, trace);
+            miss(new Call(exchange, provider, decision, null, response, trace), null);
             return;
         }
         CacheKey key = keys.create(provider, exchange);
         trace.key(key.hex());
+        Call call = new Call(exchange, provider, decision, key, response, trace);
         boolean read = decision.read();
         while (true) {
             Optional<CachedResponse> hit = read ? store.get(key) : Optional.empty();
             if (hit.isPresent()) {
-                if (replay(exchange, hit.get(), response, trace, false)) {
+                if (replay(call, hit.get(), false)) {
                     return;
                 }
                 read = false; // its body went away since the look-up: a miss
             }
             if (!decision.coalesce()) {
-                miss(exchange, provider, response, decision, key, null, trace);
+                miss(call, null);
                 return;
             }
             Ticket ticket = flights.enter(key);
             if (ticket instanceof Ticket.Leader) {
-                lead(exchange, provider, response, decision, key, ticket.flight(), trace);
+                lead(call, ticket.flight());
                 return;
             }
-            if (follow(exchange, provider, response, decision, key, ticket.flight(), trace)) {
+            if (follow(call, ticket.flight())) {
                 return;
             }
             // The leader broke off: look again, and lead or wait again.
         }
     }
 
-    private void lead(Exchange exchange, ModelProvider provider, HttpServletResponse response, Decision decision,
-                      CacheKey key, Flight flight, ExchangeTrace trace) throws IOException {
+    private void lead(Call call, Flight flight) throws IOException {
         events.flightStarted();
         try {
-            Optional<CachedResponse> stored = decision.read() ? store.get(key) : Optional.empty();
-            if (stored.isPresent() && replay(exchange, stored.get(), response, trace, false)) {
+            Optional<CachedResponse> stored = call.decision().read() ? store.get(call.key()) : Optional.empty();
+            if (stored.isPresent() && replay(call, stored.get(), false)) {
                 // Stored by a leader that finished between our look-up and our claim.
                 flight.complete(stored.get());
                 return;
             }
-            flight.complete(miss(exchange, provider, response, decision, key, flight, trace));
+            flight.complete(miss(call, flight));
         } catch (ProxyError e) {
             flight.fail(e);
             throw e;
@@ -132,38 +136,39 @@ public final class CachingProxy {
     }
 
     /** Waits for the leader; false when it broke off and this request must look again. */
-    private boolean follow(Exchange exchange, ModelProvider provider, HttpServletResponse response, Decision decision,
-                           CacheKey key, Flight flight, ExchangeTrace trace) throws IOException {
+    private boolean follow(Call call, Flight flight) throws IOException {
         Outcome outcome = flight.await(coalesceWait);
         if (outcome instanceof Outcome.Answered answered) {
-            return replay(exchange, answered.response(), response, trace, true);
+            return replay(call, answered.response(), true);
         } else if (outcome instanceof Outcome.Following following) {
-            return followLive(flight, following.stream(), response, trace);
+            return followLive(call, flight, following.stream());
         } else if (outcome instanceof Outcome.Failed failed) {
             throw failed.error();
         } else if (outcome instanceof Outcome.TimedOut) {
-            miss(exchange, provider, response, decision, key, null, trace);
-        } else {
-            return false;
+            miss(call, null);
+            return true;
         }
-        return true;
+        return false;
     }
 
     /**
      * Calls the provider and relays its answer; with a key, stores it when the verdict allows. Returns the entry for
      * followers (any status), or null when there is none to share.
      */
-    private CachedResponse miss(Exchange exchange, ModelProvider provider, HttpServletResponse response,
-                                Decision decision, CacheKey key, Flight flight, ExchangeTrace trace) throws IOException {
-        boolean keep = key != null && decision.write();
-        try (Relayed answer = forwarder.forward(exchange, provider, response, decision.missStatus(), keep, flight, trace)) {
+    private CachedResponse miss(Call call, Flight flight) throws IOException {
+        Exchange exchange = call.exchange();
+        boolean keep = call.key() != null && call.decision().write();
+        try (Relayed answer = forwarder.forward(exchange, call.provider(), call.response(), call.decision().missStatus(),
+                keep, flight, call.trace())) {
             if (!keep) {
                 return null;
             }
-            Recorded recorded = recorder.record(exchange, provider, answer);
-            trace.usage(recorded.usage());
-            if (recorded.verdict().store() && store.put(key, RequestRecord.of(provider, exchange, keys), recorded.entry())) {
-                events.stored(new Stored(key.hex(), provider.name(), exchange.model(), recorded.entry().bodyLength()));
+            Recorded recorded = recorder.record(exchange, call.provider(), answer);
+            call.trace().usage(recorded.usage());
+            if (recorded.verdict().store()
+                    && store.put(call.key(), RequestRecord.of(call.provider(), exchange, keys), recorded.entry())) {
+                events.stored(new Stored(call.key().hex(), call.provider().name(), exchange.model(),
+                        recorded.entry().bodyLength()));
             }
             return recorded.entry();
         }
@@ -173,8 +178,7 @@ public final class CachingProxy {
      * A stored answer, or an identical request's answer: a hit when it is a 2xx, else a shared miss. False when its
      * body can no longer be read (a record file removed since the look-up): nothing was sent, and it is a miss.
      */
-    private boolean replay(Exchange exchange, CachedResponse entry, HttpServletResponse response, ExchangeTrace trace,
-                           boolean coalesced) throws IOException {
+    private boolean replay(Call call, CachedResponse entry, boolean coalesced) throws IOException {
         Body.Reader body;
         try {
             body = entry.bodySource().open();
@@ -182,12 +186,12 @@ public final class CachingProxy {
             return false;
         }
         CacheStatus label = StorageVerdict.storableStatus(entry.status()) ? CacheStatus.HIT : CacheStatus.MISS;
-        trace.answered(label, entry.status(), coalesced);
-        trace.usage(entry.usage());
-        ResponseHead.write(response, entry.status(), entry.headers(), label, entry.storedAtMillis(),
+        call.trace().answered(label, entry.status(), coalesced);
+        call.trace().usage(entry.usage());
+        ResponseHead.write(call.response(), entry.status(), entry.headers(), label, entry.storedAtMillis(),
                 entry.isEventStream() ? ResponseHead.UNKNOWN_LENGTH : entry.bodyLength());
-        boolean realtime = exchange.headers().first(REPLAY_HEADER).orElse("").equalsIgnoreCase("realtime");
-        Replayer.replay(entry, body, response.getOutputStream(), realtime && entry.isEventStream());
+        boolean realtime = call.exchange().headers().first(REPLAY_HEADER).orElse("").equalsIgnoreCase("realtime");
+        Replayer.replay(entry, body, call.response().getOutputStream(), realtime && entry.isEventStream());
         return true;
     }
 
@@ -196,27 +200,20 @@ public final class CachingProxy {
      * the leader's copy: a hit whose tokens are known once the leader has stored it. If the leader's stream breaks
      * off, so does this one. False when the leader finished before this request could join: look again.
      */
-    private boolean followLive(Flight flight, LiveStream live, HttpServletResponse response, ExchangeTrace trace)
-            throws IOException {
+    private boolean followLive(Call call, Flight flight, LiveStream live) throws IOException {
         if (!live.join()) {
             return false;
         }
         try {
-            trace.answered(CacheStatus.HIT, live.status(), true);
-            ResponseHead.write(response, live.status(), live.headers(), CacheStatus.HIT, System.currentTimeMillis(),
-                    ResponseHead.UNKNOWN_LENGTH);
-            OutputStream out = response.getOutputStream();
-            byte[] piece;
-            for (int i = 0; (piece = live.piece(i, coalesceWait)) != null; i++) {
-                out.write(piece);
-                out.flush();
-            }
-            out.close();
+            call.trace().answered(CacheStatus.HIT, live.status(), true);
+            ResponseHead.write(call.response(), live.status(), live.headers(), CacheStatus.HIT,
+                    System.currentTimeMillis(), ResponseHead.UNKNOWN_LENGTH);
+            live.relayTo(call.response().getOutputStream(), coalesceWait);
         } finally {
             live.leave();
         }
         if (flight.awaitEnd(Duration.ofSeconds(5)) instanceof Outcome.Answered done) {
-            trace.usage(done.response().usage());
+            call.trace().usage(done.response().usage());
         }
         return true;
     }

@@ -4,6 +4,7 @@ import dev.modelcache.http.Headers;
 import dev.modelcache.stream.ReadableCopy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,5 +96,18 @@ public final class LiveStream {
             to = ends.get(index);
         }
         return copy.read(from, (int) (to - from));
+    }
+
+    /**
+     * Writes every event to {@code out} as it is published, flushing each, and closes {@code out} after the last;
+     * fails as {@link #piece} does, waiting at most {@code idle} for each event.
+     */
+    public void relayTo(OutputStream out, Duration idle) throws IOException {
+        byte[] piece;
+        for (int i = 0; (piece = piece(i, idle)) != null; i++) {
+            out.write(piece);
+            out.flush();
+        }
+        out.close();
     }
 }
