@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A tiny fake OpenAI API for the CI converge (.ci/ansible-test). Python 3 standard library only.
 
-POST /v1/chat/completions  answers a fixed chat.completion (with usage) and counts the call.
+POST /v1/chat/completions  answers a fixed chat.completion (with usage) and counts the call; with
+                           "stream": true, a chunked event stream of STREAM_CHUNKS chunks, one every
+                           STREAM_DELAY seconds, then [DONE] (a stream still running when Tomcat is stopped).
 GET  /v1/models            answers a one-model list (not counted).
 GET  /_calls               {"calls": N, "last_authorization": "..."}: what the proxy sent upstream.
 
@@ -37,6 +39,9 @@ COMPLETION = {
         "completion_tokens_details": {"reasoning_tokens": 0},
     },
 }
+
+STREAM_CHUNKS = 10
+STREAM_DELAY = 0.4
 
 MODELS = {"object": "list", "data": [{"id": "gpt-4o-mini", "object": "model", "created": 1700000000, "owned_by": "fake"}]}
 
@@ -75,14 +80,42 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, {"error": {"message": "no such path: " + self.path, "type": "invalid_request_error"}})
             return
         try:
-            json.loads(raw or b"null")
+            body = json.loads(raw or b"null")
         except ValueError:
             self._send(400, {"error": {"message": "body is not JSON", "type": "invalid_request_error"}})
             return
         with State.lock:
             State.calls += 1
             State.last_authorization = self.headers.get("Authorization")
-        self._send(200, COMPLETION)
+        if isinstance(body, dict) and body.get("stream") is True:
+            self._stream()
+        else:
+            self._send(200, COMPLETION)
+
+    def _stream(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
+        def event(data):
+            payload = ("data: " + data + "\n\n").encode("utf-8")
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(payload), payload))
+            self.wfile.flush()
+
+        def chunk(delta, finish):
+            return json.dumps({"id": "chatcmpl-fake-stream", "object": "chat.completion.chunk", "created": 1700000000,
+                               "model": "gpt-4o-mini-2024-07-18",
+                               "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]})
+
+        event(chunk({"role": "assistant", "content": ""}, None))
+        for i in range(STREAM_CHUNKS):
+            time.sleep(STREAM_DELAY)
+            event(chunk({"content": "part%d " % i}, None))
+        event(chunk({}, "stop"))
+        event("[DONE]")
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
 
     def log_message(self, fmt, *args):
         sys.stderr.write("fake_upstream: " + (fmt % args) + "\n")
