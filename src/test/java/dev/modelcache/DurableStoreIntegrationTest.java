@@ -70,17 +70,10 @@ class DurableStoreIntegrationTest {
         return proxy;
     }
 
-    /** The proxy stores an answer just after the client has it: wait for the writes (not a timed assertion). */
+    /** The proxy stores an answer just after the client has it: wait for the stored events, not a while. */
     private static void awaitStored(TestProxy proxy, long writes) throws InterruptedException {
-        await(() -> proxy.app().store().stats().writes() >= writes);
+        proxy.events().awaitStored((int) writes);
         assertEquals(writes, proxy.app().store().stats().writes(), "answers stored");
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
     }
 
     private static List<Path> records(Path cacheDir) throws Exception {
@@ -106,7 +99,7 @@ class DurableStoreIntegrationTest {
         assertEquals("MISS", first.headers().firstValue("X-Cache").orElseThrow());
         assertEquals(200, second.statusCode());
         assertEquals("MISS", second.headers().firstValue("X-Cache").orElseThrow());
-        await(() -> proxy.app().store().stats().writeFailures() >= 2);
+        proxy.events().awaitSettled();
         JsonNode store = JSON.readTree(proxy.get("/_cache/stats").body()).get("store");
         assertEquals(2, store.get("writeFailures").asInt());
         assertEquals(0, store.get("entries").asInt());

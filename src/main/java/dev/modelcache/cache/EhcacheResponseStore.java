@@ -47,10 +47,6 @@ public final class EhcacheResponseStore implements AutoCloseable {
     private final LongAdder failures = new LongAdder();
     private final LongAdder evictions = new LongAdder();
 
-    public EhcacheResponseStore(Path cacheDir, int heapEntries, long diskMB, Duration ttl) {
-        this(cacheDir, 0, heapEntries, diskMB, ttl);
-    }
-
     public EhcacheResponseStore(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl) {
         ResourcePoolsBuilder pools = heapKB > 0
                 ? ResourcePoolsBuilder.newResourcePoolsBuilder().heap(heapKB, MemoryUnit.KB)

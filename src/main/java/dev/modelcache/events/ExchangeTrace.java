@@ -49,10 +49,6 @@ public final class ExchangeTrace {
         httpStatus = status;
     }
 
-    public CacheStatus cacheStatus() {
-        return cacheStatus;
-    }
-
     public ExchangeSummary summary() {
         return new ExchangeSummary(method, path, provider, model, cacheStatus, coalesced, httpStatus, usage, keyId,
                 (System.nanoTime() - startNanos) / 1_000_000);

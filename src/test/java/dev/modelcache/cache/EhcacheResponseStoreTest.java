@@ -41,7 +41,7 @@ class EhcacheResponseStoreTest {
     }
 
     private EhcacheResponseStore open(Duration ttl) {
-        return new EhcacheResponseStore(dir, HEAP, DISK_MB, ttl);
+        return new EhcacheResponseStore(dir, 0, HEAP, DISK_MB, ttl);
     }
 
     private static void assertSameAnswer(CachedResponse expected, Optional<CachedResponse> actual) {
