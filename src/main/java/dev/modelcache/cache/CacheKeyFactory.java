@@ -1,56 +1,135 @@
 package dev.modelcache.cache;
 
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.provider.ModelProvider;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Builds the {@link CacheKey}: SHA-256 over the provider, method, path, the query with its parameters sorted,
- * the provider's vary headers, the body (a JSON body in {@linkplain CanonicalJson canonical form}, any other body
- * as sent, with its media type; a multipart body without its random boundary) and a salted hash of the caller's credential. The salt is per installation, so the
- * key reveals nothing about the credential, and two API keys never share an entry.
+ * Builds the {@link CacheKey}: SHA-256 over the key recipe's version, the provider, method, path, the query with
+ * its parameters sorted (credential-like values blanked), the provider's vary headers, the caller's partition (a
+ * salted hash of its credential, or {@value #SHARED} when the cache is shared on purpose), the namespace, and the
+ * body: a JSON body in {@linkplain CanonicalJson canonical form} without the ignored fields (JSON pointers, by
+ * default {@code /user} and {@code /metadata}), any other body as its media type and SHA-256 (a multipart body
+ * without its random boundary). The salt is per installation, so the key reveals nothing about the credential, and
+ * two API keys never share an entry unless the cache is shared.
+ *
+ * <p>The key is a function of the {@link RequestRecord} alone ({@link #create(RequestRecord)}): what the record
+ * file keeps is enough to compute it again, for another partition or namespace (cassettes) or after the ignored
+ * fields changed.</p>
  */
 public final class CacheKeyFactory {
-    /** Bumped when the key recipe changes, so that old entries are simply never found again. */
-    public static final String VERSION = "modelcache-key-2";
+    /** Bumped when the key recipe changes; records of an older recipe are re-keyed from their request. */
+    public static final String VERSION = "modelcache-key-3";
+    /** The partition of every caller when the cache is shared ({@code cache/shared}), and of imported cassettes. */
+    public static final String SHARED = "shared";
 
     private final byte[] salt;
+    private final List<JsonPointer> ignored;
+    private final boolean shared;
 
+    /** Callers isolated by credential; {@code /user} and {@code /metadata} ignored. */
     public CacheKeyFactory(byte[] salt) {
+        this(salt, List.of("/user", "/metadata"), false);
+    }
+
+    /**
+     * @param ignoredFields JSON pointers of body fields left out of the key
+     * @param shared        true: every caller is partition {@value #SHARED}, whatever credential it sends
+     */
+    public CacheKeyFactory(byte[] salt, List<String> ignoredFields, boolean shared) {
         this.salt = salt.clone();
+        this.ignored = ignoredFields.stream().map(JsonPointer::compile).toList();
+        this.shared = shared;
     }
 
     public CacheKey create(ModelProvider provider, Exchange exchange) {
+        return create(provider, exchange, "");
+    }
+
+    public CacheKey create(ModelProvider provider, Exchange exchange, String namespace) {
+        return create(RequestRecord.of(provider, exchange, this, namespace));
+    }
+
+    /** The key of the request a record describes, by the current recipe (whatever recipe the record names). */
+    public CacheKey create(RequestRecord request) {
         MessageDigest sha = sha256();
         field(sha, VERSION);
-        field(sha, provider.name());
-        field(sha, exchange.method());
-        field(sha, exchange.path());
-        field(sha, sortedQuery(exchange.query()));
-        for (String name : provider.varyHeaders()) {
-            field(sha, name.toLowerCase(Locale.ROOT) + ":" + exchange.headers().joined(name));
+        field(sha, request.provider());
+        field(sha, request.method());
+        field(sha, request.path());
+        field(sha, request.query());
+        for (Map.Entry<String, String> vary : new TreeMap<>(request.varyHeaders()).entrySet()) {
+            field(sha, vary.getKey() + ":" + vary.getValue());
         }
-        field(sha, credentialHash(provider.credential(exchange.headers())));
-        if (exchange.hasJsonBody()) {
-            field(sha, "json");
-            field(sha, CanonicalJson.bytes(exchange.json()));
-        } else {
-            String contentType = exchange.headers().first("Content-Type").orElse("");
-            field(sha, mediaType(contentType));
-            field(sha, MultipartBody.withoutBoundary(contentType, exchange.body()));
+        field(sha, "partition:" + request.partition());
+        field(sha, "namespace:" + request.namespace());
+        switch (request.bodyType()) {
+            case RequestRecord.JSON_BODY -> {
+                field(sha, "json");
+                field(sha, CanonicalJson.bytes(withoutIgnored(request.body())));
+            }
+            case RequestRecord.BYTES_BODY -> {
+                field(sha, mediaType(request.body().path("mediaType").asText("")));
+                field(sha, request.body().path("keySha256").asText(""));
+            }
+            default -> field(sha, "none");
         }
         return CacheKey.of(sha.digest());
     }
 
+    /** True when the key of a record of this body type can be computed from the record (a bytes body needs its key hash). */
+    public static boolean canKey(RequestRecord request) {
+        return !request.bodyType().equals(RequestRecord.BYTES_BODY) || request.body().hasNonNull("keySha256");
+    }
+
+    /** The JSON pointers this factory leaves out of the key. */
+    public List<String> ignoredFields() {
+        return ignored.stream().map(JsonPointer::toString).toList();
+    }
+
+    public boolean shared() {
+        return shared;
+    }
+
+    /** {@code body} without the ignored fields: itself when none is present, else a copy without them. */
+    JsonNode withoutIgnored(JsonNode body) {
+        JsonNode copy = body;
+        for (JsonPointer pointer : ignored) {
+            if (copy.at(pointer).isMissingNode()) {
+                continue;
+            }
+            if (copy == body) {
+                copy = body.deepCopy();
+            }
+            JsonNode parent = copy.at(pointer.head());
+            if (parent instanceof ObjectNode object) {
+                object.remove(pointer.last().getMatchingProperty());
+            } else if (parent instanceof ArrayNode array && pointer.last().mayMatchElement()) {
+                array.remove(pointer.last().getMatchingIndex());
+            }
+        }
+        return copy;
+    }
+
     /**
-     * The caller's partition for a request record: the first 16 hex digits of the salted credential hash (or
-     * {@code anonymous}); it names the caller without revealing the credential.
+     * The caller's partition: the first 16 hex digits of the salted credential hash (or {@code anonymous}), which
+     * names the caller without revealing the credential; {@value #SHARED} for everyone when the cache is shared.
      */
     public String partition(ModelProvider provider, Exchange exchange) {
+        if (shared) {
+            return SHARED;
+        }
         String hash = credentialHash(provider.credential(exchange.headers()));
         return hash.length() > 16 ? hash.substring(0, 16) : hash;
     }

@@ -1,13 +1,19 @@
 package dev.modelcache.cache;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
+import dev.modelcache.http.Headers;
+import dev.modelcache.http.ProxyError;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
- * What the cache may do with one request, decided from the request alone (a pure function, like OkHttp's
- * {@code CacheStrategy}):
+ * What the cache may do with one request, decided from the request, the {@link CacheMode} and the configured
+ * policy alone (a pure function, like OkHttp's {@code CacheStrategy}):
  * <ul>
  *   <li>Only {@code POST} and {@code GET} are cached: the other methods change state. Of the {@code GET}s only
  *       the model listings ({@code /v1/models}) are: every other one reads server-side state that changes
@@ -15,12 +21,21 @@ import java.util.Locale;
  *   <li>Paths that create or change server-side state (files, uploads, batches, fine-tuning jobs, assistants,
  *       threads, vector stores, realtime sessions) are passed through: answering a second upload from the cache
  *       would hand back the first upload's id without creating anything.</li>
- *   <li>{@code Cache-Control: no-store} passes the request through without reading or writing the cache (BYPASS);
- *       {@code Cache-Control: no-cache} or {@code Pragma: no-cache} skips the read but stores the fresh answer
- *       (REFRESH).</li>
+ *   <li>The mode ({@code cache/mode}, or {@code X-Cache-Mode} for one request): {@code readthrough} reads and
+ *       stores, {@code record} stores without reading (REFRESH), {@code replay} reads and never calls the
+ *       provider, {@code passthrough} neither reads nor stores (BYPASS).</li>
+ *   <li>With {@code cache/policy = deterministic}, only requests with {@code temperature} 0 or a {@code seed} are
+ *       cached; the others pass through (BYPASS).</li>
+ *   <li>After RFC 9111: {@code Cache-Control: no-store} passes the request through without reading or writing the
+ *       cache (BYPASS); {@code no-cache} or {@code Pragma: no-cache} skips the read but stores the fresh answer
+ *       (REFRESH); {@code only-if-cached} never calls the provider (a miss is {@code 504 cache_miss});
+ *       {@code max-age=N} uses an entry only when it is at most N seconds old.</li>
+ *   <li>{@code X-Cache-TTL: N} gives the stored entry a lifetime of N seconds; {@code X-Cache-Namespace: name}
+ *       partitions the key; {@code X-Cache-Sequence: on|off} turns sequences on or off for the request.</li>
  *   <li>{@code X-Cache-Coalesce: off} makes the request call the provider itself even while an identical one is
- *       in flight (for requests that must each reach the provider, such as a recorded sequence).</li>
+ *       in flight; a sequenced request is never coalesced.</li>
  * </ul>
+ * A malformed control is refused with 400, naming the header.
  */
 public final class CachePolicy {
     /** Path prefixes (below {@code /v1}) whose requests are never cached. */
@@ -30,63 +45,154 @@ public final class CachePolicy {
 
     /** Request header that switches coalescing off for one request. */
     public static final String COALESCE_HEADER = "X-Cache-Coalesce";
+    /** Request header naming the mode for one request. */
+    public static final String MODE_HEADER = "X-Cache-Mode";
+    /** Request header giving the stored entry's lifetime in seconds. */
+    public static final String TTL_HEADER = "X-Cache-TTL";
+    /** Request header naming the namespace (one per test or suite; it names the cassette folder too). */
+    public static final String NAMESPACE_HEADER = "X-Cache-Namespace";
+    /** Request header turning sequences on or off for one request. */
+    public static final String SEQUENCE_HEADER = "X-Cache-Sequence";
+    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final Supplier<CacheMode> mode;
+    private final boolean deterministicOnly;
+    private final boolean sequences;
+
+    /** Read-through, every request, no sequences. */
+    public CachePolicy() {
+        this(() -> CacheMode.READTHROUGH, false, false);
+    }
 
     /**
-     * Whether to look up the cache, whether to store the fresh answer, and whether an identical request in flight
-     * may answer this one too.
+     * @param mode              the proxy's mode now (it may change at runtime)
+     * @param deterministicOnly {@code cache/policy = deterministic}
+     * @param sequences         {@code cache/sequences}: sequences on unless a request turns them off
      */
-    public record Decision(boolean read, boolean write, boolean coalesce) {
-        static final Decision NORMAL = new Decision(true, true, true);
-        static final Decision BYPASS = new Decision(false, false, false);
-        static final Decision REFRESH = new Decision(false, true, true);
+    public CachePolicy(Supplier<CacheMode> mode, boolean deterministicOnly, boolean sequences) {
+        this.mode = mode;
+        this.deterministicOnly = deterministicOnly;
+        this.sequences = sequences;
+    }
 
+    /**
+     * What to do with one request: whether to look up the cache, whether to store the fresh answer, whether an
+     * identical request in flight may answer this one too, whether the provider may be called at all; the oldest
+     * entry it accepts ({@code maxAge}, null: any), the stored entry's lifetime ({@code ttl}, null: the configured
+     * one), its {@code namespace} ("" for none), and whether it is one of a sequence.
+     */
+    public record Decision(boolean read, boolean write, boolean coalesce, boolean upstream, CacheMode mode,
+                           Duration maxAge, Duration ttl, String namespace, boolean sequence) {
         /** The label for an answer that did not come from the cache. */
         public CacheStatus missStatus() {
             return read ? CacheStatus.MISS : write ? CacheStatus.REFRESH : CacheStatus.BYPASS;
         }
 
-        Decision withoutCoalescing() {
-            return new Decision(read, write, false);
+        /** True when the cache is not involved at all (no key is needed). */
+        public boolean bypass() {
+            return !read && !write;
+        }
+
+        /** True when {@code storedAtMillis} is recent enough for this request's {@code max-age}. */
+        public boolean fresh(long storedAtMillis, long nowMillis) {
+            return maxAge == null || nowMillis - storedAtMillis <= maxAge.toMillis();
         }
     }
 
     public Decision decide(Exchange exchange) {
-        String method = exchange.method();
-        if (!method.equals("GET") && !method.equals("POST")) {
-            return Decision.BYPASS;
+        Headers headers = exchange.headers();
+        CacheMode mode = headers.first(MODE_HEADER).map(text -> CacheMode.parse(text).orElseThrow(() -> ProxyError.badRequest(
+                "invalid_cache_mode", "The " + MODE_HEADER + " header must be readthrough, record, replay or passthrough.")))
+                .orElseGet(this.mode);
+        String namespace = namespace(headers);
+        Duration ttl = seconds(headers.first(TTL_HEADER).orElse(null), TTL_HEADER);
+        boolean sequence = headers.first(SEQUENCE_HEADER).map(text -> switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "on", "true", "1" -> true;
+            case "off", "false", "0" -> false;
+            default -> throw ProxyError.badRequest("invalid_cache_sequence", "The " + SEQUENCE_HEADER + " header must be on or off.");
+        }).orElse(sequences);
+        String cacheControl = headers.joined("Cache-Control").toLowerCase(Locale.ROOT);
+        Duration maxAge = seconds(directive(cacheControl, "max-age"), "Cache-Control max-age");
+        boolean upstream = mode != CacheMode.REPLAY && directive(cacheControl, "only-if-cached") == null;
+        if (!cacheable(exchange) || mode == CacheMode.PASSTHROUGH || directive(cacheControl, "no-store") != null
+                || (deterministicOnly && !deterministic(exchange))) {
+            return new Decision(false, false, false, upstream, mode, null, null, namespace, false);
         }
+        String pragma = headers.joined("Pragma").toLowerCase(Locale.ROOT);
+        boolean refresh = mode == CacheMode.RECORD || directive(cacheControl, "no-cache") != null
+                || directive(pragma, "no-cache") != null;
+        boolean read = !refresh || !upstream;
+        boolean alone = sequence || headers.first(COALESCE_HEADER).orElse("").trim().equalsIgnoreCase("off");
+        return new Decision(read, upstream, !alone, upstream, mode, maxAge, ttl, namespace, sequence);
+    }
+
+    /** Only GET and POST, of the GETs only the model listings, and no path that creates or changes state. */
+    private static boolean cacheable(Exchange exchange) {
+        String method = exchange.method();
         String path = exchange.path();
-        if (method.equals("GET") && !isUnder(path, "/v1/models")) {
-            return Decision.BYPASS;
+        if (!method.equals("POST") && !(method.equals("GET") && isUnder(path, "/v1/models"))) {
+            return false;
         }
         for (String prefix : STATEFUL_PATHS) {
-            if (path.equals(prefix) || path.startsWith(prefix + "/")) {
-                return Decision.BYPASS;
+            if (isUnder(path, prefix)) {
+                return false;
             }
         }
-        String cacheControl = exchange.headers().joined("Cache-Control").toLowerCase(Locale.ROOT);
-        if (hasDirective(cacheControl, "no-store")) {
-            return Decision.BYPASS;
+        return true;
+    }
+
+    /**
+     * True when the request asks for a repeatable answer: {@code temperature} 0 or a {@code seed}. A request
+     * without a JSON body (a model listing) counts as deterministic.
+     */
+    static boolean deterministic(Exchange exchange) {
+        JsonNode body = exchange.json();
+        if (body == null || !body.isObject()) {
+            return true;
         }
-        String pragma = exchange.headers().joined("Pragma").toLowerCase(Locale.ROOT);
-        Decision decision = hasDirective(cacheControl, "no-cache") || hasDirective(pragma, "no-cache")
-                ? Decision.REFRESH : Decision.NORMAL;
-        boolean alone = exchange.headers().first(COALESCE_HEADER).orElse("").trim().equalsIgnoreCase("off");
-        return alone ? decision.withoutCoalescing() : decision;
+        JsonNode temperature = body.get("temperature");
+        JsonNode seed = body.get("seed");
+        return (temperature != null && temperature.isNumber() && temperature.decimalValue().signum() == 0)
+                || (seed != null && !seed.isNull());
+    }
+
+    private static String namespace(Headers headers) {
+        String namespace = headers.first(NAMESPACE_HEADER).map(String::trim).orElse("");
+        if (!namespace.isEmpty() && !NAMESPACE.matcher(namespace).matches()) {
+            throw ProxyError.badRequest("invalid_cache_namespace", "The " + NAMESPACE_HEADER
+                    + " header must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        }
+        return namespace;
+    }
+
+    private static Duration seconds(String value, String name) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(value.trim().replace("\"", ""));
+            if (seconds >= 0) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // Answered below.
+        }
+        throw ProxyError.badRequest("invalid_cache_control", "The " + name + " value must be a whole number of seconds, 0 or more.");
     }
 
     private static boolean isUnder(String path, String prefix) {
         return path.equals(prefix) || path.startsWith(prefix + "/");
     }
 
-    private static boolean hasDirective(String header, String directive) {
+    /** The value of {@code directive} in a comma-separated header ("" when it has none), or null when absent. */
+    private static String directive(String header, String directive) {
         for (String part : header.split(",")) {
             String name = part.trim();
             int eq = name.indexOf('=');
             if ((eq < 0 ? name : name.substring(0, eq).trim()).equals(directive)) {
-                return true;
+                return eq < 0 ? "" : name.substring(eq + 1).trim();
             }
         }
-        return false;
+        return null;
     }
 }

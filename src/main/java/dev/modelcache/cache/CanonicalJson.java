@@ -38,7 +38,8 @@ public final class CanonicalJson {
         return out.toByteArray();
     }
 
-    private static void write(JsonNode node, JsonGenerator out) throws IOException {
+    /** Writes {@code node} in canonical form to {@code out} (which may pretty-print: the record file does). */
+    static void write(JsonNode node, JsonGenerator out) throws IOException {
         if (node.isObject()) {
             List<String> names = new ArrayList<>();
             Iterator<String> it = node.fieldNames();

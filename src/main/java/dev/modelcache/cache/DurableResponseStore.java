@@ -137,6 +137,11 @@ public final class DurableResponseStore implements ResponseStore {
     }
 
     @Override
+    public Optional<RequestRecord> request(CacheKey key) {
+        return record.request(key);
+    }
+
+    @Override
     public List<EntrySummary> list(EntryFilter filter) {
         return record.list(filter);
     }

@@ -77,8 +77,10 @@ public final class RecordFormat {
             out.writeStringField("partition", request.partition());
             out.writeStringField("keyRecipe", request.keyRecipe());
             out.writeStringField("model", request.model());
+            out.writeStringField("namespace", request.namespace());
+            out.writeStringField("bodyType", request.bodyType());
             out.writeFieldName("body");
-            out.writeTree(request.body());
+            CanonicalJson.write(request.body(), out);
             out.writeEndObject();
             out.writeObjectFieldStart("response");
             out.writeNumberField("status", response.status());
@@ -151,6 +153,28 @@ public final class RecordFormat {
         return new CachedResponse(response.path("status").asInt(), Headers.of(fields), body, chunks,
                 response.path("storedAt").asLong(), usage, request.path("provider").asText(null),
                 request.path("model").asText(null));
+    }
+
+    /**
+     * The request the header describes. A record written before {@code namespace} and {@code bodyType} were kept is
+     * in no namespace, and its body type is read from the body's shape.
+     */
+    public static RequestRecord request(Header header) {
+        JsonNode request = header.json().path("request");
+        Map<String, String> vary = new java.util.TreeMap<>();
+        request.path("varyHeaders").fields().forEachRemaining(field -> vary.put(field.getKey(), field.getValue().asText()));
+        JsonNode body = request.path("body");
+        String bodyType = request.path("bodyType").asText(null);
+        if (bodyType == null) {
+            bodyType = body.isMissingNode() || body.isNull() ? RequestRecord.NO_BODY
+                    : body.size() >= 3 && body.size() <= 4 && body.has("mediaType") && body.has("sha256") && body.has("bytes")
+                    ? RequestRecord.BYTES_BODY : RequestRecord.JSON_BODY;
+        }
+        return new RequestRecord(request.path("provider").asText(""), request.path("method").asText(""),
+                request.path("path").asText(""), request.path("query").asText(""), vary,
+                body.isMissingNode() ? null : body, request.path("partition").asText(""),
+                request.path("keyRecipe").asText(""), request.path("model").asText(null),
+                request.path("namespace").asText(""), bodyType);
     }
 
     /** True when the two bytes at the body's start in {@code bytes} are the separator. */

@@ -27,7 +27,8 @@ final class RecordIndex {
         }
         return new EntrySummary(key, request.path("provider").asText(null), request.path("model").asText(null),
                 request.path("method").asText(null), request.path("path").asText(null),
-                request.path("partition").asText(null), response.path("status").asInt(),
+                request.path("partition").asText(null), request.path("namespace").asText(""),
+                response.path("status").asInt(),
                 contentType.startsWith("text/event-stream"), response.path("storedAt").asLong(),
                 header.bodyLength(), header.bodyOffset() + header.bodyLength());
     }

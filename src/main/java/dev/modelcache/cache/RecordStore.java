@@ -135,10 +135,22 @@ final class RecordStore {
         byte[] header = RecordFormat.header(key, request, response, sha);
         long size = files.write(key, header, response.bodySource());
         index.put(new EntrySummary(key.hex(), request.provider(), request.model(), request.method(), request.path(),
-                request.partition(), response.status(), response.isEventStream(), response.storedAtMillis(),
+                request.partition(), request.namespace(), response.status(), response.isEventStream(), response.storedAtMillis(),
                 response.bodyLength(), size));
         verified.add(key.hex());
         evictPastBound();
+    }
+
+    /** The request the record of {@code key} answers, read from its header; empty when there is none or it is unreadable. */
+    Optional<RequestRecord> request(CacheKey key) {
+        if (!index.contains(key.hex())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RecordFormat.request(RecordFiles.readHeader(files.pathOf(key))));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     boolean remove(CacheKey key) {

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.http.JsonParsers;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.provider.ModelProvider;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -20,11 +18,21 @@ import java.util.regex.Pattern;
 /**
  * The request an entry answers, as its record file keeps it: enough to browse, export and explain the cache, and
  * never a credential (the caller appears only as its {@linkplain CacheKeyFactory#partition partition}, a salted
- * hash). A JSON body is kept in canonical form; any other body as its media type, length and SHA-256, plus its
- * bytes in base64 when they are small ({@value #INLINE_BODY_BYTES} bytes at most).
+ * hash) and its {@code namespace}. A JSON body is kept as its tree (written in canonical form); any other body as
+ * its media type, length and SHA-256 (and the SHA-256 the key hashes: a multipart body without its random
+ * boundary), plus its bytes in base64 when they are small ({@value #INLINE_BODY_BYTES} bytes at most). The
+ * {@link CacheKeyFactory#create(RequestRecord) key} is a function of the record alone, so an exported entry can be
+ * re-keyed for another partition or namespace without the credential that recorded it.
  */
 public record RequestRecord(String provider, String method, String path, String query, Map<String, String> varyHeaders,
-                            JsonNode body, String partition, String keyRecipe, String model) {
+                            JsonNode body, String partition, String keyRecipe, String model, String namespace,
+                            String bodyType) {
+    /** {@link #bodyType()} of a JSON body, kept as its tree. */
+    public static final String JSON_BODY = "json";
+    /** {@link #bodyType()} of any other body, kept as a note: media type, length, SHA-256s, and small ones' bytes. */
+    public static final String BYTES_BODY = "bytes";
+    /** {@link #bodyType()} of an empty body. */
+    public static final String NO_BODY = "none";
     /** Largest non-JSON request body kept in the record itself (base64). */
     public static final int INLINE_BODY_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = JsonParsers.RECORD;
@@ -34,10 +42,29 @@ public record RequestRecord(String provider, String method, String path, String 
     public RequestRecord {
         varyHeaders = Map.copyOf(varyHeaders);
         body = body == null ? NullNode.getInstance() : body;
+        namespace = namespace == null ? "" : namespace;
+        bodyType = bodyType != null ? bodyType : body.isNull() ? NO_BODY : JSON_BODY;
     }
 
-    /** The record of {@code exchange}, with the partition and key recipe of {@code keys}. */
+    /** The same request under another partition and namespace (a cassette's entry imported, or exported). */
+    public RequestRecord withPartition(String newPartition, String newNamespace) {
+        return new RequestRecord(provider, method, path, query, varyHeaders, body, newPartition, keyRecipe, model,
+                newNamespace, bodyType);
+    }
+
+    /** The same request as the current key recipe computes it. */
+    public RequestRecord withCurrentRecipe() {
+        return new RequestRecord(provider, method, path, query, varyHeaders, body, partition, CacheKeyFactory.VERSION,
+                model, namespace, bodyType);
+    }
+
+    /** The record of {@code exchange} in no namespace, with the partition and key recipe of {@code keys}. */
     public static RequestRecord of(ModelProvider provider, Exchange exchange, CacheKeyFactory keys) {
+        return of(provider, exchange, keys, "");
+    }
+
+    /** The record of {@code exchange} in {@code namespace}, with the partition and key recipe of {@code keys}. */
+    public static RequestRecord of(ModelProvider provider, Exchange exchange, CacheKeyFactory keys, String namespace) {
         Map<String, String> vary = new TreeMap<>();
         for (String name : provider.varyHeaders()) {
             String value = exchange.headers().joined(name);
@@ -47,7 +74,8 @@ public record RequestRecord(String provider, String method, String path, String 
         }
         return new RequestRecord(provider.name(), exchange.method(), exchange.path(),
                 withoutSecrets(CacheKeyFactory.sortedQuery(exchange.query())), vary, body(exchange),
-                keys.partition(provider, exchange), CacheKeyFactory.VERSION, exchange.model());
+                keys.partition(provider, exchange), CacheKeyFactory.VERSION, exchange.model(), namespace,
+                exchange.body().length == 0 ? NO_BODY : exchange.hasJsonBody() ? JSON_BODY : BYTES_BODY);
     }
 
     /** The query with the values of parameters that look like credentials (Gemini's {@code key=}) blanked. */
@@ -67,16 +95,14 @@ public record RequestRecord(String provider, String method, String path, String 
             return NullNode.getInstance();
         }
         if (exchange.hasJsonBody()) {
-            try {
-                return JSON.readTree(CanonicalJson.bytes(exchange.json()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return exchange.json(); // written in canonical form by RecordFormat, hashed so by CacheKeyFactory
         }
+        String contentType = exchange.headers().first("Content-Type").orElse("");
         ObjectNode note = JSON.createObjectNode();
-        note.put("mediaType", exchange.headers().first("Content-Type").orElse(""));
+        note.put("mediaType", contentType);
         note.put("bytes", bytes.length);
         note.put("sha256", RecordFormat.sha256Hex(bytes));
+        note.put("keySha256", RecordFormat.sha256Hex(MultipartBody.withoutBoundary(contentType, bytes)));
         if (bytes.length <= INLINE_BODY_BYTES) {
             note.put("base64", Base64.getEncoder().encodeToString(bytes));
         }

@@ -17,6 +17,9 @@ public interface ResponseStore extends AutoCloseable {
     /** Forgets the entry; true when there was one. */
     boolean remove(CacheKey key);
 
+    /** The request the entry of {@code key} answers, as its record keeps it; empty when there is none. */
+    Optional<RequestRecord> request(CacheKey key);
+
     /** The entries matching {@code filter}, newest first. */
     List<EntrySummary> list(EntryFilter filter);
 

@@ -41,6 +41,23 @@ public final class ConfigReader {
         return value;
     }
 
+    /** {@code true}/{@code false} (also yes/no, on/off, 1/0), or {@code defaultValue} when unset. */
+    boolean flag(String key, boolean defaultValue) {
+        String raw = settings.get(key).orElse(null);
+        if (raw == null) {
+            return defaultValue;
+        }
+        switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> {
+                return true;
+            }
+            case "false", "no", "off", "0" -> {
+                return false;
+            }
+            default -> throw new ConfigException(key, "'" + raw + "' is not true or false");
+        }
+    }
+
     Duration seconds(String key, long defaultSeconds, long min, long max) {
         return Duration.ofSeconds(number(key, defaultSeconds, min, max));
     }

@@ -47,7 +47,7 @@ final class RecordFixtures {
         try {
             return new RequestRecord(provider, "POST", path, "", Map.of("openai-beta", "assistants=v2"),
                     new ObjectMapper().readTree("{\"messages\":[{\"content\":\"hi\",\"role\":\"user\"}],\"model\":\"" + model + "\"}"),
-                    partition, CacheKeyFactory.VERSION, model);
+                    partition, CacheKeyFactory.VERSION, model, "", null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

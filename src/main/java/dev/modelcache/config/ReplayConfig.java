@@ -1,0 +1,88 @@
+package dev.modelcache.config;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import dev.modelcache.cache.CacheMode;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The keys that shape what is cached and how it replays, {@code cache/...}: the {@code mode}; the {@code policy}
+ * ({@code all}, or {@code deterministic}: only requests with {@code temperature} 0 or a {@code seed}); whether all
+ * callers share one partition ({@code shared}); the JSON body fields left out of the key ({@code ignoreFields},
+ * JSON pointers separated by commas); the cassette folders served read-only ({@code cassettes}); and sequences
+ * ({@code sequences}, and {@code sequenceEnd}: {@code repeat} the last recorded answer or {@code fail} with 504 when
+ * they run out).
+ */
+public record ReplayConfig(CacheMode mode, boolean deterministicOnly, boolean shared, List<String> ignoreFields,
+                           List<Path> cassettes, boolean sequences, boolean repeatLastInSequence) {
+    /** Fields that never change an answer: who asks ({@code user}) and the caller's own labels ({@code metadata}). */
+    public static final List<String> DEFAULT_IGNORE_FIELDS = List.of("/user", "/metadata");
+
+    public ReplayConfig {
+        ignoreFields = List.copyOf(ignoreFields);
+        cassettes = List.copyOf(cassettes);
+    }
+
+    /** The defaults: read-through, every request, isolated callers, {@code /user} and {@code /metadata} ignored. */
+    public static ReplayConfig defaults() {
+        return new ReplayConfig(CacheMode.READTHROUGH, false, false, DEFAULT_IGNORE_FIELDS, List.of(), false, true);
+    }
+
+    static ReplayConfig read(ConfigReader r) {
+        CacheMode mode = r.text("cache/mode").map(text -> CacheMode.parse(text).orElseThrow(() -> new ConfigException(
+                "cache/mode", "'" + text + "' is not one of readthrough, record, replay, passthrough")))
+                .orElse(CacheMode.READTHROUGH);
+        String policy = r.text("cache/policy").orElse("all").trim().toLowerCase(Locale.ROOT);
+        if (!policy.equals("all") && !policy.equals("deterministic")) {
+            throw new ConfigException("cache/policy", "'" + policy + "' is not one of all, deterministic");
+        }
+        List<String> ignore = r.text("cache/ignoreFields").map(text -> pointers(text)).orElse(DEFAULT_IGNORE_FIELDS);
+        String end = r.text("cache/sequenceEnd").orElse("repeat").trim().toLowerCase(Locale.ROOT);
+        if (!end.equals("repeat") && !end.equals("fail")) {
+            throw new ConfigException("cache/sequenceEnd", "'" + end + "' is not one of repeat, fail");
+        }
+        return new ReplayConfig(mode, policy.equals("deterministic"), r.flag("cache/shared", false), ignore,
+                r.text("cache/cassettes").map(ReplayConfig::folders).orElse(List.of()), r.flag("cache/sequences", false),
+                end.equals("repeat"));
+    }
+
+    private static List<String> pointers(String text) {
+        List<String> pointers = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String pointer = part.trim();
+            if (pointer.isEmpty()) {
+                continue;
+            }
+            if (!pointer.startsWith("/")) {
+                throw new ConfigException("cache/ignoreFields", "'" + pointer + "' is not a JSON pointer (it must start with /, for example /user)");
+            }
+            try {
+                JsonPointer.compile(pointer);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("cache/ignoreFields", "'" + pointer + "' is not a JSON pointer: " + e.getMessage());
+            }
+            pointers.add(pointer);
+        }
+        return pointers;
+    }
+
+    private static List<Path> folders(String text) {
+        List<Path> folders = new ArrayList<>();
+        for (String part : Arrays.asList(text.split(","))) {
+            String folder = part.trim();
+            if (folder.isEmpty()) {
+                continue;
+            }
+            try {
+                folders.add(Path.of(folder.startsWith("~/") ? System.getProperty("user.home") + folder.substring(1) : folder));
+            } catch (InvalidPathException e) {
+                throw new ConfigException("cache/cassettes", "'" + folder + "' is not a usable path");
+            }
+        }
+        return folders;
+    }
+}
