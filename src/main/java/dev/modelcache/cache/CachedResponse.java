@@ -1,41 +1,27 @@
 package dev.modelcache.cache;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.http.Headers;
 import dev.modelcache.tokens.Usage;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.BufferUnderflowException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * A complete upstream answer as the cache keeps it: status, the header fields a client needs, the body, and the
  * body's chunks (one per SSE event, with the milliseconds after the response headers at which it arrived; a
  * plain body is one chunk), plus when it was stored and the tokens it cost. Ehcache keeps it as bytes in a small
- * format of its own ({@link #toBytes()}), never with Java serialization, so that the disk tier does not depend on
- * our classes; the record files behind Ehcache use {@link RecordFormat}.
+ * format of its own ({@link #toBytes()}, {@link CachedResponseBytes}), never with Java serialization, so that the
+ * disk tier does not depend on our classes; the record files behind Ehcache use {@link RecordFormat}.
  *
  * <p>The body is a {@link Body}: a region of an array (decoding an Ehcache value views its body in place) or of a
  * record file. The hit path writes it through {@link #bodySource()}; {@link #body()} gathers it in one array.
  */
 public final class CachedResponse {
-    private static final int MAGIC = 0x4D435231; // "MCR1"
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /**
      * Header fields never kept: credentials, cookies, framing the replay recomputes, and values that would be
      * stale or wrong when replayed (dates, rate-limit counters, the proxy's own fields).
@@ -143,39 +129,9 @@ public final class CachedResponse {
         return headers.first("Content-Type").orElse("").toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     }
 
+    /** The bytes Ehcache keeps, in the format of {@link CachedResponseBytes}. */
     public byte[] toBytes() {
-        ObjectNode meta = JSON.createObjectNode();
-        meta.put("status", status);
-        ArrayNode fields = meta.putArray("headers");
-        for (Map.Entry<String, String> field : headers.fields()) {
-            fields.addArray().add(field.getKey()).add(field.getValue());
-        }
-        meta.put("storedAt", storedAtMillis);
-        meta.put("provider", provider);
-        meta.put("model", model);
-        ObjectNode tokens = meta.putObject("usage");
-        tokens.put("promptTokens", usage.promptTokens());
-        tokens.put("completionTokens", usage.completionTokens());
-        tokens.put("estimated", usage.estimated());
-        byte[] metaBytes = meta.toString().getBytes(StandardCharsets.UTF_8);
-
-        byte[] content = body();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(content.length + metaBytes.length + 16 + chunks.size() * 8);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeInt(metaBytes.length);
-            out.write(metaBytes);
-            out.writeInt(chunks.size());
-            for (Chunk chunk : chunks) {
-                out.writeInt(chunk.end());
-                out.writeInt(chunk.atMillis());
-            }
-            out.writeInt(content.length);
-            out.write(content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return CachedResponseBytes.encode(this);
     }
 
     /**
@@ -183,40 +139,7 @@ public final class CachedResponse {
      * afterwards); anything else fails with an IOException, which the store treats as a miss.
      */
     public static CachedResponse fromBytes(byte[] bytes) throws IOException {
-        try {
-            return decode(bytes);
-        } catch (BufferUnderflowException e) {
-            throw new IOException("corrupt entry: truncated", e);
-        } catch (RuntimeException e) {
-            throw new IOException("corrupt entry: " + e, e);
-        }
-    }
-
-    private static CachedResponse decode(byte[] bytes) throws IOException {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        if (in.getInt() != MAGIC) {
-            throw new IOException("not a ModelCache entry (bad magic)");
-        }
-        int metaLength = checkedLength(in.getInt(), in.remaining());
-        JsonNode meta = JSON.readTree(bytes, in.position(), metaLength);
-        in.position(in.position() + metaLength);
-        int chunkCount = checkedLength(in.getInt(), in.remaining() / 8);
-        List<Chunk> chunks = new ArrayList<>(chunkCount);
-        for (int i = 0; i < chunkCount; i++) {
-            chunks.add(new Chunk(in.getInt(), in.getInt()));
-        }
-        int bodyLength = checkedLength(in.getInt(), in.remaining());
-        Body body = new Body.InMemory(bytes, in.position(), bodyLength);
-        List<Map.Entry<String, String>> fields = new ArrayList<>();
-        for (JsonNode field : meta.path("headers")) {
-            fields.add(Map.entry(field.get(0).asText(), field.get(1).asText()));
-        }
-        JsonNode tokens = meta.path("usage");
-        Usage usage = new Usage(tokens.path("promptTokens").asLong(), tokens.path("completionTokens").asLong(),
-                tokens.path("estimated").asBoolean());
-        checkChunks(chunks, bodyLength);
-        return new CachedResponse(meta.path("status").asInt(), Headers.of(fields), body, chunks,
-                meta.path("storedAt").asLong(), usage, meta.path("provider").asText(null), meta.path("model").asText(null));
+        return CachedResponseBytes.decode(bytes);
     }
 
     /** Chunk ends must rise and stay inside the body. */
@@ -228,12 +151,5 @@ public final class CachedResponse {
             }
             previous = chunk.end();
         }
-    }
-
-    private static int checkedLength(int length, int limit) throws IOException {
-        if (length < 0 || length > limit) {
-            throw new IOException("corrupt entry: length " + length);
-        }
-        return length;
     }
 }
