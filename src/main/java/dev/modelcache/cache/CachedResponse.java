@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -20,8 +21,14 @@ import java.util.regex.Pattern;
  *
  * <p>The body is a {@link Body}: a region of an array (decoding an Ehcache value views its body in place) or of a
  * record file. The hit path writes it through {@link #bodySource()}; {@link #body()} gathers it in one array.
+ *
+ * <p>An entry may carry a lifetime of its own ({@link #ttlMillis()}, set with {@link #withTtl(Duration)}): it then
+ * expires that long after it was stored, sooner or later than the store's lifetime. Without one the store's applies.
  */
 public final class CachedResponse {
+    /** The longest lifetime of an entry's own, in seconds: as long as milliseconds can count. */
+    static final long MAX_TTL_SECONDS = Long.MAX_VALUE / 1000;
+
     /**
      * Header fields never kept: credentials, cookies, framing the replay recomputes, and values that would be
      * stale or wrong when replayed (dates, rate-limit counters, the proxy's own fields).
@@ -45,6 +52,7 @@ public final class CachedResponse {
     private final Usage usage;
     private final String provider;
     private final String model;
+    private final long ttlMillis;
 
     public CachedResponse(int status, Headers headers, byte[] body, List<Chunk> chunks, long storedAtMillis,
                           Usage usage, String provider, String model) {
@@ -53,6 +61,12 @@ public final class CachedResponse {
 
     public CachedResponse(int status, Headers headers, Body body, List<Chunk> chunks, long storedAtMillis,
                           Usage usage, String provider, String model) {
+        this(status, headers, body, chunks, storedAtMillis, usage, provider, model, 0);
+    }
+
+    /** With the entry's own lifetime, {@code ttlMillis} (0: none, the store's applies), as the decoders read it. */
+    CachedResponse(int status, Headers headers, Body body, List<Chunk> chunks, long storedAtMillis,
+                   Usage usage, String provider, String model, long ttlMillis) {
         this.status = status;
         this.headers = headers;
         this.body = body;
@@ -61,6 +75,7 @@ public final class CachedResponse {
         this.usage = usage;
         this.provider = provider;
         this.model = model;
+        this.ttlMillis = ttlMillis;
     }
 
     public int status() {
@@ -118,6 +133,41 @@ public final class CachedResponse {
 
     public String model() {
         return model;
+    }
+
+    /** The entry's own lifetime in milliseconds (a whole number of seconds); 0 when the store's lifetime applies. */
+    public long ttlMillis() {
+        return ttlMillis;
+    }
+
+    /**
+     * A copy of this answer with a lifetime of its own: it expires {@code ttl} after it was stored, whether that is
+     * sooner or later than the store's lifetime. Zero takes its own lifetime away, so the store's applies again.
+     * The record file keeps whole seconds, so a fraction of a second is rounded up; a lifetime too long to count
+     * in milliseconds is cut to the longest that can be (some 292 million years).
+     *
+     * @throws IllegalArgumentException when {@code ttl} is negative
+     */
+    public CachedResponse withTtl(Duration ttl) {
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("a negative time to live: " + ttl);
+        }
+        long seconds = Math.min(ttl.getSeconds() + (ttl.getNano() > 0 ? 1 : 0), MAX_TTL_SECONDS);
+        return new CachedResponse(status, headers, body, chunks, storedAtMillis, usage, provider, model, seconds * 1000);
+    }
+
+    /** The lifetime that applies: the entry's own, else the store's {@code storeTtl} (zero: it never expires). */
+    Duration ttl(Duration storeTtl) {
+        return ttlMillis > 0 ? Duration.ofMillis(ttlMillis) : storeTtl;
+    }
+
+    /**
+     * True when an entry stored at {@code storedAtMillis} with its own lifetime {@code ttlMillis} (0: none), in a
+     * store whose lifetime is {@code storeTtl} (zero: none), has expired at {@code nowMillis}. Its own lifetime wins.
+     */
+    static boolean expired(long storedAtMillis, long ttlMillis, Duration storeTtl, long nowMillis) {
+        long lifetime = ttlMillis > 0 ? ttlMillis : storeTtl.toMillis();
+        return lifetime > 0 && nowMillis - storedAtMillis >= lifetime;
     }
 
     /** The header fields of an upstream answer that may be stored and replayed. */

@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * The bytes Ehcache keeps for a {@link CachedResponse}: the magic {@code "MCR1"}, the length and text of a JSON
- * header (status, headers, storedAt, provider, model, usage), the chunk count and each chunk's end and arrival,
+ * header (status, headers, storedAt, provider, model, usage, and ttlMillis when the entry has a lifetime of its
+ * own: a value written without it reads as 0, none), the chunk count and each chunk's end and arrival,
  * then the body's length and the body. No Java serialization, so the disk tier does not depend on our classes.
  */
 final class CachedResponseBytes {
@@ -40,6 +41,9 @@ final class CachedResponseBytes {
         meta.put("storedAt", response.storedAtMillis());
         meta.put("provider", response.provider());
         meta.put("model", response.model());
+        if (response.ttlMillis() > 0) {
+            meta.put("ttlMillis", response.ttlMillis());
+        }
         ObjectNode tokens = meta.putObject("usage");
         tokens.put("promptTokens", response.usage().promptTokens());
         tokens.put("completionTokens", response.usage().completionTokens());
@@ -101,7 +105,19 @@ final class CachedResponseBytes {
                 tokens.path("estimated").asBoolean());
         CachedResponse.checkChunks(chunks, bodyLength);
         return new CachedResponse(meta.path("status").asInt(), Headers.of(fields), body, chunks,
-                meta.path("storedAt").asLong(), usage, meta.path("provider").asText(null), meta.path("model").asText(null));
+                meta.path("storedAt").asLong(), usage, meta.path("provider").asText(null), meta.path("model").asText(null),
+                ttlMillis(meta.path("ttlMillis")));
+    }
+
+    /** The entry's own lifetime: absent (0, none) or a whole number of milliseconds from 0. */
+    private static long ttlMillis(JsonNode ttl) throws IOException {
+        if (ttl.isMissingNode()) {
+            return 0;
+        }
+        if (!ttl.isIntegralNumber() || !ttl.canConvertToLong() || ttl.asLong() < 0) {
+            throw new IOException("corrupt entry: time to live " + ttl);
+        }
+        return ttl.asLong();
     }
 
     private static int checkedLength(int length, int limit) throws IOException {
