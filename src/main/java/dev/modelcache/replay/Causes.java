@@ -136,7 +136,8 @@ final class Causes {
     private static String mediaType(RequestRecord request) {
         String contentType = request.body().path("mediaType").asText("");
         int semicolon = contentType.indexOf(';');
-        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim()
+                .toLowerCase(Locale.ROOT);
         return type.isEmpty() ? "unknown type" : ShortText.cut(type, ShortText.MAX_STRING);
     }
 }

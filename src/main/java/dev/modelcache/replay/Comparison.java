@@ -64,7 +64,8 @@ record Comparison(EntrySummary entry, JsonDiff.Result body, List<Cause> causes, 
     /** The differences with each stored value replaced by {@value Causes#WITHHELD}, except where it is absent. */
     private static JsonDiff.Result withheld(JsonDiff.Result body) {
         List<Difference> hidden = body.differences().stream()
-                .map(d -> d.before().equals(ShortText.ABSENT) ? d : new Difference(d.pointer(), Causes.WITHHELD, d.after()))
+                .map(d -> d.before().equals(ShortText.ABSENT) ? d
+                        : new Difference(d.pointer(), Causes.WITHHELD, d.after()))
                 .toList();
         return new JsonDiff.Result(hidden, body.more());
     }

@@ -48,13 +48,26 @@ public record Explanation(String summary, String nearestKey, List<Difference> di
         nearest.body().differences().forEach(difference -> items.add(brief(difference)));
         int total = items.size() + nearest.body().more();
         String id = MissExplainer.shortKey(nearest.entry().key());
-        StringBuilder summary = new StringBuilder("nearest entry ").append(id).append(": ");
-        summary.append(String.join("; ", items.subList(0, Math.min(SUMMARY_ITEMS, items.size()))));
-        if (total > SUMMARY_ITEMS) {
-            summary.append(" and ").append(total - SUMMARY_ITEMS).append(" more");
+        String head = "nearest entry " + id + ": ";
+        String tail = total > SUMMARY_ITEMS ? " and " + (total - SUMMARY_ITEMS) + " more" : "";
+        List<String> named = items.subList(0, Math.min(SUMMARY_ITEMS, items.size()));
+        return new Explanation(head + fit(named, SUMMARY_LIMIT - head.length() - tail.length()) + tail, id,
+                nearest.body().differences(), nearest.causes().stream().map(Cause::detail).toList(), compared,
+                nearest.body().more());
+    }
+
+    /**
+     * The items joined by {@code "; "} in at most {@code room} ASCII characters: each is cut to an equal share of
+     * what is left, so short items leave room for long ones and the count that follows is never cut off.
+     */
+    private static String fit(List<String> items, int room) {
+        StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < items.size(); i++) {
+            String separator = i == 0 ? "" : "; ";
+            int share = (room - joined.length()) / (items.size() - i) - separator.length();
+            joined.append(separator).append(ShortText.ascii(items.get(i), Math.max(3, share)));
         }
-        return new Explanation(summary.toString(), id, nearest.body().differences(),
-                nearest.causes().stream().map(Cause::detail).toList(), compared, nearest.body().more());
+        return joined.toString();
     }
 
     /** A difference in a few words: both values when they are short, else only where. */

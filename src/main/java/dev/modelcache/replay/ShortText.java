@@ -41,7 +41,8 @@ final class ShortText {
             String text = node.textValue();
             return text.length() <= MAX_STRING ? node.toString() : TextNode.valueOf(cut(text, MAX_STRING)).toString();
         }
-        if (node.isNumber() && !node.isIntegralNumber() && (node.isBigDecimal() || Double.isFinite(node.doubleValue()))) {
+        boolean finite = node.isBigDecimal() || Double.isFinite(node.doubleValue());
+        if (node.isNumber() && !node.isIntegralNumber() && finite) {
             return cut(decimal(node.decimalValue()), MAX_STRING);
         }
         return cut(node.toString(), MAX_STRING);

@@ -360,7 +360,18 @@ class MissExplainerTest {
         assertTrue(why.summary().matches(ASCII_LINE), why.summary());
         assertTrue(why.summary().length() <= Explanation.SUMMARY_LIMIT, why.summary().length() + " characters");
         assertTrue(why.summary().startsWith("nearest entry "), why.summary());
-        assertTrue(why.summary().endsWith(" more") || why.summary().endsWith("..."), why.summary());
+        assertTrue(why.summary().endsWith(" and 2 more"), why.summary());
+    }
+
+    @Test
+    void longItemsAreCutSoTheCountOfTheRestIsNeverLost() {
+        String longName = "f".repeat(500);
+        chat().set(longName + "1", "1").set(longName + "2", "1").set(longName + "3", "1").set("seed", "1")
+                .storeIn(store, 1000);
+        Explanation why = explain(chat().namespace("n".repeat(300)));
+        assertTrue(why.summary().length() <= Explanation.SUMMARY_LIMIT, why.summary().length() + " characters");
+        assertTrue(why.summary().endsWith("... and 2 more"), why.summary());
+        assertEquals("/" + longName + "1", why.differences().get(0).pointer(), "the JSON names the whole path");
     }
 
     @Test
