@@ -1,0 +1,72 @@
+package dev.modelcache.replay;
+
+import dev.modelcache.cache.CacheKey;
+import dev.modelcache.cache.CacheKeyFactory;
+import dev.modelcache.cache.EntrySummary;
+import dev.modelcache.cache.RequestRecord;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One stored entry held against the request that missed: the body's differences, the other causes, and a score
+ * (how many things differ) by which the nearest entry is chosen.
+ *
+ * @param entry     the stored entry, as the store lists it
+ * @param body      the JSON body's differences (none when either body is not JSON)
+ * @param causes    what else differs, or why nothing visible does
+ * @param identical true when the entry's key is the very key that missed
+ */
+record Comparison(EntrySummary entry, JsonDiff.Result body, List<Cause> causes, boolean identical) {
+    Comparison {
+        causes = List.copyOf(causes);
+    }
+
+    /** How far the entry is from the request: 0 for the same key, else the number of differences and causes. */
+    int score() {
+        return identical ? 0 : body.total() + causes.size();
+    }
+
+    /**
+     * Compares the entry {@code entry}, whose record is {@code stored}, with {@code missed} (whose key is
+     * {@code missedKey}). The values of another caller's request are withheld (a caller learns that its request
+     * differs, never what another caller asked), unless that entry is shared.
+     */
+    static Comparison of(RequestRecord missed, CacheKey missedKey, EntrySummary entry, RequestRecord stored,
+                         CacheKeyFactory keys, int differenceLimit) {
+        String id = MissExplainer.shortKey(entry.key());
+        if (entry.key().equals(missedKey.hex())) {
+            return new Comparison(entry, JsonDiff.between(null, null), List.of(new Cause(
+                    "an identical entry exists (key " + id + ")", "an identical entry exists (key " + id
+                            + "): it expired, was stored after the lookup, or a sequence used up its answers")), true);
+        }
+        boolean withhold = !stored.partition().equals(missed.partition())
+                && !stored.partition().equals(CacheKeyFactory.SHARED);
+        List<Cause> causes = new ArrayList<>(Causes.between(stored, missed, withhold));
+        JsonDiff.Result body = stored.bodyType().equals(RequestRecord.JSON_BODY)
+                && missed.bodyType().equals(RequestRecord.JSON_BODY)
+                ? JsonDiff.between(stored.body(), missed.body(), keys.ignoredFields(), differenceLimit)
+                : JsonDiff.between(null, null);
+        if (withhold) {
+            body = withheld(body);
+        }
+        if (stored.keyRecipe().equals(CacheKeyFactory.VERSION) && CacheKeyFactory.canKey(stored)
+                && !keys.create(stored).hex().equals(entry.key())) {
+            causes.add(new Cause("stored under an older key", "stored under key " + id + ", which its request no"
+                    + " longer computes (the ignored fields changed since it was recorded): import or re-record"));
+        } else if (causes.isEmpty() && body.isEmpty()) {
+            causes.add(new Cause("key differs, no compared field does", "the request matches this entry in every "
+                    + "field compared, but its key differs (key " + id + ", request " + MissExplainer.shortKey(
+                    missedKey.hex()) + ")"));
+        }
+        return new Comparison(entry, body, causes, false);
+    }
+
+    /** The differences with each stored value replaced by {@value Causes#WITHHELD}, except where it is absent. */
+    private static JsonDiff.Result withheld(JsonDiff.Result body) {
+        List<Difference> hidden = body.differences().stream()
+                .map(d -> d.before().equals(ShortText.ABSENT) ? d
+                        : new Difference(d.pointer(), Causes.WITHHELD, d.after()))
+                .toList();
+        return new JsonDiff.Result(hidden, body.more());
+    }
+}

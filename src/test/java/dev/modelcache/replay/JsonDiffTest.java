@@ -1,0 +1,191 @@
+package dev.modelcache.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelcache.http.JsonParsers;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JsonDiffTest {
+    private static JsonNode json(String text) {
+        try {
+            return JsonParsers.REQUEST.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<Difference> diff(String before, String after) {
+        return JsonDiff.between(json(before), json(after)).differences();
+    }
+
+    @Test
+    void equalTreesHaveNoDifferencesWhateverTheirFieldOrder() {
+        JsonDiff.Result result = JsonDiff.between(json("{\"a\":1,\"b\":[true,null,\"x\"]}"),
+                json("{\"b\":[true,null,\"x\"],\"a\":1}"));
+        assertTrue(result.isEmpty());
+        assertEquals(0, result.total());
+    }
+
+    @Test
+    void aChangedScalarIsNamedByItsPointerWithBothValuesAsJsonText() {
+        assertEquals(List.of(new Difference("/temperature", "0.7", "0.2")), diff("{\"temperature\":0.7}", "{\"temperature\":0.2}"));
+        assertEquals(List.of(new Difference("/model", "\"gpt-4o\"", "\"gpt-4o-mini\"")),
+                diff("{\"model\":\"gpt-4o\"}", "{\"model\":\"gpt-4o-mini\"}"));
+    }
+
+    @Test
+    void numbersAreComparedByExactValueSoTrailingZerosDoNotDiffer() {
+        assertEquals(List.of(), diff("{\"temperature\":0.7,\"top_p\":1E+2}", "{\"temperature\":0.70,\"top_p\":100.0}"));
+        assertEquals(List.of(), diff("{\"n\":0.1}", "{\"n\":0.10000}"));
+        assertEquals(List.of(new Difference("/n", "0.1", "0.10000000000000000001")),
+                diff("{\"n\":0.1}", "{\"n\":0.10000000000000000001}"));
+    }
+
+    @Test
+    void anIntegerDiffersFromTheSameNumberWithAFractionAsTheKeyDoes() {
+        assertEquals(List.of(new Difference("/max_tokens", "1", "1.0")), diff("{\"max_tokens\":1}", "{\"max_tokens\":1.0}"));
+        assertEquals(List.of(new Difference("/n", "100.0", "100")), diff("{\"n\":1E+2}", "{\"n\":100}"));
+    }
+
+    @Test
+    void aNumberWithAFractionIsShownAsTheKeySpellsItInPlainDigitsWhenShort() {
+        assertEquals(List.of(new Difference("/t", "0.7", "0.25")), diff("{\"t\":0.70}", "{\"t\":0.250}"));
+        assertEquals(List.of(new Difference("/t", "1E+400", "0.0")), diff("{\"t\":1e400}", "{\"t\":0.000}"));
+    }
+
+    @Test
+    void aDoubleBuiltByHandIsComparedByItsValue() {
+        ObjectNode before = JsonNodeFactory.instance.objectNode().put("t", 0.5);
+        assertTrue(JsonDiff.between(before, json("{\"t\":0.50}")).isEmpty());
+        ObjectNode infinite = JsonNodeFactory.instance.objectNode().set("t", DoubleNode.valueOf(Double.POSITIVE_INFINITY));
+        assertTrue(JsonDiff.between(infinite, infinite.deepCopy()).isEmpty());
+        assertEquals(1, JsonDiff.between(infinite, before).total());
+    }
+
+    @Test
+    void arraysAreComparedElementByElementByIndex() {
+        assertEquals(List.of(new Difference("/messages/1/content", "\"b\"", "\"c\"")),
+                diff("{\"messages\":[{\"content\":\"a\"},{\"content\":\"b\"}]}",
+                        "{\"messages\":[{\"content\":\"a\"},{\"content\":\"c\"}]}"));
+    }
+
+    @Test
+    void anElementAddedAtTheEndIsOneDifferenceFromAbsent() {
+        assertEquals(List.of(new Difference("/messages/2", "(absent)", "{\u2026}")),
+                diff("{\"messages\":[{\"r\":1},{\"r\":2}]}", "{\"messages\":[{\"r\":1},{\"r\":2},{\"r\":3}]}"));
+        assertEquals(List.of(new Difference("/stop/1", "\"b\"", "(absent)")),
+                diff("{\"stop\":[\"a\",\"b\"]}", "{\"stop\":[\"a\"]}"));
+    }
+
+    @Test
+    void aFieldOnOneSideOnlyIsAbsentOnTheOther() {
+        assertEquals(List.of(new Difference("/seed", "(absent)", "42"), new Difference("/tools", "[\u2026]", "(absent)")),
+                diff("{\"tools\":[{}]}", "{\"seed\":42}"));
+    }
+
+    @Test
+    void nullIsAValueNotAnAbsence() {
+        assertEquals(List.of(new Difference("/stop", "null", "(absent)")), diff("{\"stop\":null}", "{}"));
+    }
+
+    @Test
+    void objectsAndArraysAreRenderedShortAndEmptyOnesAsThemselves() {
+        assertEquals(List.of(new Difference("/a", "{}", "[]"), new Difference("/b", "[]", "{}"),
+                        new Difference("/c", "{\u2026}", "[\u2026]")),
+                diff("{\"a\":{},\"b\":[],\"c\":{\"x\":1}}", "{\"a\":[],\"b\":{},\"c\":[1]}"));
+    }
+
+    @Test
+    void aValueOfAnotherTypeIsOneDifference() {
+        assertEquals(List.of(new Difference("/n", "\"1\"", "1")), diff("{\"n\":\"1\"}", "{\"n\":1}"));
+        assertEquals(List.of(new Difference("/b", "true", "\"true\"")), diff("{\"b\":true}", "{\"b\":\"true\"}"));
+    }
+
+    @Test
+    void aWholeBodyOfAnotherShapeIsADifferenceAtTheEmptyPointer() {
+        assertEquals(List.of(new Difference("", "{\u2026}", "[\u2026]")), diff("{\"a\":1}", "[1]"));
+        assertEquals("(body) {\u2026} -> [\u2026]", diff("{\"a\":1}", "[1]").get(0).toString());
+    }
+
+    @Test
+    void aLongStringIsCutToFortyCharactersWithAnEllipsis() {
+        String longText = "x".repeat(100);
+        Difference difference = diff("{\"c\":\"short\"}", "{\"c\":\"" + longText + "\"}").get(0);
+        assertEquals("\"short\"", difference.before());
+        assertEquals("\"" + "x".repeat(39) + "\u2026\"", difference.after());
+    }
+
+    @Test
+    void aCutNeverSplitsASurrogatePair() {
+        String emoji = "\uD83D\uDE00";
+        String text = "y".repeat(38) + emoji + "z".repeat(10);
+        String rendered = diff("{\"c\":\"\"}", "{\"c\":\"" + text + "\"}").get(0).after();
+        assertEquals("\"" + "y".repeat(38) + "\u2026\"", rendered);
+    }
+
+    @Test
+    void aStringIsRenderedAsJsonTextWithItsEscapes() {
+        assertEquals("\"a\\nb\\\"c\"", diff("{\"c\":1}", "{\"c\":\"a\\nb\\\"c\"}").get(0).after());
+    }
+
+    @Test
+    void aLongNumberIsCutToo() {
+        String digits = "9".repeat(300);
+        String rendered = diff("{\"n\":1}", "{\"n\":" + digits + "}").get(0).after();
+        assertEquals(40, rendered.length());
+        assertTrue(rendered.endsWith("\u2026"));
+    }
+
+    @Test
+    void fieldNamesAreEscapedInPointers() {
+        assertEquals(List.of(new Difference("/a~1b/m~0n", "1", "2")), diff("{\"a/b\":{\"m~n\":1}}", "{\"a/b\":{\"m~n\":2}}"));
+    }
+
+    @Test
+    void ignoredPointersAndEverythingUnderThemAreLeftOut() {
+        JsonDiff.Result result = JsonDiff.between(
+                json("{\"user\":\"alice\",\"metadata\":{\"run\":1},\"username\":\"a\",\"t\":1}"),
+                json("{\"user\":\"bob\",\"metadata\":{\"run\":2,\"extra\":true},\"username\":\"b\",\"t\":1}"),
+                List.of("/user", "/metadata"), JsonDiff.DEFAULT_LIMIT);
+        assertEquals(List.of(new Difference("/username", "\"a\"", "\"b\"")), result.differences(),
+                "a field whose name only starts with an ignored one is compared");
+    }
+
+    @Test
+    void anIgnoredFieldPresentOnOneSideOnlyIsLeftOut() {
+        assertTrue(JsonDiff.between(json("{\"t\":1}"), json("{\"t\":1,\"user\":\"bob\"}"), List.of("/user"), 50).isEmpty());
+    }
+
+    @Test
+    void theListStopsAtTheLimitAndCountsTheRest() {
+        StringBuilder before = new StringBuilder("{");
+        StringBuilder after = new StringBuilder("{");
+        for (int i = 0; i < 70; i++) {
+            before.append(i == 0 ? "" : ",").append("\"f").append(String.format("%02d", i)).append("\":").append(i);
+            after.append(i == 0 ? "" : ",").append("\"f").append(String.format("%02d", i)).append("\":").append(-i - 1);
+        }
+        JsonDiff.Result result = JsonDiff.between(json(before + "}"), json(after + "}"));
+        assertEquals(JsonDiff.DEFAULT_LIMIT, result.differences().size());
+        assertEquals(20, result.more());
+        assertEquals(70, result.total());
+        assertEquals("/f00", result.differences().get(0).pointer(), "in document order");
+
+        JsonDiff.Result none = JsonDiff.between(json(before + "}"), json(after + "}"), List.of(), 0);
+        assertEquals(List.of(), none.differences());
+        assertEquals(70, none.more());
+    }
+
+    @Test
+    void missingTreesOnBothSidesHaveNoDifferences() {
+        assertTrue(JsonDiff.between(null, null).isEmpty());
+        assertEquals(List.of(new Difference("", "(absent)", "{}")),
+                JsonDiff.between(null, json("{}")).differences());
+    }
+}
