@@ -8,6 +8,7 @@ import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.replay.ReplayControls;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

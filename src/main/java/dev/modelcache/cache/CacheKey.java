@@ -14,7 +14,6 @@ public record CacheKey(String hex) {
         return new CacheKey(HexFormat.of().formatHex(digest));
     }
 
-    @Override
     /** The key's short id, its first 12 hex digits: what X-Cache-Key, cassette file names and reports show. */
     public String shortId() {
         return hex.substring(0, Math.min(12, hex.length()));

@@ -105,14 +105,14 @@ public final class CachePolicy {
                 "invalid_cache_mode", "The " + MODE_HEADER + " header must be readthrough, record, replay or passthrough.")))
                 .orElseGet(this.mode);
         String namespace = namespace(headers);
-        Duration ttl = seconds(headers.first(TTL_HEADER).orElse(null), TTL_HEADER);
+        Duration ttl = seconds(headers.first(TTL_HEADER).orElse(null), TTL_HEADER, 1);
         boolean sequence = headers.first(SEQUENCE_HEADER).map(text -> switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "on", "true", "1" -> true;
             case "off", "false", "0" -> false;
             default -> throw ProxyError.badRequest("invalid_cache_sequence", "The " + SEQUENCE_HEADER + " header must be on or off.");
         }).orElse(sequences);
         String cacheControl = headers.joined("Cache-Control").toLowerCase(Locale.ROOT);
-        Duration maxAge = seconds(directive(cacheControl, "max-age"), "Cache-Control max-age");
+        Duration maxAge = seconds(directive(cacheControl, "max-age"), "Cache-Control max-age", 0);
         boolean upstream = mode != CacheMode.REPLAY && directive(cacheControl, "only-if-cached") == null;
         if (!cacheable(exchange) || mode == CacheMode.PASSTHROUGH || directive(cacheControl, "no-store") != null
                 || (deterministicOnly && !deterministic(exchange))) {
@@ -165,19 +165,20 @@ public final class CachePolicy {
         return namespace;
     }
 
-    private static Duration seconds(String value, String name) {
+    private static Duration seconds(String value, String name, long min) {
         if (value == null) {
             return null;
         }
         try {
             long seconds = Long.parseLong(value.trim().replace("\"", ""));
-            if (seconds >= 0) {
-                return Duration.ofSeconds(seconds);
+            if (seconds >= min) {
+                return Duration.ofSeconds(Math.min(seconds, Long.MAX_VALUE / 1000));
             }
         } catch (NumberFormatException e) {
             // Answered below.
         }
-        throw ProxyError.badRequest("invalid_cache_control", "The " + name + " value must be a whole number of seconds, 0 or more.");
+        throw ProxyError.badRequest("invalid_cache_control", "The " + name + " value must be a whole number of seconds, "
+                + min + " or more.");
     }
 
     private static boolean isUnder(String path, String prefix) {

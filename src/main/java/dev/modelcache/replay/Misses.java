@@ -14,7 +14,7 @@ import java.util.function.BiConsumer;
  */
 public final class Misses {
     /** Response header with the short explanation of a miss. */
-    public static final String REASON_HEADER = "X-Cache-Miss-Reason";
+    public static final String REASON_HEADER = Explanation.HEADER;
     /** Response header with the short id of the request's key. */
     public static final String KEY_HEADER = "X-Cache-Key";
 

@@ -301,4 +301,82 @@ class CacheKeyFactoryTest {
             assertEquals(plain, key(new Exchange("POST", path, null, h, body)), path);
         }
     }
+
+    @Test
+    void theKeyIsAFunctionOfTheRequestRecordAlone() {
+        Exchange exchange = json("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        RequestRecord record = RequestRecord.of(OPENAI, exchange, factory);
+        assertEquals(key(exchange), factory.create(record));
+        CacheKeyFactory otherSalt = new CacheKeyFactory("another salt, another installati".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(factory.create(record), otherSalt.create(record), "the record's partition already holds the salted hash");
+    }
+
+    @Test
+    void userAndMetadataAreIgnoredByDefaultButStreamOptionsAndCacheControlCount() {
+        CacheKey plain = key(json("{\"model\":\"gpt-4o\",\"messages\":[]}"));
+        assertEquals(plain, key(json("{\"model\":\"gpt-4o\",\"user\":\"u1\",\"metadata\":{\"a\":1},\"messages\":[]}")));
+        assertNotEquals(plain, key(json("{\"model\":\"gpt-4o\",\"stream_options\":{\"include_usage\":true},\"messages\":[]}")));
+        assertNotEquals(plain, key(json("{\"model\":\"gpt-4o\",\"prompt_cache_key\":\"p\",\"messages\":[]}")));
+        assertNotEquals(plain, key(json("{\"model\":\"gpt-4o\",\"cache_control\":{\"type\":\"ephemeral\"},\"messages\":[]}")));
+    }
+
+    @Test
+    void ignoredFieldsAreJsonPointersAndMayReachIntoArrays() {
+        CacheKeyFactory nameBlind = new CacheKeyFactory(SALT, java.util.List.of("/messages/0/name"), false);
+        Exchange a = json("{\"model\":\"gpt-4o\",\"messages\":[{\"name\":\"a\",\"content\":\"x\"}]}");
+        Exchange b = json("{\"model\":\"gpt-4o\",\"messages\":[{\"name\":\"b\",\"content\":\"x\"}]}");
+        assertEquals(nameBlind.create(OPENAI, a), nameBlind.create(OPENAI, b));
+        assertNotEquals(key(a), key(b));
+        assertEquals("a", a.json().path("messages").path(0).path("name").asText(), "the request itself is untouched");
+    }
+
+    @Test
+    void aSharedCacheGivesEveryCallerThePartitionShared() {
+        CacheKeyFactory shared = new CacheKeyFactory(SALT, java.util.List.of(), true);
+        Exchange a = post("{\"model\":\"gpt-4o\"}", "Content-Type", "application/json", "Authorization", KEY_A);
+        Exchange b = post("{\"model\":\"gpt-4o\"}", "Content-Type", "application/json", "Authorization", KEY_B);
+        Exchange none = post("{\"model\":\"gpt-4o\"}", "Content-Type", "application/json");
+        assertEquals(shared.create(OPENAI, a), shared.create(OPENAI, b));
+        assertEquals(shared.create(OPENAI, a), shared.create(OPENAI, none));
+        assertEquals(CacheKeyFactory.SHARED, shared.partition(OPENAI, a));
+        assertNotEquals(factory.create(OPENAI, a), factory.create(OPENAI, b));
+    }
+
+    @Test
+    void theNamespaceAndThePlaceInASequencePartitionTheKey() {
+        Exchange exchange = json("{\"model\":\"gpt-4o\"}");
+        RequestRecord record = RequestRecord.of(OPENAI, exchange, factory, "suite-a");
+        assertNotEquals(key(exchange), factory.create(record));
+        assertEquals(factory.create(record), factory.create(record.inSequence(1)), "the first of a sequence is the plain key");
+        assertNotEquals(factory.create(record.inSequence(2)), factory.create(record));
+        assertNotEquals(factory.create(record.inSequence(2)), factory.create(record.inSequence(3)));
+    }
+
+    @Test
+    void aRecordWrittenAndReadBackKeysTheSame() throws Exception {
+        Exchange exchange = post("{\"model\":\"gpt-4o\",\"temperature\":0.70,\"user\":\"u\"}", "Content-Type",
+                "application/json", "Authorization", KEY_A);
+        RequestRecord record = RequestRecord.of(OPENAI, exchange, factory, "ns").inSequence(2);
+        CachedResponse response = new CachedResponse(200, Headers.of("Content-Type", "application/json"), new byte[] {'{', '}'},
+                java.util.List.of(new CachedResponse.Chunk(2, 0)), 1L, dev.modelcache.tokens.Usage.NONE, "openai", "gpt-4o");
+        byte[] header = RecordFormat.header(factory.create(record), record, response, RecordFormat.sha256Hex(new byte[] {'{', '}'}));
+        RequestRecord read = RecordFormat.request(RecordFormat.readHeader(new java.io.ByteArrayInputStream(header)));
+        assertEquals(factory.create(record), factory.create(read));
+        assertEquals("ns", read.namespace());
+        assertEquals(2, read.sequence());
+        assertEquals(RequestRecord.JSON_BODY, read.bodyType());
+    }
+
+    @Test
+    void aMultipartBodyKeysByItsHashWithoutTheBoundaryAndSoDoesItsRecord() {
+        String typeA = "multipart/form-data; boundary=AAA";
+        String typeB = "multipart/form-data; boundary=BBB";
+        Exchange a = post("--AAA\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-1\r\n--AAA--\r\n", "Content-Type", typeA);
+        Exchange b = post("--BBB\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-1\r\n--BBB--\r\n", "Content-Type", typeB);
+        assertEquals(key(a), key(b));
+        RequestRecord record = RequestRecord.of(OPENAI, a, factory);
+        assertEquals(RequestRecord.BYTES_BODY, record.bodyType());
+        assertTrue(CacheKeyFactory.canKey(record));
+        assertEquals(key(a), factory.create(record));
+    }
 }

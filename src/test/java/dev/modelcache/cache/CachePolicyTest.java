@@ -2,12 +2,14 @@ package dev.modelcache.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelcache.cache.CachePolicy.Decision;
 import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
+import dev.modelcache.http.ProxyError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -132,5 +134,91 @@ class CachePolicyTest {
     @Test
     void retrievingAStoredResponseBypasses() {
         assertBypass(decide("GET", "/v1/responses/resp_123"));
+    }
+
+    private static Decision decide(CachePolicy policy, String body, String... headers) {
+        return policy.decide(new Exchange("POST", "/v1/chat/completions", null, Headers.of(headers),
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static CachePolicy in(CacheMode mode) {
+        return new CachePolicy(() -> mode, false, false);
+    }
+
+    @Test
+    void recordModeStoresWithoutReadingAndPassthroughDoesNeither() {
+        assertRefresh(decide(in(CacheMode.RECORD), "{}"));
+        assertBypass(decide(in(CacheMode.PASSTHROUGH), "{}"));
+        assertTrue(decide(in(CacheMode.PASSTHROUGH), "{}").upstream());
+    }
+
+    @Test
+    void replayModeReadsAndNeverCallsTheProvider() {
+        Decision d = decide(in(CacheMode.REPLAY), "{}");
+        assertTrue(d.read());
+        assertFalse(d.write());
+        assertFalse(d.upstream());
+        assertFalse(decide(in(CacheMode.REPLAY), "{}", "Cache-Control", "no-cache").upstream(), "not even to refresh");
+        assertFalse(in(CacheMode.REPLAY).decide(new Exchange("POST", "/v1/files", null, Headers.of(), new byte[0])).upstream(),
+                "not even for a path the cache does not keep");
+    }
+
+    @Test
+    void theRequestsModeHeaderWinsOverTheProxysMode() {
+        assertRefresh(decide(in(CacheMode.READTHROUGH), "{}", "X-Cache-Mode", "Record"));
+        assertEquals(CacheMode.REPLAY, decide(in(CacheMode.RECORD), "{}", "X-Cache-Mode", "replay").mode());
+        ProxyError bad = assertThrows(ProxyError.class, () -> decide(in(CacheMode.READTHROUGH), "{}", "X-Cache-Mode", "maybe"));
+        assertEquals(400, bad.status());
+        assertEquals("invalid_cache_mode", bad.code());
+    }
+
+    @Test
+    void theModeIsReadForEveryRequestSoItCanChangeAtRuntime() {
+        java.util.concurrent.atomic.AtomicReference<CacheMode> mode = new java.util.concurrent.atomic.AtomicReference<>(CacheMode.READTHROUGH);
+        CachePolicy policy = new CachePolicy(mode::get, false, false);
+        assertTrue(decide(policy, "{}").upstream());
+        mode.set(CacheMode.REPLAY);
+        assertFalse(decide(policy, "{}").upstream());
+    }
+
+    @Test
+    void onlyIfCachedReadsWithoutAnUpstreamCallAndMaxAgeBoundsTheEntrysAge() {
+        Decision d = decide(in(CacheMode.READTHROUGH), "{}", "Cache-Control", "only-if-cached");
+        assertTrue(d.read());
+        assertFalse(d.upstream());
+        Decision young = decide(in(CacheMode.READTHROUGH), "{}", "Cache-Control", "max-age=60");
+        assertTrue(young.fresh(1_000_000, 1_000_000 + 60_000));
+        assertFalse(young.fresh(1_000_000, 1_000_000 + 60_001));
+        assertTrue(decide(in(CacheMode.READTHROUGH), "{}").fresh(0, Long.MAX_VALUE), "no max-age: any age");
+        assertEquals(400, assertThrows(ProxyError.class,
+                () -> decide(in(CacheMode.READTHROUGH), "{}", "Cache-Control", "max-age=-1")).status());
+    }
+
+    @Test
+    void ttlNamespaceAndSequenceComeFromTheirHeaders() {
+        Decision d = decide(in(CacheMode.READTHROUGH), "{}", "X-Cache-TTL", "90", "X-Cache-Namespace", "suite.a_1",
+                "X-Cache-Sequence", "on");
+        assertEquals(java.time.Duration.ofSeconds(90), d.ttl());
+        assertEquals("suite.a_1", d.namespace());
+        assertTrue(d.sequence());
+        assertFalse(d.coalesce(), "a sequenced request is never coalesced");
+        assertEquals("", decide(in(CacheMode.READTHROUGH), "{}").namespace());
+        assertEquals(400, assertThrows(ProxyError.class,
+                () -> decide(in(CacheMode.READTHROUGH), "{}", "X-Cache-Namespace", "a/b")).status());
+        assertEquals(400, assertThrows(ProxyError.class,
+                () -> decide(in(CacheMode.READTHROUGH), "{}", "X-Cache-TTL", "ten")).status());
+        assertTrue(decide(new CachePolicy(() -> CacheMode.READTHROUGH, false, true), "{}").sequence());
+        assertFalse(decide(new CachePolicy(() -> CacheMode.READTHROUGH, false, true), "{}", "X-Cache-Sequence", "off").sequence());
+    }
+
+    @Test
+    void theDeterministicPolicyKeepsOnlyTemperatureZeroOrASeed() {
+        CachePolicy deterministic = new CachePolicy(() -> CacheMode.READTHROUGH, true, false);
+        assertBypass(decide(deterministic, "{\"temperature\":0.7}"));
+        assertBypass(decide(deterministic, "{\"messages\":[]}"));
+        assertNormal(decide(deterministic, "{\"temperature\":0}"));
+        assertNormal(decide(deterministic, "{\"temperature\":0.0}"));
+        assertNormal(decide(deterministic, "{\"temperature\":1,\"seed\":7}"));
+        assertNormal(deterministic.decide(new Exchange("GET", "/v1/models", null, Headers.of(), new byte[0])));
     }
 }

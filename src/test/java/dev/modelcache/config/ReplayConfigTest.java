@@ -1,0 +1,62 @@
+package dev.modelcache.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modelcache.cache.CacheMode;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ReplayConfigTest {
+    private static ReplayConfig replay(String... pairs) {
+        Map<String, String> m = new HashMap<>();
+        m.put("providers/openai/baseUrl", "https://api.openai.com");
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return Config.from(Settings.of(m)).replay();
+    }
+
+    @Test
+    void theDefaultsReadThroughEveryRequestWithCallersIsolatedAndUserAndMetadataIgnored() {
+        ReplayConfig c = replay();
+        assertEquals(CacheMode.READTHROUGH, c.mode());
+        assertFalse(c.deterministicOnly());
+        assertFalse(c.shared());
+        assertEquals(List.of("/user", "/metadata"), c.ignoreFields());
+        assertEquals(List.of(), c.cassettes());
+        assertFalse(c.sequences());
+        assertTrue(c.repeatLastInSequence());
+        assertEquals(ReplayConfig.defaults(), c);
+    }
+
+    @Test
+    void everyKeyIsRead() {
+        ReplayConfig c = replay("cache/mode", "Replay", "cache/policy", "deterministic", "cache/shared", "true",
+                "cache/ignoreFields", " /user , /messages/0/name ", "cache/cassettes", "src/test/cassettes, other",
+                "cache/sequences", "yes", "cache/sequenceEnd", "fail");
+        assertEquals(CacheMode.REPLAY, c.mode());
+        assertTrue(c.deterministicOnly());
+        assertTrue(c.shared());
+        assertEquals(List.of("/user", "/messages/0/name"), c.ignoreFields());
+        assertEquals(List.of(Path.of("src/test/cassettes"), Path.of("other")), c.cassettes());
+        assertTrue(c.sequences());
+        assertFalse(c.repeatLastInSequence());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"cache/mode, sometimes", "cache/policy, random", "cache/shared, perhaps", "cache/ignoreFields, user",
+            "cache/sequences, 2", "cache/sequenceEnd, loop"})
+    void aBadValueStopsTheStartNamingItsKey(String key, String value) {
+        ConfigException e = assertThrows(ConfigException.class, () -> replay(key, value));
+        assertEquals(key, e.key(), e.getMessage());
+        assertTrue(e.getMessage().contains(value), e.getMessage());
+    }
+}
