@@ -4,11 +4,9 @@ import dev.modelcache.EntryRecorder.Recorded;
 import dev.modelcache.Forwarder.Relayed;
 import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CacheKey;
-import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.CachePolicy.Decision;
 import dev.modelcache.cache.CachedResponse;
-import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.cache.StorageVerdict;
 import dev.modelcache.events.ExchangeTrace;
@@ -23,6 +21,7 @@ import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.http.ResponseHead;
+import dev.modelcache.replay.Misses;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
 import dev.modelcache.stream.Replayer;
@@ -33,33 +32,45 @@ import java.util.Optional;
 
 /**
  * The proxy's pipeline, and only the pipeline (after httpclient5-cache's {@code CachingExec}): resolve the
- * provider, decide the policy, build the key; on a hit replay the stored answer; on a miss make one upstream call
- * per key at a time ({@link FlightRegistry}), which the {@link Forwarder} relays while copying, the
- * {@link EntryRecorder} turns into an entry and the {@link StorageVerdict} lets into the store. Every exchange
- * ends with one event for the {@link Listeners}.
+ * provider, decide the policy, build the key ({@link StoredAnswers}, which also looks entries up); on a
+ * hit replay the stored answer; on a miss say why ({@link Misses}), and either refuse (replay mode,
+ * {@code only-if-cached}: 504) or make one upstream call per key at a time ({@link FlightRegistry}), which the
+ * {@link Forwarder} relays while copying, the {@link EntryRecorder} turns into an entry and the
+ * {@link StorageVerdict} lets into the store. Every exchange ends with one event for the {@link Listeners}.
  */
 public final class CachingProxy {
     /** Request header asking a replay to keep the original pacing between events. */
     public static final String REPLAY_HEADER = "X-Cache-Replay";
 
     private final ProviderTable providers;
-    private final CachePolicy policy = new CachePolicy();
-    private final CacheKeyFactory keys;
+    private final CachePolicy policy;
     private final ResponseStore store;
     private final FlightRegistry flights = new FlightRegistry();
     private final Forwarder forwarder;
     private final EntryRecorder recorder = new EntryRecorder();
     private final Listeners events;
     private final Duration coalesceWait;
+    private final Misses misses;
+    private final StoredAnswers answers;
 
-    CachingProxy(ProviderTable providers, CacheKeyFactory keys, ResponseStore store, Forwarder forwarder,
-                 Listeners events, Duration coalesceWait) {
+    CachingProxy(ProviderTable providers, CachePolicy policy, StoredAnswers answers, ResponseStore store,
+                 Forwarder forwarder, Listeners events, Duration coalesceWait, Misses misses) {
         this.providers = providers;
-        this.keys = keys;
+        this.policy = policy;
+        this.answers = answers;
+        this.misses = misses;
         this.store = store;
         this.forwarder = forwarder;
         this.events = events;
         this.coalesceWait = coalesceWait;
+    }
+
+    /** One exchange on its way through the pipeline, with its request record and key ({@code id}). */
+    private record Call(Exchange exchange, ModelProvider provider, Decision decision, StoredAnswers.Identity id,
+                        HttpServletResponse response, ExchangeTrace trace) {
+        CacheKey key() {
+            return id.key();
+        }
     }
 
     public void handle(Exchange exchange, HttpServletResponse response) throws IOException {
@@ -75,25 +86,22 @@ public final class CachingProxy {
         }
     }
 
-    /** One exchange on its way through the pipeline; {@code key} is null when the cache is bypassed. */
-    private record Call(Exchange exchange, ModelProvider provider, Decision decision, CacheKey key,
-                        HttpServletResponse response, ExchangeTrace trace) {
-    }
-
     private void proxy(Exchange exchange, HttpServletResponse response, ExchangeTrace trace) throws IOException {
         ModelProvider provider = providers.resolve(exchange.model());
         trace.route(provider.name(), exchange.model());
         Decision decision = policy.decide(exchange);
-        if (!decision.read() && !decision.write()) {
-            miss(new Call(exchange, provider, decision, null, response, trace), null);
+        StoredAnswers.Identity id = answers.identify(provider, exchange, decision);
+        CacheKey key = id.key();
+        trace.key(key.hex());
+        response.setHeader(Misses.KEY_HEADER, key.shortId());
+        Call call = new Call(exchange, provider, decision, id, response, trace);
+        if (decision.bypass()) {
+            miss(call, null);
             return;
         }
-        CacheKey key = keys.create(provider, exchange);
-        trace.key(key.hex());
-        Call call = new Call(exchange, provider, decision, key, response, trace);
         boolean read = decision.read();
         while (true) {
-            Optional<CachedResponse> hit = read ? store.get(key) : Optional.empty();
+            Optional<CachedResponse> hit = read ? answers.find(call.id(), call.decision()) : Optional.empty();
             if (hit.isPresent()) {
                 if (replay(call, hit.get(), false)) {
                     return;
@@ -119,7 +127,7 @@ public final class CachingProxy {
     private void lead(Call call, Flight flight) throws IOException {
         events.flightStarted();
         try {
-            Optional<CachedResponse> stored = call.decision().read() ? store.get(call.key()) : Optional.empty();
+            Optional<CachedResponse> stored = call.decision().read() ? answers.find(call.id(), call.decision()) : Optional.empty();
             if (stored.isPresent() && replay(call, stored.get(), false)) {
                 // Stored by a leader that finished between our look-up and our claim.
                 flight.complete(stored.get());
@@ -152,25 +160,27 @@ public final class CachingProxy {
     }
 
     /**
-     * Calls the provider and relays its answer; with a key, stores it when the verdict allows. Returns the entry for
-     * followers (any status), or null when there is none to share.
+     * Calls the provider and relays its answer, storing it when the policy and the verdict allow. Returns the entry
+     * for followers (any status), or null when there is none to share. A call the policy forbids (replay mode,
+     * {@code only-if-cached}) is the 504 {@code cache_miss} instead.
      */
     private CachedResponse miss(Call call, Flight flight) throws IOException {
         Exchange exchange = call.exchange();
-        boolean keep = call.key() != null && call.decision().write();
-        try (Relayed answer = forwarder.forward(exchange, call.provider(), call.response(), call.decision().missStatus(),
+        Decision decision = call.decision();
+        misses.beforeCall(call.id().request(), call.key(), decision, call.response()::setHeader); // or the 504
+        boolean keep = decision.write();
+        try (Relayed answer = forwarder.forward(exchange, call.provider(), call.response(), decision.missStatus(),
                 keep, flight, call.trace())) {
             if (!keep) {
                 return null;
             }
             Recorded recorded = recorder.record(exchange, call.provider(), answer);
             call.trace().usage(recorded.usage());
-            if (recorded.verdict().store()
-                    && store.put(call.key(), RequestRecord.of(call.provider(), exchange, keys), recorded.entry())) {
-                events.stored(new Stored(call.key().hex(), call.provider().name(), exchange.model(),
-                        recorded.entry().bodyLength()));
+            CachedResponse entry = decision.ttl() == null ? recorded.entry() : recorded.entry().withTtl(decision.ttl());
+            if (recorded.verdict().store() && store.put(call.key(), call.id().request(), entry)) {
+                events.stored(new Stored(call.key().hex(), call.provider().name(), exchange.model(), entry.bodyLength()));
             }
-            return recorded.entry();
+            return entry;
         }
     }
 

@@ -125,7 +125,8 @@ final class Forwarder {
     }
 
     /**
-     * The client's end-to-end header fields, less the proxy's own controls and {@code Accept-Encoding} (the
+     * The client's end-to-end header fields, less the cache's controls ({@code X-Cache-*}, {@code Cache-Control},
+     * {@code Pragma}: they are for this cache, never the provider's) and {@code Accept-Encoding} (the
      * provider answers uncompressed, so the body can be relayed, read and stored as it is), plus the provider's
      * configured key when the caller sent no credential.
      */
@@ -133,7 +134,8 @@ final class Forwarder {
         List<Map.Entry<String, String>> fields = new ArrayList<>(exchange.headers().endToEnd()
                 .filter(name -> {
                     String lower = name.toLowerCase(Locale.ROOT);
-                    return !lower.startsWith("x-cache") && !lower.equals("accept-encoding") && !lower.equals("expect");
+                    return !lower.startsWith("x-cache") && !lower.equals("accept-encoding") && !lower.equals("expect")
+                            && !lower.equals("cache-control") && !lower.equals("pragma");
                 }).fields());
         if (provider.credential(exchange.headers()).isEmpty()) {
             fields.addAll(provider.defaultAuthentication());

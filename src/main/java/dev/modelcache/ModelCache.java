@@ -3,13 +3,21 @@ package dev.modelcache;
 import dev.modelcache.admin.AdminEndpoints;
 import dev.modelcache.admin.ProxyStats;
 import dev.modelcache.cache.CacheKeyFactory;
+import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.DurableResponseStore;
 import dev.modelcache.cache.KeySalt;
 import dev.modelcache.cache.OwnerOnly;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.config.Config;
+import dev.modelcache.config.ReplayConfig;
 import dev.modelcache.events.Listeners;
 import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.replay.MissExplainer;
+import dev.modelcache.replay.Misses;
+import dev.modelcache.replay.ModeSwitch;
+import dev.modelcache.replay.ReplayControls;
+import dev.modelcache.replay.ReplayReport;
+import dev.modelcache.replay.Sequences;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.upstream.UpstreamClient;
 import java.io.IOException;
@@ -39,21 +47,32 @@ public final class ModelCache implements AutoCloseable {
     private final CachingProxy proxy;
     private final AdminEndpoints admin;
     private final InFlight inFlight = new InFlight();
+    private final ModeSwitch mode;
 
     private ModelCache(Config config) {
         this.config = config;
         this.providers = ProviderTable.create(config, new TokenCounter());
         Path spillDir = config.cache().dir().resolve("tmp");
         prepare(config.cache().dir(), spillDir);
-        CacheKeyFactory keys = new CacheKeyFactory(KeySalt.of(config.cache().keySalt(), config.cache().dir()));
-        this.store = DurableResponseStore.open(config.cache().dir(), config.cache().heapKB(), config.cache().heapEntries(),
-                config.cache().diskMB(), config.cache().ttl(), config.cache().recordBytes());
+        ReplayConfig replay = config.replay();
+        CacheKeyFactory keys = new CacheKeyFactory(KeySalt.of(config.cache().keySalt(), config.cache().dir()),
+                replay.ignoreFields(), replay.shared());
+        ResponseStore durable = DurableResponseStore.open(config.cache().dir(), config.cache().heapKB(),
+                config.cache().heapEntries(), config.cache().diskMB(), config.cache().ttl(), config.cache().recordBytes());
         restrictStoreFiles(config.cache().dir());
+        this.store = durable;
+        this.mode = new ModeSwitch(replay.mode());
+        CachePolicy policy = new CachePolicy(mode, replay.deterministicOnly(), replay.sequences());
+        ReplayControls controls = new ReplayControls(mode, policy, keys, store, new Sequences(),
+                new MissExplainer(store, keys), new ReplayReport());
         this.upstream = new UpstreamClient(config.upstream());
         Forwarder forwarder = new Forwarder(upstream, events, spillDir, config.cache().maxEntryBytes());
-        this.proxy = new CachingProxy(providers, keys, store, forwarder, events,
-                config.upstream().longestWaitForFirstBytes());
-        this.admin = new AdminEndpoints(stats, store, providers.providers(), config.admin().token());
+        Misses misses = controls.misses();
+        StoredAnswers answers = new StoredAnswers(keys, store, controls.sequences(), misses, replay.repeatLastInSequence());
+        this.proxy = new CachingProxy(providers, policy, answers, store, forwarder, events,
+                config.upstream().longestWaitForFirstBytes(), misses);
+        this.admin = AdminEndpoints.withReplay(stats, providers, config.admin().token(), controls,
+                config.server().maxBodyBytes());
     }
 
     public static ModelCache start(Config config) {
@@ -102,6 +121,11 @@ public final class ModelCache implements AutoCloseable {
 
     public AdminEndpoints admin() {
         return admin;
+    }
+
+    /** The cache mode now; it can be changed while the proxy runs. */
+    public ModeSwitch mode() {
+        return mode;
     }
 
     public ProxyStats stats() {

@@ -177,6 +177,7 @@ public class ModelCacheServlet extends HttpServlet {
         response.setStatus(error.status());
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
+        error.headers().forEach(response::setHeader);
         if (close || error.status() == 502 || error.status() == 504) {
             response.setHeader("Connection", "close");
         }

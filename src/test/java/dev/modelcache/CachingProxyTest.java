@@ -8,6 +8,11 @@ import static org.mockito.Mockito.when;
 
 import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CacheKeyFactory;
+import dev.modelcache.cache.CachePolicy;
+import dev.modelcache.replay.MissExplainer;
+import dev.modelcache.replay.Misses;
+import dev.modelcache.replay.ReplayReport;
+import dev.modelcache.replay.Sequences;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.config.Config;
@@ -65,9 +70,11 @@ class CachingProxyTest {
         when(store.put(any(), any(), any())).thenReturn(true);
         Config config = Config.from(Settings.of(TestProxy.settings(upstream.baseUrl(), dir)));
         Listeners events = new Listeners();
-        CachingProxy proxy = new CachingProxy(ProviderTable.create(config, new TokenCounter()),
-                new CacheKeyFactory(new byte[32]), store, new Forwarder(client, events, dir.resolve("tmp"), 1 << 20),
-                events, Duration.ofSeconds(5));
+        CacheKeyFactory keys = new CacheKeyFactory(new byte[32]);
+        Misses misses = new Misses(new MissExplainer(store, keys), new ReplayReport());
+        CachingProxy proxy = new CachingProxy(ProviderTable.create(config, new TokenCounter()), new CachePolicy(),
+                new StoredAnswers(keys, store, new Sequences(), misses, true), store,
+                new Forwarder(client, events, dir.resolve("tmp"), 1 << 20), events, Duration.ofSeconds(5), misses);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         HttpServletResponse response = response(body);
 

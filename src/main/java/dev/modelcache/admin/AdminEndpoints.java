@@ -7,6 +7,7 @@ import dev.modelcache.cache.EntrySummary;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.provider.ModelProvider;
+import dev.modelcache.provider.ProviderTable;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -24,6 +25,8 @@ import java.util.List;
  */
 public final class AdminEndpoints {
     public static final String PREFIX = "/_cache";
+    /** Carries the admin token instead of {@code Authorization} (which an explained request may need for itself). */
+    public static final String TOKEN_HEADER = "X-Cache-Admin-Token";
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int DEFAULT_LIMIT = 1000;
 
@@ -32,16 +35,42 @@ public final class AdminEndpoints {
     private final List<ModelProvider> providers;
     private final String adminToken;
     private final Instant started = Instant.now();
+    private final ReplayEndpoints replay;
 
     public AdminEndpoints(ProxyStats stats, ResponseStore store, List<ModelProvider> providers, String adminToken) {
+        this(stats, store, providers, adminToken, null);
+    }
+
+    AdminEndpoints(ProxyStats stats, ResponseStore store, List<ModelProvider> providers, String adminToken,
+                   ReplayEndpoints replay) {
         this.stats = stats;
         this.store = store;
         this.providers = List.copyOf(providers);
         this.adminToken = adminToken;
+        this.replay = replay;
+        if (replay != null && adminToken != null) {
+            replay.adminAuthorization("Bearer " + adminToken);
+        }
+    }
+
+    /** The endpoints with those of record and replay. */
+    public static AdminEndpoints withReplay(ProxyStats stats, ProviderTable providers, String adminToken,
+                                            ReplayControls controls, int maxBodyBytes) {
+        ReplayEndpoints replay = new ReplayEndpoints(controls.mode(), controls.report(), controls.sequences(),
+                controls.store(), providers, controls.policy(), controls.keys(), controls.explainer(), maxBodyBytes);
+        return new AdminEndpoints(stats, controls.store(), providers.providers(), adminToken, replay);
     }
 
     /** Answers a request whose path starts with {@link #PREFIX}. */
     public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (replay != null && !path.equals(PREFIX + "/health") && path.startsWith(PREFIX + "/")) {
+            authorize(request);
+            ObjectNode answer = replay.handle(path.substring(PREFIX.length()), request);
+            if (answer != null) {
+                write(response, answer);
+                return;
+            }
+        }
         if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
             throw new ProxyError(405, "invalid_request_error", "method_not_allowed", "Use GET on " + path + ".");
         }
@@ -106,7 +135,8 @@ public final class AdminEndpoints {
         if (adminToken == null) {
             return;
         }
-        String sent = request.getHeader("Authorization");
+        String sent = request.getHeader(TOKEN_HEADER) != null ? "Bearer " + request.getHeader(TOKEN_HEADER).trim()
+                : request.getHeader("Authorization");
         byte[] expected = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
         if (sent == null || !MessageDigest.isEqual(expected, sent.trim().getBytes(StandardCharsets.UTF_8))) {
             throw new ProxyError(401, "invalid_request_error", "invalid_admin_token",

@@ -15,6 +15,12 @@ public record CacheKey(String hex) {
     }
 
     @Override
+    /** The key's short id, its first 12 hex digits: what X-Cache-Key, cassette file names and reports show. */
+    public String shortId() {
+        return hex.substring(0, Math.min(12, hex.length()));
+    }
+
+    @Override
     public String toString() {
         return hex;
     }

@@ -18,7 +18,8 @@ import java.util.TreeMap;
 /**
  * Builds the {@link CacheKey}: SHA-256 over the key recipe's version, the provider, method, path, the query with
  * its parameters sorted (credential-like values blanked), the provider's vary headers, the caller's partition (a
- * salted hash of its credential, or {@value #SHARED} when the cache is shared on purpose), the namespace, and the
+ * salted hash of its credential, or {@value #SHARED} when the cache is shared on purpose), the namespace, the
+ * position in a sequence (from the second identical request on, when sequences are on), and the
  * body: a JSON body in {@linkplain CanonicalJson canonical form} without the ignored fields (JSON pointers, by
  * default {@code /user} and {@code /metadata}), any other body as its media type and SHA-256 (a multipart body
  * without its random boundary). The salt is per installation, so the key reveals nothing about the credential, and
@@ -74,6 +75,9 @@ public final class CacheKeyFactory {
         }
         field(sha, "partition:" + request.partition());
         field(sha, "namespace:" + request.namespace());
+        if (request.sequence() > 1) {
+            field(sha, "sequence:" + request.sequence());
+        }
         switch (request.bodyType()) {
             case RequestRecord.JSON_BODY -> {
                 field(sha, "json");

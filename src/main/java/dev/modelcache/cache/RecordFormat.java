@@ -79,6 +79,9 @@ public final class RecordFormat {
             out.writeStringField("model", request.model());
             out.writeStringField("namespace", request.namespace());
             out.writeStringField("bodyType", request.bodyType());
+            if (request.sequence() > 1) {
+                out.writeNumberField("sequence", request.sequence());
+            }
             out.writeFieldName("body");
             CanonicalJson.write(request.body(), out);
             out.writeEndObject();
@@ -174,7 +177,7 @@ public final class RecordFormat {
                 request.path("path").asText(""), request.path("query").asText(""), vary,
                 body.isMissingNode() ? null : body, request.path("partition").asText(""),
                 request.path("keyRecipe").asText(""), request.path("model").asText(null),
-                request.path("namespace").asText(""), bodyType);
+                request.path("namespace").asText(""), bodyType, request.path("sequence").asInt(1));
     }
 
     /** True when the two bytes at the body's start in {@code bytes} are the separator. */

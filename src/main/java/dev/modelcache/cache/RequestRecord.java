@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 public record RequestRecord(String provider, String method, String path, String query, Map<String, String> varyHeaders,
                             JsonNode body, String partition, String keyRecipe, String model, String namespace,
-                            String bodyType) {
+                            String bodyType, int sequence) {
     /** {@link #bodyType()} of a JSON body, kept as its tree. */
     public static final String JSON_BODY = "json";
     /** {@link #bodyType()} of any other body, kept as a note: media type, length, SHA-256s, and small ones' bytes. */
@@ -44,18 +44,35 @@ public record RequestRecord(String provider, String method, String path, String 
         body = body == null ? NullNode.getInstance() : body;
         namespace = namespace == null ? "" : namespace;
         bodyType = bodyType != null ? bodyType : body.isNull() ? NO_BODY : JSON_BODY;
+        sequence = Math.max(1, sequence);
+    }
+
+    /** The first (or only) occurrence of a request. */
+    public RequestRecord(String provider, String method, String path, String query, Map<String, String> varyHeaders,
+                         JsonNode body, String partition, String keyRecipe, String model, String namespace,
+                         String bodyType) {
+        this(provider, method, path, query, varyHeaders, body, partition, keyRecipe, model, namespace, bodyType, 1);
+    }
+
+    /**
+     * The {@code n}th identical request of a sequence (1 is the first, whose key is the request's plain key): with
+     * sequences on, the Nth identical request in a namespace is answered by the Nth recorded answer.
+     */
+    public RequestRecord inSequence(int n) {
+        return new RequestRecord(provider, method, path, query, varyHeaders, body, partition, keyRecipe, model,
+                namespace, bodyType, n);
     }
 
     /** The same request under another partition and namespace (a cassette's entry imported, or exported). */
     public RequestRecord withPartition(String newPartition, String newNamespace) {
         return new RequestRecord(provider, method, path, query, varyHeaders, body, newPartition, keyRecipe, model,
-                newNamespace, bodyType);
+                newNamespace, bodyType, sequence);
     }
 
     /** The same request as the current key recipe computes it. */
     public RequestRecord withCurrentRecipe() {
         return new RequestRecord(provider, method, path, query, varyHeaders, body, partition, CacheKeyFactory.VERSION,
-                model, namespace, bodyType);
+                model, namespace, bodyType, sequence);
     }
 
     /** The record of {@code exchange} in no namespace, with the partition and key recipe of {@code keys}. */

@@ -1,8 +1,12 @@
 package dev.modelcache.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * An error the proxy itself answers with, in the OpenAI error shape
@@ -15,6 +19,8 @@ public final class ProxyError extends RuntimeException {
     private final int status;
     private final String type;
     private final String code;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Map<String, JsonNode> details = new LinkedHashMap<>();
 
     public ProxyError(int status, String type, String code, String message) {
         super(message);
@@ -40,6 +46,23 @@ public final class ProxyError extends RuntimeException {
         return code;
     }
 
+    /** Adds a response header field to send with this error (after the response was reset). */
+    public ProxyError withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    /** Adds a field to the {@code error} object beside message, type, param and code. */
+    public ProxyError withDetail(String name, JsonNode value) {
+        details.put(name, value);
+        return this;
+    }
+
+    /** The header fields to send with this error. */
+    public Map<String, String> headers() {
+        return Collections.unmodifiableMap(headers);
+    }
+
     public byte[] body() {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode error = root.putObject("error");
@@ -47,6 +70,7 @@ public final class ProxyError extends RuntimeException {
         error.put("type", type);
         error.putNull("param");
         error.put("code", code);
+        details.forEach(error::set);
         return (root.toString() + "\n").getBytes(StandardCharsets.UTF_8);
     }
 }

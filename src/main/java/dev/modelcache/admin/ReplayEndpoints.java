@@ -1,0 +1,194 @@
+package dev.modelcache.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelcache.cache.CacheKey;
+import dev.modelcache.cache.CacheKeyFactory;
+import dev.modelcache.cache.CacheMode;
+import dev.modelcache.cache.CachePolicy;
+import dev.modelcache.cache.EntryFilter;
+import dev.modelcache.cache.RequestRecord;
+import dev.modelcache.cache.ResponseStore;
+import dev.modelcache.http.Exchange;
+import dev.modelcache.http.Headers;
+import dev.modelcache.http.ProxyError;
+import dev.modelcache.provider.ModelProvider;
+import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.replay.Explanation;
+import dev.modelcache.replay.MissExplainer;
+import dev.modelcache.replay.ModeSwitch;
+import dev.modelcache.replay.ReplayReport;
+import dev.modelcache.replay.Sequences;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The admin endpoints of record and replay, under {@code /_cache/}, all behind the admin token:
+ * <ul>
+ *   <li>{@code GET /_cache/mode}, and {@code PUT /_cache/mode} with {@code {"mode":"replay"}} (or
+ *       {@code ?mode=replay}): the proxy's mode, changed at runtime for the requests that follow;</li>
+ *   <li>{@code POST /_cache/explain} with {@code {"method","path","headers","body"}}, or
+ *       {@code POST /_cache/explain/v1/chat/completions} with the request's own headers and body: whether it
+ *       would hit, and if not, why, in full;</li>
+ *   <li>{@code GET /_cache/report} (optionally {@code ?namespace=}): the misses since start or reset, with their
+ *       explanations, and the stored entries never used; {@code POST /_cache/report/reset} starts it over;</li>
+ *   <li>{@code POST /_cache/sequences/reset} (optionally {@code ?namespace=}): sequences start again at their
+ *       first recorded answer.</li>
+ * </ul>
+ */
+final class ReplayEndpoints {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ModeSwitch mode;
+    private final ReplayReport report;
+    private final Sequences sequences;
+    private final ResponseStore store;
+    private final ProviderTable providers;
+    private final CachePolicy policy;
+    private final CacheKeyFactory keys;
+    private final MissExplainer explainer;
+    private final int maxBodyBytes;
+    private String adminAuthorization;
+
+    ReplayEndpoints(ModeSwitch mode, ReplayReport report, Sequences sequences, ResponseStore store,
+                    ProviderTable providers, CachePolicy policy, CacheKeyFactory keys, MissExplainer explainer,
+                    int maxBodyBytes) {
+        this.mode = mode;
+        this.report = report;
+        this.sequences = sequences;
+        this.store = store;
+        this.providers = providers;
+        this.policy = policy;
+        this.keys = keys;
+        this.explainer = explainer;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** The {@code Authorization} value that carries the admin token, hidden from explained requests. */
+    void adminAuthorization(String value) {
+        this.adminAuthorization = value;
+    }
+
+    /** The answer for {@code path} (below the prefix, e.g. {@code /mode}), or null when it is not one of these. */
+    ObjectNode handle(String path, HttpServletRequest request) throws IOException {
+        String method = request.getMethod();
+        switch (path) {
+            case "/mode" -> {
+                if (method.equals("PUT") || method.equals("POST")) {
+                    return setMode(request);
+                }
+                allow(method, "GET", path);
+                return modeNow(null);
+            }
+            case "/report" -> {
+                allow(method, "GET", path);
+                String namespace = request.getParameter("namespace");
+                return report.snapshot(store.list(new EntryFilter(null, null, null, null, namespace, null)));
+            }
+            case "/report/reset" -> {
+                allow(method, "POST", path);
+                report.reset();
+                return status("reset");
+            }
+            case "/sequences/reset" -> {
+                allow(method, "POST", path);
+                ObjectNode done = status("reset");
+                done.put("sequences", sequences.reset(request.getParameter("namespace")));
+                return done;
+            }
+            default -> {
+                if (path.equals("/explain") || path.startsWith("/explain/")) {
+                    allow(method, "POST", path);
+                    return explain(path.substring("/explain".length()), request);
+                }
+                return null;
+            }
+        }
+    }
+
+    private ObjectNode setMode(HttpServletRequest request) throws IOException {
+        String wanted = request.getParameter("mode");
+        if (wanted == null) {
+            wanted = readJson(request).path("mode").asText(null);
+        }
+        CacheMode next = CacheMode.parse(wanted).orElseThrow(() -> ProxyError.badRequest("invalid_cache_mode",
+                "Send {\"mode\": \"readthrough\" | \"record\" | \"replay\" | \"passthrough\"}."));
+        return modeNow(mode.set(next));
+    }
+
+    private ObjectNode modeNow(CacheMode previous) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("mode", mode.get().label());
+        if (previous != null) {
+            body.put("previous", previous.label());
+        }
+        return body;
+    }
+
+    /**
+     * The explanation for one request: given whole ({@code {"method","path","headers","body"}}) when
+     * {@code target} is empty, else the request's own body and headers sent to {@code /explain<target>}.
+     */
+    private ObjectNode explain(String target, HttpServletRequest request) throws IOException {
+        Exchange exchange;
+        if (target.isEmpty()) {
+            JsonNode wrapper = readJson(request);
+            List<Map.Entry<String, String>> fields = new ArrayList<>();
+            wrapper.path("headers").fields().forEachRemaining(f -> fields.add(Map.entry(f.getKey(), f.getValue().asText())));
+            JsonNode body = wrapper.path("body");
+            if (!wrapper.hasNonNull("path")) {
+                throw ProxyError.badRequest("invalid_request", "Send {\"method\": \"POST\", \"path\": \"/v1/chat/completions\", "
+                        + "\"headers\": {...}, \"body\": {...}}, or POST the request itself to /_cache/explain/<its path>.");
+            }
+            exchange = new Exchange(wrapper.path("method").asText("POST"), wrapper.path("path").asText(), null,
+                    Headers.of(fields), body.isMissingNode() || body.isNull() ? new byte[0] : JSON.writeValueAsBytes(body));
+        } else {
+            exchange = Exchange.read(new ExplainTarget(request, target, adminAuthorization), maxBodyBytes);
+        }
+        ModelProvider provider = providers.resolve(exchange.model());
+        CachePolicy.Decision decision = policy.decide(exchange);
+        RequestRecord record = RequestRecord.of(provider, exchange, keys, decision.namespace());
+        CacheKey key = keys.create(record);
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("key", key.shortId());
+        answer.put("provider", provider.name());
+        answer.put("cacheable", !decision.bypass());
+        boolean stored = store.request(key).isPresent();
+        answer.put("hit", stored);
+        if (!stored) {
+            Explanation explanation = explainer.explain(record);
+            answer.set("explanation", explanation.toJson());
+        }
+        return answer;
+    }
+
+    private JsonNode readJson(HttpServletRequest request) throws IOException {
+        byte[] bytes = request.getInputStream().readNBytes(maxBodyBytes + 1);
+        if (bytes.length > maxBodyBytes) {
+            throw Exchange.tooLarge(maxBodyBytes);
+        }
+        try {
+            JsonNode node = JSON.readTree(bytes);
+            return node == null ? JSON.createObjectNode() : node;
+        } catch (IOException e) {
+            throw ProxyError.badRequest("invalid_json", "The request body is not valid JSON.");
+        }
+    }
+
+    private static void allow(String method, String allowed, String path) {
+        if (!method.equals(allowed) && !(allowed.equals("GET") && method.equals("HEAD"))) {
+            throw new ProxyError(405, "invalid_request_error", "method_not_allowed",
+                    "Use " + allowed + " on " + AdminEndpoints.PREFIX + path + ".");
+        }
+    }
+
+    private static ObjectNode status(String status) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("status", status);
+        return body;
+    }
+}
