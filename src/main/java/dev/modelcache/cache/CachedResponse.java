@@ -1,40 +1,33 @@
 package dev.modelcache.cache;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.http.Headers;
 import dev.modelcache.tokens.Usage;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.BufferUnderflowException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * A complete upstream answer as the cache keeps it: status, the header fields a client needs, the body, and the
  * body's chunks (one per SSE event, with the milliseconds after the response headers at which it arrived; a
  * plain body is one chunk), plus when it was stored and the tokens it cost. Ehcache keeps it as bytes in a small
- * format of its own ({@link #toBytes()}), never with Java serialization, so that the disk tier does not depend on
- * our classes; the record files behind Ehcache use {@link RecordFormat}.
+ * format of its own ({@link #toBytes()}, {@link CachedResponseBytes}), never with Java serialization, so that the
+ * disk tier does not depend on our classes; the record files behind Ehcache use {@link RecordFormat}.
  *
  * <p>The body is a {@link Body}: a region of an array (decoding an Ehcache value views its body in place) or of a
  * record file. The hit path writes it through {@link #bodySource()}; {@link #body()} gathers it in one array.
+ *
+ * <p>An entry may carry a lifetime of its own ({@link #ttlMillis()}, set with {@link #withTtl(Duration)}): it then
+ * expires that long after it was stored, sooner or later than the store's lifetime. Without one the store's applies.
  */
 public final class CachedResponse {
-    private static final int MAGIC = 0x4D435231; // "MCR1"
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The longest lifetime of an entry's own, in seconds: as long as milliseconds can count. */
+    static final long MAX_TTL_SECONDS = Long.MAX_VALUE / 1000;
 
     /**
      * Header fields never kept: credentials, cookies, framing the replay recomputes, and values that would be
@@ -59,6 +52,7 @@ public final class CachedResponse {
     private final Usage usage;
     private final String provider;
     private final String model;
+    private final long ttlMillis;
 
     public CachedResponse(int status, Headers headers, byte[] body, List<Chunk> chunks, long storedAtMillis,
                           Usage usage, String provider, String model) {
@@ -67,6 +61,12 @@ public final class CachedResponse {
 
     public CachedResponse(int status, Headers headers, Body body, List<Chunk> chunks, long storedAtMillis,
                           Usage usage, String provider, String model) {
+        this(status, headers, body, chunks, storedAtMillis, usage, provider, model, 0);
+    }
+
+    /** With the entry's own lifetime, {@code ttlMillis} (0: none, the store's applies), as the decoders read it. */
+    CachedResponse(int status, Headers headers, Body body, List<Chunk> chunks, long storedAtMillis,
+                   Usage usage, String provider, String model, long ttlMillis) {
         this.status = status;
         this.headers = headers;
         this.body = body;
@@ -75,6 +75,7 @@ public final class CachedResponse {
         this.usage = usage;
         this.provider = provider;
         this.model = model;
+        this.ttlMillis = ttlMillis;
     }
 
     public int status() {
@@ -134,6 +135,41 @@ public final class CachedResponse {
         return model;
     }
 
+    /** The entry's own lifetime in milliseconds (a whole number of seconds); 0 when the store's lifetime applies. */
+    public long ttlMillis() {
+        return ttlMillis;
+    }
+
+    /**
+     * A copy of this answer with a lifetime of its own: it expires {@code ttl} after it was stored, whether that is
+     * sooner or later than the store's lifetime. Zero takes its own lifetime away, so the store's applies again.
+     * The record file keeps whole seconds, so a fraction of a second is rounded up; a lifetime too long to count
+     * in milliseconds is cut to the longest that can be (some 292 million years).
+     *
+     * @throws IllegalArgumentException when {@code ttl} is negative
+     */
+    public CachedResponse withTtl(Duration ttl) {
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("a negative time to live: " + ttl);
+        }
+        long seconds = Math.min(ttl.getSeconds() + (ttl.getNano() > 0 ? 1 : 0), MAX_TTL_SECONDS);
+        return new CachedResponse(status, headers, body, chunks, storedAtMillis, usage, provider, model, seconds * 1000);
+    }
+
+    /** The lifetime that applies: the entry's own, else the store's {@code storeTtl} (zero: it never expires). */
+    Duration ttl(Duration storeTtl) {
+        return ttlMillis > 0 ? Duration.ofMillis(ttlMillis) : storeTtl;
+    }
+
+    /**
+     * True when an entry stored at {@code storedAtMillis} with its own lifetime {@code ttlMillis} (0: none), in a
+     * store whose lifetime is {@code storeTtl} (zero: none), has expired at {@code nowMillis}. Its own lifetime wins.
+     */
+    static boolean expired(long storedAtMillis, long ttlMillis, Duration storeTtl, long nowMillis) {
+        long lifetime = ttlMillis > 0 ? ttlMillis : storeTtl.toMillis();
+        return lifetime > 0 && nowMillis - storedAtMillis >= lifetime;
+    }
+
     /** The header fields of an upstream answer that may be stored and replayed. */
     public static Headers storableHeaders(Headers upstream) {
         return upstream.filter(name -> !UNSTORED.matcher(name).matches());
@@ -143,39 +179,9 @@ public final class CachedResponse {
         return headers.first("Content-Type").orElse("").toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     }
 
+    /** The bytes Ehcache keeps, in the format of {@link CachedResponseBytes}. */
     public byte[] toBytes() {
-        ObjectNode meta = JSON.createObjectNode();
-        meta.put("status", status);
-        ArrayNode fields = meta.putArray("headers");
-        for (Map.Entry<String, String> field : headers.fields()) {
-            fields.addArray().add(field.getKey()).add(field.getValue());
-        }
-        meta.put("storedAt", storedAtMillis);
-        meta.put("provider", provider);
-        meta.put("model", model);
-        ObjectNode tokens = meta.putObject("usage");
-        tokens.put("promptTokens", usage.promptTokens());
-        tokens.put("completionTokens", usage.completionTokens());
-        tokens.put("estimated", usage.estimated());
-        byte[] metaBytes = meta.toString().getBytes(StandardCharsets.UTF_8);
-
-        byte[] content = body();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(content.length + metaBytes.length + 16 + chunks.size() * 8);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeInt(metaBytes.length);
-            out.write(metaBytes);
-            out.writeInt(chunks.size());
-            for (Chunk chunk : chunks) {
-                out.writeInt(chunk.end());
-                out.writeInt(chunk.atMillis());
-            }
-            out.writeInt(content.length);
-            out.write(content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return CachedResponseBytes.encode(this);
     }
 
     /**
@@ -183,40 +189,7 @@ public final class CachedResponse {
      * afterwards); anything else fails with an IOException, which the store treats as a miss.
      */
     public static CachedResponse fromBytes(byte[] bytes) throws IOException {
-        try {
-            return decode(bytes);
-        } catch (BufferUnderflowException e) {
-            throw new IOException("corrupt entry: truncated", e);
-        } catch (RuntimeException e) {
-            throw new IOException("corrupt entry: " + e, e);
-        }
-    }
-
-    private static CachedResponse decode(byte[] bytes) throws IOException {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        if (in.getInt() != MAGIC) {
-            throw new IOException("not a ModelCache entry (bad magic)");
-        }
-        int metaLength = checkedLength(in.getInt(), in.remaining());
-        JsonNode meta = JSON.readTree(bytes, in.position(), metaLength);
-        in.position(in.position() + metaLength);
-        int chunkCount = checkedLength(in.getInt(), in.remaining() / 8);
-        List<Chunk> chunks = new ArrayList<>(chunkCount);
-        for (int i = 0; i < chunkCount; i++) {
-            chunks.add(new Chunk(in.getInt(), in.getInt()));
-        }
-        int bodyLength = checkedLength(in.getInt(), in.remaining());
-        Body body = new Body.InMemory(bytes, in.position(), bodyLength);
-        List<Map.Entry<String, String>> fields = new ArrayList<>();
-        for (JsonNode field : meta.path("headers")) {
-            fields.add(Map.entry(field.get(0).asText(), field.get(1).asText()));
-        }
-        JsonNode tokens = meta.path("usage");
-        Usage usage = new Usage(tokens.path("promptTokens").asLong(), tokens.path("completionTokens").asLong(),
-                tokens.path("estimated").asBoolean());
-        checkChunks(chunks, bodyLength);
-        return new CachedResponse(meta.path("status").asInt(), Headers.of(fields), body, chunks,
-                meta.path("storedAt").asLong(), usage, meta.path("provider").asText(null), meta.path("model").asText(null));
+        return CachedResponseBytes.decode(bytes);
     }
 
     /** Chunk ends must rise and stay inside the body. */
@@ -228,12 +201,5 @@ public final class CachedResponse {
             }
             previous = chunk.end();
         }
-    }
-
-    private static int checkedLength(int length, int limit) throws IOException {
-        if (length < 0 || length > limit) {
-            throw new IOException("corrupt entry: length " + length);
-        }
-        return length;
     }
 }

@@ -155,7 +155,7 @@ public final class DurableResponseStore implements ResponseStore {
     }
 
     private boolean expired(CachedResponse response) {
-        return !ttl.isZero() && System.currentTimeMillis() - response.storedAtMillis() >= ttl.toMillis();
+        return CachedResponse.expired(response.storedAtMillis(), response.ttlMillis(), ttl, System.currentTimeMillis());
     }
 
     @Override

@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.ehcache.Cache;
 import org.ehcache.PersistentCacheManager;
 import org.ehcache.config.ResourceUnit;
 import org.ehcache.config.builders.CacheConfigurationBuilder;
 import org.ehcache.config.builders.CacheEventListenerConfigurationBuilder;
 import org.ehcache.config.builders.CacheManagerBuilder;
-import org.ehcache.config.builders.ExpiryPolicyBuilder;
 import org.ehcache.config.builders.ResourcePoolsBuilder;
 import org.ehcache.config.units.EntryUnit;
 import org.ehcache.config.units.MemoryUnit;
@@ -22,6 +22,7 @@ import org.ehcache.core.spi.store.heap.SizeOfEngine;
 import org.ehcache.core.spi.store.heap.SizeOfEngineProvider;
 import org.ehcache.event.CacheEventListener;
 import org.ehcache.event.EventType;
+import org.ehcache.expiry.ExpiryPolicy;
 import org.ehcache.spi.service.Service;
 import org.ehcache.spi.service.ServiceConfiguration;
 import org.ehcache.spi.service.ServiceProvider;
@@ -29,7 +30,8 @@ import org.ehcache.spi.service.ServiceProvider;
 /**
  * The cache tiers in Ehcache 3: a heap tier bounded in bytes ({@code heapKB}; or, when that is 0, in entries) over
  * a persistent disk tier of {@code diskMB} in {@code <cache dir>/ehcache}, keyed by the hex key and holding
- * {@link CachedResponse#toBytes() bytes}, with an optional time to live. A hit views its body in the held array
+ * {@link CachedResponse#toBytes() bytes}. An entry lives for its own lifetime ({@link CachedResponse#ttlMillis()})
+ * when it has one, else for the store's time to live (zero: until evicted), counted from when it was put. A hit views its body in the held array
  * without copying it. Ehcache writes the disk tier's index on {@link #close()} only: after a crash the tiers start
  * empty and {@link DurableResponseStore} refills them from the record.
  *
@@ -55,10 +57,8 @@ public final class EhcacheResponseStore implements AutoCloseable {
         CacheConfigurationBuilder<String, byte[]> config = CacheConfigurationBuilder.newCacheConfigurationBuilder(
                         String.class, byte[].class, pools.disk(diskMB, MemoryUnit.MB, true))
                 .withService(CacheEventListenerConfigurationBuilder.newEventListenerConfiguration(evicted, EventType.EVICTED)
-                        .unordered().asynchronous());
-        if (!ttl.isZero()) {
-            config = config.withExpiry(ExpiryPolicyBuilder.timeToLiveExpiration(ttl));
-        }
+                        .unordered().asynchronous())
+                .withExpiry(new EntryTtl(ttl));
         CacheManagerBuilder<PersistentCacheManager> builder = CacheManagerBuilder.newCacheManagerBuilder()
                 .with(CacheManagerBuilder.persistence(cacheDir.resolve("ehcache").toFile()));
         if (heapKB > 0) {
@@ -113,6 +113,39 @@ public final class EhcacheResponseStore implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
+    }
+
+    /**
+     * Expires an entry its own lifetime after it is put, or the store's {@code ttl} when it has none; zero is never.
+     * A read leaves the expiry as it is. A value that does not decode gets the store's ttl, and {@link #get} drops it.
+     */
+    static final class EntryTtl implements ExpiryPolicy<String, byte[]> {
+        private final Duration ttl;
+
+        EntryTtl(Duration ttl) {
+            this.ttl = ttl;
+        }
+
+        @Override
+        public Duration getExpiryForCreation(String key, byte[] value) {
+            Duration lifetime;
+            try {
+                lifetime = CachedResponse.fromBytes(value).ttl(ttl);
+            } catch (IOException e) {
+                lifetime = ttl;
+            }
+            return lifetime.isZero() ? ExpiryPolicy.INFINITE : lifetime;
+        }
+
+        @Override
+        public Duration getExpiryForAccess(String key, Supplier<? extends byte[]> value) {
+            return null;
+        }
+
+        @Override
+        public Duration getExpiryForUpdate(String key, Supplier<? extends byte[]> oldValue, byte[] newValue) {
+            return getExpiryForCreation(key, newValue);
+        }
     }
 
     /**

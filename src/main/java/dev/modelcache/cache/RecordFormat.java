@@ -28,7 +28,8 @@ import java.util.Map;
  * <pre>
  * modelcache-record 1
  * { pretty-printed JSON header: "key", "request" (a {@link RequestRecord}), "response" (status, headers, storedAt,
- *   usage, bodyLength, bodySha256, chunks as [end, atMillis] pairs, one per line) }
+ *   ttlSeconds only when the entry has a lifetime of its own, usage, bodyLength, bodySha256, chunks as
+ *   [end, atMillis] pairs, one per line) }
  * (a blank line)
  * the body, byte for byte as relayed (a stream's SSE text, or a JSON answer as the provider sent it)
  * </pre>
@@ -57,6 +58,20 @@ public final class RecordFormat {
 
         public String bodySha256() {
             return json.path("response").path("bodySha256").asText("");
+        }
+
+        /**
+         * The entry's own lifetime in milliseconds, from {@code ttlSeconds}: 0 when there is none (the store's
+         * applies), -1 when it is not a whole number of seconds from 0 (the record is then unreadable).
+         */
+        public long ttlMillis() {
+            JsonNode ttl = json.path("response").path("ttlSeconds");
+            if (ttl.isMissingNode()) {
+                return 0;
+            }
+            boolean valid = ttl.isIntegralNumber() && ttl.canConvertToLong() && ttl.asLong() >= 0
+                    && ttl.asLong() <= CachedResponse.MAX_TTL_SECONDS;
+            return valid ? ttl.asLong() * 1000 : -1;
         }
     }
 
@@ -93,6 +108,9 @@ public final class RecordFormat {
             }
             out.writeEndArray();
             out.writeNumberField("storedAt", response.storedAtMillis());
+            if (response.ttlMillis() > 0) {
+                out.writeNumberField("ttlSeconds", response.ttlMillis() / 1000);
+            }
             out.writeObjectFieldStart("usage");
             out.writeNumberField("promptTokens", response.usage().promptTokens());
             out.writeNumberField("completionTokens", response.usage().completionTokens());
@@ -150,12 +168,15 @@ public final class RecordFormat {
             chunks.add(new Chunk(chunk.path(0).asInt(), chunk.path(1).asInt()));
         }
         CachedResponse.checkChunks(chunks, body.length());
+        if (header.ttlMillis() < 0) {
+            throw new IOException("unreadable ttlSeconds: " + response.path("ttlSeconds"));
+        }
         JsonNode tokens = response.path("usage");
         Usage usage = new Usage(tokens.path("promptTokens").asLong(), tokens.path("completionTokens").asLong(),
                 tokens.path("estimated").asBoolean());
         return new CachedResponse(response.path("status").asInt(), Headers.of(fields), body, chunks,
                 response.path("storedAt").asLong(), usage, request.path("provider").asText(null),
-                request.path("model").asText(null));
+                request.path("model").asText(null), header.ttlMillis());
     }
 
     /**

@@ -30,7 +30,7 @@ final class RecordIndex {
                 request.path("partition").asText(null), request.path("namespace").asText(""),
                 response.path("status").asInt(),
                 contentType.startsWith("text/event-stream"), response.path("storedAt").asLong(),
-                header.bodyLength(), header.bodyOffset() + header.bodyLength());
+                header.bodyLength(), header.bodyOffset() + header.bodyLength(), header.ttlMillis());
     }
 
     void put(EntrySummary entry) {

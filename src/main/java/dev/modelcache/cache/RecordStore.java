@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The system of record: one {@link RecordFormat record file} per entry, written durably at every put, indexed in
- * memory at start from the headers alone. It honours the time to live (an expired record is a miss, and is
- * deleted) and a size bound (past {@code maxBytes}, the oldest records are deleted first). Reading a record checks
+ * memory at start from the headers alone. It honours the time to live, an entry's own or else the store's (an
+ * expired record is a miss, and is deleted) and a size bound (past {@code maxBytes}, the oldest records are deleted first). Reading a record checks
  * its length and SHA-256, so a torn record is never served.
  */
 final class RecordStore {
@@ -63,8 +63,8 @@ final class RecordStore {
         try {
             RecordFormat.Header header = RecordFiles.readHeader(file);
             EntrySummary entry = RecordIndex.summary(key, header);
-            if (!key.equals(header.json().path("key").asText()) || header.bodyLength() < 0) {
-                throw new IOException("the header names another key or no body length");
+            if (!key.equals(header.json().path("key").asText()) || header.bodyLength() < 0 || header.ttlMillis() < 0) {
+                throw new IOException("the header names another key, no body length or an unreadable ttlSeconds");
             }
             if (Files.size(file) != entry.fileBytes()) {
                 throw new IOException("torn record: " + Files.size(file) + " bytes, the header promises " + entry.fileBytes());
@@ -136,7 +136,7 @@ final class RecordStore {
         long size = files.write(key, header, response.bodySource());
         index.put(new EntrySummary(key.hex(), request.provider(), request.model(), request.method(), request.path(),
                 request.partition(), request.namespace(), response.status(), response.isEventStream(), response.storedAtMillis(),
-                response.bodyLength(), size));
+                response.bodyLength(), size, response.ttlMillis()));
         verified.add(key.hex());
         evictPastBound();
     }
@@ -198,7 +198,7 @@ final class RecordStore {
     }
 
     private boolean expired(EntrySummary entry, long now) {
-        return !ttl.isZero() && now - entry.storedAtMillis() >= ttl.toMillis();
+        return CachedResponse.expired(entry.storedAtMillis(), entry.ttlMillis(), ttl, now);
     }
 
     private synchronized void evictPastBound() {

@@ -15,6 +15,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,55 @@ class CachedResponseTest {
         CachedResponse original = new CachedResponse(200, Headers.of("Content-Type", "audio/mpeg"), body,
                 List.of(new Chunk(256, 0)), 5L, new Usage(1, 0, false), "openai", "tts-1");
         assertArrayEquals(body, CachedResponse.fromBytes(original.toBytes()).body());
+    }
+
+    @Test
+    void anOwnTtlSurvivesTheByteRoundTrip() throws IOException {
+        CachedResponse original = sample().withTtl(Duration.ofSeconds(90));
+        CachedResponse back = CachedResponse.fromBytes(original.toBytes());
+        assertEquals(90_000, back.ttlMillis());
+        assertEquals(original.storedAtMillis(), back.storedAtMillis());
+        assertArrayEquals(SSE, back.body());
+    }
+
+    @Test
+    void aValueWithoutAnOwnTtlIsWrittenAsBeforeAndAnOldValueReadsAsTtlZero() throws IOException {
+        byte[] bytes = sample().toBytes();
+        assertFalse(new String(bytes, StandardCharsets.UTF_8).contains("ttl"), "no field when there is no own ttl");
+        assertArrayEquals(bytes, sample().withTtl(Duration.ZERO).toBytes());
+        assertEquals(0, CachedResponse.fromBytes(bytes).ttlMillis());
+        assertEquals(0, CachedResponse.fromBytes(entry("{\"status\":200,\"storedAt\":5}".getBytes(StandardCharsets.UTF_8)))
+                .ttlMillis(), "a value written before the field existed");
+    }
+
+    @Test
+    void aTtlInTheBytesThatIsNegativeOrNotAWholeNumberFails() {
+        for (String ttl : new String[] {"-1000", "1.5", "\"soon\"", "99999999999999999999999"}) {
+            byte[] meta = ("{\"status\":200,\"ttlMillis\":" + ttl + "}").getBytes(StandardCharsets.UTF_8);
+            assertThrows(IOException.class, () -> CachedResponse.fromBytes(entry(meta)), ttl);
+        }
+    }
+
+    @Test
+    void withTtlKeepsWholeSecondsRoundingAFractionUpCuttingAHugeOneAndRefusingANegativeOne() {
+        assertEquals(1_000, sample().withTtl(Duration.ofMillis(1)).ttlMillis());
+        assertEquals(60_000, sample().withTtl(Duration.ofMinutes(1)).ttlMillis());
+        assertEquals(0, sample().withTtl(Duration.ofSeconds(5)).withTtl(Duration.ZERO).ttlMillis());
+        assertEquals(0, sample().ttlMillis(), "the existing constructors give no own ttl");
+        assertThrows(IllegalArgumentException.class, () -> sample().withTtl(Duration.ofSeconds(-1)));
+        assertEquals(Long.MAX_VALUE / 1000 * 1000, sample().withTtl(Duration.ofSeconds(Long.MAX_VALUE)).ttlMillis());
+    }
+
+    @Test
+    void anOwnTtlWinsOverTheStoresWhetherShorterOrLonger() {
+        long stored = 1_000_000;
+        Duration minute = Duration.ofMinutes(1);
+        assertTrue(CachedResponse.expired(stored, 1_000, minute, stored + 1_000), "shorter own ttl");
+        assertFalse(CachedResponse.expired(stored, 3_600_000, minute, stored + 120_000), "longer own ttl");
+        assertTrue(CachedResponse.expired(stored, 0, minute, stored + 60_000), "no own ttl: the store's");
+        assertFalse(CachedResponse.expired(stored, 0, Duration.ZERO, Long.MAX_VALUE), "neither: never");
+        assertEquals(minute, sample().ttl(minute));
+        assertEquals(Duration.ofSeconds(5), sample().withTtl(Duration.ofSeconds(5)).ttl(minute));
     }
 
     @Test

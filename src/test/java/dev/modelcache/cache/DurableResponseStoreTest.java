@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,11 @@ class DurableResponseStoreTest {
     Path dir;
 
     private DurableResponseStore open() {
-        return DurableResponseStore.open(dir, HEAP_KB, 0, DISK_MB, Duration.ZERO, Long.MAX_VALUE);
+        return open(Duration.ZERO);
+    }
+
+    private DurableResponseStore open(Duration ttl) {
+        return DurableResponseStore.open(dir, HEAP_KB, 0, DISK_MB, ttl, Long.MAX_VALUE);
     }
 
     /** What kill -9 leaves of Ehcache: a disk tier without its index, which it discards. */
@@ -57,6 +62,30 @@ class DurableResponseStoreTest {
             assertEquals(2, store.stats().recordHits());
             store.get(key(1));
             assertEquals(1, store.stats().tierHits(), "the record refilled the tiers");
+        }
+    }
+
+    @Test
+    void anOwnTtlWinsOverTheStoresOnTierHitsAndFromTheRecordAfterARestart() throws IOException {
+        long now = System.currentTimeMillis();
+        Duration hour = Duration.ofHours(1);
+        try (DurableResponseStore store = open(Duration.ofSeconds(60))) {
+            store.put(key(1), request(), plain("{}", now - 120_000).withTtl(hour));
+            store.put(key(2), request(), plain("{}", now - 120_000));
+            store.put(key(3), request(), plain("{}", now - 2_000).withTtl(Duration.ofSeconds(1)));
+            assertTrue(store.get(key(1)).isPresent(), "its own hour is not over");
+            assertEquals(1, store.stats().tierHits());
+            assertEquals(Optional.empty(), store.get(key(2)), "the store's minute is over");
+            assertEquals(Optional.empty(), store.get(key(3)), "its own second is over");
+            assertEquals(1, store.stats().entries(), "expired records are deleted");
+        }
+        loseTheTiers();
+        try (DurableResponseStore store = open(Duration.ofSeconds(60))) {
+            assertEquals(hour.toMillis(), store.get(key(1)).orElseThrow().ttlMillis());
+            assertEquals(1, store.stats().recordHits());
+            assertEquals(hour.toMillis(), store.get(key(1)).orElseThrow().ttlMillis(), "refilled with its ttl");
+            assertEquals(1, store.stats().tierHits());
+            assertEquals(List.of(hour.toMillis()), store.list(EntryFilter.ALL).stream().map(EntrySummary::ttlMillis).toList());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.modelcache.cache;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelcache.cache.CachedResponse.Chunk;
@@ -20,6 +21,7 @@ import org.ehcache.config.builders.CacheManagerBuilder;
 import org.ehcache.config.builders.ResourcePoolsBuilder;
 import org.ehcache.config.units.EntryUnit;
 import org.ehcache.config.units.MemoryUnit;
+import org.ehcache.expiry.ExpiryPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +57,7 @@ class EhcacheResponseStoreTest {
         assertEquals(expected.storedAtMillis(), got.storedAtMillis());
         assertEquals(expected.provider(), got.provider());
         assertEquals(expected.model(), got.model());
+        assertEquals(expected.ttlMillis(), got.ttlMillis());
     }
 
     @Test
@@ -111,6 +114,44 @@ class EhcacheResponseStoreTest {
             Thread.sleep(1_500);
             assertEquals(Optional.empty(), store.get(key('a')), "expired entry is a miss");
         }
+    }
+
+    @Test
+    void anEntryWithItsOwnShorterTtlExpiresWhileTheOthersStay() throws InterruptedException {
+        try (EhcacheResponseStore store = open(Duration.ofSeconds(2))) {
+            store.put(key('a'), answer("{}").withTtl(Duration.ofSeconds(1)));
+            store.put(key('b'), answer("{}"));
+            store.put(key('c'), answer("{}").withTtl(Duration.ofHours(1)));
+            assertSameAnswer(answer("{}").withTtl(Duration.ofSeconds(1)), store.get(key('a')));
+            Thread.sleep(1_500);
+            assertEquals(Optional.empty(), store.get(key('a')), "its own second is over");
+            assertTrue(store.get(key('b')).isPresent(), "the store's two seconds are not");
+            assertTrue(store.get(key('c')).isPresent());
+        }
+    }
+
+    @Test
+    void theLongestOwnTtlIsKeptWithoutOverflowing() {
+        try (EhcacheResponseStore store = open(Duration.ofSeconds(60))) {
+            store.put(key('a'), answer("{}").withTtl(Duration.ofSeconds(Long.MAX_VALUE)));
+            assertSameAnswer(answer("{}").withTtl(Duration.ofSeconds(Long.MAX_VALUE)), store.get(key('a')));
+            assertEquals(0, store.failures());
+        }
+    }
+
+    @Test
+    void theExpiryPolicyGivesTheOwnTtlElseTheStoresElseNever() {
+        EhcacheResponseStore.EntryTtl minute = new EhcacheResponseStore.EntryTtl(Duration.ofMinutes(1));
+        EhcacheResponseStore.EntryTtl never = new EhcacheResponseStore.EntryTtl(Duration.ZERO);
+        byte[] own = answer("{}").withTtl(Duration.ofHours(1)).toBytes();
+        byte[] none = answer("{}").toBytes();
+        assertEquals(Duration.ofHours(1), minute.getExpiryForCreation("k", own), "longer than the store's");
+        assertEquals(Duration.ofHours(1), never.getExpiryForCreation("k", own));
+        assertEquals(Duration.ofMinutes(1), minute.getExpiryForCreation("k", none));
+        assertEquals(ExpiryPolicy.INFINITE, never.getExpiryForCreation("k", none));
+        assertEquals(Duration.ofHours(1), minute.getExpiryForUpdate("k", () -> none, own), "the new value decides");
+        assertNull(minute.getExpiryForAccess("k", () -> own), "a read changes nothing");
+        assertEquals(Duration.ofMinutes(1), minute.getExpiryForCreation("k", "garbage".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

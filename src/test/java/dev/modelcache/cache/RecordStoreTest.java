@@ -49,6 +49,7 @@ class RecordStoreTest {
         assertEquals(expected.storedAtMillis(), got.storedAtMillis());
         assertEquals(expected.provider(), got.provider());
         assertEquals(expected.model(), got.model());
+        assertEquals(expected.ttlMillis(), got.ttlMillis());
     }
 
     @Test
@@ -175,6 +176,71 @@ class RecordStoreTest {
         assertFalse(Files.exists(file(key(3))), "expired records are deleted at open");
         assertEquals(1, reopened.count());
         assertEquals(1, reopened.expirations());
+    }
+
+    @Test
+    void anEntryWithAOneSecondTtlExpiresWhileAnotherStays() throws IOException {
+        long now = System.currentTimeMillis();
+        RecordStore store = open(Duration.ZERO, UNBOUNDED);
+        store.put(key(1), request(), plain("{}", now - 2_000).withTtl(Duration.ofSeconds(1)));
+        store.put(key(2), request(), plain("{}", now - 2_000));
+        assertEquals(Optional.empty(), store.get(key(1), Long.MAX_VALUE));
+        assertFalse(Files.exists(file(key(1))));
+        assertTrue(store.get(key(2), Long.MAX_VALUE).isPresent());
+        assertEquals(1, store.expirations());
+    }
+
+    @Test
+    void anOwnTtlLongerThanTheStoresKeepsTheEntry() throws IOException {
+        long now = System.currentTimeMillis();
+        RecordStore store = open(Duration.ofSeconds(60), UNBOUNDED);
+        store.put(key(1), request(), plain("{}", now - 120_000).withTtl(Duration.ofHours(1)));
+        store.put(key(2), request(), plain("{}", now - 120_000));
+        assertTrue(store.get(key(1), Long.MAX_VALUE).isPresent());
+        assertEquals(Optional.empty(), store.get(key(2), Long.MAX_VALUE));
+    }
+
+    @Test
+    void theOwnTtlSurvivesAReopenAndExpiresAtOpen() throws IOException {
+        long now = System.currentTimeMillis();
+        RecordStore store = open(Duration.ZERO, UNBOUNDED);
+        store.put(key(1), request(), plain("{}", now).withTtl(Duration.ofHours(1)));
+        store.put(key(2), request(), plain("{}", now - 2_000).withTtl(Duration.ofSeconds(1)));
+        store.put(key(3), request(), stream(now));
+        store.put(key(4), request(), plain("{}", now).withTtl(Duration.ofSeconds(Long.MAX_VALUE)));
+        RecordStore reopened = open(Duration.ZERO, UNBOUNDED);
+        assertSame(plain("{}", now).withTtl(Duration.ofSeconds(Long.MAX_VALUE)),
+                reopened.get(key(4), Long.MAX_VALUE).orElseThrow());
+        assertSame(plain("{}", now).withTtl(Duration.ofHours(1)), reopened.get(key(1), Long.MAX_VALUE).orElseThrow());
+        assertEquals(3_600_000, reopened.get(key(1), 0).orElseThrow().ttlMillis(), "streamed from the file too");
+        assertFalse(Files.exists(file(key(2))), "expired at open by its own ttl");
+        assertEquals(1, reopened.expirations());
+        assertEquals(0, reopened.get(key(3), Long.MAX_VALUE).orElseThrow().ttlMillis(), "none: reads as 0");
+        assertEquals(List.of(0L, 3_600_000L, Long.MAX_VALUE / 1000 * 1000), reopened.list(EntryFilter.ALL).stream().map(EntrySummary::ttlMillis)
+                .sorted().toList());
+    }
+
+    @Test
+    void aRecordWithoutAnOwnTtlIsByteIdenticalAndOneWithItHasOneMoreLine() throws IOException {
+        RecordStore store = open(Duration.ZERO, UNBOUNDED);
+        store.put(key(1), request(), stream(1000));
+        String without = Files.readString(file(key(1)));
+        store.put(key(1), request(), stream(1000).withTtl(Duration.ZERO));
+        assertEquals(without, Files.readString(file(key(1))), "ttl 0 writes no field");
+        assertFalse(without.contains("ttlSeconds"));
+        store.put(key(1), request(), stream(1000).withTtl(Duration.ofSeconds(90)));
+        String with = Files.readString(file(key(1)));
+        assertEquals(without.replace("    \"storedAt\" : 1000,\n", "    \"storedAt\" : 1000,\n    \"ttlSeconds\" : 90,\n"), with);
+    }
+
+    @Test
+    void aRecordWhoseTtlIsUnreadableIsIgnoredAtOpen() throws IOException {
+        open(Duration.ZERO, UNBOUNDED).put(key(1), request(), plain("{}", 1000).withTtl(Duration.ofSeconds(90)));
+        String text = Files.readString(file(key(1)));
+        Files.writeString(file(key(1)), text.replace("\"ttlSeconds\" : 90", "\"ttlSeconds\" : -90"));
+        RecordStore reopened = open(Duration.ZERO, UNBOUNDED);
+        assertEquals(0, reopened.count());
+        assertEquals(1, reopened.ignored());
     }
 
     @Test
