@@ -29,6 +29,7 @@ class WebappConfigFilesIT {
     /** Every JNDI key ModelCache reads (port is the launchers' own, never JNDI). */
     static final Set<String> KEYS = Set.of("cache/dir", "cache/heapMB", "cache/heapEntries", "cache/diskMB", "cache/ttl", "cache/maxEntryMB",
             "cache/recordMB", "cache/keySalt",
+            "cache/mode", "cache/policy", "cache/shared", "cache/ignoreFields", "cache/cassettes", "cache/sequences", "cache/sequenceEnd",
             "defaultProvider", "providers/openai/type", "providers/openai/baseUrl", "providers/openai/models",
             "providers/openai/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "upstream/maxConnections", "maxBodyBytes", "admin/token",
             "shutdownDrainSeconds");
