@@ -7,6 +7,7 @@ import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.DurableResponseStore;
 import dev.modelcache.cache.KeySalt;
 import dev.modelcache.cache.OwnerOnly;
+import dev.modelcache.cache.Rekeying;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.config.Config;
 import dev.modelcache.config.ReplayConfig;
@@ -60,6 +61,7 @@ public final class ModelCache implements AutoCloseable {
         ResponseStore durable = DurableResponseStore.open(config.cache().dir(), config.cache().heapKB(),
                 config.cache().heapEntries(), config.cache().diskMB(), config.cache().ttl(), config.cache().recordBytes());
         restrictStoreFiles(config.cache().dir());
+        Rekeying.run(config.cache().dir(), durable, keys);
         this.store = durable;
         this.mode = new ModeSwitch(replay.mode());
         CachePolicy policy = new CachePolicy(mode, replay.deterministicOnly(), replay.sequences());
