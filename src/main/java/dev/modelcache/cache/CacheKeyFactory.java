@@ -106,24 +106,48 @@ public final class CacheKeyFactory {
         return shared;
     }
 
-    /** {@code body} without the ignored fields: itself when none is present, else a copy without them. */
+    /**
+     * {@code body} without the ignored fields: itself when none is present, else a copy without them in which only
+     * the containers on the way to an ignored field are copied (shallowly), so a large body is never copied whole.
+     */
     JsonNode withoutIgnored(JsonNode body) {
-        JsonNode copy = body;
+        JsonNode root = body;
         for (JsonPointer pointer : ignored) {
-            if (copy.at(pointer).isMissingNode()) {
+            if (pointer.matches() || root.at(pointer).isMissingNode()) {
                 continue;
             }
-            if (copy == body) {
-                copy = body.deepCopy();
+            root = shallowCopy(root);
+            JsonNode parent = root;
+            for (JsonPointer step = pointer; !step.tail().matches(); step = step.tail()) {
+                JsonNode child = shallowCopy(child(parent, step));
+                if (parent instanceof ObjectNode object) {
+                    object.set(step.getMatchingProperty(), child);
+                } else {
+                    ((ArrayNode) parent).set(step.getMatchingIndex(), child);
+                }
+                parent = child;
             }
-            JsonNode parent = copy.at(pointer.head());
             if (parent instanceof ObjectNode object) {
                 object.remove(pointer.last().getMatchingProperty());
-            } else if (parent instanceof ArrayNode array && pointer.last().mayMatchElement()) {
+            } else if (parent instanceof ArrayNode array) {
                 array.remove(pointer.last().getMatchingIndex());
             }
         }
-        return copy;
+        return root;
+    }
+
+    private static JsonNode child(JsonNode parent, JsonPointer step) {
+        return parent.isObject() ? parent.get(step.getMatchingProperty()) : parent.get(step.getMatchingIndex());
+    }
+
+    private static JsonNode shallowCopy(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            return object.objectNode().setAll(object);
+        }
+        if (node instanceof ArrayNode array) {
+            return array.arrayNode().addAll(array);
+        }
+        return node;
     }
 
     /**
