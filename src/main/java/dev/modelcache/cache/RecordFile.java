@@ -24,6 +24,27 @@ public final class RecordFile {
     public record Contents(CacheKey key, RequestRecord request, CachedResponse response) {
     }
 
+    /** A record file's header alone: the key it names, the request, and the entry as listings show it. */
+    public record Head(CacheKey key, RequestRecord request, EntrySummary summary) {
+    }
+
+    /**
+     * Reads a record file's header and checks the file's length against it; the body is not read (so a body
+     * changed in place is found only by {@link #read}).
+     */
+    public static Head readHead(Path file) throws IOException {
+        RecordFormat.Header header = RecordFiles.readHeader(file);
+        if (header.bodyLength() < 0) {
+            throw new IOException("the header names no body length");
+        }
+        long size = Files.size(file);
+        if (size != header.bodyOffset() + header.bodyLength()) {
+            throw new IOException("torn record: " + size + " bytes, the header promises " + (header.bodyOffset() + header.bodyLength()));
+        }
+        CacheKey key = key(header);
+        return new Head(key, RecordFormat.request(header), RecordIndex.summary(key.hex(), header));
+    }
+
     /** Where the cache keeps the record of {@code key} below its record folder ({@code <cache dir>/records}). */
     public static Path pathIn(Path recordsFolder, CacheKey key) {
         return new RecordFiles(recordsFolder).pathOf(key);
@@ -50,14 +71,17 @@ public final class RecordFile {
         if (!HexFormat.of().formatHex(sha.digest()).equals(header.bodySha256())) {
             throw new IOException("torn record: the body's SHA-256 differs from its header's");
         }
-        CacheKey key;
-        try {
-            key = new CacheKey(header.json().path("key").asText(""));
-        } catch (RuntimeException e) {
-            throw new IOException("the header names no valid key: " + e.getMessage(), e);
-        }
+        CacheKey key = key(header);
         Body body = new Body.InMemory(bytes, (int) header.bodyOffset(), (int) length);
         return new Contents(key, RecordFormat.request(header), RecordFormat.response(header, body));
+    }
+
+    private static CacheKey key(RecordFormat.Header header) throws IOException {
+        try {
+            return new CacheKey(header.json().path("key").asText(""));
+        } catch (RuntimeException e) {
+            throw new IOException("the header names no valid key", e);
+        }
     }
 
     /** The whole file {@link #write} would write: the header, then the body. */
