@@ -64,10 +64,18 @@ final class RecordFiles {
 
     /** Writes a record durably: when this returns, the record survives a crash of the process or the machine. */
     long write(CacheKey key, byte[] header, Body body) throws IOException {
-        Path file = pathOf(key);
-        Path folder = file.getParent();
+        return writeAtomically(pathOf(key), header, body);
+    }
+
+    /**
+     * Writes {@code header} then {@code body} to {@code file} durably and atomically (a temporary file in the same
+     * folder, forced, then moved over the name): readers see the old file or the new one, never a part. Missing
+     * folders are created 0700, the file is 0600.
+     */
+    static long writeAtomically(Path file, byte[] header, Body body) throws IOException {
+        Path folder = file.toAbsolutePath().getParent();
         createFolder(folder);
-        Path temp = Files.createTempFile(folder, key.hex() + "-", TEMP_SUFFIX, permissions(FILE));
+        Path temp = Files.createTempFile(folder, file.getFileName() + "-", TEMP_SUFFIX, permissions(FILE));
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 writeFully(out, ByteBuffer.wrap(header));

@@ -7,10 +7,12 @@ import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +36,8 @@ final class RecordStore {
     private final LongAdder evictions = new LongAdder();
     private final LongAdder expirations = new LongAdder();
     private final LongAdder ignored = new LongAdder();
+    /** Record files found invalid (at open, on a miss, or when read), with their modification time then. */
+    private final Map<String, FileTime> lookedAt = new ConcurrentHashMap<>();
 
     RecordStore(Path root, Duration ttl, long maxBytes) {
         this.files = new RecordFiles(root);
@@ -77,13 +81,14 @@ final class RecordStore {
             index.put(entry);
         } catch (IOException | RuntimeException e) {
             ignored.increment();
+            lookedAt.put(key, modifiedTime(file));
             LOG.log(Level.WARNING, "ignoring record " + file + ": " + e.getMessage());
         }
     }
 
     /** The record for {@code key}: its body in memory up to {@code inMemoryLimit} bytes, else in the file. */
     Optional<CachedResponse> get(CacheKey key, long inMemoryLimit) throws IOException {
-        Optional<EntrySummary> entry = index.get(key.hex());
+        Optional<EntrySummary> entry = indexedOrWrittenSince(key);
         if (entry.isEmpty()) {
             return Optional.empty();
         }
@@ -100,6 +105,7 @@ final class RecordStore {
             if (index.remove(key.hex())) {
                 ignored.increment();
             }
+            lookedAt.put(key.hex(), modifiedTime(file));
             throw e;
         }
     }
@@ -127,6 +133,37 @@ final class RecordStore {
             verified.add(key.hex());
         }
         return RecordFormat.response(header, new Body.InFile(file, header.bodyOffset(), header.bodyLength()));
+    }
+
+    /**
+     * The index's entry for {@code key}, or, when it has none, the record file another process wrote since this
+     * store was made ({@code java -jar modelcache.war import} beside a running proxy), indexed now if it is valid.
+     * The miss path pays one {@code Files.exists}; a file found invalid (at open, here, or torn when read) is not
+     * read again until it changes.
+     */
+    private Optional<EntrySummary> indexedOrWrittenSince(CacheKey key) {
+        Optional<EntrySummary> entry = index.get(key.hex());
+        if (entry.isPresent()) {
+            return entry;
+        }
+        Path file = files.pathOf(key);
+        try {
+            if (!Files.exists(file) || Files.getLastModifiedTime(file).equals(lookedAt.get(key.hex()))) {
+                return Optional.empty(); // none, or already found invalid as it is
+            }
+            indexFile(file, System.currentTimeMillis());
+            return index.get(key.hex());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static FileTime modifiedTime(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
     }
 
     /** Writes the record durably, then evicts the oldest records past the size bound. */

@@ -31,6 +31,9 @@ import java.util.stream.Stream;
  * unpacked folder as the document root and {@code WEB-INF/launcher/context.xml} as the context file (unless
  * {@code -Dmodelcache.contextFile=} names another). The folder is deleted when the launcher has stopped, and one
  * left by a killed process at the next start ({@link TempFolders}).
+ *
+ * <p>With arguments ({@code export}, {@code import}, {@code help}) it runs that command of {@code Commands} instead
+ * of the proxy, and exits with its code.
  */
 public final class WarMain {
     private WarMain() {
@@ -59,11 +62,26 @@ public final class WarMain {
         }
         ClassLoader loader = new URLClassLoader("modelcache-launcher", classPath(docBase), ClassLoader.getPlatformClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
+        if (args.length > 0) {
+            System.exit(runCommand(loader, args, docBase, cleanup));
+        }
         Method runWar = loader.loadClass("dev.modelcache.launcher.Launcher").getMethod("runWar", Path.class, Runnable.class);
         try {
             runWar.invoke(null, docBase, cleanup);
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        }
+    }
+
+    /** {@code java -jar modelcache.war export ...}: runs a command of {@code Commands}, deletes the unpacked WAR; the exit code. */
+    private static int runCommand(ClassLoader loader, String[] args, Path docBase, Runnable cleanup) throws Throwable {
+        try {
+            Method run = loader.loadClass("dev.modelcache.launcher.Commands").getMethod("run", String[].class, Path.class);
+            return (Integer) run.invoke(null, args, docBase);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        } finally {
+            cleanup.run();
         }
     }
 

@@ -1,0 +1,152 @@
+package dev.modelcache.launcher;
+
+import dev.modelcache.cache.CacheKeyFactory;
+import dev.modelcache.cache.OwnerOnly;
+import dev.modelcache.cache.RecordFile;
+import dev.modelcache.config.CommandConfig;
+import dev.modelcache.config.ConfigException;
+import dev.modelcache.config.Settings;
+import dev.modelcache.replay.CassetteFilter;
+import dev.modelcache.replay.CassetteStore;
+import dev.modelcache.replay.Cassettes;
+import dev.modelcache.replay.ExportResult;
+import dev.modelcache.replay.ImportResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The commands of {@code java -jar modelcache.war <command>}: {@code export} and {@code import} of cassettes (see
+ * {@link Cassettes}), on the configured cache folder ({@code cache/dir}, read from the same layers as the proxy:
+ * the context file, system properties {@code modelcache.*}, environment {@code MODELCACHE_*}). They work on the
+ * record files directly and never open Ehcache, so they run beside a proxy serving the same folder: an export
+ * reads the record files, an import writes them atomically (0600 files, 0700 folders) and the proxy serves them at
+ * their first look-up. Exit codes: 0 done, 1 failed (or some files refused by an import), 2 bad arguments.
+ */
+public final class Commands {
+    static final String USAGE = String.join("\n",
+            "usage: java -jar modelcache.war                 run the proxy",
+            "       java -jar modelcache.war export --to DIR [--namespace N] [--model GLOB] [--path PREFIX] [--clean]",
+            "       java -jar modelcache.war import --from DIR [--namespace N]",
+            "       java -jar modelcache.war help",
+            "export writes the cache's entries (those of one namespace, models matching a glob, paths with a prefix) as",
+            "  cassettes: readable record files, one per entry, for partition shared; --clean deletes the cassettes of the",
+            "  selection that this export did not write. Use --namespace '' for the entries in no namespace.",
+            "import stores every .mcr file below DIR for partition shared, in its namespace or the one given.",
+            "Both work on the record files of cache/dir, also while a proxy runs on it.");
+    private static final Map<String, Set<String>> OPTIONS = Map.of(
+            "export", Set.of("--to", "--namespace", "--model", "--path", "--clean"),
+            "import", Set.of("--from", "--namespace"));
+
+    private Commands() {
+    }
+
+    /** Called by {@link WarMain} in the launcher class loader; the settings come from the WAR's context file. */
+    public static int run(String[] args, Path docBase) {
+        String contextFile = System.getProperty("modelcache.contextFile");
+        Path file = contextFile != null ? Path.of(contextFile) : docBase.resolve(Launcher.WAR_CONTEXT_FILE);
+        try {
+            return run(args, Settings.layered(ContextEnvironment.read(file), System.getProperties(), System.getenv()),
+                    System.out, System.err);
+        } catch (IOException e) {
+            System.err.println("ModelCache: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Runs one command with the given settings; returns the exit code. */
+    public static int run(String[] args, Settings settings, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+            (args.length == 0 ? err : out).println(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        Map<String, String> options;
+        try {
+            options = options(args);
+            Cassettes.checkNamespace(options.get("--namespace"));
+        } catch (IllegalArgumentException e) {
+            err.println("ModelCache: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        try {
+            CommandConfig config = CommandConfig.from(settings);
+            return args[0].equals("export") ? export(config, options, out, err) : importFrom(config, options, out, err);
+        } catch (IOException | ConfigException e) {
+            err.println("ModelCache: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The options after the command, checked against those it knows; fails for an unknown command or option. */
+    static Map<String, String> options(String[] args) {
+        Set<String> known = OPTIONS.get(args[0]);
+        if (known == null) {
+            throw new IllegalArgumentException("unknown command '" + args[0] + "'");
+        }
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String name = args[i];
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("'" + name + "' is not an option of " + args[0]);
+            }
+            if (name.equals("--clean")) {
+                options.put(name, "");
+            } else if (i + 1 < args.length) {
+                options.put(name, args[++i]);
+            } else {
+                throw new IllegalArgumentException(name + " needs a value");
+            }
+        }
+        String folder = args[0].equals("export") ? "--to" : "--from";
+        if (!options.containsKey(folder) || options.get(folder).isBlank()) {
+            throw new IllegalArgumentException(args[0] + " needs " + folder + " DIR");
+        }
+        return options;
+    }
+
+    private static int export(CommandConfig config, Map<String, String> options, PrintStream out, PrintStream err) throws IOException {
+        Path records = records(config);
+        if (!Files.isDirectory(records)) {
+            throw new IOException("no record folder at " + records.toAbsolutePath() + " (cache/dir is " + config.cache().dir() + ")");
+        }
+        Path to = Path.of(options.get("--to"));
+        CassetteFilter filter = new CassetteFilter(options.get("--namespace"), options.get("--model"), options.get("--path"));
+        try (CassetteStore store = CassetteStore.ofRecords(records, config.cache().ttl())) {
+            ExportResult result = Cassettes.export(store, filter, to, keys(config), options.containsKey("--clean"));
+            result.skipped().forEach(reason -> err.println("skipped " + reason));
+            out.println("exported " + result.exported() + " entries to " + to + " (" + result.written() + " written, "
+                    + result.unchanged() + " unchanged, " + result.removed() + " removed, " + result.skipped().size() + " skipped)");
+        }
+        return 0;
+    }
+
+    private static int importFrom(CommandConfig config, Map<String, String> options, PrintStream out, PrintStream err) throws IOException {
+        Path records = OwnerOnly.createDirectories(records(config));
+        Path from = Path.of(options.get("--from"));
+        ImportResult result = Cassettes.importFrom(from, (key, request, response) -> {
+            RecordFile.write(RecordFile.pathIn(records, key), key, request, response);
+            return true;
+        }, keys(config), options.get("--namespace"));
+        result.refused().forEach(refusal -> err.println("refused " + refusal));
+        out.println("imported " + result.imported() + " entries from " + from + " into " + records + " ("
+                + result.refused().size() + " refused, " + result.skipped().size() + " other files skipped)");
+        return result.refused().isEmpty() ? 0 : 1;
+    }
+
+    private static Path records(CommandConfig config) {
+        return config.cache().dir().resolve("records");
+    }
+
+    /**
+     * The proxy's key recipe: its ignored fields and sharing. The salt only hashes credentials, which a record
+     * never carries: keying a record does not use it, so the installation's salt is not read.
+     */
+    private static CacheKeyFactory keys(CommandConfig config) {
+        return new CacheKeyFactory(new byte[0], config.replay().ignoreFields(), config.replay().shared());
+    }
+}

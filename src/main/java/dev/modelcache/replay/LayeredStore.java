@@ -1,0 +1,96 @@
+package dev.modelcache.replay;
+
+import dev.modelcache.cache.CacheKey;
+import dev.modelcache.cache.CacheKeyFactory;
+import dev.modelcache.cache.CachedResponse;
+import dev.modelcache.cache.EntryFilter;
+import dev.modelcache.cache.EntrySummary;
+import dev.modelcache.cache.RequestRecord;
+import dev.modelcache.cache.ResponseStore;
+import dev.modelcache.cache.StoreStats;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The proxy's own store in front of read-only cassettes: a look-up asks the primary store first, then the
+ * cassettes; a listing shows both (the primary's entry when both have a key); put and remove change the primary
+ * only, so an answer recorded afresh shadows the cassette's without touching the files in git. The statistics are
+ * the primary's.
+ */
+public final class LayeredStore implements ResponseStore {
+    private final ResponseStore primary;
+    private final CassetteStore cassettes;
+
+    public LayeredStore(ResponseStore primary, CassetteStore cassettes) {
+        this.primary = primary;
+        this.cassettes = cassettes;
+    }
+
+    /**
+     * {@code primary} with the cassettes of {@code folders} behind it ({@code cache/cassettes}), or {@code primary}
+     * itself when there are none. Fails with a {@link dev.modelcache.config.ConfigException} naming
+     * {@code cache/cassettes} when a folder does not exist or a cassette in it cannot be used.
+     */
+    public static ResponseStore withCassettes(ResponseStore primary, List<Path> folders, CacheKeyFactory keys) {
+        return folders.isEmpty() ? primary : new LayeredStore(primary, CassetteStore.open(folders, keys));
+    }
+
+    /** The cassettes behind the primary store. */
+    public CassetteStore cassettes() {
+        return cassettes;
+    }
+
+    @Override
+    public Optional<CachedResponse> get(CacheKey key) {
+        Optional<CachedResponse> hit = primary.get(key);
+        return hit.isPresent() ? hit : cassettes.get(key);
+    }
+
+    @Override
+    public boolean put(CacheKey key, RequestRecord request, CachedResponse response) {
+        return primary.put(key, request, response);
+    }
+
+    @Override
+    public boolean remove(CacheKey key) {
+        return primary.remove(key);
+    }
+
+    @Override
+    public Optional<RequestRecord> request(CacheKey key) {
+        Optional<RequestRecord> request = primary.request(key);
+        return request.isPresent() ? request : cassettes.request(key);
+    }
+
+    @Override
+    public List<EntrySummary> list(EntryFilter filter) {
+        Map<String, EntrySummary> both = new LinkedHashMap<>();
+        for (EntrySummary entry : cassettes.list(filter)) {
+            both.put(entry.key(), entry);
+        }
+        for (EntrySummary entry : primary.list(filter)) {
+            both.put(entry.key(), entry);
+        }
+        return both.values().stream()
+                .sorted(Comparator.comparingLong(EntrySummary::storedAtMillis).reversed().thenComparing(EntrySummary::key))
+                .toList();
+    }
+
+    @Override
+    public StoreStats stats() {
+        return primary.stats();
+    }
+
+    @Override
+    public void close() {
+        try {
+            primary.close();
+        } finally {
+            cassettes.close();
+        }
+    }
+}

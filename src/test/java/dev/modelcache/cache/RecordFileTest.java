@@ -1,0 +1,83 @@
+package dev.modelcache.cache;
+
+import static dev.modelcache.cache.RecordFixtures.key;
+import static dev.modelcache.cache.RecordFixtures.plain;
+import static dev.modelcache.cache.RecordFixtures.request;
+import static dev.modelcache.cache.RecordFixtures.stream;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecordFileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aWrittenRecordReadsBackWholeWithItsKeyRequestAndChunks() throws IOException {
+        Path file = dir.resolve("a/b/stream.mcr");
+        RecordFile.write(file, key(7), request(), stream(1000));
+        RecordFile.Contents read = RecordFile.read(file);
+        assertEquals(key(7), read.key());
+        assertEquals(request(), read.request());
+        assertArrayEquals(stream(1000).body(), read.response().body());
+        assertEquals(stream(1000).chunks(), read.response().chunks());
+        assertArrayEquals(Files.readAllBytes(file), RecordFile.bytes(key(7), request(), stream(1000)));
+    }
+
+    @Test
+    void aWrittenRecordIsOwnerOnlyInNewOwnerOnlyFoldersWithNoTemporaryFileLeft() throws IOException {
+        Path file = dir.resolve("new/folder/x.mcr");
+        RecordFile.write(file, key(1), request(), plain("{}", 1));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+        try (var files = Files.list(file.getParent())) {
+            assertEquals(1, files.count());
+        }
+    }
+
+    @Test
+    void aTornOrForeignFileIsRefusedWithTheReason() throws IOException {
+        Path file = dir.resolve("x.mcr");
+        RecordFile.write(file, key(1), request(), plain("{\"answer\":42}", 1));
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(bytes, bytes.length - 3));
+        assertTrue(assertThrows(IOException.class, () -> RecordFile.read(file)).getMessage().contains("torn record"));
+        bytes[bytes.length - 2] = 'X';
+        Files.write(file, bytes);
+        assertTrue(assertThrows(IOException.class, () -> RecordFile.read(file)).getMessage().contains("SHA-256"));
+        Files.writeString(file, "hello");
+        assertTrue(assertThrows(IOException.class, () -> RecordFile.read(file)).getMessage().contains("not a modelcache-record"));
+    }
+
+    @Test
+    void aRecordWrittenBesideARunningStoreIsServedWithoutARestart() throws IOException {
+        RecordStore store = new RecordStore(dir.resolve("records"), Duration.ZERO, Long.MAX_VALUE);
+        store.open();
+        assertTrue(store.get(key(3), Long.MAX_VALUE).isEmpty());
+        RecordFile.write(RecordFile.pathIn(dir.resolve("records"), key(3)), key(3), request(), plain("{\"x\":3}", 5));
+        assertArrayEquals(plain("{\"x\":3}", 5).body(), store.get(key(3), Long.MAX_VALUE).orElseThrow().body());
+        assertEquals(1, store.count());
+    }
+
+    @Test
+    void anInvalidRecordWrittenBesideARunningStoreIsAMissAndIsNotIndexed() throws IOException {
+        RecordStore store = new RecordStore(dir.resolve("records"), Duration.ZERO, Long.MAX_VALUE);
+        store.open();
+        Path file = RecordFile.pathIn(dir.resolve("records"), key(4));
+        RecordFile.write(file, key(5), request(), plain("{}", 5)); // the header names another key
+        assertTrue(store.get(key(4), Long.MAX_VALUE).isEmpty());
+        assertTrue(store.get(key(4), Long.MAX_VALUE).isEmpty());
+        assertEquals(0, store.count());
+        assertEquals(1, store.ignored(), "looked at once, not at every miss");
+    }
+}

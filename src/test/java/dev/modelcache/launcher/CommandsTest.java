@@ -1,0 +1,142 @@
+package dev.modelcache.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modelcache.cache.CacheKey;
+import dev.modelcache.cache.CacheKeyFactory;
+import dev.modelcache.cache.CachedResponse;
+import dev.modelcache.cache.DurableResponseStore;
+import dev.modelcache.cache.RequestRecord;
+import dev.modelcache.config.Settings;
+import dev.modelcache.http.Headers;
+import dev.modelcache.http.JsonParsers;
+import dev.modelcache.tokens.Usage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandsTest {
+    private static final CacheKeyFactory KEYS = new CacheKeyFactory(new byte[16], List.of("/user", "/metadata"), false);
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Path cacheDir, String... args) {
+        out.reset();
+        err.reset();
+        return Commands.run(args, Settings.of(Map.of("cache/dir", cacheDir.toString())),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private static RequestRecord request(String namespace) throws IOException {
+        return new RequestRecord("openai", "POST", "/v1/chat/completions", "", Map.of(),
+                JsonParsers.RECORD.readTree("{\"model\":\"gpt-4o\",\"messages\":[]}"), "0123456789abcdef",
+                CacheKeyFactory.VERSION, "gpt-4o", namespace, null);
+    }
+
+    private static CachedResponse answer() {
+        byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+        return new CachedResponse(200, Headers.of("Content-Type", "application/json"), body,
+                List.of(new CachedResponse.Chunk(body.length, 0)), 1_700_000_000_000L, Usage.NONE, "openai", "gpt-4o");
+    }
+
+    private static DurableResponseStore open(Path cacheDir) {
+        return DurableResponseStore.open(cacheDir, 1024, 0, 8, Duration.ZERO, Long.MAX_VALUE);
+    }
+
+    @Test
+    void exportThenImportIntoACacheThatAProxyServesMakesTheEntryAHitWithoutARestart() throws IOException {
+        Path recorded = dir.resolve("recorded");
+        try (DurableResponseStore store = open(recorded)) {
+            store.put(KEYS.create(request("suite")), request("suite"), answer());
+        }
+        Path cassettes = dir.resolve("cassettes");
+        assertEquals(0, run(recorded, "export", "--to", cassettes.toString(), "--namespace", "suite"), err());
+        assertTrue(out().startsWith("exported 1 entries to " + cassettes), out());
+
+        Path served = dir.resolve("served");
+        CacheKey shared = KEYS.create(request("suite").withPartition(CacheKeyFactory.SHARED, "suite"));
+        try (DurableResponseStore proxy = open(served)) {
+            assertTrue(proxy.get(shared).isEmpty());
+            assertEquals(0, run(served, "import", "--from", cassettes.toString()), err());
+            assertTrue(out().startsWith("imported 1 entries from " + cassettes), out());
+            assertArrayEquals(answer().body(), proxy.get(shared).orElseThrow().body(), "served by the running store");
+        }
+        Path file;
+        try (Stream<Path> files = Files.walk(served.resolve("records"))) {
+            file = files.filter(f -> f.toString().endsWith(".mcr")).findFirst().orElseThrow();
+        }
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+    }
+
+    @Test
+    void anImportThatRefusesAFileSaysWhichAndWhyAndExitsWithOne() throws IOException {
+        Path cassettes = Files.createDirectories(dir.resolve("cassettes"));
+        Files.writeString(cassettes.resolve("broken.mcr"), "modelcache-record 1\n{ not json");
+        assertEquals(1, run(dir.resolve("cache"), "import", "--from", cassettes.toString(), "--namespace", "ci"));
+        assertTrue(err().contains("refused broken.mcr: "), err());
+        assertTrue(out().contains("imported 0 entries"), out());
+    }
+
+    @Test
+    void badArgumentsPrintTheUsageAndExitWithTwo() {
+        Path cache = dir.resolve("cache");
+        for (String[] args : List.of(new String[] {"frobnicate"}, new String[] {"export"}, new String[] {"export", "--to"},
+                new String[] {"import", "--from", "x", "--clean"}, new String[] {"export", "--to", "x", "--namespace", "../up"})) {
+            assertEquals(2, run(cache, args), String.join(" ", args));
+            assertTrue(err().contains("usage: java -jar modelcache.war"), err());
+        }
+        assertEquals(0, run(cache, "help"));
+        assertTrue(out().contains("export --to DIR"), out());
+        assertFalse(Files.exists(cache), "nothing created by a refused command");
+    }
+
+    @Test
+    void anExportOfACacheFolderWithoutRecordsFailsNamingIt() {
+        assertEquals(1, run(dir.resolve("nothing-here"), "export", "--to", dir.resolve("out").toString()));
+        assertTrue(err().contains("no record folder at") && err().contains("nothing-here"), err());
+    }
+
+    @Test
+    void theContextFileGivesTheJndiLayerWithoutCommentedOutEntries() throws IOException {
+        Path file = dir.resolve("context.xml");
+        Files.writeString(file, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Context>
+                  <Environment name="modelcache/cache/dir" value="/srv/cache" type="java.lang.String" override="false"/>
+                  <!-- <Environment name="modelcache/cache/ttl" value="60" type="java.lang.String" override="false"/> -->
+                  <Environment name="modelcache/cache/shared" value="" type="java.lang.String" override="false"/>
+                  <Environment name="other/thing" value="x" type="java.lang.String" override="false"/>
+                </Context>
+                """);
+        assertEquals(Map.of("cache/dir", "/srv/cache", "cache/shared", ""), ContextEnvironment.read(file));
+        Map<String, String> packed = ContextEnvironment.read(Path.of("webapp-config/context.xml"));
+        assertEquals("1024", packed.get("cache/diskMB"));
+        assertFalse(packed.containsKey("cache/heapMB"), "commented out in the shipped file");
+    }
+}
