@@ -13,6 +13,7 @@ import dev.modelcache.config.Config;
 import dev.modelcache.config.ReplayConfig;
 import dev.modelcache.events.Listeners;
 import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.replay.LayeredStore;
 import dev.modelcache.replay.MissExplainer;
 import dev.modelcache.replay.Misses;
 import dev.modelcache.replay.ModeSwitch;
@@ -62,7 +63,7 @@ public final class ModelCache implements AutoCloseable {
                 config.cache().heapEntries(), config.cache().diskMB(), config.cache().ttl(), config.cache().recordBytes());
         restrictStoreFiles(config.cache().dir());
         Rekeying.run(config.cache().dir(), durable, keys);
-        this.store = durable;
+        this.store = LayeredStore.withCassettes(durable, replay.cassettes(), keys);
         this.mode = new ModeSwitch(replay.mode());
         CachePolicy policy = new CachePolicy(mode, replay.deterministicOnly(), replay.sequences());
         ReplayControls controls = new ReplayControls(mode, policy, keys, store, new Sequences(),

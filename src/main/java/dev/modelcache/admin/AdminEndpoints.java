@@ -22,7 +22,9 @@ import java.util.List;
  * The endpoints under {@code /_cache/}: {@code health} (open to all, for load balancers and Ansible), {@code stats}
  * (the proxy's counters and the store's, under {@code "store"}) and {@code entries} (the stored entries, filtered by
  * the query parameters provider, model, path (a prefix), partition and maxAge (seconds), newest first, at most
- * {@code limit}, default {@value #DEFAULT_LIMIT}); stats and entries are behind the admin token when one is configured.
+ * {@code limit}, default {@value #DEFAULT_LIMIT}); plus those of record and replay ({@link ReplayEndpoints}: mode,
+ * explain, report, export, import, sequences). All but health are behind the admin token when one is configured,
+ * sent as {@code Authorization: Bearer <token>} or {@code X-Cache-Admin-Token: <token>}.
  */
 public final class AdminEndpoints {
     public static final String PREFIX = "/_cache";
@@ -66,9 +68,7 @@ public final class AdminEndpoints {
     public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (replay != null && !path.equals(PREFIX + "/health") && path.startsWith(PREFIX + "/")) {
             authorize(request);
-            ObjectNode answer = replay.handle(path.substring(PREFIX.length()), request);
-            if (answer != null) {
-                write(response, answer);
+            if (replay.handle(path.substring(PREFIX.length()), request, response)) {
                 return;
             }
         }
@@ -88,7 +88,8 @@ public final class AdminEndpoints {
                 write(response, entries(request));
             }
             default -> throw new ProxyError(404, "invalid_request_error", "not_found",
-                    "No admin endpoint at " + path + ". Try " + PREFIX + "/health, " + PREFIX + "/stats or " + PREFIX + "/entries.");
+                    "No admin endpoint at " + path + ". Try " + PREFIX + "/health, /stats, /entries, /mode, /explain, "
+                            + "/report, /export or /import under " + PREFIX + ".");
         }
     }
 
@@ -150,7 +151,7 @@ public final class AdminEndpoints {
         return version == null ? "dev" : version;
     }
 
-    private static void write(HttpServletResponse response, ObjectNode body) throws IOException {
+    static void write(HttpServletResponse response, ObjectNode body) throws IOException {
         byte[] bytes = (body.toString() + "\n").getBytes(StandardCharsets.UTF_8);
         response.setStatus(200);
         response.setContentType("application/json");

@@ -15,12 +15,16 @@ import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.replay.CassetteFilter;
+import dev.modelcache.replay.Cassettes;
 import dev.modelcache.replay.Explanation;
+import dev.modelcache.replay.ImportResult;
 import dev.modelcache.replay.MissExplainer;
 import dev.modelcache.replay.ModeSwitch;
 import dev.modelcache.replay.ReplayReport;
 import dev.modelcache.replay.Sequences;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +40,9 @@ import java.util.Map;
  *       would hit, and if not, why, in full;</li>
  *   <li>{@code GET /_cache/report} (optionally {@code ?namespace=}): the misses since start or reset, with their
  *       explanations, and the stored entries never used; {@code POST /_cache/report/reset} starts it over;</li>
+ *   <li>{@code GET /_cache/export} (optionally {@code ?namespace=&model=&path=}): a zip of cassettes;
+ *       {@code POST /_cache/import} (optionally {@code ?namespace=}) with such a zip: its entries, re-keyed into
+ *       the shared partition;</li>
  *   <li>{@code POST /_cache/sequences/reset} (optionally {@code ?namespace=}): sequences start again at their
  *       first recorded answer.</li>
  * </ul>
@@ -73,10 +80,40 @@ final class ReplayEndpoints {
         this.adminAuthorization = value;
     }
 
-    /** The answer for {@code path} (below the prefix, e.g. {@code /mode}), or null when it is not one of these. */
-    ObjectNode handle(String path, HttpServletRequest request) throws IOException {
+    /** Answers {@code path} (below the prefix, e.g. {@code /mode}); false when it is not one of these. */
+    boolean handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (path.equals("/export")) {
+            allow(request.getMethod(), "GET", path);
+            CassetteFilter filter = new CassetteFilter(namespace(request), request.getParameter("model"),
+                    request.getParameter("path"));
+            response.setStatus(200);
+            response.setContentType("application/zip");
+            response.setHeader("Content-Disposition", "attachment; filename=\"modelcache-cassettes.zip\"");
+            response.setHeader("Cache-Control", "no-store");
+            Cassettes.exportZip(store, filter, response.getOutputStream(), keys);
+            return true;
+        }
+        ObjectNode answer = answer(path, request);
+        if (answer != null) {
+            AdminEndpoints.write(response, answer);
+        }
+        return answer != null;
+    }
+
+    private ObjectNode answer(String path, HttpServletRequest request) throws IOException {
         String method = request.getMethod();
         switch (path) {
+            case "/import" -> {
+                allow(method, "POST", path);
+                String namespace = namespace(request);
+                try {
+                    ImportResult result = Cassettes.importZip(request.getInputStream(), store, keys, namespace);
+                    return JSON.valueToTree(result);
+                } catch (IOException | IllegalArgumentException e) {
+                    throw ProxyError.badRequest("invalid_cassettes", "The body is not a zip of cassettes this proxy "
+                            + "can import: " + e.getMessage());
+                }
+            }
             case "/mode" -> {
                 if (method.equals("PUT") || method.equals("POST")) {
                     return setMode(request);
@@ -108,6 +145,16 @@ final class ReplayEndpoints {
                 return null;
             }
         }
+    }
+
+    /** The {@code namespace} query parameter, checked; null when absent. */
+    private static String namespace(HttpServletRequest request) {
+        String namespace = request.getParameter("namespace");
+        if (namespace != null && !namespace.isEmpty() && !CachePolicy.isNamespace(namespace)) {
+            throw ProxyError.badRequest("invalid_cache_namespace", "The namespace parameter must be 1 to 128 letters, "
+                    + "digits, '.', '_' or '-', starting with a letter or digit.");
+        }
+        return namespace;
     }
 
     private ObjectNode setMode(HttpServletRequest request) throws IOException {

@@ -156,6 +156,11 @@ public final class CachePolicy {
                 || (seed != null && !seed.isNull());
     }
 
+    /** True when {@code name} is a namespace: a letter or digit, then up to 127 letters, digits, '.', '_' or '-'. */
+    public static boolean isNamespace(String name) {
+        return NAMESPACE.matcher(name).matches();
+    }
+
     private static String namespace(Headers headers) {
         String namespace = headers.first(NAMESPACE_HEADER).map(String::trim).orElse("");
         if (!namespace.isEmpty() && !NAMESPACE.matcher(namespace).matches()) {

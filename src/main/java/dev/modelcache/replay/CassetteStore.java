@@ -130,7 +130,7 @@ public final class CassetteStore implements ResponseStore {
         }
         return new EntrySummary(key.hex(), request.provider(), request.model(), request.method(), request.path(),
                 request.partition(), request.namespace(), response.status(), response.isEventStream(),
-                response.storedAtMillis(), response.bodyLength(), fileBytes);
+                response.storedAtMillis(), response.bodyLength(), fileBytes, response.ttlMillis());
     }
 
     @Override

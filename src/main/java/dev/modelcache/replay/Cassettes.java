@@ -2,6 +2,7 @@ package dev.modelcache.replay;
 
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheKeyFactory;
+import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.EntryFilter;
 import dev.modelcache.cache.EntrySummary;
@@ -19,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Cassettes: cache entries kept as readable record files in a folder (in git, VCR style), laid out by
@@ -41,7 +41,6 @@ import java.util.regex.Pattern;
  */
 public final class Cassettes {
     /** The rule of {@code X-Cache-Namespace} (CachePolicy): a letter or digit, then up to 127 of those, {@code .}, {@code _}, {@code -}. */
-    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private Cassettes() {
     }
@@ -143,7 +142,7 @@ public final class Cassettes {
 
     /** Fails unless {@code namespace} is null (keep each file's), empty (no namespace) or a valid namespace. */
     public static void checkNamespace(String namespace) {
-        if (namespace != null && !namespace.isEmpty() && !NAMESPACE.matcher(namespace).matches()) {
+        if (namespace != null && !namespace.isEmpty() && !CachePolicy.isNamespace(namespace)) {
             throw new IllegalArgumentException("'" + namespace + "' is not a namespace: a letter or digit, then up to 127"
                     + " letters, digits, '.', '_' or '-'");
         }
