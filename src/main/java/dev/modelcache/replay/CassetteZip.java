@@ -74,7 +74,14 @@ final class CassetteZip {
         Set<String> seen = new HashSet<>();
         long total = 0;
         int entries = 0;
-        try (ZipInputStream zip = new ZipInputStream(in)) {
+        java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(in);
+        buffered.mark(4);
+        byte[] magic = buffered.readNBytes(4);
+        buffered.reset();
+        if (magic.length < 4 || magic[0] != 'P' || magic[1] != 'K' || !(magic[2] == 3 && magic[3] == 4 || magic[2] == 5 && magic[3] == 6)) {
+            throw new IOException("refusing the body: it is not a zip file");
+        }
+        try (ZipInputStream zip = new ZipInputStream(buffered)) {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
                 String name = entry.getName();
                 Path target = checkedTarget(folder, name);
