@@ -199,4 +199,27 @@ class CassetteRoundTripIntegrationTest {
         assertEquals(400, refused.statusCode(), refused.body());
         assertEquals("invalid_cassettes", JSON.readTree(refused.body()).path("error").path("code").asText());
     }
+
+    @Test
+    void aRecordedSequenceKeepsItsOrderThroughCassettes() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        upstream = FakeUpstream.start().handler(r -> Reply.json(200, "{\"turn\":" + n.incrementAndGet() + "}"));
+        String ask = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"next step?\"}]}";
+        TestProxy recorder = proxy(work.resolve("cache-1"), "cache/sequences", "true");
+        for (int i = 1; i <= 2; i++) {
+            assertEquals("{\"turn\":" + i + "}", new String(send(recorder, "/v1/chat/completions", ask, "X-Cache-Namespace", "agent").body(),
+                    StandardCharsets.UTF_8));
+        }
+        Path cassettes = work.resolve("cassettes");
+        unzip(exportZip(recorder, ""), cassettes);
+        upstream.close();
+
+        TestProxy ci = proxy(work.resolve("cache-2"), "cache/cassettes", cassettes.toString(), "cache/mode", "replay",
+                "cache/shared", "true", "cache/sequences", "true");
+        for (String expected : new String[] {"{\"turn\":1}", "{\"turn\":2}", "{\"turn\":2}"}) {
+            HttpResponse<byte[]> answer = send(ci, "/v1/chat/completions", ask, "X-Cache-Namespace", "agent");
+            assertEquals(expected, new String(answer.body(), StandardCharsets.UTF_8));
+        }
+        assertEquals(2, n.get());
+    }
 }

@@ -185,6 +185,9 @@ class ReplayModesIntegrationTest {
         assertEquals("answer 1", content(ask(ASK, "X-Cache-Namespace", "suite-a")));
         assertEquals("answer 2", content(ask(ASK, "X-Cache-Namespace", "suite-b")));
         assertEquals(400, ask(ASK, "X-Cache-Namespace", "../etc").statusCode());
+        JsonNode listed = JSON.readTree(proxy.get("/_cache/entries?namespace=suite-a").body());
+        assertEquals(1, listed.path("count").asInt(), listed.toString());
+        assertEquals("suite-a", listed.path("entries").path(0).path("namespace").asText());
     }
 
     @Test

@@ -21,7 +21,7 @@ import java.util.List;
 /**
  * The endpoints under {@code /_cache/}: {@code health} (open to all, for load balancers and Ansible), {@code stats}
  * (the proxy's counters and the store's, under {@code "store"}) and {@code entries} (the stored entries, filtered by
- * the query parameters provider, model, path (a prefix), partition and maxAge (seconds), newest first, at most
+ * the query parameters provider, model, path (a prefix), partition, namespace and maxAge (seconds), newest first, at most
  * {@code limit}, default {@value #DEFAULT_LIMIT}); plus those of record and replay ({@link ReplayEndpoints}: mode,
  * explain, report, export, import, sequences). All but health are behind the admin token when one is configured,
  * sent as {@code Authorization: Bearer <token>} or {@code X-Cache-Admin-Token: <token>}.
@@ -97,7 +97,7 @@ public final class AdminEndpoints {
         long maxAge = number(request, "maxAge", -1);
         long limit = number(request, "limit", DEFAULT_LIMIT);
         EntryFilter filter = new EntryFilter(request.getParameter("provider"), request.getParameter("model"),
-                request.getParameter("path"), request.getParameter("partition"),
+                request.getParameter("path"), request.getParameter("partition"), request.getParameter("namespace"),
                 maxAge < 0 ? null : Duration.ofSeconds(maxAge));
         List<EntrySummary> entries = store.list(filter);
         ObjectNode body = JSON.createObjectNode();
