@@ -2,10 +2,12 @@ package dev.modelcache;
 
 import dev.modelcache.config.Config;
 import dev.modelcache.config.Settings;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.function.UnaryOperator;
 
 /**
  * Starts ModelCache with the web application and stops it with it. Configuration is read and validated here, so
@@ -14,12 +16,18 @@ import java.lang.System.Logger.Level;
  */
 public final class AppLifecycle implements ServletContextListener {
     private static final Logger LOG = System.getLogger(AppLifecycle.class.getName());
+    /**
+     * The servlet context attribute under which an embedding launcher may put a {@code UnaryOperator<Settings>}: a
+     * layer it adds to the configuration (the local launcher's provider keys from the environment). A container
+     * sets none, so a deployed WAR reads its configuration as the container gives it.
+     */
+    public static final String SETTINGS_LAYER = AppLifecycle.class.getName() + ".settingsLayer";
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
         Config config;
         try {
-            config = Config.from(Settings.fromEnvironment());
+            config = Config.from(settings(event.getServletContext()));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "ModelCache cannot start: " + e.getMessage());
             throw e;
@@ -28,6 +36,14 @@ public final class AppLifecycle implements ServletContextListener {
         event.getServletContext().setAttribute(ModelCache.ATTRIBUTE, app);
         LOG.log(Level.INFO, "ModelCache started: cache in " + config.cache().dir() + ", providers "
                 + app.providers().providers() + ", default " + config.providers().defaultProvider());
+    }
+
+    /** The container's settings, with the layer an embedding launcher added, if any. */
+    @SuppressWarnings("unchecked")
+    static Settings settings(ServletContext context) {
+        Settings settings = Settings.fromEnvironment();
+        return context.getAttribute(SETTINGS_LAYER) instanceof UnaryOperator<?> layer
+                ? ((UnaryOperator<Settings>) layer).apply(settings) : settings;
     }
 
     @Override

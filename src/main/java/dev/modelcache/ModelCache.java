@@ -2,6 +2,8 @@ package dev.modelcache;
 
 import dev.modelcache.admin.AdminEndpoints;
 import dev.modelcache.admin.ProxyStats;
+import dev.modelcache.auth.ProxyKeyCheck;
+import dev.modelcache.auth.ProxyKeys;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.DurableResponseStore;
@@ -50,9 +52,11 @@ public final class ModelCache implements AutoCloseable {
     private final AdminEndpoints admin;
     private final InFlight inFlight = new InFlight();
     private final ModeSwitch mode;
+    private final ProxyKeyCheck proxyKeys;
 
     private ModelCache(Config config) {
         this.config = config;
+        this.proxyKeys = new ProxyKeyCheck(ProxyKeys.of(config.auth()));
         this.providers = ProviderTable.create(config, new TokenCounter());
         Path spillDir = config.cache().dir().resolve("tmp");
         prepare(config.cache().dir(), spillDir);
@@ -124,6 +128,11 @@ public final class ModelCache implements AutoCloseable {
 
     public AdminEndpoints admin() {
         return admin;
+    }
+
+    /** The proxy-key check every proxied request passes (a no-op without {@code auth/keys}). */
+    public ProxyKeyCheck proxyKeys() {
+        return proxyKeys;
     }
 
     /** The cache mode now; it can be changed while the proxy runs. */

@@ -19,7 +19,7 @@ import java.time.Duration;
 
 /**
  * The one servlet, mapped to {@code /*}: {@code /_cache/...} goes to the admin endpoints, everything else is read
- * once into an {@link Exchange} and handed to the {@link CachingProxy}. A request body is read without blocking
+ * once into an {@link Exchange}, let in by the proxy-key check and handed to the {@link CachingProxy}. A request body is read without blocking
  * (see {@link BodyReader}), so clients that are slow to send hold no thread; the servlet must be registered
  * async-supported. Errors the proxy produces are answered in the OpenAI error shape; once an answer's headers are
  * out, a failure closes the connection instead. Error pages the container dispatches here (web.xml
@@ -80,6 +80,9 @@ public class ModelCacheServlet extends HttpServlet {
             guarded(request, response, path, () -> app.admin().handle(path, request, response));
             return;
         }
+        if (!hasProxyKey(request, response)) {
+            return;
+        }
         if (!hasBody(request) || !request.isAsyncSupported()) {
             proxy(request, response, path);
             return;
@@ -111,9 +114,24 @@ public class ModelCacheServlet extends HttpServlet {
     private void proxy(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
         app.inFlight().enter();
         try {
-            guarded(request, response, path, () -> app.proxy().handle(Exchange.read(request, app.config().server().maxBodyBytes()), response));
+            guarded(request, response, path, () -> app.proxy().handle(
+                    app.proxyKeys().admit(Exchange.read(request, app.config().server().maxBodyBytes())), response));
         } finally {
             app.inFlight().exit();
+        }
+    }
+
+    /**
+     * False, with the 401 answered, when proxy keys are on and the request presents none of them: refused before
+     * its body is read, and its connection closed when it has one.
+     */
+    private boolean hasProxyKey(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            app.proxyKeys().require(request);
+            return true;
+        } catch (ProxyError e) {
+            writeError(response, e, hasBody(request));
+            return false;
         }
     }
 

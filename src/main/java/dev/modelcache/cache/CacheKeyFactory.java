@@ -151,15 +151,29 @@ public final class CacheKeyFactory {
     }
 
     /**
-     * The caller's partition: the first 16 hex digits of the salted credential hash (or {@code anonymous}), which
-     * names the caller without revealing the credential; {@value #SHARED} for everyone when the cache is shared.
+     * The caller's partition: the first 16 hex digits of the salted hash of its proxy key's name when it presented
+     * one ({@link Exchange#caller()}), else of its credential (or {@code anonymous}), which names the caller without
+     * revealing the credential; {@value #SHARED} for everyone when the cache is shared.
      */
     public String partition(ModelProvider provider, Exchange exchange) {
         if (shared) {
             return SHARED;
         }
-        String hash = credentialHash(provider.credential(exchange.headers()));
+        String hash = exchange.caller() != null ? callerHash(exchange.caller())
+                : credentialHash(provider.credential(exchange.headers()));
         return hash.length() > 16 ? hash.substring(0, 16) : hash;
+    }
+
+    /**
+     * Hex SHA-256 of salt and a proxy key's name: with proxy keys, a caller's entries follow its key's name (so a
+     * key replaced under the same name keeps them), apart from every credential hash.
+     */
+    String callerHash(String caller) {
+        MessageDigest sha = sha256();
+        field(sha, salt);
+        field(sha, "proxy-key");
+        field(sha, caller);
+        return CacheKey.of(sha.digest()).hex();
     }
 
     /** Hex SHA-256 of salt and credential; the empty credential (none sent) is its own partition. */

@@ -2,16 +2,21 @@ package dev.modelcache.config;
 
 /**
  * The validated, typed configuration, grouped by concern: the server, the cache, the upstream connections, the
- * admin endpoints and the provider table. Every key and default lives in its group; {@link #from(Settings)} fails
- * with a {@link ConfigException} naming the first bad key, so a misconfigured proxy never starts half-working.
- * {@link #toString()} never prints a secret.
+ * admin endpoints, the provider table, replay and the proxy keys. Every key and default lives in its group;
+ * {@link #from(Settings)} fails with a {@link ConfigException} naming the first bad key, so a misconfigured proxy
+ * never starts half-working. {@link #toString()} never prints a secret.
  */
 public record Config(ServerConfig server, CacheConfig cache, UpstreamConfig upstream, AdminConfig admin,
-                     ProvidersConfig providers, ReplayConfig replay) {
+                     ProvidersConfig providers, ReplayConfig replay, AuthConfig auth) {
+
+    /** Proxy keys need a server-side key for every provider (see {@link AuthConfig}). */
+    public Config {
+        auth.requireServerKeys(providers);
+    }
 
     public static Config from(Settings settings) {
         ConfigReader r = new ConfigReader(settings);
         return new Config(ServerConfig.read(r), CacheConfig.read(r), UpstreamConfig.read(r), AdminConfig.read(r),
-                ProvidersConfig.read(r), ReplayConfig.read(r));
+                ProvidersConfig.read(r), ReplayConfig.read(r), AuthConfig.read(r));
     }
 }

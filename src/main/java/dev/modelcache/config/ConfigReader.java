@@ -42,7 +42,7 @@ public final class ConfigReader {
     }
 
     /** {@code true}/{@code false} (also yes/no, on/off, 1/0), or {@code defaultValue} when unset. */
-    boolean flag(String key, boolean defaultValue) {
+    public boolean flag(String key, boolean defaultValue) {
         String raw = settings.get(key).orElse(null);
         if (raw == null) {
             return defaultValue;

@@ -33,11 +33,28 @@ public final class Settings {
     private final Map<String, String> jndi;
     private final Map<String, String> properties;
     private final Map<String, String> environment;
+    private final Map<String, String> defaults;
 
     private Settings(Map<String, String> jndi, Map<String, String> properties, Map<String, String> environment) {
+        this(jndi, properties, environment, Map.of());
+    }
+
+    private Settings(Map<String, String> jndi, Map<String, String> properties, Map<String, String> environment,
+                     Map<String, String> defaults) {
         this.jndi = Map.copyOf(jndi);
         this.properties = Map.copyOf(properties);
         this.environment = Map.copyOf(environment);
+        this.defaults = Map.copyOf(defaults);
+    }
+
+    /**
+     * These settings over a lowest layer of {@code values} (keyed like {@code cache/dir}), which apply only where
+     * every other layer leaves a key unset: what an embedding launcher supplies.
+     */
+    public Settings withDefaults(Map<String, String> values) {
+        Map<String, String> merged = new LinkedHashMap<>(defaults);
+        merged.putAll(values);
+        return new Settings(jndi, properties, environment, merged);
     }
 
     /** The running process's configuration: this web application's JNDI environment, system properties and environment variables. */
@@ -63,6 +80,9 @@ public final class Settings {
         if (isEmpty(value)) {
             value = jndi.get(key);
         }
+        if (isEmpty(value)) {
+            value = defaults.get(key);
+        }
         return isEmpty(value) ? Optional.empty() : Optional.of(value.trim());
     }
 
@@ -74,7 +94,7 @@ public final class Settings {
     public Set<String> children(String prefix, Set<String> leafKeys) {
         Set<String> names = new TreeSet<>();
         String withSlash = prefix + "/";
-        for (Map<String, String> layer : List.of(jndi, properties)) {
+        for (Map<String, String> layer : List.of(jndi, properties, defaults)) {
             for (Map.Entry<String, String> entry : layer.entrySet()) {
                 String key = entry.getKey();
                 if (key.startsWith(withSlash) && !isEmpty(entry.getValue())) {

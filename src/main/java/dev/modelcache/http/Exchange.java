@@ -30,17 +30,39 @@ public final class Exchange {
     private final String query;
     private final Headers headers;
     private final byte[] body;
+    private final String caller;
     private JsonNode json;
     private boolean parsed;
     private ProxyError invalidJson;
 
     /** Fails with 400 ({@code invalid_path}, {@code invalid_query}) when the path or query is not well formed. */
     public Exchange(String method, String path, String query, Headers headers, byte[] body) {
+        this(method, path, query, headers, body, null);
+    }
+
+    private Exchange(String method, String path, String query, Headers headers, byte[] body, String caller) {
         this.method = method.toUpperCase(Locale.ROOT);
         this.path = RequestTarget.normalPath(path);
         this.query = RequestTarget.checkedQuery(query);
         this.headers = headers;
         this.body = body;
+        this.caller = caller;
+    }
+
+    /**
+     * The same request from an authenticated {@code caller} (a proxy key's name), with {@code headers} in place of
+     * the client's: those without the proxy key, which must never travel on.
+     */
+    public Exchange authenticated(String caller, Headers headers) {
+        return new Exchange(method, path, query, headers, body, caller);
+    }
+
+    /**
+     * The name of the proxy key the request presented, or null when proxy keys are off. When set, it (not the
+     * credential) decides the cache partition.
+     */
+    public String caller() {
+        return caller;
     }
 
     /**

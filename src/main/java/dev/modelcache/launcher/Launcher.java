@@ -1,5 +1,6 @@
 package dev.modelcache.launcher;
 
+import dev.modelcache.AppLifecycle;
 import dev.modelcache.ModelCache;
 import dev.modelcache.config.ConfigException;
 import dev.modelcache.config.ConfigReader;
@@ -8,6 +9,7 @@ import dev.modelcache.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
@@ -24,7 +26,8 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
  * {@code MODELCACHE_PORT} (default 8080), the address {@code host} (default {@code 127.0.0.1}) and the connector's
  * sizes the other {@link ServerSettings}; the context file may be moved with {@code modelcache.contextFile}.
  * Errors Tomcat raises itself are answered in the proxy's error shape ({@link JsonErrorReportValve}). On a stop,
- * answers in flight get {@code shutdownDrainSeconds} to finish.
+ * answers in flight get {@code shutdownDrainSeconds} to finish. A provider without a configured key may take it
+ * from its conventional environment variable ({@link EnvKeys}; then loopback only).
  *
  * <p>{@code java -jar modelcache.war} runs it too: {@link WarMain} unpacks the WAR and calls
  * {@link #runWar(Path, Runnable)} with the unpacked folder as document root and its
@@ -48,15 +51,22 @@ public final class Launcher {
         return start(port, ServerSettings.from(Settings.fromEnvironment()), contextFile, docBase);
     }
 
-    /** The same, with the connector's address and sizes given. */
+    /** The same, with the connector's address and sizes given; provider keys may come from the process's environment. */
     public static Launcher start(int port, ServerSettings server, Path contextFile, Path docBase)
             throws IOException, LifecycleException {
+        return start(port, server, contextFile, docBase, System.getenv());
+    }
+
+    /** The same, with the environment variables {@link EnvKeys} may take provider keys from. */
+    public static Launcher start(int port, ServerSettings server, Path contextFile, Path docBase,
+                                 Map<String, String> environment) throws IOException, LifecycleException {
         Launcher launcher = new Launcher();
-        launcher.deploy(port, server, contextFile, docBase);
+        launcher.deploy(port, server, contextFile, docBase, new EnvKeys(environment, server.host()));
         return launcher;
     }
 
-    private void deploy(int port, ServerSettings server, Path contextFile, Path docBase) throws IOException, LifecycleException {
+    private void deploy(int port, ServerSettings server, Path contextFile, Path docBase, EnvKeys envKeys)
+            throws IOException, LifecycleException {
         if (!Files.isRegularFile(contextFile)) {
             throw new IOException("no context file at " + contextFile.toAbsolutePath()
                     + " (run from the project folder, or set -Dmodelcache.contextFile=...)");
@@ -73,6 +83,9 @@ public final class Launcher {
         context = tomcat.addWebapp("", docBase.toAbsolutePath().toString());
         context.setConfigFile(contextFile.toUri().toURL());
         context.setParentClassLoader(Launcher.class.getClassLoader());
+        // The launcher's own settings layer, read by AppLifecycle; a container adds none.
+        context.addServletContainerInitializer((classes, servletContext) ->
+                servletContext.setAttribute(AppLifecycle.SETTINGS_LAYER, envKeys), null);
         if (context instanceof StandardContext standard) {
             standard.setDelegate(true);
         }

@@ -32,7 +32,7 @@ class WebappConfigFilesIT {
             "cache/mode", "cache/policy", "cache/shared", "cache/ignoreFields", "cache/cassettes", "cache/sequences", "cache/sequenceEnd",
             "defaultProvider", "providers/openai/type", "providers/openai/baseUrl", "providers/openai/models",
             "providers/openai/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "upstream/maxConnections", "maxBodyBytes", "admin/token",
-            "shutdownDrainSeconds");
+            "shutdownDrainSeconds", "auth/keys", "launcher/envKeys");
 
     @Test
     void webXmlDeclaresEveryKeyWithoutAValue() throws Exception {

@@ -114,7 +114,8 @@ public class LauncherServerTest {
     private Launcher start(ServerSettings server) throws Exception {
         System.setProperty("modelcache.cache.dir", cacheDir.toString());
         try {
-            return Launcher.start(0, server, Path.of("webapp-config/context.xml"), Path.of("src/main/webapp"));
+            // No provider keys from this machine's environment: a developer's OPENAI_API_KEY must not change what is tested.
+            return Launcher.start(0, server, Path.of("webapp-config/context.xml"), Path.of("src/main/webapp"), Map.of());
         } finally {
             System.clearProperty("modelcache.cache.dir");
         }
