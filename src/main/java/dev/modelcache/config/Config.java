@@ -7,11 +7,11 @@ package dev.modelcache.config;
  * {@link #toString()} never prints a secret.
  */
 public record Config(ServerConfig server, CacheConfig cache, UpstreamConfig upstream, AdminConfig admin,
-                     ProvidersConfig providers, ReplayConfig replay) {
+                     ProvidersConfig providers, ReplayConfig replay, BillingConfig billing) {
 
     public static Config from(Settings settings) {
         ConfigReader r = new ConfigReader(settings);
         return new Config(ServerConfig.read(r), CacheConfig.read(r), UpstreamConfig.read(r), AdminConfig.read(r),
-                ProvidersConfig.read(r), ReplayConfig.read(r));
+                ProvidersConfig.read(r), ReplayConfig.read(r), BillingConfig.read(r));
     }
 }
