@@ -93,6 +93,7 @@ public final class CachingProxy {
         StoredAnswers.Identity id = answers.identify(provider, exchange, decision);
         CacheKey key = id.key();
         trace.key(key.hex());
+        trace.caller(exchange.caller() != null ? exchange.caller() : id.request().partition());
         response.setHeader(Misses.KEY_HEADER, key.shortId());
         Call call = new Call(exchange, provider, decision, id, response, trace);
         if (decision.bypass()) {
@@ -161,13 +162,12 @@ public final class CachingProxy {
 
     /**
      * Calls the provider and relays its answer, storing it when the policy and the verdict allow. Returns the entry
-     * for followers (any status), or null when there is none to share. A call the policy forbids (replay mode,
-     * {@code only-if-cached}) is the 504 {@code cache_miss} instead.
+     * for followers (any status), or null. A call {@link Misses} forbids (replay, a budget) is its error instead.
      */
     private CachedResponse miss(Call call, Flight flight) throws IOException {
         Exchange exchange = call.exchange();
         Decision decision = call.decision();
-        misses.beforeCall(call.id().request(), call.key(), decision, call.response()::setHeader); // or the 504
+        misses.beforeCall(call.id().request(), call.key(), decision, call.trace().caller(), call.response()::setHeader);
         boolean keep = decision.write();
         try (Relayed answer = forwarder.forward(exchange, call.provider(), call.response(), decision.missStatus(),
                 keep, flight, call.trace())) {

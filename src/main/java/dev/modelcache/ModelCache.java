@@ -4,6 +4,9 @@ import dev.modelcache.admin.AdminEndpoints;
 import dev.modelcache.admin.ProxyStats;
 import dev.modelcache.auth.ProxyKeyCheck;
 import dev.modelcache.auth.ProxyKeys;
+import dev.modelcache.billing.BudgetGuard;
+import dev.modelcache.billing.CostLedger;
+import dev.modelcache.billing.PriceTable;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.DurableResponseStore;
@@ -31,6 +34,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -53,13 +57,17 @@ public final class ModelCache implements AutoCloseable {
     private final InFlight inFlight = new InFlight();
     private final ModeSwitch mode;
     private final ProxyKeyCheck proxyKeys;
+    private final CostLedger ledger;
 
     private ModelCache(Config config) {
         this.config = config;
         this.proxyKeys = new ProxyKeyCheck(ProxyKeys.of(config.auth()));
         this.providers = ProviderTable.create(config, new TokenCounter());
+        PriceTable prices = PriceTable.load(config.billing().pricesFile());
         Path spillDir = config.cache().dir().resolve("tmp");
         prepare(config.cache().dir(), spillDir);
+        this.ledger = CostLedger.open(config.cache().dir(), prices, Clock.systemUTC());
+        events.add(ledger);
         ReplayConfig replay = config.replay();
         CacheKeyFactory keys = new CacheKeyFactory(KeySalt.of(config.cache().keySalt(), config.cache().dir()),
                 replay.ignoreFields(), replay.shared());
@@ -74,12 +82,13 @@ public final class ModelCache implements AutoCloseable {
                 new MissExplainer(store, keys), new ReplayReport());
         this.upstream = new UpstreamClient(config.upstream());
         Forwarder forwarder = new Forwarder(upstream, events, spillDir, config.cache().maxEntryBytes());
-        Misses misses = controls.misses();
+        Misses misses = controls.misses(new BudgetGuard(config.billing(), ledger));
         StoredAnswers answers = new StoredAnswers(keys, store, controls.sequences(), misses, replay.repeatLastInSequence());
         this.proxy = new CachingProxy(providers, policy, answers, store, forwarder, events,
                 config.upstream().longestWaitForFirstBytes(), misses);
         this.admin = AdminEndpoints.withReplay(stats, providers, config.admin().token(), controls,
                 config.server().maxBodyBytes());
+        admin.addStats("costs", ledger::report);
     }
 
     public static ModelCache start(Config config) {
@@ -149,6 +158,11 @@ public final class ModelCache implements AutoCloseable {
         return events;
     }
 
+    /** What was spent on providers and saved by the cache, per day, provider, model and caller. */
+    public CostLedger ledger() {
+        return ledger;
+    }
+
     public ResponseStore store() {
         return store;
     }
@@ -181,15 +195,22 @@ public final class ModelCache implements AutoCloseable {
         return drained;
     }
 
-    /** Drains the exchanges in flight (at most {@code shutdownDrainSeconds}), then closes the upstream client and the store. */
+    /**
+     * Drains the exchanges in flight (at most {@code shutdownDrainSeconds}), then closes the upstream client, the
+     * store and the cost ledger (written a last time).
+     */
     @Override
     public void close() {
         drain(config.server().shutdownDrain());
         try {
             upstream.close();
         } finally {
-            store.close();
-            restrictStoreFiles(config.cache().dir());
+            try {
+                store.close();
+                restrictStoreFiles(config.cache().dir());
+            } finally {
+                ledger.close();
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.modelcache.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.cache.EntryFilter;
@@ -17,10 +18,13 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Supplier;
 
 /**
  * The endpoints under {@code /_cache/}: {@code health} (open to all, for load balancers and Ansible), {@code stats}
- * (the proxy's counters and the store's, under {@code "store"}) and {@code entries} (the stored entries, filtered by
+ * (the proxy's counters, the store's under {@code "store"}, and sections added with {@link #addStats}) and {@code entries} (the stored entries, filtered by
  * the query parameters provider, model, path (a prefix), partition, namespace and maxAge (seconds), newest first, at most
  * {@code limit}, default {@value #DEFAULT_LIMIT}); plus those of record and replay ({@link ReplayEndpoints}: mode,
  * explain, report, export, import, sequences). All but health are behind the admin token when one is configured,
@@ -39,6 +43,7 @@ public final class AdminEndpoints {
     private final String adminToken;
     private final Instant started = Instant.now();
     private final ReplayEndpoints replay;
+    private final Map<String, Supplier<? extends JsonNode>> statsSections = new ConcurrentSkipListMap<>();
 
     public AdminEndpoints(ProxyStats stats, ResponseStore store, List<ModelProvider> providers, String adminToken) {
         this(stats, store, providers, adminToken, null);
@@ -64,6 +69,11 @@ public final class AdminEndpoints {
         return new AdminEndpoints(stats, controls.store(), providers.providers(), adminToken, replay);
     }
 
+    /** Adds {@code section} to the stats body under {@code name} (the cost ledger under {@code "costs"}). */
+    public void addStats(String name, Supplier<? extends JsonNode> section) {
+        statsSections.put(name, section);
+    }
+
     /** Answers a request whose path starts with {@link #PREFIX}. */
     public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (replay != null && !path.equals(PREFIX + "/health") && path.startsWith(PREFIX + "/")) {
@@ -81,6 +91,7 @@ public final class AdminEndpoints {
                 authorize(request);
                 ObjectNode body = JSON.valueToTree(stats.snapshot());
                 body.set("store", JSON.valueToTree(store.stats()));
+                statsSections.forEach((name, section) -> body.set(name, section.get()));
                 write(response, body);
             }
             case PREFIX + "/entries" -> {

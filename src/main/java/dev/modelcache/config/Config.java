@@ -7,7 +7,7 @@ package dev.modelcache.config;
  * never starts half-working. {@link #toString()} never prints a secret.
  */
 public record Config(ServerConfig server, CacheConfig cache, UpstreamConfig upstream, AdminConfig admin,
-                     ProvidersConfig providers, ReplayConfig replay, AuthConfig auth) {
+                     ProvidersConfig providers, ReplayConfig replay, AuthConfig auth, BillingConfig billing) {
 
     /** Proxy keys need a server-side key for every provider (see {@link AuthConfig}). */
     public Config {
@@ -17,6 +17,6 @@ public record Config(ServerConfig server, CacheConfig cache, UpstreamConfig upst
     public static Config from(Settings settings) {
         ConfigReader r = new ConfigReader(settings);
         return new Config(ServerConfig.read(r), CacheConfig.read(r), UpstreamConfig.read(r), AdminConfig.read(r),
-                ProvidersConfig.read(r), ReplayConfig.read(r), AuthConfig.read(r));
+                ProvidersConfig.read(r), ReplayConfig.read(r), AuthConfig.read(r), BillingConfig.read(r));
     }
 }

@@ -7,8 +7,11 @@ import dev.modelcache.tokens.Usage;
  * One proxied exchange, as it ended. {@code cacheStatus} is null when the request was refused before the cache
  * was consulted (a bad request, an unknown model). {@code coalesced}: the answer came from an identical request in
  * flight. {@code usage}: the tokens of the answer (saved on a hit, spent otherwise), {@link Usage#NONE} when not
- * known. {@code httpStatus} is what the client got (the proxy's own error status included).
+ * known. {@code httpStatus} is what the client got (the proxy's own error status included). {@code caller}: who
+ * asked, as a name safe to show (the caller's cache partition, or a proxy key's name), never a credential; null when
+ * the request was refused before its caller was known.
  */
 public record ExchangeSummary(String method, String path, String provider, String model, CacheStatus cacheStatus,
-                              boolean coalesced, int httpStatus, Usage usage, String keyId, long totalMillis) {
+                              boolean coalesced, int httpStatus, Usage usage, String keyId, String caller,
+                              long totalMillis) {
 }

@@ -18,6 +18,7 @@ public final class ExchangeTrace {
     private int httpStatus;
     private Usage usage = Usage.NONE;
     private String keyId;
+    private String caller;
 
     public ExchangeTrace(String method, String path) {
         this.method = method;
@@ -31,6 +32,15 @@ public final class ExchangeTrace {
 
     public void key(String id) {
         keyId = id;
+    }
+
+    /** Who asks, as a name safe to show and count by: a cache partition or a proxy key's name, never a credential. */
+    public void caller(String name) {
+        caller = name;
+    }
+
+    public String caller() {
+        return caller;
     }
 
     /** The cache status and the status line the client gets. */
@@ -50,7 +60,7 @@ public final class ExchangeTrace {
     }
 
     public ExchangeSummary summary() {
-        return new ExchangeSummary(method, path, provider, model, cacheStatus, coalesced, httpStatus, usage, keyId,
+        return new ExchangeSummary(method, path, provider, model, cacheStatus, coalesced, httpStatus, usage, keyId, caller,
                 (System.nanoTime() - startNanos) / 1_000_000);
     }
 }

@@ -1,16 +1,19 @@
 package dev.modelcache.replay;
 
+import dev.modelcache.billing.BudgetGuard;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheMode;
 import dev.modelcache.cache.CachePolicy.Decision;
 import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.http.ProxyError;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
  * What happens on a miss besides the call: the {@link MissExplainer} says why, the {@link ReplayReport} keeps it,
  * and the client reads it in {@value #REASON_HEADER}; a miss that may not reach the provider (replay mode,
- * {@code only-if-cached}) is the {@code 504 cache_miss} error with the key and the whole explanation.
+ * {@code only-if-cached}) is the {@code 504 cache_miss} error with the key and the whole explanation. A call past a
+ * daily budget ({@link BudgetGuard}) is the {@code 429 budget_exceeded}, or that 504 when the budget says replay.
  */
 public final class Misses {
     /** Response header with the short explanation of a miss. */
@@ -20,21 +23,33 @@ public final class Misses {
 
     private final MissExplainer explainer;
     private final ReplayReport report;
+    private final BudgetGuard budget;
 
     public Misses(MissExplainer explainer, ReplayReport report) {
+        this(explainer, report, BudgetGuard.NONE);
+    }
+
+    public Misses(MissExplainer explainer, ReplayReport report, BudgetGuard budget) {
         this.explainer = explainer;
         this.report = report;
+        this.budget = budget;
     }
 
     /**
      * Before a call to the provider: the 504 {@code cache_miss} when the decision allows none (replay mode,
-     * {@code only-if-cached}); else, for a look-up that missed, its short reason, reported and given to
-     * {@code header} as {@value #REASON_HEADER}. Nothing when the cache was not read (bypass, refresh, record).
+     * {@code only-if-cached}); the budget's error when {@code caller} or all callers reached a daily cap; else, for
+     * a look-up that missed, its short reason, reported and given to {@code header} as {@value #REASON_HEADER}.
+     * Nothing when the cache was not read (bypass, refresh, record).
      */
-    public void beforeCall(RequestRecord request, CacheKey key, Decision decision, BiConsumer<String, String> header) {
+    public void beforeCall(RequestRecord request, CacheKey key, Decision decision, String caller,
+                           BiConsumer<String, String> header) {
         if (!decision.upstream()) {
             throw offline(request, key, decision.mode() == CacheMode.REPLAY ? "the cache is in replay mode"
                     : "the request said Cache-Control: only-if-cached");
+        }
+        Optional<BudgetGuard.Breach> breach = budget.breach(caller);
+        if (breach.isPresent()) {
+            throw breach.get().replay() ? offline(request, key, breach.get().reason()) : breach.get().error();
         }
         if (decision.read()) {
             header.accept(REASON_HEADER, explain(request, key));

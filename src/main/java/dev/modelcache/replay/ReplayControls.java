@@ -1,5 +1,6 @@
 package dev.modelcache.replay;
 
+import dev.modelcache.billing.BudgetGuard;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.ResponseStore;
@@ -11,8 +12,8 @@ import dev.modelcache.cache.ResponseStore;
  */
 public record ReplayControls(ModeSwitch mode, CachePolicy policy, CacheKeyFactory keys, ResponseStore store,
                              Sequences sequences, MissExplainer explainer, ReplayReport report) {
-    /** What happens on a miss: explained, reported, and refused with 504 when no call is allowed. */
-    public Misses misses() {
-        return new Misses(explainer, report);
+    /** What happens on a miss: explained, reported, and refused when no call is allowed (504, or 429 past a budget). */
+    public Misses misses(BudgetGuard budget) {
+        return new Misses(explainer, report, budget);
     }
 }

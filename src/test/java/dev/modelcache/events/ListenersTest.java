@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ListenersTest {
     private static ExchangeSummary exchange(CacheStatus status, boolean coalesced, Usage usage) {
         return new ExchangeSummary("POST", "/v1/chat/completions", "openai", "gpt-4o", status, coalesced, 200, usage,
-                "k", 1);
+                "k", "caller", 1);
     }
 
     @Test

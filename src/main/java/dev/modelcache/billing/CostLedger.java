@@ -1,0 +1,210 @@
+package dev.modelcache.billing;
+
+import dev.modelcache.events.ExchangeSummary;
+import dev.modelcache.events.ProxyListener;
+import dev.modelcache.http.CacheStatus;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * What the proxy spent on providers and what its cache saved, as a listener: each exchange answered by a provider
+ * adds its tokens and their cost to {@code spent}, each hit adds what it would have cost to {@code saved} (with its
+ * token counts, never zeroed), by provider, model and caller, in one bucket per UTC day. A request that shared an
+ * identical request's call and got a non-2xx answer adds nothing: the call was counted once, for that request.
+ * Costs are priced when recorded, from the {@link PriceTable}; a model without a price costs 0 and is reported as
+ * unpriced. The ledger lives in {@code <cache dir>/ledger.json}, written at most about once a second after a change
+ * and on {@link #close()}, and keeps the last {@value #RETAINED_DAYS} days.
+ */
+public final class CostLedger implements ProxyListener, AutoCloseable {
+    static final int RETAINED_DAYS = 366;
+    private static final Logger LOG = System.getLogger(CostLedger.class.getName());
+    private static final String UNKNOWN = "unknown";
+
+    /** One row of the ledger: what a caller spent and saved on a model of a provider. */
+    record Line(String provider, String model, String caller) {
+    }
+
+    /** A line's two sums. */
+    static final class Account {
+        final CostTally spent = new CostTally();
+        final CostTally saved = new CostTally();
+    }
+
+    private final PriceTable prices;
+    private final Clock clock;
+    private final Path file;
+    private final SortedMap<LocalDate, Map<Line, Account>> days;
+    private final ScheduledExecutorService flusher;
+    private final Object writing = new Object();
+    private boolean dirty;
+
+    private CostLedger(PriceTable prices, Clock clock, Path file, SortedMap<LocalDate, Map<Line, Account>> days) {
+        this.prices = prices;
+        this.clock = clock.withZone(ZoneOffset.UTC);
+        this.file = file;
+        this.days = days;
+        if (file == null) {
+            flusher = null;
+            return;
+        }
+        flusher = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "modelcache-ledger");
+            thread.setDaemon(true);
+            return thread;
+        });
+        flusher.scheduleWithFixedDelay(this::flushQuietly, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** A ledger kept in memory only. */
+    public static CostLedger inMemory(PriceTable prices, Clock clock) {
+        return new CostLedger(prices, clock, null, new TreeMap<>());
+    }
+
+    /**
+     * The ledger of {@code cacheDir}, as its last run left it. A ledger file that cannot be read is moved aside (to
+     * {@code ledger.json.unreadable}) with a warning, and the ledger starts empty: bookkeeping never stops the proxy.
+     */
+    public static CostLedger open(Path cacheDir, PriceTable prices, Clock clock) {
+        Path file = cacheDir.resolve(LedgerFile.FILE_NAME);
+        SortedMap<LocalDate, Map<Line, Account>> days = new TreeMap<>();
+        if (Files.exists(file)) {
+            try {
+                days = LedgerFile.decode(Files.readAllBytes(file));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot read the cost ledger " + file + " (" + e.getMessage()
+                        + "); it is moved to " + file.getFileName() + ".unreadable and the ledger starts empty");
+                try {
+                    Files.move(file, file.resolveSibling(file.getFileName() + ".unreadable"), StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException moveFailed) {
+                    LOG.log(Level.WARNING, "cannot move " + file + " aside: " + moveFailed.getMessage());
+                }
+            }
+        }
+        return new CostLedger(prices, clock, file, days);
+    }
+
+    @Override
+    public void exchangeEnded(ExchangeSummary exchange) {
+        CacheStatus status = exchange.cacheStatus();
+        if (status == null || status != CacheStatus.HIT && exchange.coalesced()) {
+            return;
+        }
+        record(exchange.provider(), exchange.model(), exchange.caller(), Tokens.of(exchange.usage()),
+                status == CacheStatus.HIT);
+    }
+
+    /** Adds one exchange: {@code saved} for a hit, else spent. */
+    public void record(String provider, String model, String caller, Tokens tokens, boolean saved) {
+        BigDecimal cost = prices.lookup(model).map(price -> price.cost(tokens)).orElse(BigDecimal.ZERO);
+        Line line = new Line(orUnknown(provider), orUnknown(model), orUnknown(caller));
+        synchronized (this) {
+            Account account = days.computeIfAbsent(today(), day -> new HashMap<>()).computeIfAbsent(line, l -> new Account());
+            (saved ? account.saved : account.spent).add(tokens, cost);
+            while (days.size() > RETAINED_DAYS) {
+                days.remove(days.firstKey());
+            }
+            dirty = true;
+        }
+    }
+
+    /** The UTC day now. */
+    public LocalDate today() {
+        return LocalDate.now(clock);
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** What all callers spent today (UTC). */
+    public CostTally spentToday() {
+        return spentToday(line -> true);
+    }
+
+    /** What {@code caller} spent today (UTC). */
+    public CostTally spentToday(String caller) {
+        return spentToday(line -> line.caller().equals(orUnknown(caller)));
+    }
+
+    private synchronized CostTally spentToday(Predicate<Line> which) {
+        CostTally sum = new CostTally();
+        days.getOrDefault(today(), Map.of()).forEach((line, account) -> {
+            if (which.test(line)) {
+                sum.add(account.spent);
+            }
+        });
+        return sum;
+    }
+
+    /** The figures for {@code /_cache/stats}, as {@link LedgerReport} lays them out. */
+    public synchronized com.fasterxml.jackson.databind.node.ObjectNode report() {
+        return LedgerReport.of(days, today(), prices);
+    }
+
+    /** Writes the ledger now if it changed since it was last written. */
+    public void flush() throws IOException {
+        if (file == null) {
+            return;
+        }
+        synchronized (writing) {
+            byte[] bytes;
+            synchronized (this) {
+                if (!dirty) {
+                    return;
+                }
+                bytes = LedgerFile.encode(days);
+                dirty = false;
+            }
+            try {
+                LedgerFile.write(file, bytes);
+            } catch (IOException e) {
+                synchronized (this) {
+                    dirty = true;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot write the cost ledger " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Stops the periodic writes and writes the ledger a last time. */
+    @Override
+    public void close() {
+        if (flusher != null) {
+            flusher.shutdown();
+            try {
+                flusher.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        flushQuietly();
+    }
+
+    private static String orUnknown(String value) {
+        return value == null || value.isBlank() ? UNKNOWN : value;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.modelcache.config;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The keys of prices and budgets. {@code prices/file}: a JSON price file over the shipped table (null: the shipped
+ * table alone). {@code budget/dailyUsd} and {@code budget/dailyTokens}: caps on what all callers together spend on
+ * providers per UTC day; {@code budget/perKeyDailyUsd} and {@code budget/perKeyDailyTokens}: the same per caller.
+ * Each cap is null when unset (no cap). {@code budget/onExceeded}: what a call past a cap gets, {@code reject} (429
+ * {@code budget_exceeded}, the default) or {@code replay} (the cache answers alone, as in replay mode).
+ */
+public record BillingConfig(Path pricesFile, BigDecimal dailyUsd, Long dailyTokens, BigDecimal perKeyDailyUsd,
+                            Long perKeyDailyTokens, boolean replayWhenExceeded) {
+
+    /** No price file, no caps. */
+    public static BillingConfig defaults() {
+        return new BillingConfig(null, null, null, null, null, false);
+    }
+
+    static BillingConfig read(ConfigReader r) {
+        String onExceeded = r.text("budget/onExceeded").orElse("reject").trim().toLowerCase(Locale.ROOT);
+        if (!onExceeded.equals("reject") && !onExceeded.equals("replay")) {
+            throw new ConfigException("budget/onExceeded", "'" + onExceeded + "' is not one of reject, replay");
+        }
+        return new BillingConfig(r.path("prices/file", null), usd(r, "budget/dailyUsd"), tokens(r, "budget/dailyTokens"),
+                usd(r, "budget/perKeyDailyUsd"), tokens(r, "budget/perKeyDailyTokens"), onExceeded.equals("replay"));
+    }
+
+    /** True when any cap is set. */
+    public boolean capped() {
+        return dailyUsd != null || dailyTokens != null || perKeyDailyUsd != null || perKeyDailyTokens != null;
+    }
+
+    private static BigDecimal usd(ConfigReader r, String key) {
+        String raw = r.text(key).orElse(null);
+        if (raw == null) {
+            return null;
+        }
+        BigDecimal value;
+        try {
+            value = new BigDecimal(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, "'" + raw + "' is not an amount of US dollars (for example 25 or 2.50)");
+        }
+        if (value.signum() <= 0) {
+            throw new ConfigException(key, value + " must be more than 0 (leave it unset for no cap)");
+        }
+        return value;
+    }
+
+    private static Long tokens(ConfigReader r, String key) {
+        return r.text(key).isPresent() ? r.number(key, 0, 1, Long.MAX_VALUE) : null;
+    }
+}
