@@ -2,7 +2,6 @@ package dev.modelcache.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelcache.http.Headers;
-import dev.modelcache.http.ProxyError;
 import dev.modelcache.tokens.Usage;
 import java.net.URI;
 import java.util.List;
@@ -17,7 +16,7 @@ public interface ModelProvider {
     /** The name in the provider table, {@code providers/<name>/...}. */
     String name();
 
-    /** Scheme, host, port and an optional path prefix; the client's path is appended to it. */
+    /** Scheme, host, port and an optional path prefix, which the client's path follows (see {@link #target}). */
     URI baseUrl();
 
     /** True when this provider serves the model. */
@@ -42,16 +41,12 @@ public interface ModelProvider {
     Usage streamUsage(JsonNode request, List<String> dataPayloads);
 
     /**
-     * The upstream URI for a client path and raw query (as {@link dev.modelcache.http.Exchange} checked them). A
-     * target that still does not parse is a 400 whose message quotes neither the URL nor the query.
+     * The upstream URI for a client path and raw query (as {@link dev.modelcache.http.Exchange} checked them), by the
+     * prefix rule of {@link UpstreamTarget}: the base URL's path, then the request's path ({@code https://h/openai}
+     * and {@code /v1/chat/completions} give {@code https://h/openai/v1/chat/completions}). A target that still does
+     * not parse is a 400 whose message quotes neither the URL nor the query.
      */
     default URI target(String path, String query) {
-        String base = baseUrl().toString();
-        try {
-            return URI.create(base + path + (query == null ? "" : "?" + query));
-        } catch (IllegalArgumentException e) {
-            throw ProxyError.badRequest("invalid_path", "The request path or query cannot be sent to the provider '"
-                    + name() + "'.");
-        }
+        return UpstreamTarget.resolve(baseUrl(), path, query, name());
     }
 }
