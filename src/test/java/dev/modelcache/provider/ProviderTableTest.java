@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelcache.config.Config;
+import dev.modelcache.config.ConfigException;
 import dev.modelcache.config.ProviderConfig;
 import dev.modelcache.config.Settings;
 import dev.modelcache.http.ProxyError;
@@ -53,9 +54,9 @@ class ProviderTableTest {
         // The configuration layers are maps, so the table order is the providers' names in sort order.
         ProviderTable table = fromConfig(Map.of(
                 "providers/openai/baseUrl", "https://api.openai.com", "providers/openai/models", "gpt-*",
-                "providers/azure/baseUrl", "https://x.openai.azure.com", "providers/azure/models", "*"));
+                "providers/azure/baseUrl", "https://x.openai.azure.com", "providers/azure/models", "o1*"));
         assertEquals(List.of("azure", "openai"), table.providers().stream().map(ModelProvider::name).toList());
-        assertEquals("azure", table.resolve("gpt-4o").name());
+        assertEquals("azure", table.resolve("o1-mini").name());
     }
 
     @Test
@@ -99,8 +100,50 @@ class ProviderTableTest {
     }
 
     @Test
-    void unknownProviderTypeIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> ProviderTable.newProvider(
-                new ProviderConfig("x", "anthropic", URI.create("https://x"), List.of(), null), TOKENS));
+    void unknownProviderTypeFailsAtStartupNamingTheKeyAndTheKnownTypes() {
+        ConfigException e = assertThrows(ConfigException.class, () -> fromConfig(Map.of(
+                "providers/openai/baseUrl", "https://api.openai.com", "providers/openai/type", "bedrock")));
+        assertEquals("providers/openai/type", e.key());
+        assertTrue(e.getMessage().contains("'bedrock'"), e.getMessage());
+        assertTrue(e.getMessage().contains("openai"), e.getMessage());
+    }
+
+    @Test
+    void everyKnownTypeBuildsAnAdapterOfThatRow() {
+        for (String type : ProviderTypes.names()) {
+            ModelProvider p = ProviderTypes.create(new ProviderConfig("x", type, URI.create("https://x.example"),
+                    List.of("m-*"), null), TOKENS);
+            assertEquals("x", p.name(), type);
+            assertTrue(p.claims("m-1"), type);
+        }
+    }
+
+    @Test
+    void overlappingGlobsOfTwoEntriesFailAtStartupNamingBoth() {
+        ConfigException e = assertThrows(ConfigException.class, () -> fromConfig(Map.of(
+                "providers/openai/baseUrl", "https://api.openai.com", "providers/openai/models", "gpt-*,o1*",
+                "providers/router/baseUrl", "https://openrouter.ai/api", "providers/router/models", "llama*,*-mini")));
+        assertEquals("providers/openai/models", e.key());
+        assertTrue(e.getMessage().contains("providers/router/models"), e.getMessage());
+        assertTrue(e.getMessage().contains("'gpt-*'") && e.getMessage().contains("'*-mini'"), e.getMessage());
+    }
+
+    @Test
+    void identicalGlobsInTwoEntriesDifferingInCaseFailAtStartup() {
+        ConfigException e = assertThrows(ConfigException.class, () -> fromConfig(Map.of(
+                "providers/a/baseUrl", "https://a.example", "providers/a/models", "Claude-*",
+                "providers/b/baseUrl", "https://b.example", "providers/b/models", "claude-*",
+                "defaultProvider", "a")));
+        assertEquals("providers/a/models", e.key());
+        assertTrue(e.getMessage().contains("providers/b/models"), e.getMessage());
+    }
+
+    @Test
+    void disjointGlobsInTwoEntriesStart() {
+        ProviderTable table = fromConfig(Map.of(
+                "providers/openai/baseUrl", "https://api.openai.com", "providers/openai/models", "gpt-*,o?-mini",
+                "providers/anthropic/type", "openai",
+                "providers/anthropic/baseUrl", "https://api.anthropic.com", "providers/anthropic/models", "claude-*"));
+        assertEquals("anthropic", table.resolve("claude-sonnet-4-5").name());
     }
 }
