@@ -1,16 +1,22 @@
 package dev.modelcache.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelcache.http.ErrorShape;
+import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
+import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.tokens.Usage;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One upstream LLM API: where it is, which models it serves, how a caller authenticates to it and how its tokens
- * are counted. Adding a provider is one implementation of this interface plus a {@code type} in the configuration
- * ({@link ProviderTable#create}).
+ * One upstream LLM API, the adapter that holds all the proxy knows of it: which models and paths it serves (routing),
+ * where its requests go ({@link #target}, by the prefix rule: the base URL's path, then the request's path), how a
+ * caller authenticates to it and which request headers change its answers (the cache key), which of its paths change
+ * server-side state (never cached), how its event streams end and fail ({@link StreamDialect}), how its tokens are
+ * counted, and how the proxy's own errors are written on its paths ({@link ErrorShape}). Adding a provider type is one
+ * implementation of this interface plus one line in {@link ProviderTypes}.
  */
 public interface ModelProvider {
     /** The name in the provider table, {@code providers/<name>/...}. */
@@ -21,6 +27,35 @@ public interface ModelProvider {
 
     /** True when this provider serves the model. */
     boolean claims(String model);
+
+    /** The model a request asks for, or null: the body's {@code model} (an API that names it in the path overrides this). */
+    default String model(Exchange exchange) {
+        return exchange.model();
+    }
+
+    /**
+     * True for a path that belongs to this API alone ({@code /v1/messages} is Anthropic's): a request on it without a
+     * model comes here rather than to the default provider, and the proxy's errors on it are in {@link #errorShape}.
+     */
+    default boolean ownsPath(String path) {
+        return false;
+    }
+
+    /**
+     * True for a path whose requests create or change server-side state (files, batches, jobs ...): they are passed
+     * through, never cached, as answering a second upload from the cache would create nothing.
+     */
+    default boolean isStateful(String path) {
+        return false;
+    }
+
+    /** How this API's event streams end and fail. */
+    StreamDialect streamDialect();
+
+    /** How the proxy's own errors are written on this provider's paths; OpenAI's shape unless the API has its own. */
+    default ErrorShape errorShape() {
+        return ErrorShape.OPENAI;
+    }
 
     /**
      * The caller's credential for this provider as sent (for OpenAI the {@code Authorization} bearer token), or an
@@ -33,6 +68,11 @@ public interface ModelProvider {
 
     /** Header fields to add upstream when the caller sent no credential and the provider has a configured key. */
     List<Map.Entry<String, String>> defaultAuthentication();
+
+    /** Header fields the API requires that the caller left out (Anthropic's {@code anthropic-version}), to add upstream. */
+    default List<Map.Entry<String, String>> requiredHeaders(Headers requestHeaders) {
+        return List.of();
+    }
 
     /** Token counts of a complete JSON exchange; {@code request} may be null. */
     Usage usage(JsonNode request, JsonNode response);

@@ -3,6 +3,8 @@ package dev.modelcache.provider;
 import dev.modelcache.config.Config;
 import dev.modelcache.config.ConfigException;
 import dev.modelcache.config.ProviderConfig;
+import dev.modelcache.http.ErrorShape;
+import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.tokens.TokenCounter;
 import java.util.ArrayList;
@@ -56,6 +58,44 @@ public final class ProviderTable {
                 }
             }
         }
+    }
+
+    /**
+     * The provider for a request: the one whose globs claim the model it names (each adapter says where its API
+     * names the model); without a model, the first provider that owns the path ({@code /v1/messages/batches} is
+     * Anthropic's), else the default provider. Fails with 400 when nobody claims the model.
+     */
+    public ModelProvider resolve(Exchange exchange) {
+        String named = null;
+        for (ModelProvider provider : providers) {
+            String model = provider.model(exchange);
+            if (model != null && provider.claims(model)) {
+                return provider;
+            }
+            named = named == null ? model : named;
+        }
+        if (named != null) {
+            return resolve(named);
+        }
+        for (ModelProvider provider : providers) {
+            if (provider.ownsPath(exchange.path())) {
+                return provider;
+            }
+        }
+        return defaultProvider;
+    }
+
+    /**
+     * The shape of the proxy's own errors on a path: that of the first provider owning the path, else OpenAI's
+     * (the default, also for the compatible hosts).
+     */
+    public ErrorShape errorShape(String path) {
+        for (ModelProvider provider : providers) {
+            if (provider.ownsPath(path)) {
+                return provider.errorShape();
+            }
+        }
+        return ErrorShape.OPENAI;
     }
 
     /** The provider for a model; null or blank means the default provider. Fails with 400 when nobody claims it. */

@@ -8,6 +8,8 @@ import dev.modelcache.config.Config;
 import dev.modelcache.config.ConfigException;
 import dev.modelcache.config.ProviderConfig;
 import dev.modelcache.config.Settings;
+import dev.modelcache.http.Exchange;
+import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.tokens.TokenCounter;
 import java.net.URI;
@@ -62,7 +64,7 @@ class ProviderTableTest {
     @Test
     void missingOrBlankModelGoesToTheDefaultProvider() {
         ProviderTable table = new ProviderTable(List.of(provider("a", "gpt-*"), provider("b", "llama*")), "b");
-        assertEquals("b", table.resolve(null).name());
+        assertEquals("b", table.resolve((String) null).name());
         assertEquals("b", table.resolve("").name());
         assertEquals("b", table.resolve("   ").name());
         assertEquals("b", table.defaultProvider().name());
@@ -72,7 +74,7 @@ class ProviderTableTest {
     void defaultProviderFromConfig() {
         ProviderTable table = fromConfig(Map.of("defaultProvider", "groq",
                 "providers/openai/baseUrl", "https://api.openai.com", "providers/groq/baseUrl", "https://api.groq.com/openai"));
-        assertEquals("groq", table.resolve(null).name());
+        assertEquals("groq", table.resolve((String) null).name());
     }
 
     @Test
@@ -90,7 +92,7 @@ class ProviderTableTest {
     @Test
     void defaultProviderWithoutGlobsDoesNotClaimNamedModels() {
         ProviderTable table = fromConfig(Map.of("providers/openai/baseUrl", "https://api.openai.com"));
-        assertEquals("openai", table.resolve(null).name());
+        assertEquals("openai", table.resolve((String) null).name());
         assertEquals(400, assertThrows(ProxyError.class, () -> table.resolve("gpt-4o")).status());
     }
 
