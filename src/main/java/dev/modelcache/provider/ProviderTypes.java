@@ -20,7 +20,8 @@ public final class ProviderTypes {
     }
 
     private static final Map<String, Factory> TYPES = Map.of(
-            "openai", OpenAiProvider::new);
+            "openai", OpenAiProvider::new,
+            "anthropic", AnthropicProvider::new);
 
     private ProviderTypes() {
     }

@@ -148,4 +148,41 @@ class ProviderTableTest {
                 "providers/anthropic/baseUrl", "https://api.anthropic.com", "providers/anthropic/models", "claude-*"));
         assertEquals("anthropic", table.resolve("claude-sonnet-4-5").name());
     }
+
+    private static ProviderTable openAiAndAnthropic() {
+        return fromConfig(Map.of(
+                "providers/openai/baseUrl", "https://api.openai.com", "providers/openai/models", "gpt-*",
+                "providers/anthropic/type", "anthropic",
+                "providers/anthropic/baseUrl", "https://api.anthropic.com", "providers/anthropic/models", "claude-*"));
+    }
+
+    private static Exchange exchange(String method, String path, String body) {
+        return new Exchange(method, path, null, Headers.of("Content-Type", "application/json"),
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void requestGoesToTheProviderClaimingItsModelWhateverThePath() {
+        ProviderTable table = openAiAndAnthropic();
+        assertEquals("anthropic", table.resolve(exchange("POST", "/v1/messages", "{\"model\":\"claude-opus-4-1\"}")).name());
+        assertEquals("openai", table.resolve(exchange("POST", "/v1/chat/completions", "{\"model\":\"gpt-4o\"}")).name());
+    }
+
+    @Test
+    void requestWithoutAModelGoesToTheProviderOwningThePathElseTheDefault() {
+        ProviderTable table = openAiAndAnthropic();
+        assertEquals("anthropic", table.resolve(exchange("GET", "/v1/messages/batches/msgbatch_1", "")).name());
+        assertEquals("openai", table.resolve(exchange("GET", "/v1/models", "")).name());
+    }
+
+    @Test
+    void unclaimedModelOnAnAnthropicPathIsA400InAnthropicsShape() {
+        ProviderTable table = openAiAndAnthropic();
+        ProxyError e = assertThrows(ProxyError.class, () -> table.resolve(exchange("POST", "/v1/messages", "{\"model\":\"mistral-large\"}")));
+        assertEquals("model_not_found", e.code());
+        String body = new String(e.body(table.errorShape("/v1/messages")), StandardCharsets.UTF_8);
+        assertTrue(body.startsWith("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\""), body);
+        assertTrue(new String(e.body(table.errorShape("/v1/chat/completions")), StandardCharsets.UTF_8)
+                .startsWith("{\"error\":"));
+    }
 }
