@@ -119,6 +119,8 @@ class AnthropicProviderTest {
         assertEquals(12 + 100 + 2000, usage.promptTokens());
         assertEquals(15, usage.completionTokens());
         assertFalse(usage.estimated());
+        assertEquals(2000, usage.cacheReadTokens());
+        assertEquals(100, usage.cacheWriteTokens());
     }
 
     @Test
@@ -129,6 +131,8 @@ class AnthropicProviderTest {
         Usage usage = provider(null).usage(null, response);
         assertEquals(21, usage.promptTokens());
         assertEquals(3, usage.completionTokens());
+        assertEquals(7, usage.cacheReadTokens());
+        assertEquals(5, usage.cacheWriteTokens());
     }
 
     @Test
