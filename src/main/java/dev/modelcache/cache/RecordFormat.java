@@ -81,7 +81,8 @@ public final class RecordFormat {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
         try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
             bytes.write(FIRST_LINE);
-            out.setPrettyPrinter(PRETTY);
+            // A pretty printer counts its nesting: each header gets its own, or concurrent writes shift the indent.
+            out.setPrettyPrinter(PRETTY.createInstance());
             out.writeStartObject();
             out.writeStringField("key", key.hex());
             out.writeObjectFieldStart("request");
