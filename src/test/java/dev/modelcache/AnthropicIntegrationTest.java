@@ -148,6 +148,15 @@ class AnthropicIntegrationTest {
         assertEquals("sk-ant-server-secret", seen.header("x-api-key"));
         assertEquals("2023-06-01", seen.header("anthropic-version"));
         assertFalse(answer.headers().map().toString().contains("sk-ant-server-secret"));
+        assertEquals("HIT", cache(proxy.post(MESSAGES, REQUEST)));
+        proxy.close();
+        proxy = null;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(cacheDir)) {
+            for (Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                String bytes = new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertFalse(bytes.contains("sk-ant-server-secret"), "the server-side key is in " + cacheDir.relativize(file));
+            }
+        }
     }
 
     @Test
