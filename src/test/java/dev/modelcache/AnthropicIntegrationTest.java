@@ -140,6 +140,18 @@ class AnthropicIntegrationTest {
     }
 
     @Test
+    void modelListingOfAnAnthropicClientGoesToAnthropicAndIsCached() throws Exception {
+        start(r -> Reply.json(200, "{\"data\":[{\"type\":\"model\",\"id\":\"claude-sonnet-4-5\"}],\"has_more\":false}"));
+        HttpResponse<String> first = proxy.get("/v1/models?limit=20", ALICE);
+        HttpResponse<String> second = proxy.get("/v1/models?limit=20", ALICE);
+        assertEquals("MISS", cache(first));
+        assertEquals("HIT", cache(second));
+        assertEquals("/anthropic/v1/models?limit=20", upstream.requests().get(0).target());
+        proxy.get("/v1/models", "Authorization", "Bearer sk-openai");
+        assertEquals("/v1/models", upstream.requests().get(1).target(), "without anthropic-version: the default provider");
+    }
+
+    @Test
     void configuredKeyAndADefaultVersionGoUpstreamWhenTheCallerSendsNone() throws Exception {
         start(AnthropicIntegrationTest::anthropic, "providers/anthropic/apiKey", "sk-ant-server-secret");
         HttpResponse<String> answer = proxy.post(MESSAGES, REQUEST);

@@ -3,6 +3,7 @@ package dev.modelcache.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelcache.config.ProviderConfig;
 import dev.modelcache.http.ErrorShape;
+import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
 import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.tokens.TokenCounter;
@@ -57,6 +58,15 @@ final class AnthropicProvider implements ModelProvider {
     @Override
     public boolean ownsPath(String path) {
         return Paths.under(path, MESSAGES);
+    }
+
+    /**
+     * A request without a model on Anthropic's paths, or one that sends {@code anthropic-version} (every Anthropic
+     * SDK does), such as the SDKs' {@code GET /v1/models}.
+     */
+    @Override
+    public boolean servesWithoutModel(Exchange exchange) {
+        return ownsPath(exchange.path()) || exchange.headers().first(VERSION_HEADER).isPresent();
     }
 
     @Override

@@ -42,6 +42,14 @@ public interface ModelProvider {
     }
 
     /**
+     * True when a request that names no model is this API's: by default one on a path it {@linkplain #ownsPath owns}
+     * (an API whose clients always send a telling header, like Anthropic's {@code anthropic-version}, may say so).
+     */
+    default boolean servesWithoutModel(Exchange exchange) {
+        return ownsPath(exchange.path());
+    }
+
+    /**
      * True for a path whose requests create or change server-side state (files, batches, jobs ...): they are passed
      * through, never cached, as answering a second upload from the cache would create nothing.
      */

@@ -62,8 +62,9 @@ public final class ProviderTable {
 
     /**
      * The provider for a request: the one whose globs claim the model it names (each adapter says where its API
-     * names the model); without a model, the first provider that owns the path ({@code /v1/messages/batches} is
-     * Anthropic's), else the default provider. Fails with 400 when nobody claims the model.
+     * names the model); without a model, the first provider that serves it so ({@code /v1/messages/batches}, or a
+     * {@code GET /v1/models} with {@code anthropic-version}, is Anthropic's), else the default provider. Fails with
+     * 400 when nobody claims the model.
      */
     public ModelProvider resolve(Exchange exchange) {
         String named = null;
@@ -78,7 +79,7 @@ public final class ProviderTable {
             return resolve(named);
         }
         for (ModelProvider provider : providers) {
-            if (provider.ownsPath(exchange.path())) {
+            if (provider.servesWithoutModel(exchange)) {
                 return provider;
             }
         }

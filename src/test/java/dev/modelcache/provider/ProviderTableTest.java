@@ -176,6 +176,14 @@ class ProviderTableTest {
     }
 
     @Test
+    void modelListingWithAnAnthropicVersionGoesToAnthropic() {
+        ProviderTable table = openAiAndAnthropic();
+        Exchange listing = new Exchange("GET", "/v1/models", null, Headers.of("anthropic-version", "2023-06-01",
+                "x-api-key", "sk-ant-1"), new byte[0]);
+        assertEquals("anthropic", table.resolve(listing).name());
+    }
+
+    @Test
     void unclaimedModelOnAnAnthropicPathIsA400InAnthropicsShape() {
         ProviderTable table = openAiAndAnthropic();
         ProxyError e = assertThrows(ProxyError.class, () -> table.resolve(exchange("POST", "/v1/messages", "{\"model\":\"mistral-large\"}")));
