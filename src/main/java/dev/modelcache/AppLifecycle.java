@@ -26,13 +26,14 @@ public final class AppLifecycle implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         Config config;
+        ModelCache app;
         try {
             config = Config.from(settings(event.getServletContext()));
+            app = ModelCache.start(config); // builds the provider table, which checks types and model globs
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "ModelCache cannot start: " + e.getMessage());
             throw e;
         }
-        ModelCache app = ModelCache.start(config);
         event.getServletContext().setAttribute(ModelCache.ATTRIBUTE, app);
         LOG.log(Level.INFO, "ModelCache started: cache in " + config.cache().dir() + ", providers "
                 + app.providers().providers() + ", default " + config.providers().defaultProvider());

@@ -87,9 +87,9 @@ public final class CachingProxy {
     }
 
     private void proxy(Exchange exchange, HttpServletResponse response, ExchangeTrace trace) throws IOException {
-        ModelProvider provider = providers.resolve(exchange.model());
+        ModelProvider provider = providers.resolve(exchange);
         trace.route(provider.name(), exchange.model());
-        Decision decision = policy.decide(exchange);
+        Decision decision = policy.decide(exchange, provider);
         StoredAnswers.Identity id = answers.identify(provider, exchange, decision);
         CacheKey key = id.key();
         trace.key(key.hex());

@@ -12,6 +12,7 @@ import dev.modelcache.http.JsonParsers;
 import dev.modelcache.http.Redacted;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.stream.SseEvent;
+import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.tokens.Usage;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -55,13 +56,14 @@ final class EntryRecorder {
         boolean terminal = false;
         boolean error = false;
         if (answer.eventStream()) {
+            StreamDialect dialect = provider.streamDialect();
             List<String> data = new ArrayList<>();
             int from = 0;
             for (Chunk chunk : answer.chunks()) {
                 SseEvent event = SseEvent.parse(Arrays.copyOfRange(body, from, chunk.end()));
                 from = chunk.end();
-                error |= event.isError();
-                terminal |= event.isTerminal();
+                error |= dialect.isError(event);
+                terminal |= dialect.isTerminal(event);
                 if (event.data() != null) {
                     data.add(event.data());
                 }

@@ -128,7 +128,7 @@ final class Forwarder {
      * The client's end-to-end header fields, less the cache's controls ({@code X-Cache-*}, {@code Cache-Control},
      * {@code Pragma}: they are for this cache, never the provider's) and {@code Accept-Encoding} (the
      * provider answers uncompressed, so the body can be relayed, read and stored as it is), plus the provider's
-     * configured key when the caller sent no credential.
+     * configured key when the caller sent no credential, and the fields its API requires that the caller left out.
      */
     static Headers upstreamHeaders(Exchange exchange, ModelProvider provider) {
         List<Map.Entry<String, String>> fields = new ArrayList<>(exchange.headers().endToEnd()
@@ -140,6 +140,7 @@ final class Forwarder {
         if (provider.credential(exchange.headers()).isEmpty()) {
             fields.addAll(provider.defaultAuthentication());
         }
+        fields.addAll(provider.requiredHeaders(exchange.headers()));
         return Headers.of(fields);
     }
 

@@ -1,6 +1,7 @@
 package dev.modelcache;
 
 import dev.modelcache.admin.AdminEndpoints;
+import dev.modelcache.http.ErrorShape;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.http.Redacted;
@@ -21,7 +22,8 @@ import java.time.Duration;
  * The one servlet, mapped to {@code /*}: {@code /_cache/...} goes to the admin endpoints, everything else is read
  * once into an {@link Exchange}, let in by the proxy-key check and handed to the {@link CachingProxy}. A request body is read without blocking
  * (see {@link BodyReader}), so clients that are slow to send hold no thread; the servlet must be registered
- * async-supported. Errors the proxy produces are answered in the OpenAI error shape; once an answer's headers are
+ * async-supported. Errors the proxy produces are answered in the error shape of the provider that owns the request's
+ * path ({@link dev.modelcache.provider.ProviderTable#errorShape}; OpenAI's by default); once an answer's headers are
  * out, a failure closes the connection instead. Error pages the container dispatches here (web.xml
  * {@code <error-page>}) are rendered in the same shape.
  */
@@ -73,22 +75,23 @@ public class ModelCacheServlet extends HttpServlet {
             // Normal before anything is decided on it: /_cache//stats is the admin endpoint, not a provider's path.
             path = RequestTarget.normalPath(raw);
         } catch (ProxyError e) {
-            writeError(response, e, false);
+            writeError(response, e, ErrorShape.OPENAI, false);
             return;
         }
         if (path.equals(AdminEndpoints.PREFIX) || path.startsWith(AdminEndpoints.PREFIX + "/")) {
-            guarded(request, response, path, () -> app.admin().handle(path, request, response));
+            guarded(request, response, path, ErrorShape.OPENAI, () -> app.admin().handle(path, request, response));
             return;
         }
-        if (!hasProxyKey(request, response)) {
+        ErrorShape shape = app.providers().errorShape(path);
+        if (!hasProxyKey(request, response, shape)) {
             return;
         }
         if (!hasBody(request) || !request.isAsyncSupported()) {
-            proxy(request, response, path);
+            proxy(request, response, path, shape);
             return;
         }
         if (request.getContentLengthLong() > app.config().server().maxBodyBytes()) {
-            writeError(response, Exchange.tooLarge(app.config().server().maxBodyBytes()), true);
+            writeError(response, Exchange.tooLarge(app.config().server().maxBodyBytes()), shape, true);
             return;
         }
         app.inFlight().bodyStarted();
@@ -96,10 +99,10 @@ public class ModelCacheServlet extends HttpServlet {
         async.setTimeout(bodyTimeout.toMillis());
         BodyReader reader = new BodyReader(async, request.getInputStream(), app.config().server().maxBodyBytes(), body -> {
             request.setAttribute(Exchange.BODY_ATTRIBUTE, body);
-            proxy(request, response, path);
+            proxy(request, response, path, shape);
         }, error -> {
             if (!response.isCommitted()) {
-                writeError(response, error, true);
+                writeError(response, error, shape, true);
             }
         }, request.getMethod() + " " + path);
         async.addListener(new InFlightRelease(app.inFlight()));
@@ -111,10 +114,11 @@ public class ModelCacheServlet extends HttpServlet {
      * Proxies the request on this thread, counted in flight: a request without a body (or one the container cannot
      * read asynchronously) right away, one with a body once {@link BodyReader} has all of it.
      */
-    private void proxy(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
+    private void proxy(HttpServletRequest request, HttpServletResponse response, String path, ErrorShape shape)
+            throws IOException {
         app.inFlight().enter();
         try {
-            guarded(request, response, path, () -> app.proxy().handle(
+            guarded(request, response, path, shape, () -> app.proxy().handle(
                     app.proxyKeys().admit(Exchange.read(request, app.config().server().maxBodyBytes())), response));
         } finally {
             app.inFlight().exit();
@@ -125,12 +129,13 @@ public class ModelCacheServlet extends HttpServlet {
      * False, with the 401 answered, when proxy keys are on and the request presents none of them: refused before
      * its body is read, and its connection closed when it has one.
      */
-    private boolean hasProxyKey(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    private boolean hasProxyKey(HttpServletRequest request, HttpServletResponse response, ErrorShape shape)
+            throws IOException {
         try {
             app.proxyKeys().require(request);
             return true;
         } catch (ProxyError e) {
-            writeError(response, e, hasBody(request));
+            writeError(response, e, shape, hasBody(request));
             return false;
         }
     }
@@ -143,15 +148,16 @@ public class ModelCacheServlet extends HttpServlet {
         void run() throws IOException;
     }
 
-    /** Runs {@code work}, answering a {@link ProxyError} or an unexpected failure in the error shape. */
-    private static void guarded(HttpServletRequest request, HttpServletResponse response, String path, Work work) throws IOException {
+    /** Runs {@code work}, answering a {@link ProxyError} or an unexpected failure in {@code shape}. */
+    private static void guarded(HttpServletRequest request, HttpServletResponse response, String path, ErrorShape shape,
+                                Work work) throws IOException {
         try {
             work.run();
         } catch (ProxyError e) {
             if (response.isCommitted()) {
                 throw new IOException(e.getMessage(), e);
             }
-            writeError(response, e, false);
+            writeError(response, e, shape, false);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "unexpected failure on " + request.getMethod() + " " + Redacted.text(path),
                     Redacted.throwable(e));
@@ -159,7 +165,7 @@ public class ModelCacheServlet extends HttpServlet {
                 throw new IOException(e);
             }
             writeError(response, new ProxyError(500, "server_error", "proxy_error",
-                    "ModelCache failed on this request: " + e.getClass().getSimpleName() + ". See the proxy's log."), false);
+                    "ModelCache failed on this request: " + e.getClass().getSimpleName() + ". See the proxy's log."), shape, false);
         }
     }
 
@@ -170,7 +176,7 @@ public class ModelCacheServlet extends HttpServlet {
         if (response.isCommitted()) {
             return;
         }
-        writeError(response, containerError(status), true);
+        writeError(response, containerError(status), ErrorShape.OPENAI, true);
     }
 
     /** The error shape for a status the container (not the proxy) decided on; no internals in the message. */
@@ -189,8 +195,9 @@ public class ModelCacheServlet extends HttpServlet {
                 client ? "invalid_request" : "server_error", message);
     }
 
-    private static void writeError(HttpServletResponse response, ProxyError error, boolean close) throws IOException {
-        byte[] body = error.body();
+    private static void writeError(HttpServletResponse response, ProxyError error, ErrorShape shape, boolean close)
+            throws IOException {
+        byte[] body = error.body(shape);
         response.reset();
         response.setStatus(error.status());
         response.setContentType("application/json");

@@ -16,9 +16,9 @@ public record Tokens(long input, long output, long cacheRead, long cacheWrite) {
         }
     }
 
-    /** The counts of an exchange's usage; {@link Usage} does not tell prompt-cache reads or writes apart yet. */
+    /** The counts of an exchange's usage, prompt-cache reads and writes included (parts of the whole prompt). */
     public static Tokens of(Usage usage) {
-        return new Tokens(usage.promptTokens(), usage.completionTokens(), 0, 0);
+        return new Tokens(usage.promptTokens(), usage.completionTokens(), usage.cacheReadTokens(), usage.cacheWriteTokens());
     }
 
     /** Input and output: what a token cap counts. */

@@ -5,6 +5,7 @@ import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
+import dev.modelcache.provider.ModelProvider;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  *       (a background response being polled, stored completions, files).</li>
  *   <li>Paths that create or change server-side state (files, uploads, batches, fine-tuning jobs, assistants,
  *       threads, vector stores, realtime sessions) are passed through: answering a second upload from the cache
- *       would hand back the first upload's id without creating anything.</li>
+ *       would hand back the first upload's id without creating anything. Which paths those are is the provider's
+ *       knowledge ({@link ModelProvider#isStateful}).</li>
  *   <li>The mode ({@code cache/mode}, or {@code X-Cache-Mode} for one request): {@code readthrough} reads and
  *       stores, {@code record} stores without reading (REFRESH), {@code replay} reads and never calls the
  *       provider, {@code passthrough} neither reads nor stores (BYPASS).</li>
@@ -38,11 +40,6 @@ import java.util.regex.Pattern;
  * A malformed control is refused with 400, naming the header.
  */
 public final class CachePolicy {
-    /** Path prefixes (below {@code /v1}) whose requests are never cached. */
-    static final List<String> STATEFUL_PATHS = List.of("/v1/files", "/v1/uploads", "/v1/batches", "/v1/fine_tuning",
-            "/v1/fine-tunes", "/v1/assistants", "/v1/threads", "/v1/vector_stores", "/v1/realtime", "/v1/containers",
-            "/v1/organization", "/v1/evals", "/v1/conversations");
-
     /** Request header that switches coalescing off for one request. */
     public static final String COALESCE_HEADER = "X-Cache-Coalesce";
     /** Request header naming the mode for one request. */
@@ -99,7 +96,16 @@ public final class CachePolicy {
         }
     }
 
+    /**
+     * The decision for a request whose provider is not at hand: no path counts as stateful, only the method rules.
+     * The proxy itself always uses {@link #decide(Exchange, ModelProvider)}.
+     */
     public Decision decide(Exchange exchange) {
+        return decide(exchange, null);
+    }
+
+    /** The decision for a request to {@code provider}, which says which of its paths are stateful (null: none). */
+    public Decision decide(Exchange exchange, ModelProvider provider) {
         Headers headers = exchange.headers();
         CacheMode mode = headers.first(MODE_HEADER).map(text -> CacheMode.parse(text).orElseThrow(() -> ProxyError.badRequest(
                 "invalid_cache_mode", "The " + MODE_HEADER + " header must be readthrough, record, replay or passthrough.")))
@@ -114,7 +120,7 @@ public final class CachePolicy {
         String cacheControl = headers.joined("Cache-Control").toLowerCase(Locale.ROOT);
         Duration maxAge = seconds(directive(cacheControl, "max-age"), "Cache-Control max-age", 0);
         boolean upstream = mode != CacheMode.REPLAY && directive(cacheControl, "only-if-cached") == null;
-        if (!cacheable(exchange) || mode == CacheMode.PASSTHROUGH || directive(cacheControl, "no-store") != null
+        if (!cacheable(exchange, provider) || mode == CacheMode.PASSTHROUGH || directive(cacheControl, "no-store") != null
                 || (deterministicOnly && !deterministic(exchange))) {
             return new Decision(false, false, false, upstream, mode, null, null, namespace, false);
         }
@@ -127,18 +133,13 @@ public final class CachePolicy {
     }
 
     /** Only GET and POST, of the GETs only the model listings, and no path that creates or changes state. */
-    private static boolean cacheable(Exchange exchange) {
+    private static boolean cacheable(Exchange exchange, ModelProvider provider) {
         String method = exchange.method();
         String path = exchange.path();
         if (!method.equals("POST") && !(method.equals("GET") && isUnder(path, "/v1/models"))) {
             return false;
         }
-        for (String prefix : STATEFUL_PATHS) {
-            if (isUnder(path, prefix)) {
-                return false;
-            }
-        }
-        return true;
+        return provider == null || !provider.isStateful(path);
     }
 
     /**

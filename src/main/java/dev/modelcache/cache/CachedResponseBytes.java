@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * The bytes Ehcache keeps for a {@link CachedResponse}: the magic {@code "MCR1"}, the length and text of a JSON
  * header (status, headers, storedAt, provider, model, usage, and ttlMillis when the entry has a lifetime of its
- * own: a value written without it reads as 0, none), the chunk count and each chunk's end and arrival,
+ * own: a value written without it reads as 0, none; usage's cacheReadTokens and cacheWriteTokens likewise appear only
+ * when not 0), the chunk count and each chunk's end and arrival,
  * then the body's length and the body. No Java serialization, so the disk tier does not depend on our classes.
  */
 final class CachedResponseBytes {
@@ -48,6 +49,12 @@ final class CachedResponseBytes {
         tokens.put("promptTokens", response.usage().promptTokens());
         tokens.put("completionTokens", response.usage().completionTokens());
         tokens.put("estimated", response.usage().estimated());
+        if (response.usage().cacheReadTokens() > 0) {
+            tokens.put("cacheReadTokens", response.usage().cacheReadTokens());
+        }
+        if (response.usage().cacheWriteTokens() > 0) {
+            tokens.put("cacheWriteTokens", response.usage().cacheWriteTokens());
+        }
         byte[] metaBytes = meta.toString().getBytes(StandardCharsets.UTF_8);
 
         byte[] content = response.body();
@@ -102,7 +109,8 @@ final class CachedResponseBytes {
         }
         JsonNode tokens = meta.path("usage");
         Usage usage = new Usage(tokens.path("promptTokens").asLong(), tokens.path("completionTokens").asLong(),
-                tokens.path("estimated").asBoolean());
+                tokens.path("estimated").asBoolean(), tokens.path("cacheReadTokens").asLong(0),
+                tokens.path("cacheWriteTokens").asLong(0));
         CachedResponse.checkChunks(chunks, bodyLength);
         return new CachedResponse(meta.path("status").asInt(), Headers.of(fields), body, chunks,
                 meta.path("storedAt").asLong(), usage, meta.path("provider").asText(null), meta.path("model").asText(null),

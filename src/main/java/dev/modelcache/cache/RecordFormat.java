@@ -28,7 +28,8 @@ import java.util.Map;
  * <pre>
  * modelcache-record 1
  * { pretty-printed JSON header: "key", "request" (a {@link RequestRecord}), "response" (status, headers, storedAt,
- *   ttlSeconds only when the entry has a lifetime of its own, usage, bodyLength, bodySha256, chunks as
+ *   ttlSeconds only when the entry has a lifetime of its own, usage (cacheReadTokens and cacheWriteTokens only when
+ *   not 0, so older records read as 0), bodyLength, bodySha256, chunks as
  *   [end, atMillis] pairs, one per line) }
  * (a blank line)
  * the body, byte for byte as relayed (a stream's SSE text, or a JSON answer as the provider sent it)
@@ -80,7 +81,8 @@ public final class RecordFormat {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
         try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
             bytes.write(FIRST_LINE);
-            out.setPrettyPrinter(PRETTY);
+            // A pretty printer counts its nesting: each header gets its own, or concurrent writes shift the indent.
+            out.setPrettyPrinter(PRETTY.createInstance());
             out.writeStartObject();
             out.writeStringField("key", key.hex());
             out.writeObjectFieldStart("request");
@@ -115,6 +117,12 @@ public final class RecordFormat {
             out.writeNumberField("promptTokens", response.usage().promptTokens());
             out.writeNumberField("completionTokens", response.usage().completionTokens());
             out.writeBooleanField("estimated", response.usage().estimated());
+            if (response.usage().cacheReadTokens() > 0) {
+                out.writeNumberField("cacheReadTokens", response.usage().cacheReadTokens());
+            }
+            if (response.usage().cacheWriteTokens() > 0) {
+                out.writeNumberField("cacheWriteTokens", response.usage().cacheWriteTokens());
+            }
             out.writeEndObject();
             out.writeNumberField("bodyLength", response.bodyLength());
             out.writeStringField("bodySha256", bodySha256);
@@ -173,7 +181,8 @@ public final class RecordFormat {
         }
         JsonNode tokens = response.path("usage");
         Usage usage = new Usage(tokens.path("promptTokens").asLong(), tokens.path("completionTokens").asLong(),
-                tokens.path("estimated").asBoolean());
+                tokens.path("estimated").asBoolean(), tokens.path("cacheReadTokens").asLong(0),
+                tokens.path("cacheWriteTokens").asLong(0));
         return new CachedResponse(response.path("status").asInt(), Headers.of(fields), body, chunks,
                 response.path("storedAt").asLong(), usage, request.path("provider").asText(null),
                 request.path("model").asText(null), header.ttlMillis());

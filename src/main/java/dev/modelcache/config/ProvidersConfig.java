@@ -10,12 +10,12 @@ import java.util.Set;
 
 /**
  * The provider table, {@code providers/<name>/...}, and {@code defaultProvider}, which must name one of its rows.
- * A base URL's value is never repeated in an error: it may carry a credential.
+ * A base URL's value is never repeated in an error: it may carry a credential. Whether a row's {@code type} is one
+ * this build knows is checked where the adapters are made ({@code dev.modelcache.provider.ProviderTypes}), which is
+ * the one list of types, when the application starts.
  */
 public record ProvidersConfig(String defaultProvider, List<ProviderConfig> table) {
     public static final String DEFAULT_PROVIDER = "openai";
-    /** The provider types this build knows. */
-    public static final Set<String> TYPES = Set.of("openai");
     /** The keys of one provider's block, {@code providers/<name>/<key>}. */
     public static final Set<String> KEYS = Set.of("type", "baseUrl", "models", "apiKey");
 
@@ -47,9 +47,6 @@ public record ProvidersConfig(String defaultProvider, List<ProviderConfig> table
             throw new ConfigException(prefix + "type", "provider name '" + name + "' may hold only letters, digits, '-' and '_'");
         }
         String type = r.text(prefix + "type").orElse("openai").toLowerCase(Locale.ROOT);
-        if (!TYPES.contains(type)) {
-            throw new ConfigException(prefix + "type", "'" + type + "' is not a known provider type " + TYPES);
-        }
         URI baseUrl = baseUrl(r, prefix + "baseUrl");
         List<String> models = Arrays.stream(r.text(prefix + "models").orElse("").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();

@@ -9,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An error the proxy itself answers with, in the OpenAI error shape
- * {@code {"error":{"message":"...","type":"...","param":null,"code":"..."}}} so that SDKs surface it as they would
- * a provider's. Messages never carry credentials.
+ * An error the proxy itself answers with: a status, a type, a code and a message, plus optional header fields and
+ * details. {@link #body()} writes it in the OpenAI error shape
+ * {@code {"error":{"message":"...","type":"...","param":null,"code":"..."}}}; {@link #body(ErrorShape)} in the shape
+ * of the provider whose path the request used, so that SDKs surface it as they would that provider's. Messages never
+ * carry credentials.
  */
 public final class ProxyError extends RuntimeException {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,6 +48,16 @@ public final class ProxyError extends RuntimeException {
         return code;
     }
 
+    /** The error's type in OpenAI's vocabulary ({@code invalid_request_error}, {@code upstream_error} ...). */
+    public String type() {
+        return type;
+    }
+
+    /** The extra fields added with {@link #withDetail}, in order. */
+    public Map<String, JsonNode> details() {
+        return Collections.unmodifiableMap(details);
+    }
+
     /** Adds a response header field to send with this error (after the response was reset). */
     public ProxyError withHeader(String name, String value) {
         headers.put(name, value);
@@ -63,6 +75,12 @@ public final class ProxyError extends RuntimeException {
         return Collections.unmodifiableMap(headers);
     }
 
+    /** The body in {@code shape}. */
+    public byte[] body(ErrorShape shape) {
+        return shape.render(this);
+    }
+
+    /** The body in OpenAI's shape, {@link ErrorShape#OPENAI}. */
     public byte[] body() {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode error = root.putObject("error");

@@ -3,6 +3,7 @@ package dev.modelcache.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelcache.config.ProviderConfig;
 import dev.modelcache.http.Headers;
+import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.tokens.Usage;
 import java.net.URI;
@@ -14,6 +15,11 @@ import java.util.Map;
  * authentication in {@code Authorization}, usage in OpenAI's shapes, tokens counted with the model's tiktoken encoding.
  */
 final class OpenAiProvider implements ModelProvider {
+    /** Path prefixes whose requests create or change server-side state. */
+    static final List<String> STATEFUL_PATHS = List.of("/v1/files", "/v1/uploads", "/v1/batches", "/v1/fine_tuning",
+            "/v1/fine-tunes", "/v1/assistants", "/v1/threads", "/v1/vector_stores", "/v1/realtime", "/v1/containers",
+            "/v1/organization", "/v1/evals", "/v1/conversations");
+
     private final ProviderConfig config;
     private final ModelPattern models;
     private final TokenCounter tokens;
@@ -67,6 +73,17 @@ final class OpenAiProvider implements ModelProvider {
     @Override
     public List<Map.Entry<String, String>> defaultAuthentication() {
         return config.apiKey() == null ? List.of() : List.of(Map.entry("Authorization", "Bearer " + config.apiKey()));
+    }
+
+    /** Files, uploads, batches, fine-tuning, assistants, threads, vector stores, realtime sessions and the like. */
+    @Override
+    public boolean isStateful(String path) {
+        return Paths.underAny(path, STATEFUL_PATHS);
+    }
+
+    @Override
+    public StreamDialect streamDialect() {
+        return OpenAiStream.DIALECT;
     }
 
     @Override

@@ -115,7 +115,7 @@ public final class TokenCounter {
             completion = tally.tokens();
             estimated |= tally.estimated();
         }
-        return new Usage(prompt, completion, estimated);
+        return new Usage(prompt, completion, estimated, reported.cacheRead().orElse(0), reported.cacheWrite().orElse(0));
     }
 
     private Tally tally(String model) {

@@ -10,15 +10,23 @@ import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
+import dev.modelcache.config.Config;
+import dev.modelcache.config.Settings;
+import dev.modelcache.provider.ModelProvider;
+import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.tokens.TokenCounter;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CachePolicyTest {
+    private static final ModelProvider OPENAI = ProviderTable.create(Config.from(Settings.of(Map.of(
+            "providers/openai/baseUrl", "https://api.openai.com"))), new TokenCounter()).defaultProvider();
     private final CachePolicy policy = new CachePolicy();
 
     private Decision decide(String method, String path, String... headers) {
-        return policy.decide(new Exchange(method, path, null, Headers.of(headers), new byte[0]));
+        return policy.decide(new Exchange(method, path, null, Headers.of(headers), new byte[0]), OPENAI);
     }
 
     private static void assertNormal(Decision d) {
@@ -58,9 +66,16 @@ class CachePolicyTest {
             "/v1/threads", "/v1/threads/thread_1/messages", "/v1/threads/thread_1/runs/run_1",
             "/v1/vector_stores", "/v1/vector_stores/vs_1/files", "/v1/realtime/sessions", "/v1/containers",
             "/v1/organization/usage/completions", "/v1/evals"})
-    void statefulPathsBypassForPostAndGet(String path) {
+    void statefulPathsOfTheProviderBypassForPostAndGet(String path) {
         assertBypass(decide("POST", path));
         assertBypass(decide("GET", path));
+    }
+
+    @Test
+    void withoutAProviderNoPathIsStatefulOnlyTheMethodDecides() {
+        Exchange upload = new Exchange("POST", "/v1/files", null, Headers.EMPTY, new byte[0]);
+        assertNormal(policy.decide(upload));
+        assertBypass(policy.decide(new Exchange("DELETE", "/v1/files/f1", null, Headers.EMPTY, new byte[0])));
     }
 
     @ParameterizedTest

@@ -49,6 +49,17 @@ class CachedResponseTest {
     }
 
     @Test
+    void promptCacheCountsSurviveTheRoundTripAndAreWrittenOnlyWhenNotZero() throws IOException {
+        CachedResponse cached = new CachedResponse(200, Headers.of("Content-Type", "application/json"), new byte[] {'{', '}'},
+                List.of(new Chunk(2, 0)), 1L, new Usage(2060, 4, false, 2048, 7), "anthropic", "claude-sonnet-4-5");
+        assertEquals(new Usage(2060, 4, false, 2048, 7), CachedResponse.fromBytes(cached.toBytes()).usage());
+        String plain = new String(sample().toBytes(), StandardCharsets.ISO_8859_1);
+        assertFalse(plain.contains("cacheReadTokens") || plain.contains("cacheWriteTokens"),
+                "entries without prompt-cache counts keep the format older versions wrote");
+        assertEquals(new Usage(11, 22, true), CachedResponse.fromBytes(sample().toBytes()).usage());
+    }
+
+    @Test
     void roundTripOfAnEmptyNon200AnswerWithoutProviderOrModel() throws IOException {
         CachedResponse original = new CachedResponse(204, Headers.EMPTY, new byte[0], List.of(), 0L, Usage.NONE, null, null);
         CachedResponse back = CachedResponse.fromBytes(original.toBytes());

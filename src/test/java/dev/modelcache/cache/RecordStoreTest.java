@@ -1,5 +1,7 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.tokens.Usage;
+
 import static dev.modelcache.cache.RecordFixtures.key;
 import static dev.modelcache.cache.RecordFixtures.plain;
 import static dev.modelcache.cache.RecordFixtures.request;
@@ -50,6 +52,23 @@ class RecordStoreTest {
         assertEquals(expected.provider(), got.provider());
         assertEquals(expected.model(), got.model());
         assertEquals(expected.ttlMillis(), got.ttlMillis());
+    }
+
+    @Test
+    void promptCacheCountsAreKeptInTheRecordOnlyWhenNotZero() throws IOException {
+        CachedResponse plain = plain("{\"x\":1}", 1000);
+        CachedResponse cached = new CachedResponse(200, plain.headers(), plain.body(), plain.chunks(), 1000,
+                new Usage(2060, 4, false, 2048, 7), "anthropic", "claude-sonnet-4-5");
+        RecordStore store = open(Duration.ZERO, UNBOUNDED);
+        store.put(key(1), request(), cached);
+        store.put(key(2), request(), plain);
+        RecordStore reopened = open(Duration.ZERO, UNBOUNDED);
+        assertEquals(new Usage(2060, 4, false, 2048, 7), reopened.get(key(1), Long.MAX_VALUE).orElseThrow().usage());
+        assertEquals(new Usage(3, 4, false), reopened.get(key(2), Long.MAX_VALUE).orElseThrow().usage());
+        String written = Files.readString(file(key(1)), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(written.contains("\"cacheReadTokens\" : 2048"), written);
+        String older = Files.readString(file(key(2)), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertFalse(older.contains("cacheReadTokens") || older.contains("cacheWriteTokens"), older);
     }
 
     @Test

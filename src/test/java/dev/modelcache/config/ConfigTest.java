@@ -218,13 +218,6 @@ class ConfigTest {
         assertEquals(URI.create("HTTPS://api.groq.com/openai"), config(OPENAI_URL, "HTTPS://api.groq.com/openai").providers().provider("openai").baseUrl());
     }
 
-    @Test
-    void unknownProviderTypeFailsNamingIt() {
-        ConfigException e = fails(minimal("providers/openai/type", "anthropic"));
-        assertNamesKey(e, "providers/openai/type");
-        assertTrue(e.getMessage().contains("anthropic"), e.getMessage());
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"gpt 4", "gpt-[4]", "gpt-4;", "gpt-4|o1", "(gpt)", "gpt+", "gpt\\d", "gpt-4$"})
     void badGlobCharactersFailNamingModels(String glob) {

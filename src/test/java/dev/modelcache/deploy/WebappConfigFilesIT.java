@@ -31,7 +31,8 @@ class WebappConfigFilesIT {
             "cache/recordMB", "cache/keySalt",
             "cache/mode", "cache/policy", "cache/shared", "cache/ignoreFields", "cache/cassettes", "cache/sequences", "cache/sequenceEnd",
             "defaultProvider", "providers/openai/type", "providers/openai/baseUrl", "providers/openai/models",
-            "providers/openai/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "upstream/maxConnections", "maxBodyBytes", "admin/token",
+            "providers/openai/apiKey", "providers/anthropic/type", "providers/anthropic/baseUrl", "providers/anthropic/models",
+            "providers/anthropic/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "upstream/maxConnections", "maxBodyBytes", "admin/token",
             "shutdownDrainSeconds", "auth/keys", "launcher/envKeys", "prices/file", "budget/dailyUsd", "budget/dailyTokens", "budget/perKeyDailyUsd",
             "budget/perKeyDailyTokens", "budget/onExceeded");
 

@@ -52,7 +52,7 @@ class ResponseUsageTest {
                            "cache_read_input_tokens": 1000, "output_tokens": 20}}""");
 
         assertEquals(new Usage(10, 20, false), COUNTER.countResponse(request, plain));
-        assertEquals(new Usage(1110, 20, false), COUNTER.countResponse(request, cached));
+        assertEquals(new Usage(1110, 20, false, 1000, 100), COUNTER.countResponse(request, cached));
     }
 
     @Test
@@ -156,5 +156,15 @@ class ResponseUsageTest {
     void nonJsonBodiesCountAsNothing() {
         assertEquals(Usage.NONE, COUNTER.countResponse(null, null));
         assertEquals(new Usage(129, 0, false), COUNTER.countResponse(cookbookRequest("gpt-4"), null));
+    }
+
+    @Test
+    void openAiCachedPromptTokensAreCacheReads() {
+        JsonNode chat = json("{\"usage\":{\"prompt_tokens\":2006,\"completion_tokens\":300,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":1920,\"audio_tokens\":0}}}");
+        assertEquals(new Usage(2006, 300, false, 1920, 0), COUNTER.countResponse(null, chat));
+        JsonNode responses = json("{\"usage\":{\"input_tokens\":2006,\"output_tokens\":300,"
+                + "\"input_tokens_details\":{\"cached_tokens\":1024}}}");
+        assertEquals(new Usage(2006, 300, false, 1024, 0), COUNTER.countResponse(null, responses));
     }
 }

@@ -54,7 +54,7 @@ class StreamUsageTest {
                         + "\"usage\":{\"output_tokens\":15}}",
                 "{\"type\":\"message_stop\"}");
 
-        assertEquals(new Usage(125, 15, false),
+        assertEquals(new Usage(125, 15, false, 100, 0),
                 COUNTER.countStream(cookbookRequest("claude-sonnet-4-5"), payloads));
     }
 

@@ -1,0 +1,14 @@
+package dev.modelcache.stream;
+
+/**
+ * How one provider's event stream ends and fails: which event closes it normally (a stream without framing is
+ * stored only when it shows one) and which reports a failure inside a 200 stream (such a stream is relayed but never
+ * stored). Each provider adapter supplies its own.
+ */
+public interface StreamDialect {
+    /** True for the event that closes a stream normally. */
+    boolean isTerminal(SseEvent event);
+
+    /** True for an event that reports a failure inside a successful stream. */
+    boolean isError(SseEvent event);
+}
