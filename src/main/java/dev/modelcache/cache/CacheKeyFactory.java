@@ -158,7 +158,7 @@ public final class CacheKeyFactory {
         if (shared) {
             return SHARED;
         }
-        String hash = credentialHash(provider.credential(exchange.headers()));
+        String hash = credentialHash(provider.credential(exchange));
         return hash.length() > 16 ? hash.substring(0, 16) : hash;
     }
 
