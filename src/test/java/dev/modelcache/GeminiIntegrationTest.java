@@ -188,6 +188,20 @@ class GeminiIntegrationTest {
     }
 
     @Test
+    void explainFindsTheEntryOfANativePathByTheModelInThePathAndTheCallersKey() throws Exception {
+        start();
+        proxy.post(GENERATE + "?key=" + SECRET, REQUEST);
+        HttpResponse<String> same = proxy.post("/_cache/explain" + GENERATE + "?key=" + SECRET, REQUEST);
+        assertEquals(200, same.statusCode(), same.body());
+        assertEquals("gemini", JSON.readTree(same.body()).path("provider").asText(), same.body());
+        assertTrue(JSON.readTree(same.body()).path("hit").asBoolean(), same.body());
+        HttpResponse<String> other = proxy.post("/_cache/explain" + GENERATE + "?key=AIza-other", REQUEST);
+        assertFalse(JSON.readTree(other.body()).path("hit").asBoolean(), other.body());
+        assertFalse(other.body().contains(SECRET) || other.body().contains("AIza-other"), other.body());
+        assertEquals(1, upstream.calls());
+    }
+
+    @Test
     void theKeyParameterIsInNoRecordLogLineExportOrErrorBody() throws Exception {
         start();
         proxy.post(GENERATE + "?key=" + SECRET, REQUEST);

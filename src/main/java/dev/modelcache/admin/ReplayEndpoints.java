@@ -196,8 +196,8 @@ final class ReplayEndpoints {
         } else {
             exchange = Exchange.read(new ExplainTarget(request, target, adminAuthorization), maxBodyBytes);
         }
-        ModelProvider provider = providers.resolve(exchange.model());
-        CachePolicy.Decision decision = policy.decide(exchange);
+        ModelProvider provider = providers.resolve(exchange);
+        CachePolicy.Decision decision = policy.decide(exchange, provider);
         RequestRecord record = RequestRecord.of(provider, exchange, keys, decision.namespace());
         CacheKey key = keys.create(record);
         ObjectNode answer = JSON.createObjectNode();
