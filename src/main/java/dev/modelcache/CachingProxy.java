@@ -88,7 +88,7 @@ public final class CachingProxy {
 
     private void proxy(Exchange exchange, HttpServletResponse response, ExchangeTrace trace) throws IOException {
         ModelProvider provider = providers.resolve(exchange);
-        trace.route(provider.name(), exchange.model());
+        trace.route(provider.name(), provider.model(exchange));
         Decision decision = policy.decide(exchange, provider);
         StoredAnswers.Identity id = answers.identify(provider, exchange, decision);
         CacheKey key = id.key();
@@ -178,7 +178,7 @@ public final class CachingProxy {
             call.trace().usage(recorded.usage());
             CachedResponse entry = decision.ttl() == null ? recorded.entry() : recorded.entry().withTtl(decision.ttl());
             if (recorded.verdict().store() && store.put(call.key(), call.id().request(), entry)) {
-                events.stored(new Stored(call.key().hex(), call.provider().name(), exchange.model(), entry.bodyLength()));
+                events.stored(new Stored(call.key().hex(), call.provider().name(), call.provider().model(exchange), entry.bodyLength()));
             }
             return entry;
         }

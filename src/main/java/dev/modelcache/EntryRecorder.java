@@ -83,7 +83,7 @@ final class EntryRecorder {
         }
         Headers kept = success ? CachedResponse.storableHeaders(answer.headers()) : sharedHeaders(answer.headers());
         return new Recorded(verdict, new CachedResponse(status, kept, body, answer.chunks(), System.currentTimeMillis(),
-                usage, provider.name(), exchange.model()));
+                usage, provider.name(), provider.model(exchange)));
     }
 
     private static StorageVerdict.Answer facts(Relayed answer, boolean captured, boolean terminal, boolean error) {

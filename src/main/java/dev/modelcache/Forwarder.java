@@ -137,7 +137,7 @@ final class Forwarder {
                     return !lower.startsWith("x-cache") && !lower.equals("accept-encoding") && !lower.equals("expect")
                             && !lower.equals("cache-control") && !lower.equals("pragma");
                 }).fields());
-        if (provider.credential(exchange.headers()).isEmpty()) {
+        if (provider.credential(exchange).isEmpty()) {
             fields.addAll(provider.defaultAuthentication());
         }
         fields.addAll(provider.requiredHeaders(exchange.headers()));

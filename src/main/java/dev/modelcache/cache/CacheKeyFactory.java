@@ -160,7 +160,7 @@ public final class CacheKeyFactory {
             return SHARED;
         }
         String hash = exchange.caller() != null ? callerHash(exchange.caller())
-                : credentialHash(provider.credential(exchange.headers()));
+                : credentialHash(provider.credential(exchange));
         return hash.length() > 16 ? hash.substring(0, 16) : hash;
     }
 

@@ -66,10 +66,27 @@ public interface ModelProvider {
     }
 
     /**
+     * The error shape on one of this provider's paths: {@link #errorShape()}, unless the API speaks another dialect
+     * under a prefix of its own (Gemini's OpenAI-compatible {@code /v1beta/openai}).
+     */
+    default ErrorShape errorShape(String path) {
+        return errorShape();
+    }
+
+    /**
      * The caller's credential for this provider as sent (for OpenAI the {@code Authorization} bearer token), or an
      * empty string. Only ever used hashed, to keep different callers' cache entries apart.
      */
     String credential(Headers requestHeaders);
+
+    /**
+     * The caller's credential for a whole request: {@link #credential(Headers)} unless the API also takes one
+     * elsewhere (Gemini's {@code key=} query parameter). This is what keeps callers apart and decides whether the
+     * configured key is sent.
+     */
+    default String credential(Exchange exchange) {
+        return credential(exchange.headers());
+    }
 
     /** Request header fields that change the answer (API version or beta flags), so they are part of the cache key. */
     List<String> varyHeaders();

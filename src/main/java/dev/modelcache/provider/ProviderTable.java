@@ -93,7 +93,7 @@ public final class ProviderTable {
     public ErrorShape errorShape(String path) {
         for (ModelProvider provider : providers) {
             if (provider.ownsPath(path)) {
-                return provider.errorShape();
+                return provider.errorShape(path);
             }
         }
         return ErrorShape.OPENAI;

@@ -185,7 +185,7 @@ final class Deployment {
         return response.headers().firstValue("X-Cache").orElse("(none)");
     }
 
-    /** Health answers 200 JSON naming the default table's providers, OpenAI and Anthropic (in name order). */
+    /** Health answers 200 JSON naming the default table's providers, Anthropic, Gemini and OpenAI (in name order). */
     static void assertHealthy(URI base) throws IOException, InterruptedException {
         HttpResponse<byte[]> health = get(base, "/_cache/health");
         assertEquals(200, health.statusCode(), () -> "health: " + text(health));
@@ -193,7 +193,7 @@ final class Deployment {
                 () -> "health Content-Type: " + health.headers().firstValue("Content-Type"));
         JsonNode json = JSON.readTree(health.body());
         assertEquals("ok", json.path("status").asText(), () -> "health: " + text(health));
-        assertEquals("[\"anthropic\",\"openai\"]", json.path("providers").toString(), () -> "health: " + text(health));
+        assertEquals("[\"anthropic\",\"gemini\",\"openai\"]", json.path("providers").toString(), () -> "health: " + text(health));
     }
 
     /**

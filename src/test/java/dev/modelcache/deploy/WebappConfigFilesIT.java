@@ -32,7 +32,8 @@ class WebappConfigFilesIT {
             "cache/mode", "cache/policy", "cache/shared", "cache/ignoreFields", "cache/cassettes", "cache/sequences", "cache/sequenceEnd",
             "defaultProvider", "providers/openai/type", "providers/openai/baseUrl", "providers/openai/models",
             "providers/openai/apiKey", "providers/anthropic/type", "providers/anthropic/baseUrl", "providers/anthropic/models",
-            "providers/anthropic/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "upstream/maxConnections", "maxBodyBytes", "admin/token",
+            "providers/anthropic/apiKey", "providers/gemini/type", "providers/gemini/baseUrl", "providers/gemini/models",
+            "providers/gemini/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "upstream/maxConnections", "maxBodyBytes", "admin/token",
             "shutdownDrainSeconds", "auth/keys", "launcher/envKeys", "prices/file", "budget/dailyUsd", "budget/dailyTokens", "budget/perKeyDailyUsd",
             "budget/perKeyDailyTokens", "budget/onExceeded");
 
