@@ -21,7 +21,8 @@ public final class ProviderTypes {
 
     private static final Map<String, Factory> TYPES = Map.of(
             "openai", OpenAiProvider::new,
-            "anthropic", AnthropicProvider::new);
+            "anthropic", AnthropicProvider::new,
+            "ollama", OllamaProvider::new);
 
     private ProviderTypes() {
     }
