@@ -22,7 +22,8 @@ public final class ProviderTypes {
     private static final Map<String, Factory> TYPES = Map.of(
             "openai", OpenAiProvider::new,
             "anthropic", AnthropicProvider::new,
-            "ollama", OllamaProvider::new);
+            "ollama", OllamaProvider::new,
+            "azure", AzureProvider::new);
 
     private ProviderTypes() {
     }
