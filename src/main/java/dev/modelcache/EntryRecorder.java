@@ -13,6 +13,7 @@ import dev.modelcache.http.Redacted;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.stream.SseEvent;
 import dev.modelcache.stream.StreamDialect;
+import dev.modelcache.stream.StreamFraming;
 import dev.modelcache.tokens.Usage;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -57,10 +58,11 @@ final class EntryRecorder {
         boolean error = false;
         if (answer.eventStream()) {
             StreamDialect dialect = provider.streamDialect();
+            StreamFraming framing = Forwarder.framing(answer.headers());
             List<String> data = new ArrayList<>();
             int from = 0;
             for (Chunk chunk : answer.chunks()) {
-                SseEvent event = dialect.framing().event(Arrays.copyOfRange(body, from, chunk.end()));
+                SseEvent event = framing.event(Arrays.copyOfRange(body, from, chunk.end()));
                 from = chunk.end();
                 error |= dialect.isError(event);
                 terminal |= dialect.isTerminal(event);

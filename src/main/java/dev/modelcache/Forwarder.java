@@ -92,8 +92,8 @@ final class Forwarder {
             if (flight != null && !storable) {
                 flight.detach();
             }
-            StreamFraming framing = provider.streamDialect().framing();
-            boolean eventStream = framing.matches(headers.first("Content-Type").orElse(""));
+            StreamFraming framing = framing(headers);
+            boolean eventStream = framing != null;
             LiveStream live = flight != null && eventStream && storable
                     ? flight.startLive(status, CachedResponse.storableHeaders(headers), capture) : null;
             trace.answered(label, status, false);
@@ -102,7 +102,7 @@ final class Forwarder {
             Relay relay = live == null ? new Relay(response.getOutputStream(), capture)
                     : new Relay(response.getOutputStream(), capture, live::published);
             try {
-                relay.run(answer.body(), eventStream ? framing : null);
+                relay.run(answer.body(), framing);
             } catch (IOException e) {
                 events.upstreamCall(new UpstreamCall(provider.name(), Result.BROKE_OFF, status, headersMillis, millisSince(start)));
                 LOG.log(Level.WARNING, "provider '" + provider.name() + "' broke off an answer to " + exchange.method()
@@ -149,6 +149,11 @@ final class Forwarder {
     /** True when the answer still carries a content coding: one the upstream layer could not undo. */
     static boolean stillEncoded(Headers headers) {
         return headers.first("Content-Encoding").isPresent();
+    }
+
+    /** How a streamed answer is cut into events (server-sent events, NDJSON lines), or null for any other body. */
+    static StreamFraming framing(Headers headers) {
+        return StreamFraming.of(headers.first("Content-Type").orElse(null));
     }
 
     private static long contentLength(Headers headers) {

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.OpenAiFixtures;
 import dev.modelcache.support.TestProxy;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -189,6 +190,21 @@ class OllamaIntegrationTest {
         proxy.events().awaitSettled();
         assertEquals("MISS", cache(postBytes(CHAT, CHAT_REQUEST)));
         assertEquals(2, upstream.calls());
+    }
+
+    @Test
+    void theOpenAiCompatibleV1OfTheSameModelsIsCachedEventByEvent() throws Exception {
+        start(r -> Reply.sse(OpenAiFixtures.CHAT_EVENTS));
+        String request = "{\"model\":\"llama3.2\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        HttpResponse<byte[]> miss = postBytes(TestProxy.CHAT, request);
+        HttpResponse<byte[]> hit = postBytes(TestProxy.CHAT, request);
+        assertEquals("MISS", cache(miss));
+        assertEquals("HIT", cache(hit));
+        assertEquals(String.join("", OpenAiFixtures.CHAT_EVENTS), new String(hit.body(), StandardCharsets.UTF_8));
+        assertEquals("/ollama/v1/chat/completions", upstream.requests().get(0).target());
+        List<ExchangeSummary> ended = proxy.events().awaitExchanges(2);
+        assertEquals("ollama", ended.get(0).provider());
+        assertEquals(9, ended.get(1).usage().promptTokens(), "OpenAI's usage chunk");
     }
 
     @Test

@@ -177,7 +177,7 @@ public final class CachedResponse {
 
     /**
      * True for a streamed answer, replayed chunk by chunk with no length: server-sent events or newline-delimited
-     * JSON (Ollama's {@code application/x-ndjson}).
+     * JSON (Ollama's {@code application/x-ndjson}), the media types of {@code stream.StreamFraming}.
      */
     public boolean isEventStream() {
         String type = headers.first("Content-Type").orElse("").toLowerCase(Locale.ROOT);

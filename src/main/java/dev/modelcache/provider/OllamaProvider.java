@@ -14,6 +14,7 @@ import java.util.Map;
 /**
  * Ollama's native API ({@code type = ollama}, usually {@code http://localhost:11434}): {@code /api/chat},
  * {@code /api/generate}, {@code /api/embed} and the legacy {@code /api/embeddings}, the model named in the body.
+ * Its OpenAI-compatible {@code /v1} paths reach the same server for the same models, and are read as OpenAI's.
  * Chat and generate stream by default (unless the body says {@code "stream": false}), as newline-delimited JSON that
  * is recorded and replayed line by line ({@link OllamaStream}). Managing models ({@code pull}, {@code push},
  * {@code create}, {@code delete}, {@code copy}, blobs) and reading the local model store ({@code show}) pass through
@@ -29,10 +30,12 @@ final class OllamaProvider implements ModelProvider {
 
     private final ProviderConfig config;
     private final ModelPattern models;
+    private final TokenCounter tokens;
 
     OllamaProvider(ProviderConfig config, TokenCounter tokens) {
         this.config = config;
         this.models = new ModelPattern(config.models());
+        this.tokens = tokens;
     }
 
     @Override
@@ -87,14 +90,18 @@ final class OllamaProvider implements ModelProvider {
         return config.apiKey() == null ? List.of() : List.of(Map.entry("Authorization", "Bearer " + config.apiKey()));
     }
 
+    /** Ollama's own counts; an answer of the OpenAI-compatible {@code /v1} carries OpenAI's {@code usage}. */
     @Override
     public Usage usage(JsonNode request, JsonNode response) {
-        return OllamaUsage.of(response);
+        return response != null && response.has("usage") ? tokens.countResponse(request, response)
+                : OllamaUsage.of(response);
     }
 
+    /** The counts of the {@code "done": true} line; a {@code /v1} stream, which has none, is read as OpenAI's. */
     @Override
     public Usage streamUsage(JsonNode request, List<String> dataPayloads) {
-        return OllamaUsage.ofStream(dataPayloads);
+        Usage reported = OllamaUsage.ofStream(dataPayloads);
+        return reported != null ? reported : tokens.countStream(request, dataPayloads);
     }
 
     @Override

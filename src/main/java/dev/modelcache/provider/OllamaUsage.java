@@ -21,7 +21,7 @@ final class OllamaUsage {
         return new Usage(answer.path("prompt_eval_count").asLong(0), answer.path("eval_count").asLong(0), false);
     }
 
-    /** The counts of a stream's last {@code "done": true} line, given each line's JSON in order. */
+    /** The counts of a stream's last {@code "done": true} line, given each line's JSON in order; null without one. */
     static Usage ofStream(List<String> lines) {
         for (int i = lines.size() - 1; i >= 0; i--) {
             JsonNode line = OllamaStream.parse(lines.get(i));
@@ -29,6 +29,6 @@ final class OllamaUsage {
                 return of(line);
             }
         }
-        return Usage.NONE;
+        return null;
     }
 }

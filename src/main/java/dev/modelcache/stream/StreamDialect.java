@@ -12,11 +12,6 @@ public interface StreamDialect {
     /** True for an event that reports a failure inside a successful stream. */
     boolean isError(SseEvent event);
 
-    /** How this API's streams are cut into events: server-sent events unless it streams otherwise. */
-    default StreamFraming framing() {
-        return StreamFraming.SSE;
-    }
-
     /**
      * True when every whole stream of this API ends with its terminal event, so that a stream without one is a cut
      * one and never stored even when its HTTP framing ended cleanly; false when only a stream without HTTP framing

@@ -6,8 +6,8 @@ import java.util.function.Consumer;
 /**
  * How a streamed answer is cut into events, each recorded with its arrival time and replayed on its own: server-sent
  * events ({@code text/event-stream}, an event ends at a blank line) or newline-delimited JSON
- * ({@code application/x-ndjson}, one JSON object a line, as Ollama streams). A provider's {@link StreamDialect} names
- * the framing its streams use; an answer is a stream when its {@code Content-Type} is that framing's media type.
+ * ({@code application/x-ndjson}, one JSON object a line, as Ollama streams). The answer's {@code Content-Type} says
+ * which, as it says how to read any body; what the events mean is the provider's {@link StreamDialect}.
  */
 public enum StreamFraming {
     SSE("text/event-stream"),
@@ -21,6 +21,16 @@ public enum StreamFraming {
 
     public String mediaType() {
         return mediaType;
+    }
+
+    /** The framing of an answer with this {@code Content-Type} (parameters allowed), or null: not a stream. */
+    public static StreamFraming of(String contentType) {
+        for (StreamFraming framing : values()) {
+            if (framing.matches(contentType)) {
+                return framing;
+            }
+        }
+        return null;
     }
 
     /** True when a {@code Content-Type} value (parameters allowed) is this framing's media type. */

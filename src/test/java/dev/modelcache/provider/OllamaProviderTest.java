@@ -19,6 +19,7 @@ import dev.modelcache.http.ProxyError;
 import dev.modelcache.stream.SseEvent;
 import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.stream.StreamFraming;
+import dev.modelcache.support.OpenAiFixtures;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.tokens.Usage;
 import java.net.URI;
@@ -96,7 +97,6 @@ class OllamaProviderTest {
     @Test
     void streamsAreNewlineDelimitedJsonEndedByTheDoneLineAndFailedByAnErrorLine() {
         StreamDialect dialect = provider(null).streamDialect();
-        assertEquals(StreamFraming.NDJSON, dialect.framing());
         assertTrue(dialect.terminalRequired(), "a stream without its done line was cut, whatever its HTTP framing");
         assertTrue(dialect.isTerminal(line(CHAT_LINES.get(2))));
         for (String text : CHAT_LINES.subList(0, 2)) {
@@ -112,6 +112,21 @@ class OllamaProviderTest {
     }
 
     @Test
+    void theOpenAiCompatibleV1StreamsEndFailAndCountAsOpenAis() {
+        ModelProvider p = provider(null);
+        List<String> events = OpenAiFixtures.CHAT_EVENTS;
+        List<SseEvent> parsed = events.stream().map(text -> SseEvent.parse(text.getBytes(StandardCharsets.UTF_8))).toList();
+        assertTrue(p.streamDialect().isTerminal(parsed.get(parsed.size() - 1)), "[DONE]");
+        assertFalse(p.streamDialect().isTerminal(parsed.get(1)));
+        assertTrue(p.streamDialect().isError(SseEvent.parse("data: {\"error\":{\"message\":\"boom\"}}\n\n"
+                .getBytes(StandardCharsets.UTF_8))));
+        Usage usage = p.streamUsage(null, parsed.stream().map(SseEvent::data).toList());
+        assertEquals(9, usage.promptTokens(), "from the usage chunk");
+        assertEquals(2, usage.completionTokens());
+        assertFalse(p.ownsPath("/v1/chat/completions"), "errors there stay OpenAI's");
+    }
+
+    @Test
     void usageIsPromptEvalCountAndEvalCountAsReported() throws Exception {
         ModelProvider p = provider(null);
         Usage chat = p.usage(null, JSON.readTree(CHAT_ANSWER));
@@ -120,7 +135,6 @@ class OllamaProviderTest {
         assertEquals(Usage.NONE, p.usage(null, JSON.readTree("{\"embedding\":[0.1,0.2]}")), "the legacy embeddings report none");
         List<String> data = CHAT_LINES.stream().map(text -> line(text).data()).toList();
         assertEquals(new Usage(26, 3, false), p.streamUsage(null, data), "from the done line");
-        assertEquals(Usage.NONE, p.streamUsage(null, data.subList(0, 2)));
     }
 
     @Test

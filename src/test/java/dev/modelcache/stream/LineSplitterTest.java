@@ -78,5 +78,9 @@ class LineSplitterTest {
         assertEquals(true, StreamFraming.SSE.matches("text/event-stream; charset=utf-8"));
         assertEquals(false, StreamFraming.SSE.matches("application/x-ndjson"));
         assertEquals(false, StreamFraming.SSE.matches(null));
+        assertEquals(StreamFraming.NDJSON, StreamFraming.of("application/x-ndjson"));
+        assertEquals(StreamFraming.SSE, StreamFraming.of("text/event-stream; charset=utf-8"));
+        assertEquals(null, StreamFraming.of("application/json"));
+        assertEquals(null, StreamFraming.of(null));
     }
 }
