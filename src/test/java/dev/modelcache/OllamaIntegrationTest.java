@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -137,6 +138,40 @@ class OllamaIntegrationTest {
         assertEquals(3, lineMillis.size());
         assertTrue(lineMillis.get(1) - lineMillis.get(0) >= 150, "the second line came a pause after the first: " + lineMillis);
         assertTrue(lineMillis.get(2) - lineMillis.get(1) >= 150, "and the third a pause later: " + lineMillis);
+    }
+
+    @Test
+    void anIdenticalRequestFollowsALiveStreamLineByLineWithoutASecondCall() throws Exception {
+        CountDownLatch restMaySend = new CountDownLatch(1);
+        start(r -> Reply.ndjson(CHAT_LINES).gateBefore(1, restMaySend));
+        HttpRequest request = HttpRequest.newBuilder(proxy.uri(CHAT)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(CHAT_REQUEST)).build();
+        HttpResponse<InputStream> leader = proxy.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream leaderBody = leader.body()) {
+            assertEquals(CHAT_LINES.get(0), readLine(leaderBody), "the first line is out before the rest was sent");
+            HttpResponse<InputStream> follower = proxy.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals("HIT", cache(follower));
+            try (InputStream followerBody = follower.body()) {
+                assertEquals(CHAT_LINES.get(0), readLine(followerBody), "the follower gets the line already there");
+                restMaySend.countDown();
+                assertEquals(String.join("", CHAT_LINES.subList(1, 3)),
+                        new String(followerBody.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            assertEquals(String.join("", CHAT_LINES.subList(1, 3)), new String(leaderBody.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        assertEquals(1, upstream.calls());
+    }
+
+    private static String readLine(InputStream in) throws Exception {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            line.write(b);
+            if (b == '\n') {
+                break;
+            }
+        }
+        return line.toString(StandardCharsets.UTF_8);
     }
 
     @Test
