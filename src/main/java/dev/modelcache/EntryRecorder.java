@@ -13,6 +13,7 @@ import dev.modelcache.http.Redacted;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.stream.SseEvent;
 import dev.modelcache.stream.StreamDialect;
+import dev.modelcache.stream.StreamFraming;
 import dev.modelcache.tokens.Usage;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -48,7 +49,7 @@ final class EntryRecorder {
         int status = answer.status();
         boolean captured = !answer.capture().abandoned();
         if (!captured) {
-            return new Recorded(StorageVerdict.decide(facts(answer, false, false, false)), null);
+            return new Recorded(StorageVerdict.decide(facts(answer, false, false, false, false)), null);
         }
         byte[] body = answer.capture().toByteArray();
         boolean success = StorageVerdict.storableStatus(status);
@@ -57,10 +58,11 @@ final class EntryRecorder {
         boolean error = false;
         if (answer.eventStream()) {
             StreamDialect dialect = provider.streamDialect();
+            StreamFraming framing = Forwarder.framing(answer.headers());
             List<String> data = new ArrayList<>();
             int from = 0;
             for (Chunk chunk : answer.chunks()) {
-                SseEvent event = SseEvent.parse(Arrays.copyOfRange(body, from, chunk.end()));
+                SseEvent event = framing.event(Arrays.copyOfRange(body, from, chunk.end()));
                 from = chunk.end();
                 error |= dialect.isError(event);
                 terminal |= dialect.isTerminal(event);
@@ -77,7 +79,8 @@ final class EntryRecorder {
                 usage = countSafely(() -> provider.usage(exchange.json(), json));
             }
         }
-        Verdict verdict = StorageVerdict.decide(facts(answer, true, terminal, error));
+        Verdict verdict = StorageVerdict.decide(facts(answer, true, terminal, error,
+                provider.streamDialect().terminalRequired()));
         if (success && !verdict.store()) {
             return new Recorded(verdict, null);
         }
@@ -86,9 +89,10 @@ final class EntryRecorder {
                 usage, provider.name(), provider.model(exchange)));
     }
 
-    private static StorageVerdict.Answer facts(Relayed answer, boolean captured, boolean terminal, boolean error) {
+    private static StorageVerdict.Answer facts(Relayed answer, boolean captured, boolean terminal, boolean error,
+                                               boolean terminalRequired) {
         return new StorageVerdict.Answer(answer.status(), answer.eventStream(), answer.framed(), terminal, error,
-                captured, Forwarder.stillEncoded(answer.headers()));
+                captured, Forwarder.stillEncoded(answer.headers()), terminalRequired);
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.modelcache.http.ResponseHead;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.stream.Capture;
 import dev.modelcache.stream.Relay;
+import dev.modelcache.stream.StreamFraming;
 import dev.modelcache.upstream.UpstreamClient;
 import dev.modelcache.upstream.UpstreamFailure;
 import dev.modelcache.upstream.UpstreamResponse;
@@ -91,7 +92,8 @@ final class Forwarder {
             if (flight != null && !storable) {
                 flight.detach();
             }
-            boolean eventStream = isEventStream(headers);
+            StreamFraming framing = framing(headers);
+            boolean eventStream = framing != null;
             LiveStream live = flight != null && eventStream && storable
                     ? flight.startLive(status, CachedResponse.storableHeaders(headers), capture) : null;
             trace.answered(label, status, false);
@@ -100,7 +102,7 @@ final class Forwarder {
             Relay relay = live == null ? new Relay(response.getOutputStream(), capture)
                     : new Relay(response.getOutputStream(), capture, live::published);
             try {
-                relay.run(answer.body(), eventStream);
+                relay.run(answer.body(), framing);
             } catch (IOException e) {
                 events.upstreamCall(new UpstreamCall(provider.name(), Result.BROKE_OFF, status, headersMillis, millisSince(start)));
                 LOG.log(Level.WARNING, "provider '" + provider.name() + "' broke off an answer to " + exchange.method()
@@ -149,8 +151,9 @@ final class Forwarder {
         return headers.first("Content-Encoding").isPresent();
     }
 
-    static boolean isEventStream(Headers headers) {
-        return headers.first("Content-Type").orElse("").toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+    /** How a streamed answer is cut into events (server-sent events, NDJSON lines), or null for any other body. */
+    static StreamFraming framing(Headers headers) {
+        return StreamFraming.of(headers.first("Content-Type").orElse(null));
     }
 
     private static long contentLength(Headers headers) {

@@ -175,8 +175,13 @@ public final class CachedResponse {
         return upstream.filter(name -> !UNSTORED.matcher(name).matches());
     }
 
+    /**
+     * True for a streamed answer, replayed chunk by chunk with no length: server-sent events or newline-delimited
+     * JSON (Ollama's {@code application/x-ndjson}), the media types of {@code stream.StreamFraming}.
+     */
     public boolean isEventStream() {
-        return headers.first("Content-Type").orElse("").toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        String type = headers.first("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        return type.startsWith("text/event-stream") || type.startsWith("application/x-ndjson");
     }
 
     /** The bytes Ehcache keeps, in the format of {@link CachedResponseBytes}. */

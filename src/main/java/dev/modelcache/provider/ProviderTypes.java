@@ -22,7 +22,9 @@ public final class ProviderTypes {
     private static final Map<String, Factory> TYPES = Map.of(
             "openai", OpenAiProvider::new,
             "anthropic", AnthropicProvider::new,
-            "gemini", GeminiProvider::new);
+            "gemini", GeminiProvider::new,
+            "ollama", OllamaProvider::new,
+            "azure", AzureProvider::new);
 
     private ProviderTypes() {
     }

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
- * Copies an upstream body to the client as it arrives and into a {@link Capture} at the same time. An event stream
- * is cut into events and each event is written and flushed on its own, the moment its blank line arrives; any
+ * Copies an upstream body to the client as it arrives and into a {@link Capture} at the same time. A stream is cut
+ * into events by its {@link StreamFraming} and each event (a server-sent event, or a line of newline-delimited JSON)
+ * is written and flushed on its own, the moment its terminator arrives; any
  * other body is written and flushed as each read returns. The chunk list records where each piece ends and when
  * it arrived, for replay.
  *
@@ -43,10 +44,18 @@ public final class Relay {
         this.startNanos = System.nanoTime();
     }
 
-    /** Relays the whole body; returns normally only when the upstream body ended cleanly. */
+    /** Relays the whole body, an event stream or not; returns normally only when the upstream body ended cleanly. */
     public void run(InputStream upstream, boolean eventStream) throws IOException {
+        run(upstream, eventStream ? StreamFraming.SSE : null);
+    }
+
+    /**
+     * Relays the whole body, cut into events by {@code framing} (null: a body that is not a stream); returns normally
+     * only when the upstream body ended cleanly.
+     */
+    public void run(InputStream upstream, StreamFraming framing) throws IOException {
         byte[] buffer = new byte[BUFFER_BYTES];
-        SseSplitter splitter = eventStream ? new SseSplitter(this::piece) : null;
+        EventSplitter splitter = framing == null ? null : framing.splitter(this::piece);
         int n;
         while ((n = upstream.read(buffer)) != -1) {
             if (splitter != null) {

@@ -31,4 +31,17 @@ public record SseEvent(byte[] raw, String type, String data) {
         }
         return new SseEvent(raw, type, data == null ? null : data.toString());
     }
+
+    /**
+     * A line of newline-delimited JSON read as an event without a type whose data is the line without its line
+     * ending ({@link StreamFraming#NDJSON}), so that a dialect reads both framings alike.
+     */
+    public static SseEvent line(byte[] raw) {
+        String text = new String(raw, StandardCharsets.UTF_8);
+        int end = text.length();
+        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        return new SseEvent(raw, null, text.substring(0, end));
+    }
 }

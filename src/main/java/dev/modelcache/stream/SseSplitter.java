@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * endings ({@code \n}, {@code \r\n} or {@code \r}). Each event is handed on with its exact bytes, terminator
  * included, so that the events put together are the stream again. It knows nothing of any provider's event names.
  */
-public final class SseSplitter {
+public final class SseSplitter implements EventSplitter {
     private final Consumer<byte[]> onEvent;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private int lineLength;
@@ -20,6 +20,7 @@ public final class SseSplitter {
         this.onEvent = onEvent;
     }
 
+    @Override
     public void feed(byte[] bytes, int offset, int length) {
         for (int i = offset; i < offset + length; i++) {
             byte b = bytes[i];
@@ -54,6 +55,7 @@ public final class SseSplitter {
     }
 
     /** At the end of the body: whatever is left (an event without its blank line) is handed on as it is. */
+    @Override
     public void finish() {
         if (pending.size() > 0) {
             emit();

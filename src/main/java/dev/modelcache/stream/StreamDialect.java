@@ -11,4 +11,13 @@ public interface StreamDialect {
 
     /** True for an event that reports a failure inside a successful stream. */
     boolean isError(SseEvent event);
+
+    /**
+     * True when every whole stream of this API ends with its terminal event, so that a stream without one is a cut
+     * one and never stored even when its HTTP framing ended cleanly; false when only a stream without HTTP framing
+     * must show it.
+     */
+    default boolean terminalRequired() {
+        return false;
+    }
 }

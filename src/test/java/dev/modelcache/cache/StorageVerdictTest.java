@@ -59,6 +59,14 @@ class StorageVerdictTest {
     }
 
     @Test
+    void aStreamOfAnApiThatAlwaysEndsWithATerminalEventIsStoredOnlyWithItEvenWhenFramed() {
+        assertEquals(Verdict.UNTERMINATED, StorageVerdict.decide(new Answer(200, true, true, false, false, true, false, true)));
+        assertEquals(Verdict.STORE, StorageVerdict.decide(new Answer(200, true, true, true, false, true, false, true)));
+        assertEquals(Verdict.STORE, StorageVerdict.decide(new Answer(200, false, true, false, false, true, false, true)),
+                "a plain answer has no terminal event to show");
+    }
+
+    @Test
     void anAnswerWhoseCopyWasDroppedIsNotStored() {
         assertEquals(Verdict.NOT_CAPTURED,
                 StorageVerdict.decide(new Answer(200, false, true, false, false, false, false)));

@@ -105,6 +105,20 @@ class RelayTest {
     }
 
     @Test
+    void newlineDelimitedJsonIsRelayedFlushedAndRecordedOneLineAtATime() throws IOException {
+        byte[] body = "{\"done\":false}\n{\"done\":false}\n{\"done\":true}".getBytes(StandardCharsets.UTF_8);
+        Client client = new Client(Integer.MAX_VALUE);
+        try (Capture capture = new Capture(dir, 1024, 1 << 20)) {
+            Relay relay = new Relay(client, capture);
+            relay.run(upstream(body, 7, false), StreamFraming.NDJSON);
+            assertArrayEquals(body, client.bytes.toByteArray());
+            assertArrayEquals(body, capture.toByteArray());
+            assertEquals(List.of(15, 30, body.length), client.flushedAt);
+            assertEquals(List.of(15, 30, body.length), relay.chunks().stream().map(Chunk::end).toList());
+        }
+    }
+
+    @Test
     void plainBodyIsOneChunk() throws IOException {
         byte[] body = "{\"id\":\"chatcmpl-1\",\"choices\":[]}".getBytes(StandardCharsets.UTF_8);
         Client client = new Client(Integer.MAX_VALUE);

@@ -75,6 +75,16 @@ public final class FakeUpstream implements AutoCloseable {
             return reply;
         }
 
+        /** Newline-delimited JSON (Ollama's streams), chunked, one piece per line. */
+        public static Reply ndjson(List<String> lines) {
+            Reply reply = new Reply(200, "application/x-ndjson");
+            reply.chunked = true;
+            for (String line : lines) {
+                reply.piece(line, 0, null);
+            }
+            return reply;
+        }
+
         public Reply piece(String text, long pauseMillis, CountDownLatch gate) {
             pieces.add(text.getBytes(StandardCharsets.UTF_8));
             pausesMillis.add(pauseMillis);
