@@ -7,9 +7,11 @@ import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.genai.Client;
+import com.google.genai.ResponseStream;
 import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.HttpOptions;
 import com.openai.client.OpenAIClient;
@@ -91,23 +93,29 @@ class ThreeProvidersOneProxyIT {
                 .addUserMessage("Say hello").build();
         Message first = claude.messages().create(message);
         assertEquals(first, claude.messages().create(message));
+        MessageCreateParams streamed = MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(64)
+                .addUserMessage("Stream hello").build();
+        assertEquals(events(claude, streamed), events(claude, streamed));
 
         try (Client gemini = Client.builder().apiKey("AIza-test")
                 .httpOptions(HttpOptions.builder().baseUrl(proxy.uri("").toString()).build()).build()) {
             GenerateContentResponse answer = gemini.models.generateContent("gemini-2.5-flash", "Say hello", null);
             assertEquals(answer.text(), gemini.models.generateContent("gemini-2.5-flash", "Say hello", null).text());
+            String text = streamedText(gemini);
+            assertTrue(!text.isEmpty());
+            assertEquals(text, streamedText(gemini));
         }
 
-        List<ExchangeSummary> exchanges = proxy.events().awaitExchanges(8);
-        assertEquals(List.of("openai", "openai", "openai", "openai", "anthropic", "anthropic", "gemini", "gemini"),
-                exchanges.stream().map(ExchangeSummary::provider).toList());
+        List<ExchangeSummary> exchanges = proxy.events().awaitExchanges(12);
+        assertEquals(List.of("openai", "openai", "openai", "openai", "anthropic", "anthropic", "anthropic", "anthropic",
+                "gemini", "gemini", "gemini", "gemini"), exchanges.stream().map(ExchangeSummary::provider).toList());
         for (int i = 0; i < exchanges.size(); i += 2) {
             assertEquals(CacheStatus.MISS, exchanges.get(i).cacheStatus(), exchanges.get(i).toString());
             assertEquals(CacheStatus.HIT, exchanges.get(i + 1).cacheStatus(), exchanges.get(i + 1).toString());
         }
         assertEquals(2, openai.calls());
-        assertEquals(1, anthropic.calls());
-        assertEquals(1, google.calls());
+        assertEquals(2, anthropic.calls());
+        assertEquals(2, google.calls());
 
         proxy.settledStats();
         JsonNode byProvider = JSON.readTree(proxy.get("/_cache/stats").body()).path("costs").path("byProvider");
@@ -117,6 +125,23 @@ class ThreeProvidersOneProxyIT {
             assertTrue(costs.path("saved").path("count").asLong() >= 1, provider + ": " + byProvider);
             assertTrue(costs.path("saved").path("tokens").asLong() > 0, provider + " hits keep their tokens: " + byProvider);
         }
+    }
+
+    static List<RawMessageStreamEvent> events(AnthropicClient client, MessageCreateParams params) {
+        try (com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params)) {
+            return stream.stream().collect(Collectors.toList());
+        }
+    }
+
+    static String streamedText(Client client) {
+        StringBuilder text = new StringBuilder();
+        try (ResponseStream<GenerateContentResponse> stream = client.models.generateContentStream("gemini-2.5-flash",
+                "Stream hello", null)) {
+            for (GenerateContentResponse chunk : stream) {
+                text.append(chunk.text());
+            }
+        }
+        return text.toString();
     }
 
     static List<ChatCompletionChunk> chunks(OpenAIClient client, ChatCompletionCreateParams params) {
