@@ -8,7 +8,6 @@ import dev.modelcache.http.Headers;
 import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.tokens.Usage;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +18,7 @@ import java.util.Map;
  * comes from the response's {@code usage} block, or from {@code message_start} and {@code message_delta} in a stream;
  * {@code cache_control} blocks are part of the body, sent on and keyed as they are.
  */
-final class AnthropicProvider implements ModelProvider {
+final class AnthropicProvider extends TableEntry {
     /** The API version sent when the caller names none: the one Anthropic's documentation and SDKs send. */
     static final String DEFAULT_VERSION = "2023-06-01";
     static final String VERSION_HEADER = "anthropic-version";
@@ -29,29 +28,8 @@ final class AnthropicProvider implements ModelProvider {
     static final List<String> STATEFUL_PATHS = List.of("/v1/messages/count_tokens", "/v1/messages/batches",
             "/v1/files");
 
-    private final ProviderConfig config;
-    private final ModelPattern models;
-    private final TokenCounter tokens;
-
     AnthropicProvider(ProviderConfig config, TokenCounter tokens) {
-        this.config = config;
-        this.models = new ModelPattern(config.models());
-        this.tokens = tokens;
-    }
-
-    @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
-    public URI baseUrl() {
-        return config.baseUrl();
-    }
-
-    @Override
-    public boolean claims(String model) {
-        return models.matches(model);
+        super(config, tokens);
     }
 
     /** {@code /v1/messages} and below. */

@@ -7,7 +7,6 @@ import dev.modelcache.http.Headers;
 import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.tokens.Usage;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +19,7 @@ import java.util.Map;
  * {@code api-key} or a Microsoft Entra ID bearer token; the configured key goes upstream as {@code api-key}. Streams,
  * token counts and error bodies are OpenAI's; files, batches, fine-tuning, assistants and the like pass through.
  */
-final class AzureProvider implements ModelProvider {
+final class AzureProvider extends TableEntry {
     /** Everything Azure OpenAI serves is below this path. */
     static final String API = "/openai";
     static final String DEPLOYMENTS = "/openai/deployments/";
@@ -29,30 +28,8 @@ final class AzureProvider implements ModelProvider {
     static final List<String> STATEFUL_PATHS = OpenAiProvider.STATEFUL_PATHS.stream()
             .flatMap(path -> List.of(API + path.substring("/v1".length()), API + path).stream()).toList();
 
-    private final ProviderConfig config;
-    private final ModelPattern models;
-    private final TokenCounter tokens;
-
     AzureProvider(ProviderConfig config, TokenCounter tokens) {
-        this.config = config;
-        this.models = new ModelPattern(config.models());
-        this.tokens = tokens;
-    }
-
-    @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
-    public URI baseUrl() {
-        return config.baseUrl();
-    }
-
-    /** True when this entry serves the deployment. */
-    @Override
-    public boolean claims(String deployment) {
-        return models.matches(deployment);
+        super(config, tokens);
     }
 
     /** The deployment named in the path; under {@code /openai/v1/...}, the body's {@code model}. */

@@ -8,7 +8,6 @@ import dev.modelcache.http.Headers;
 import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.tokens.Usage;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -28,30 +27,10 @@ import java.util.Map;
  *       as {@code x-goog-api-key}, which Google accepts on both endpoints.</li>
  * </ul>
  */
-final class GeminiProvider implements ModelProvider {
-    private final ProviderConfig config;
-    private final ModelPattern models;
-    private final TokenCounter tokens;
+final class GeminiProvider extends TableEntry {
 
     GeminiProvider(ProviderConfig config, TokenCounter tokens) {
-        this.config = config;
-        this.models = new ModelPattern(config.models());
-        this.tokens = tokens;
-    }
-
-    @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
-    public URI baseUrl() {
-        return config.baseUrl();
-    }
-
-    @Override
-    public boolean claims(String model) {
-        return models.matches(model);
+        super(config, tokens);
     }
 
     /** The model in a native path; on other paths the body's {@code model}, without Google's {@code models/}. */

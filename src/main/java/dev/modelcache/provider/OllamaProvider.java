@@ -7,7 +7,6 @@ import dev.modelcache.http.Headers;
 import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.tokens.Usage;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -21,36 +20,15 @@ import java.util.Map;
  * uncached, as do the {@code GET} listings ({@code /api/tags}, {@code /api/ps}, {@code /api/version}). A local Ollama
  * takes no key; a bearer token (Ollama's cloud, or a reverse proxy in front of it) keeps its callers' entries apart.
  */
-final class OllamaProvider implements ModelProvider {
+final class OllamaProvider extends TableEntry {
     /** The paths of Ollama's native API. */
     static final String API = "/api";
     /** Path prefixes whose requests change or read the local model store: never answered from the cache. */
     static final List<String> STATEFUL_PATHS = List.of("/api/pull", "/api/push", "/api/create", "/api/delete",
             "/api/copy", "/api/blobs", "/api/show");
 
-    private final ProviderConfig config;
-    private final ModelPattern models;
-    private final TokenCounter tokens;
-
     OllamaProvider(ProviderConfig config, TokenCounter tokens) {
-        this.config = config;
-        this.models = new ModelPattern(config.models());
-        this.tokens = tokens;
-    }
-
-    @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
-    public URI baseUrl() {
-        return config.baseUrl();
-    }
-
-    @Override
-    public boolean claims(String model) {
-        return models.matches(model);
+        super(config, tokens);
     }
 
     /** {@code /api} and below: a request there without a model ({@code GET /api/tags}) comes here. */

@@ -6,7 +6,6 @@ import dev.modelcache.http.Headers;
 import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.tokens.Usage;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -14,35 +13,14 @@ import java.util.Map;
  * OpenAI and the hosts that speak its API (Groq, Together, OpenRouter, vLLM, Ollama's /v1 ...): bearer
  * authentication in {@code Authorization}, usage in OpenAI's shapes, tokens counted with the model's tiktoken encoding.
  */
-final class OpenAiProvider implements ModelProvider {
+final class OpenAiProvider extends TableEntry {
     /** Path prefixes whose requests create or change server-side state. */
     static final List<String> STATEFUL_PATHS = List.of("/v1/files", "/v1/uploads", "/v1/batches", "/v1/fine_tuning",
             "/v1/fine-tunes", "/v1/assistants", "/v1/threads", "/v1/vector_stores", "/v1/realtime", "/v1/containers",
             "/v1/organization", "/v1/evals", "/v1/conversations");
 
-    private final ProviderConfig config;
-    private final ModelPattern models;
-    private final TokenCounter tokens;
-
     OpenAiProvider(ProviderConfig config, TokenCounter tokens) {
-        this.config = config;
-        this.models = new ModelPattern(config.models());
-        this.tokens = tokens;
-    }
-
-    @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
-    public URI baseUrl() {
-        return config.baseUrl();
-    }
-
-    @Override
-    public boolean claims(String model) {
-        return models.matches(model);
+        super(config, tokens);
     }
 
     /**
