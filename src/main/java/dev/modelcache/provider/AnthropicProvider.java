@@ -1,13 +1,11 @@
 package dev.modelcache.provider;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelcache.config.ProviderConfig;
 import dev.modelcache.http.ErrorShape;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
 import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.tokens.TokenCounter;
-import dev.modelcache.tokens.Usage;
 import java.util.List;
 import java.util.Map;
 
@@ -91,18 +89,4 @@ final class AnthropicProvider extends TableEntry {
         return AnthropicErrorShape.SHAPE;
     }
 
-    @Override
-    public Usage usage(JsonNode request, JsonNode response) {
-        return tokens.countResponse(request, response);
-    }
-
-    @Override
-    public Usage streamUsage(JsonNode request, List<String> dataPayloads) {
-        return tokens.countStream(request, dataPayloads);
-    }
-
-    @Override
-    public String toString() {
-        return "anthropic provider '" + name() + "' at " + ProviderConfig.redacted(baseUrl()) + " for " + models;
-    }
 }

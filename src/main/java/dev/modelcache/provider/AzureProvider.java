@@ -1,12 +1,10 @@
 package dev.modelcache.provider;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelcache.config.ProviderConfig;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
 import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.tokens.TokenCounter;
-import dev.modelcache.tokens.Usage;
 import java.util.List;
 import java.util.Map;
 
@@ -84,16 +82,6 @@ final class AzureProvider extends TableEntry {
     @Override
     public StreamDialect streamDialect() {
         return OpenAiStream.DIALECT;
-    }
-
-    @Override
-    public Usage usage(JsonNode request, JsonNode response) {
-        return tokens.countResponse(request, response);
-    }
-
-    @Override
-    public Usage streamUsage(JsonNode request, List<String> dataPayloads) {
-        return tokens.countStream(request, dataPayloads);
     }
 
     @Override

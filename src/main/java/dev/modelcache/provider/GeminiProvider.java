@@ -105,8 +105,4 @@ final class GeminiProvider extends TableEntry {
                 : tokens.countStream(request, dataPayloads);
     }
 
-    @Override
-    public String toString() {
-        return "gemini provider '" + name() + "' at " + ProviderConfig.redacted(baseUrl()) + " for " + models;
-    }
 }

@@ -82,8 +82,4 @@ final class OllamaProvider extends TableEntry {
         return reported != null ? reported : tokens.countStream(request, dataPayloads);
     }
 
-    @Override
-    public String toString() {
-        return "ollama provider '" + name() + "' at " + ProviderConfig.redacted(baseUrl()) + " for " + models;
-    }
 }

@@ -1,11 +1,9 @@
 package dev.modelcache.provider;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelcache.config.ProviderConfig;
 import dev.modelcache.http.Headers;
 import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.tokens.TokenCounter;
-import dev.modelcache.tokens.Usage;
 import java.util.List;
 import java.util.Map;
 
@@ -64,18 +62,4 @@ final class OpenAiProvider extends TableEntry {
         return OpenAiStream.DIALECT;
     }
 
-    @Override
-    public Usage usage(JsonNode request, JsonNode response) {
-        return tokens.countResponse(request, response);
-    }
-
-    @Override
-    public Usage streamUsage(JsonNode request, List<String> dataPayloads) {
-        return tokens.countStream(request, dataPayloads);
-    }
-
-    @Override
-    public String toString() {
-        return "openai provider '" + name() + "' at " + ProviderConfig.redacted(baseUrl()) + " for " + models;
-    }
 }
