@@ -3,8 +3,6 @@ package dev.modelcache.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modelcache.cache.EntryFilter;
-import dev.modelcache.cache.EntrySummary;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.provider.ModelProvider;
@@ -24,9 +22,8 @@ import java.util.function.Supplier;
 
 /**
  * The endpoints under {@code /_cache/}: {@code health} (open to all, for load balancers and Ansible), {@code stats}
- * (the proxy's counters, the store's under {@code "store"}, and sections added with {@link #addStats}) and {@code entries} (the stored entries, filtered by
- * the query parameters provider, model, path (a prefix), partition, namespace and maxAge (seconds), newest first, at most
- * {@code limit}, default {@value #DEFAULT_LIMIT}); plus those of record and replay ({@link ReplayEndpoints}: mode,
+ * (the proxy's counters, the store's under {@code "store"}, and sections added with {@link #addStats}) and {@code entries}
+ * (listing, showing, deleting and pinning the stored entries: {@link EntryEndpoints}); plus those of record and replay ({@link ReplayEndpoints}: mode,
  * explain, report, export, import, sequences). All but health are behind the admin token when one is configured,
  * sent as {@code Authorization: Bearer <token>} or {@code X-Cache-Admin-Token: <token>}.
  */
@@ -35,7 +32,6 @@ public final class AdminEndpoints {
     /** Carries the admin token instead of {@code Authorization} (which an explained request may need for itself). */
     public static final String TOKEN_HEADER = "X-Cache-Admin-Token";
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final int DEFAULT_LIMIT = 1000;
 
     private final ProxyStats stats;
     private final ResponseStore store;
@@ -43,6 +39,7 @@ public final class AdminEndpoints {
     private final String adminToken;
     private final Instant started = Instant.now();
     private final ReplayEndpoints replay;
+    private final EntryEndpoints entries;
     private final Map<String, Supplier<? extends JsonNode>> statsSections = new ConcurrentSkipListMap<>();
 
     public AdminEndpoints(ProxyStats stats, ResponseStore store, List<ModelProvider> providers, String adminToken) {
@@ -56,6 +53,7 @@ public final class AdminEndpoints {
         this.providers = List.copyOf(providers);
         this.adminToken = adminToken;
         this.replay = replay;
+        this.entries = new EntryEndpoints(store);
         if (replay != null && adminToken != null) {
             replay.adminAuthorization("Bearer " + adminToken);
         }
@@ -82,6 +80,11 @@ public final class AdminEndpoints {
                 return;
             }
         }
+        if (path.equals(PREFIX + "/entries") || path.startsWith(PREFIX + "/entries/")) {
+            authorize(request);
+            entries.handle(path.substring((PREFIX + "/entries").length()), request, response);
+            return;
+        }
         if (!request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
             throw new ProxyError(405, "invalid_request_error", "method_not_allowed", "Use GET on " + path + ".");
         }
@@ -94,45 +97,10 @@ public final class AdminEndpoints {
                 statsSections.forEach((name, section) -> body.set(name, section.get()));
                 write(response, body);
             }
-            case PREFIX + "/entries" -> {
-                authorize(request);
-                write(response, entries(request));
-            }
             default -> throw new ProxyError(404, "invalid_request_error", "not_found",
                     "No admin endpoint at " + path + ". Try " + PREFIX + "/health, /stats, /entries, /mode, /explain, "
                             + "/report, /export or /import under " + PREFIX + ".");
         }
-    }
-
-    private ObjectNode entries(HttpServletRequest request) {
-        long maxAge = number(request, "maxAge", -1);
-        long limit = number(request, "limit", DEFAULT_LIMIT);
-        EntryFilter filter = new EntryFilter(request.getParameter("provider"), request.getParameter("model"),
-                request.getParameter("path"), request.getParameter("partition"), request.getParameter("namespace"),
-                maxAge < 0 ? null : Duration.ofSeconds(maxAge));
-        List<EntrySummary> entries = store.list(filter);
-        ObjectNode body = JSON.createObjectNode();
-        body.put("count", entries.size());
-        body.put("bytes", entries.stream().mapToLong(EntrySummary::fileBytes).sum());
-        body.set("entries", JSON.valueToTree(entries.stream().limit(limit).toList()));
-        return body;
-    }
-
-    private static long number(HttpServletRequest request, String name, long defaultValue) {
-        String raw = request.getParameter(name);
-        if (raw == null || raw.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            long value = Long.parseLong(raw.trim());
-            if (value >= 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // Answered below.
-        }
-        throw new ProxyError(400, "invalid_request_error", "invalid_parameter",
-                "The query parameter " + name + " must be a whole number of 0 or more.");
     }
 
     private ObjectNode health() {

@@ -85,7 +85,7 @@ public final class DurableResponseStore implements ResponseStore {
         if (tier != null) {
             Optional<CachedResponse> hit = tier.get(key);
             if (hit.isPresent()) {
-                if (record.contains(key) && !expired(hit.get())) {
+                if (record.contains(key) && (record.pinned(key.hex()) || !expired(hit.get()))) {
                     tierHits.increment();
                     return hit;
                 }
@@ -144,6 +144,16 @@ public final class DurableResponseStore implements ResponseStore {
     @Override
     public List<EntrySummary> list(EntryFilter filter) {
         return record.list(filter);
+    }
+
+    @Override
+    public boolean setPinned(CacheKey key, boolean pinned) {
+        return record.setPinned(key, pinned);
+    }
+
+    @Override
+    public boolean pinned(CacheKey key) {
+        return record.pinned(key.hex());
     }
 
     @Override

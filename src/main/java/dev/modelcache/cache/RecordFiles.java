@@ -170,4 +170,27 @@ final class RecordFiles {
             LOG.log(Level.DEBUG, "cannot force folder " + folder + ": " + e);
         }
     }
+
+    /** The SHA-256 of {@code body}, in hex, read through a small buffer when it is in a file. */
+    static String bodySha256(Body body) throws IOException {
+        MessageDigest sha = RecordFormat.sha256();
+        if (body instanceof Body.InMemory m) {
+            sha.update(m.array(), m.offset(), m.size());
+        } else {
+            try (Body.Reader reader = body.open()) {
+                reader.copy(new java.io.OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        sha.update((byte) b);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        sha.update(b, off, len);
+                    }
+                }, 0, body.length());
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
 }

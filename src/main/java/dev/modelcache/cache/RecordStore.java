@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The system of record: one {@link RecordFormat record file} per entry, written durably at every put, indexed in
  * memory at start from the headers alone. It honours the time to live, an entry's own or else the store's (an
- * expired record is a miss, and is deleted) and a size bound (past {@code maxBytes}, the oldest records are deleted first). Reading a record checks
+ * expired record is a miss, and is deleted) and a size bound (past {@code maxBytes}, the oldest records are deleted first),
+ * except for {@linkplain PinSet pinned} entries, which neither expire nor are evicted. Reading a record checks
  * its length and SHA-256, so a torn record is never served.
  */
 final class RecordStore {
@@ -31,6 +32,7 @@ final class RecordStore {
     private final Duration ttl;
     private final long maxBytes;
     private final RecordIndex index = new RecordIndex();
+    private final PinSet pins;
     /** Large records whose body was checked once since start; they are streamed from the file afterwards. */
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
     private final LongAdder evictions = new LongAdder();
@@ -43,11 +45,13 @@ final class RecordStore {
         this.files = new RecordFiles(root);
         this.ttl = ttl;
         this.maxBytes = maxBytes;
+        this.pins = new PinSet(root.resolveSibling("pins"));
     }
 
     /** Creates the folder, drops temporary leftovers and indexes every readable record; unreadable ones are logged. */
     void open() throws IOException {
         files.open();
+        pins.load();
         long now = System.currentTimeMillis();
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(files.root(), Files::isDirectory)) {
             for (Path folder : folders) {
@@ -168,7 +172,7 @@ final class RecordStore {
 
     /** Writes the record durably, then evicts the oldest records past the size bound. */
     void put(CacheKey key, RequestRecord request, CachedResponse response) throws IOException {
-        String sha = bodySha256(response.bodySource());
+        String sha = RecordFiles.bodySha256(response.bodySource());
         byte[] header = RecordFormat.header(key, request, response, sha);
         long size = files.write(key, header, response.bodySource());
         index.put(new EntrySummary(key.hex(), request.provider(), request.model(), request.method(), request.path(),
@@ -192,6 +196,9 @@ final class RecordStore {
 
     boolean remove(CacheKey key) {
         boolean removed = index.remove(key.hex());
+        if (pins.contains(key.hex())) {
+            setPinned(key, false);
+        }
         verified.remove(key.hex());
         try {
             return Files.deleteIfExists(files.pathOf(key)) || removed;
@@ -199,6 +206,24 @@ final class RecordStore {
             LOG.log(Level.WARNING, "cannot delete record " + files.pathOf(key) + ": " + e.getMessage());
             return removed;
         }
+    }
+
+    /** Pins or unpins the entry of {@code key}; false when there is no such entry to pin, or the pins cannot be saved. */
+    boolean setPinned(CacheKey key, boolean pinned) {
+        try {
+            if (pinned && !index.contains(key.hex())) {
+                return false;
+            }
+            pins.set(key.hex(), pinned);
+            return true;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot save the pinned entries beside " + files.root() + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    boolean pinned(String key) {
+        return pins.contains(key);
     }
 
     boolean contains(CacheKey key) {
@@ -235,7 +260,7 @@ final class RecordStore {
     }
 
     private boolean expired(EntrySummary entry, long now) {
-        return CachedResponse.expired(entry.storedAtMillis(), entry.ttlMillis(), ttl, now);
+        return !pins.contains(entry.key()) && CachedResponse.expired(entry.storedAtMillis(), entry.ttlMillis(), ttl, now);
     }
 
     private synchronized void evictPastBound() {
@@ -246,30 +271,11 @@ final class RecordStore {
             if (index.bytes() <= maxBytes) {
                 return;
             }
+            if (pins.contains(oldest.key())) {
+                continue;
+            }
             remove(new CacheKey(oldest.key()));
             evictions.increment();
         }
-    }
-
-    private static String bodySha256(Body body) throws IOException {
-        MessageDigest sha = RecordFormat.sha256();
-        if (body instanceof Body.InMemory m) {
-            sha.update(m.array(), m.offset(), m.size());
-        } else {
-            try (Body.Reader reader = body.open()) {
-                reader.copy(new java.io.OutputStream() {
-                    @Override
-                    public void write(int b) {
-                        sha.update((byte) b);
-                    }
-
-                    @Override
-                    public void write(byte[] b, int off, int len) {
-                        sha.update(b, off, len);
-                    }
-                }, 0, body.length());
-            }
-        }
-        return HexFormat.of().formatHex(sha.digest());
     }
 }

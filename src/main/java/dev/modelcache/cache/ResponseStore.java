@@ -23,6 +23,19 @@ public interface ResponseStore extends AutoCloseable {
     /** The entries matching {@code filter}, newest first. */
     List<EntrySummary> list(EntryFilter filter);
 
+    /**
+     * Pins the entry of {@code key} (it is then never evicted for the size bound nor expired) or unpins it; pins
+     * survive a restart. False when the store has no such entry of its own or cannot pin (the default: none can).
+     */
+    default boolean setPinned(CacheKey key, boolean pinned) {
+        return false;
+    }
+
+    /** Whether the entry of {@code key} is pinned. */
+    default boolean pinned(CacheKey key) {
+        return false;
+    }
+
     /** Counters since start, and the entries and bytes held now. */
     StoreStats stats();
 

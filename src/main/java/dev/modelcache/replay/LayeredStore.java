@@ -81,6 +81,16 @@ public final class LayeredStore implements ResponseStore {
     }
 
     @Override
+    public boolean setPinned(CacheKey key, boolean pinned) {
+        return primary.setPinned(key, pinned);
+    }
+
+    @Override
+    public boolean pinned(CacheKey key) {
+        return primary.pinned(key);
+    }
+
+    @Override
     public StoreStats stats() {
         return primary.stats();
     }

@@ -1,0 +1,78 @@
+package dev.modelcache.cache;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The keys of pinned entries: a pinned entry is never evicted for the size bound nor expired by its lifetime. The
+ * set lives in one small file (one 64-hex key a line, owner-only), rewritten whole at every change through a
+ * temporary file, fsync and an atomic move, so a crash leaves the old set or the new one, never half of one.
+ */
+final class PinSet {
+    private final Path file;
+    private final Set<String> keys = ConcurrentHashMap.newKeySet();
+
+    PinSet(Path file) {
+        this.file = file;
+    }
+
+    /** Reads the file when there is one; lines that are not a key are skipped. */
+    void load() throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String key = line.trim();
+            if (key.matches("[0-9a-f]{64}")) {
+                keys.add(key);
+            }
+        }
+    }
+
+    boolean contains(String key) {
+        return keys.contains(key);
+    }
+
+    /** Pins or unpins {@code key} and saves the set when it changed; true when it changed. */
+    synchronized boolean set(String key, boolean pinned) throws IOException {
+        boolean changed = pinned ? keys.add(key) : keys.remove(key);
+        if (changed) {
+            save();
+        }
+        return changed;
+    }
+
+    /** The pinned keys, sorted. */
+    Set<String> keys() {
+        return Set.copyOf(keys);
+    }
+
+    private void save() throws IOException {
+        OwnerOnly.createDirectories(file.getParent());
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        StringBuilder text = new StringBuilder();
+        for (String key : new TreeSet<>(keys)) {
+            text.append(key).append('\n');
+        }
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            OwnerOnly.restrict(temp);
+            out.write(StandardCharsets.UTF_8.encode(text.toString()));
+            out.force(true);
+        }
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
