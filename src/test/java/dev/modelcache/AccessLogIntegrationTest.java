@@ -78,9 +78,9 @@ class AccessLogIntegrationTest {
         assertEquals(Level.INFO, records.get(0).getLevel());
         String key = exchanges.get(0).keyId().substring(0, 12);
         assertTrue(miss.matches("POST /v1/chat/completions provider=openai model=gpt-4o-mini cache=MISS status=200 "
-                + "total_ms=\\d+ prompt_tokens=11 completion_tokens=3 key=" + key), miss);
+                + "total_ms=\\d+ prompt_tokens=11 completion_tokens=3 key_id=" + key), miss);
         assertTrue(hit.matches("POST /v1/chat/completions provider=openai model=gpt-4o-mini cache=HIT status=200 "
-                + "total_ms=\\d+ prompt_tokens=11 completion_tokens=3 key=" + key), hit);
+                + "total_ms=\\d+ prompt_tokens=11 completion_tokens=3 key_id=" + key), hit);
         for (LogRecord record : records) {
             assertFalse(record.getMessage().contains(SECRET), record.getMessage());
             assertFalse(record.getMessage().contains("key=" + SECRET), record.getMessage());
@@ -97,7 +97,7 @@ class AccessLogIntegrationTest {
         }
         assertEquals(1, records.size(), records.toString());
         assertTrue(records.get(0).getMessage().matches("POST /v1/chat/completions provider=\\S+ model=- cache=- "
-                + "status=400 total_ms=\\d+ prompt_tokens=0 completion_tokens=0 key=-"), records.get(0).getMessage());
+                + "status=400 total_ms=\\d+ prompt_tokens=0 completion_tokens=0 key_id=-"), records.get(0).getMessage());
     }
 
     @Test

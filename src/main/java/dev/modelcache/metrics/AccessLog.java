@@ -9,8 +9,8 @@ import java.lang.System.Logger.Level;
 /**
  * One INFO line per proxied exchange on the logger {@value #LOGGER}, for the container's logging:
  * <pre>POST /v1/chat/completions provider=openai model=gpt-4o-mini cache=MISS status=200 total_ms=41
- * prompt_tokens=12 completion_tokens=7 key=3f9a0c1d2e4b</pre>
- * (on one line). The path has no query string (it may carry a credential), the key is the cache key's first
+ * prompt_tokens=12 completion_tokens=7 key_id=3f9a0c1d2e4b</pre>
+ * (on one line). The path has no query string (it may carry a credential), {@code key_id} is the cache key's first
  * {@value #KEY_CHARS} hex digits, and no prompt text is ever written. A hit that waited for an identical request
  * shows as {@code cache=HIT coalesced}; a request refused before the cache was asked as {@code cache=-}.
  */
@@ -43,11 +43,15 @@ public final class AccessLog implements ProxyListener {
         if (e.usage().estimated()) {
             line.append(" tokens_estimated");
         }
-        line.append(" key=").append(e.keyId() == null ? "-" : clean(e.keyId().substring(0, Math.min(KEY_CHARS, e.keyId().length()))));
+        String key = e.keyId();
+        line.append(" key_id=").append(key == null ? "-" : clean(key.substring(0, Math.min(KEY_CHARS, key.length()))));
         return line.toString();
     }
 
-    /** The value without blanks or control characters (no forged log lines), at most {@value #MAX_FIELD} long; "-" when missing. */
+    /**
+     * The value without blanks or control characters (so a client cannot forge a log line), at most
+     * {@value #MAX_FIELD} characters; "-" when missing.
+     */
     private static String clean(String value) {
         if (value == null || value.isEmpty()) {
             return "-";

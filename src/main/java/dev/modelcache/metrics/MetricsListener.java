@@ -59,10 +59,12 @@ public final class MetricsListener implements ProxyListener {
         String cacheStatus = status == null ? BoundedNames.NONE : status.name().toLowerCase(Locale.ROOT);
         Tags route = Tags.of("cache", CACHE_NAME, "provider", provider, "model", model);
         if (status == CacheStatus.HIT || status == CacheStatus.MISS) {
-            Counter.builder("cache.gets").tags(route).tag("result", cacheStatus).register(registry).increment();
+            Counter.builder("cache.gets").description("Cache lookups").tags(route).tag("result", cacheStatus)
+                    .register(registry).increment();
         }
-        Counter.builder("modelcache.requests").tags("provider", provider, "cache.status", cacheStatus,
-                "status.class", statusClass(exchange.httpStatus())).register(registry).increment();
+        Counter.builder("modelcache.requests").description("Proxied exchanges").tags("provider", provider,
+                "cache.status", cacheStatus, "status.class", statusClass(exchange.httpStatus()))
+                .register(registry).increment();
         Tags tokens = Tags.of("provider", provider, "model", model, "saved", String.valueOf(status == CacheStatus.HIT));
         if (exchange.usage().promptTokens() > 0 || exchange.usage().completionTokens() > 0) {
             tokenUsage(tokens, "input").record(exchange.usage().promptTokens());
@@ -87,8 +89,8 @@ public final class MetricsListener implements ProxyListener {
 
     @Override
     public void stored(Stored entry) {
-        Counter.builder("cache.puts").tags("cache", CACHE_NAME, "provider", providers.of(entry.provider()))
-                .register(registry).increment();
+        Counter.builder("cache.puts").description("Answers written to the cache")
+                .tags("cache", CACHE_NAME, "provider", providers.of(entry.provider())).register(registry).increment();
     }
 
     /** Every meter in Prometheus' text exposition format. */
