@@ -1,6 +1,7 @@
 package dev.modelcache;
 
 import dev.modelcache.admin.AdminEndpoints;
+import dev.modelcache.admin.MetricsEndpoint;
 import dev.modelcache.admin.ProxyStats;
 import dev.modelcache.auth.ProxyKeyCheck;
 import dev.modelcache.auth.ProxyKeys;
@@ -17,6 +18,8 @@ import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.config.Config;
 import dev.modelcache.config.ReplayConfig;
 import dev.modelcache.events.Listeners;
+import dev.modelcache.metrics.AccessLog;
+import dev.modelcache.metrics.MetricsListener;
 import dev.modelcache.provider.ProviderTable;
 import dev.modelcache.replay.LayeredStore;
 import dev.modelcache.replay.MissExplainer;
@@ -89,6 +92,12 @@ public final class ModelCache implements AutoCloseable {
         this.admin = AdminEndpoints.withReplay(stats, providers, config.admin().token(), controls,
                 config.server().maxBodyBytes());
         admin.addStats("costs", ledger::report);
+        MetricsListener metrics = new MetricsListener(store);
+        events.add(metrics);
+        admin.metrics(new MetricsEndpoint(metrics));
+        if (config.log().access()) {
+            events.add(new AccessLog());
+        }
     }
 
     public static ModelCache start(Config config) {

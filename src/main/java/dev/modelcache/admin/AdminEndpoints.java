@@ -41,6 +41,7 @@ public final class AdminEndpoints {
     private final ReplayEndpoints replay;
     private final EntryEndpoints entries;
     private final Map<String, Supplier<? extends JsonNode>> statsSections = new ConcurrentSkipListMap<>();
+    private volatile MetricsEndpoint metrics;
 
     public AdminEndpoints(ProxyStats stats, ResponseStore store, List<ModelProvider> providers, String adminToken) {
         this(stats, store, providers, adminToken, null);
@@ -72,6 +73,11 @@ public final class AdminEndpoints {
         statsSections.put(name, section);
     }
 
+    /** Serves {@code metrics} at {@code /_cache/metrics}; without it that path is a 404. */
+    public void metrics(MetricsEndpoint endpoint) {
+        metrics = endpoint;
+    }
+
     /** Answers a request whose path starts with {@link #PREFIX}. */
     public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (replay != null && !path.equals(PREFIX + "/health") && path.startsWith(PREFIX + "/")) {
@@ -97,8 +103,15 @@ public final class AdminEndpoints {
                 statsSections.forEach((name, section) -> body.set(name, section.get()));
                 write(response, body);
             }
+            case PREFIX + "/metrics" -> {
+                authorize(request);
+                if (metrics == null) {
+                    throw new ProxyError(404, "invalid_request_error", "not_found", "Metrics are not kept here.");
+                }
+                metrics.write(response);
+            }
             default -> throw new ProxyError(404, "invalid_request_error", "not_found",
-                    "No admin endpoint at " + path + ". Try " + PREFIX + "/health, /stats, /entries, /mode, /explain, "
+                    "No admin endpoint at " + path + ". Try " + PREFIX + "/health, /stats, /metrics, /entries, /mode, /explain, "
                             + "/report, /export or /import under " + PREFIX + ".");
         }
     }

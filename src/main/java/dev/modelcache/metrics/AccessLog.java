@@ -1,0 +1,66 @@
+package dev.modelcache.metrics;
+
+import dev.modelcache.events.ExchangeSummary;
+import dev.modelcache.events.ProxyListener;
+import dev.modelcache.http.Redacted;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+/**
+ * One INFO line per proxied exchange on the logger {@value #LOGGER}, for the container's logging:
+ * <pre>POST /v1/chat/completions provider=openai model=gpt-4o-mini cache=MISS status=200 total_ms=41
+ * prompt_tokens=12 completion_tokens=7 key_id=3f9a0c1d2e4b</pre>
+ * (on one line). The path has no query string (it may carry a credential), {@code key_id} is the cache key's first
+ * {@value #KEY_CHARS} hex digits, and no prompt text is ever written. A hit that waited for an identical request
+ * shows as {@code cache=HIT coalesced}; a request refused before the cache was asked as {@code cache=-}.
+ */
+public final class AccessLog implements ProxyListener {
+    public static final String LOGGER = "dev.modelcache.access";
+    static final int KEY_CHARS = 12;
+    private static final int MAX_FIELD = 200;
+    private static final Logger LOG = System.getLogger(LOGGER);
+
+    @Override
+    public void exchangeEnded(ExchangeSummary exchange) {
+        if (LOG.isLoggable(Level.INFO)) {
+            LOG.log(Level.INFO, line(exchange));
+        }
+    }
+
+    static String line(ExchangeSummary e) {
+        StringBuilder line = new StringBuilder(160);
+        line.append(clean(e.method())).append(' ').append(clean(Redacted.text(e.path())));
+        line.append(" provider=").append(clean(e.provider()));
+        line.append(" model=").append(clean(e.model()));
+        line.append(" cache=").append(e.cacheStatus() == null ? "-" : e.cacheStatus().name());
+        if (e.coalesced()) {
+            line.append(" coalesced");
+        }
+        line.append(" status=").append(e.httpStatus());
+        line.append(" total_ms=").append(e.totalMillis());
+        line.append(" prompt_tokens=").append(e.usage().promptTokens());
+        line.append(" completion_tokens=").append(e.usage().completionTokens());
+        if (e.usage().estimated()) {
+            line.append(" tokens_estimated");
+        }
+        String key = e.keyId();
+        line.append(" key_id=").append(key == null ? "-" : clean(key.substring(0, Math.min(KEY_CHARS, key.length()))));
+        return line.toString();
+    }
+
+    /**
+     * The value without blanks or control characters (so a client cannot forge a log line), at most
+     * {@value #MAX_FIELD} characters; "-" when missing.
+     */
+    private static String clean(String value) {
+        if (value == null || value.isEmpty()) {
+            return "-";
+        }
+        StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_FIELD));
+        for (int i = 0; i < value.length() && out.length() < MAX_FIELD; i++) {
+            char c = value.charAt(i);
+            out.append(c <= ' ' || c == 0x7f || Character.isISOControl(c) ? '_' : c);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.modelcache.metrics;
+
+import dev.modelcache.cache.ResponseStore;
+import dev.modelcache.events.ExchangeSummary;
+import dev.modelcache.events.ProxyListener;
+import dev.modelcache.events.Stored;
+import dev.modelcache.events.UpstreamCall;
+import dev.modelcache.http.CacheStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The proxy's events as Micrometer meters, read out in Prometheus' text format by {@link #scrape()}. Names follow
+ * Micrometer's cache conventions and OpenTelemetry's GenAI ones:
+ * <ul>
+ *   <li>{@code cache.gets} (result hit or miss: lookups only; refresh and bypass do not look up),
+ *       {@code cache.puts} and the gauge {@code cache.size} (entries in the store);</li>
+ *   <li>{@code modelcache.requests}: every proxied exchange by cache status (hit, miss, refresh, bypass, none) and
+ *       HTTP status class;</li>
+ *   <li>{@code gen_ai.client.token.usage}: tokens per exchange by type (input, output) and whether the cache saved
+ *       them (hit) or they were spent;</li>
+ *   <li>{@code gen_ai.client.operation.duration}: the whole exchange as the client saw it;</li>
+ *   <li>{@code modelcache.upstream.duration} and {@code modelcache.upstream.time_to_first_byte}: calls to
+ *       providers, by result.</li>
+ * </ul>
+ * Tags are provider, model (the first {@value #MAX_MODELS} distinct, then "other"), cache status and status class;
+ * never a key id, a caller or anything from a prompt.
+ */
+public final class MetricsListener implements ProxyListener {
+    static final int MAX_MODELS = 100;
+    private static final String CACHE_NAME = "responses";
+    private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120)};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final BoundedNames models = new BoundedNames(MAX_MODELS);
+    private final BoundedNames providers = new BoundedNames(MAX_MODELS);
+
+    /** Meters for the events, and the gauge {@code cache.size} reading {@code store}'s entry count when scraped. */
+    public MetricsListener(ResponseStore store) {
+        Gauge.builder("cache.size", store, s -> s.stats().entries()).tag("cache", CACHE_NAME).strongReference(true)
+                .description("Entries in the response store").register(registry);
+    }
+
+    @Override
+    public void exchangeEnded(ExchangeSummary exchange) {
+        CacheStatus status = exchange.cacheStatus();
+        String provider = providers.of(exchange.provider());
+        String model = models.of(exchange.model());
+        String cacheStatus = status == null ? BoundedNames.NONE : status.name().toLowerCase(Locale.ROOT);
+        Tags route = Tags.of("cache", CACHE_NAME, "provider", provider, "model", model);
+        if (status == CacheStatus.HIT || status == CacheStatus.MISS) {
+            Counter.builder("cache.gets").description("Cache lookups").tags(route).tag("result", cacheStatus)
+                    .register(registry).increment();
+        }
+        Counter.builder("modelcache.requests").description("Proxied exchanges").tags("provider", provider,
+                "cache.status", cacheStatus, "status.class", statusClass(exchange.httpStatus()))
+                .register(registry).increment();
+        Tags tokens = Tags.of("provider", provider, "model", model, "saved", String.valueOf(status == CacheStatus.HIT));
+        if (exchange.usage().promptTokens() > 0 || exchange.usage().completionTokens() > 0) {
+            tokenUsage(tokens, "input").record(exchange.usage().promptTokens());
+            tokenUsage(tokens, "output").record(exchange.usage().completionTokens());
+        }
+        timer("gen_ai.client.operation.duration", "The whole proxied exchange, as the client saw it")
+                .tags("provider", provider, "model", model, "cache.status", cacheStatus).register(registry)
+                .record(Duration.ofMillis(exchange.totalMillis()));
+    }
+
+    @Override
+    public void upstreamCall(UpstreamCall call) {
+        Tags tags = Tags.of("provider", providers.of(call.provider()),
+                "result", call.result().name().toLowerCase(Locale.ROOT), "status.class", statusClass(call.status()));
+        timer("modelcache.upstream.duration", "Calls to providers, until the answer ended or the call failed")
+                .tags(tags).register(registry).record(Duration.ofMillis(call.totalMillis()));
+        if (call.status() > 0) {
+            timer("modelcache.upstream.time_to_first_byte", "Calls to providers, until status and headers were in")
+                    .tags(tags).register(registry).record(Duration.ofMillis(call.headersMillis()));
+        }
+    }
+
+    @Override
+    public void stored(Stored entry) {
+        Counter.builder("cache.puts").description("Answers written to the cache")
+                .tags("cache", CACHE_NAME, "provider", providers.of(entry.provider())).register(registry).increment();
+    }
+
+    /** Every meter in Prometheus' text exposition format. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private DistributionSummary tokenUsage(Tags tags, String type) {
+        return DistributionSummary.builder("gen_ai.client.token.usage").description("Tokens per exchange")
+                .tags(tags).tag("gen_ai.token.type", type).register(registry);
+    }
+
+    private static Timer.Builder timer(String name, String description) {
+        return Timer.builder(name).description(description).serviceLevelObjectives(BUCKETS);
+    }
+
+    private static String statusClass(int status) {
+        return status < 100 || status > 599 ? BoundedNames.NONE : status / 100 + "xx";
+    }
+}

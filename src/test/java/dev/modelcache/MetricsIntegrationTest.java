@@ -1,0 +1,142 @@
+package dev.modelcache;
+
+import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
+import static dev.modelcache.support.TestProxy.CHAT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modelcache.admin.MetricsEndpoint;
+import dev.modelcache.events.Stored;
+import dev.modelcache.support.FakeUpstream;
+import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.TestProxy;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code GET /_cache/metrics} after a scripted run of misses and hits over HTTP. */
+class MetricsIntegrationTest {
+    static final String SECRET = "sk-METRICSSECRET42";
+    static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$");
+    static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    static final Set<String> ALLOWED_LABELS = Set.of("cache", "provider", "model", "result", "cache_status",
+            "status_class", "saved", "gen_ai_token_type", "le");
+
+    @TempDir
+    Path cacheDir;
+    FakeUpstream upstream;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = FakeUpstream.start();
+        upstream.handler(r -> Reply.json(200, CHAT_ANSWER));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        upstream.close();
+    }
+
+    static String chat(String prompt) {
+        return "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}";
+    }
+
+    @Test
+    void twoMissesAndThreeHitsAreCountedAsCacheGetsPutsTokensAndDurations() throws Exception {
+        try (TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir)) {
+            for (String prompt : new String[] {"one", "one", "one", "two", "two"}) {
+                assertEquals(200, proxy.post(CHAT + "?key=" + SECRET, chat(prompt), "Authorization", "Bearer " + SECRET)
+                        .statusCode());
+                proxy.events().awaitSettled();
+            }
+            HttpResponse<String> answer = proxy.get("/_cache/metrics");
+            assertEquals(200, answer.statusCode(), answer.body());
+            // Tomcat writes the type without the blanks after ';'.
+            assertEquals(MetricsEndpoint.CONTENT_TYPE.replace(" ", ""), answer.headers().firstValue("Content-Type")
+                    .orElseThrow().replace(" ", "").toLowerCase(java.util.Locale.ROOT));
+            String text = answer.body();
+
+            assertEquals(3, sum(text, "cache_gets_total", Map.of("result", "hit", "provider", "openai")), text);
+            assertEquals(2, sum(text, "cache_gets_total", Map.of("result", "miss", "provider", "openai")), text);
+            assertEquals(2, sum(text, "cache_puts_total", Map.of("provider", "openai")), text);
+            assertEquals(2, sum(text, "cache_size", Map.of("cache", "responses")), text);
+            assertEquals(5, sum(text, "modelcache_requests_total", Map.of("status_class", "2xx")), text);
+            assertEquals(3, sum(text, "modelcache_requests_total", Map.of("cache_status", "hit")), text);
+            assertEquals(33, sum(text, "gen_ai_client_token_usage_sum", Map.of("gen_ai_token_type", "input", "saved", "true")), text);
+            assertEquals(22, sum(text, "gen_ai_client_token_usage_sum", Map.of("gen_ai_token_type", "input", "saved", "false")), text);
+            assertEquals(15, sum(text, "gen_ai_client_token_usage_sum", Map.of("gen_ai_token_type", "output")), text);
+            assertEquals(5, sum(text, "gen_ai_client_operation_duration_seconds_count", Map.of()), text);
+            assertEquals(5, sum(text, "gen_ai_client_operation_duration_seconds_bucket", Map.of("le", "+Inf")), text);
+            assertEquals(2, sum(text, "modelcache_upstream_duration_seconds_count", Map.of("result", "complete")), text);
+            assertEquals(2, sum(text, "modelcache_upstream_time_to_first_byte_seconds_count", Map.of()), text);
+        }
+    }
+
+    @Test
+    void labelsAreFewAndNeverCarryAKeyIdOrACredential() throws Exception {
+        try (TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir)) {
+            proxy.post(CHAT + "?key=" + SECRET, chat("one"), "Authorization", "Bearer " + SECRET);
+            proxy.post(CHAT, chat("one"), "Authorization", "Bearer " + SECRET);
+            Stored stored = proxy.events().awaitStored(1).get(0);
+            proxy.events().awaitSettled();
+            String text = proxy.get("/_cache/metrics").body();
+            Set<String> labels = new TreeSet<>();
+            for (String line : text.split("\n")) {
+                Matcher sample = SAMPLE.matcher(line);
+                if (line.startsWith("#") || !sample.matches() || sample.group(2) == null) {
+                    continue;
+                }
+                Matcher label = LABEL.matcher(sample.group(2));
+                while (label.find()) {
+                    labels.add(label.group(1));
+                    assertFalse(label.group(2).contains(stored.keyId().substring(0, 12)), line);
+                }
+            }
+            assertTrue(ALLOWED_LABELS.containsAll(labels), "labels: " + labels);
+            assertTrue(labels.containsAll(Set.of("result", "provider", "model", "gen_ai_token_type")), "labels: " + labels);
+            assertFalse(text.contains(SECRET), text);
+            assertFalse(text.contains("one\""), "no prompt text: " + text);
+        }
+    }
+
+    @Test
+    void theEndpointNeedsTheAdminTokenWhenOneIsSet() throws Exception {
+        try (TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir, "admin/token", "admin-secret-7")) {
+            assertEquals(401, proxy.get("/_cache/metrics").statusCode());
+            assertEquals(401, proxy.get("/_cache/metrics", "Authorization", "Bearer wrong").statusCode());
+            HttpResponse<String> allowed = proxy.get("/_cache/metrics", "Authorization", "Bearer admin-secret-7");
+            assertEquals(200, allowed.statusCode(), allowed.body());
+            assertTrue(allowed.body().contains("cache_size"), allowed.body());
+            assertEquals(200, proxy.get("/_cache/metrics", "X-Cache-Admin-Token", "admin-secret-7").statusCode());
+        }
+    }
+
+    /** The sum of the samples of {@code name} whose labels include {@code wanted}. */
+    static double sum(String text, String name, Map<String, String> wanted) {
+        double total = 0;
+        for (String line : text.split("\n")) {
+            Matcher sample = SAMPLE.matcher(line);
+            if (line.startsWith("#") || !sample.matches() || !sample.group(1).equals(name)) {
+                continue;
+            }
+            Map<String, String> labels = new java.util.HashMap<>();
+            Matcher label = LABEL.matcher(sample.group(2) == null ? "" : sample.group(2));
+            while (label.find()) {
+                labels.put(label.group(1), label.group(2));
+            }
+            if (labels.entrySet().containsAll(wanted.entrySet())) {
+                total += Double.parseDouble(sample.group(3));
+            }
+        }
+        return total;
+    }
+}
