@@ -9,12 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.metrics.AccessLog;
 import dev.modelcache.support.FakeUpstream;
+import dev.modelcache.support.LogCapture;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.TestProxy;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -34,27 +33,13 @@ class AccessLogIntegrationTest {
     FakeUpstream upstream;
     /** Held here: java.util.logging keeps its loggers only weakly. */
     final Logger access = Logger.getLogger(AccessLog.LOGGER);
-    final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    final LogCapture capture = new LogCapture();
+    final List<LogRecord> records = capture.records;
 
     @BeforeEach
     void start() throws Exception {
         upstream = FakeUpstream.start();
         upstream.handler(r -> Reply.json(200, CHAT_ANSWER));
-        capture.setLevel(Level.ALL);
         access.addHandler(capture);
     }
 

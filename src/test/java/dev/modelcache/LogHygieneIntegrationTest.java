@@ -10,14 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.config.ConfigException;
 import dev.modelcache.support.FakeUpstream;
+import dev.modelcache.support.LogCapture;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.RawHttp;
 import dev.modelcache.support.TestProxy;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
@@ -33,26 +31,12 @@ class LogHygieneIntegrationTest {
     @TempDir
     Path cacheDir;
     FakeUpstream upstream;
-    final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    final LogCapture capture = new LogCapture();
+    final List<LogRecord> records = capture.records;
 
     @BeforeEach
     void start() throws Exception {
         upstream = FakeUpstream.start();
-        capture.setLevel(Level.ALL);
         Logger.getLogger("").addHandler(capture);
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelcache.support.FakeUpstream;
+import dev.modelcache.support.LogCapture;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.TestProxy;
 import java.net.http.HttpRequest;
@@ -17,9 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -44,25 +42,11 @@ class ServerSideKeyHygieneIntegrationTest {
     Path cacheDir;
     FakeUpstream upstream;
     final List<String> outputs = new ArrayList<>();
-    final List<LogRecord> records = new CopyOnWriteArrayList<>();
-    final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    final LogCapture capture = new LogCapture();
+    final List<LogRecord> records = capture.records;
 
     @BeforeEach
     void start() throws Exception {
-        capture.setLevel(Level.ALL);
         Logger.getLogger("").addHandler(capture);
         upstream = FakeUpstream.start().handler(r -> r.bodyText().contains("\"stream\":true") ? Reply.sse(CHAT_EVENTS)
                 : r.bodyText().contains("fail") ? Reply.json(401, "{\"error\":{\"message\":\"Incorrect API key provided\"}}")
