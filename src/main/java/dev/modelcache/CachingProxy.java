@@ -74,7 +74,7 @@ public final class CachingProxy {
     }
 
     public void handle(Exchange exchange, HttpServletResponse response) throws IOException {
-        ExchangeTrace trace = new ExchangeTrace(exchange.method(), exchange.path());
+        ExchangeTrace trace = new ExchangeTrace(exchange.method(), exchange.path(), exchange.body());
         events.exchangeStarted(exchange.method(), exchange.path());
         try {
             proxy(exchange, response, trace);
@@ -92,8 +92,8 @@ public final class CachingProxy {
         Decision decision = policy.decide(exchange, provider);
         StoredAnswers.Identity id = answers.identify(provider, exchange, decision);
         CacheKey key = id.key();
-        trace.key(key.hex());
-        trace.caller(exchange.caller() != null ? exchange.caller() : id.request().partition());
+        trace.identified(key.hex(), exchange.caller() != null ? exchange.caller() : id.request().partition(),
+                decision.namespace());
         response.setHeader(Misses.KEY_HEADER, key.shortId());
         Call call = new Call(exchange, provider, decision, id, response, trace);
         if (decision.bypass()) {

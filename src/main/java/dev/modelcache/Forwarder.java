@@ -78,6 +78,7 @@ final class Forwarder {
         } catch (IOException e) {
             boolean timeout = UpstreamFailure.isTimeout(e);
             long took = millisSince(start);
+            trace.upstream(took);
             events.upstreamCall(new UpstreamCall(provider.name(), timeout ? Result.TIMEOUT : Result.UNREACHABLE, 0, took, took));
             throw UpstreamFailure.of(e, provider.name(), provider.baseUrl());
         }
@@ -104,6 +105,7 @@ final class Forwarder {
             try {
                 relay.run(answer.body(), framing);
             } catch (IOException e) {
+                trace.upstream(millisSince(start));
                 events.upstreamCall(new UpstreamCall(provider.name(), Result.BROKE_OFF, status, headersMillis, millisSince(start)));
                 LOG.log(Level.WARNING, "provider '" + provider.name() + "' broke off an answer to " + exchange.method()
                         + " " + exchange.path() + "; nothing stored: " + Redacted.text(e.toString()));
@@ -118,6 +120,7 @@ final class Forwarder {
             }
             // The client has everything: end its response now, so token counting and storing cost it no time.
             relay.finish();
+            trace.upstream(millisSince(start));
             events.upstreamCall(new UpstreamCall(provider.name(), Result.COMPLETE, status, headersMillis, millisSince(start)));
             return new Relayed(status, headers, eventStream, answer.framed(), capture, relay.chunks());
         } catch (IOException | RuntimeException e) {

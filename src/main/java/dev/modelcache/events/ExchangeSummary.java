@@ -9,9 +9,19 @@ import dev.modelcache.tokens.Usage;
  * flight. {@code usage}: the tokens of the answer (saved on a hit, spent otherwise), {@link Usage#NONE} when not
  * known. {@code httpStatus} is what the client got (the proxy's own error status included). {@code caller}: who
  * asked, as a name safe to show (the caller's cache partition, or a proxy key's name), never a credential; null when
- * the request was refused before its caller was known.
+ * the request was refused before its caller was known. {@code namespace}: the request's {@code X-Cache-Namespace}
+ * ("" for none, null when refused before the cache was asked). {@code upstreamMillis}: how long this exchange's own
+ * call to the provider took, until its answer ended or failed; -1 when it made none (a hit, a coalesced follower, a
+ * request refused). {@code requestBody}: the bytes the client sent, for a listener told explicitly to log bodies;
+ * never to be logged, kept or shown otherwise.
  */
 public record ExchangeSummary(String method, String path, String provider, String model, CacheStatus cacheStatus,
                               boolean coalesced, int httpStatus, Usage usage, String keyId, String caller,
-                              long totalMillis) {
+                              long totalMillis, String namespace, long upstreamMillis, byte[] requestBody) {
+    /** A summary without namespace, upstream call or body (for tests and listeners' units). */
+    public ExchangeSummary(String method, String path, String provider, String model, CacheStatus cacheStatus,
+                           boolean coalesced, int httpStatus, Usage usage, String keyId, String caller, long totalMillis) {
+        this(method, path, provider, model, cacheStatus, coalesced, httpStatus, usage, keyId, caller, totalMillis,
+                null, -1, null);
+    }
 }

@@ -19,10 +19,19 @@ public final class ExchangeTrace {
     private Usage usage = Usage.NONE;
     private String keyId;
     private String caller;
+    private String namespace;
+    private long upstreamMillis = -1;
+    private final byte[] requestBody;
 
     public ExchangeTrace(String method, String path) {
+        this(method, path, null);
+    }
+
+    /** {@code requestBody} goes into the summary for listeners told explicitly to log bodies. */
+    public ExchangeTrace(String method, String path, byte[] requestBody) {
         this.method = method;
         this.path = path;
+        this.requestBody = requestBody;
     }
 
     public void route(String providerName, String modelName) {
@@ -30,13 +39,19 @@ public final class ExchangeTrace {
         model = modelName;
     }
 
-    public void key(String id) {
+    /**
+     * The cache key, who asks (as a name safe to show and count by: a cache partition or a proxy key's name, never a
+     * credential) and the namespace ("" for none).
+     */
+    public void identified(String id, String callerName, String namespaceName) {
         keyId = id;
+        caller = callerName;
+        namespace = namespaceName;
     }
 
-    /** Who asks, as a name safe to show and count by: a cache partition or a proxy key's name, never a credential. */
-    public void caller(String name) {
-        caller = name;
+    /** This exchange's own call to the provider took {@code millis}, until its answer ended or failed. */
+    public void upstream(long millis) {
+        upstreamMillis = millis;
     }
 
     public String caller() {
@@ -61,6 +76,6 @@ public final class ExchangeTrace {
 
     public ExchangeSummary summary() {
         return new ExchangeSummary(method, path, provider, model, cacheStatus, coalesced, httpStatus, usage, keyId, caller,
-                (System.nanoTime() - startNanos) / 1_000_000);
+                (System.nanoTime() - startNanos) / 1_000_000, namespace, upstreamMillis, requestBody);
     }
 }
