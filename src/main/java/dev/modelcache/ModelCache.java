@@ -28,6 +28,7 @@ import dev.modelcache.replay.ModeSwitch;
 import dev.modelcache.replay.ReplayControls;
 import dev.modelcache.replay.ReplayReport;
 import dev.modelcache.replay.Sequences;
+import dev.modelcache.stats.UsageStats;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.upstream.UpstreamClient;
 import java.io.IOException;
@@ -61,6 +62,7 @@ public final class ModelCache implements AutoCloseable {
     private final ModeSwitch mode;
     private final ProxyKeyCheck proxyKeys;
     private final CostLedger ledger;
+    private final UsageStats usage;
 
     private ModelCache(Config config) {
         this.config = config;
@@ -92,6 +94,12 @@ public final class ModelCache implements AutoCloseable {
         this.admin = AdminEndpoints.withReplay(stats, providers, config.admin().token(), controls,
                 config.server().maxBodyBytes());
         admin.addStats("costs", ledger::report);
+        this.usage = UsageStats.open(config.cache().dir(), prices, store, Clock.systemUTC());
+        events.add(usage);
+        admin.addStats("sinceStart", usage::sinceStart);
+        admin.addStats("sinceCreated", usage::sinceCreated);
+        admin.addStats("timeline", usage::timeline);
+        admin.latestRequests(usage::recent);
         MetricsListener metrics = new MetricsListener(store);
         events.add(metrics);
         admin.metrics(new MetricsEndpoint(metrics));
@@ -172,6 +180,11 @@ public final class ModelCache implements AutoCloseable {
         return ledger;
     }
 
+    /** The counters since start and since the cache was created, the last hour and the latest exchanges. */
+    public UsageStats usage() {
+        return usage;
+    }
+
     public ResponseStore store() {
         return store;
     }
@@ -206,13 +219,14 @@ public final class ModelCache implements AutoCloseable {
 
     /**
      * Drains the exchanges in flight (at most {@code shutdownDrainSeconds}), then closes the upstream client, the
-     * store and the cost ledger (written a last time).
+     * counters and the cost ledger (written a last time) and the store.
      */
     @Override
     public void close() {
         drain(config.server().shutdownDrain());
         try {
             upstream.close();
+            usage.close();
         } finally {
             try {
                 store.close();

@@ -18,11 +18,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
  * The endpoints under {@code /_cache/}: {@code health} (open to all, for load balancers and Ansible), {@code stats}
- * (the proxy's counters, the store's under {@code "store"}, and sections added with {@link #addStats}) and {@code entries}
+ * (the proxy's counters, the store's under {@code "store"}, and sections added with {@link #addStats}),
+ * {@code requests} (the latest exchanges), {@code metrics} (Prometheus) and {@code entries}
  * (listing, showing, deleting and pinning the stored entries: {@link EntryEndpoints}); plus those of record and replay ({@link ReplayEndpoints}: mode,
  * explain, report, export, import, sequences). All but health are behind the admin token when one is configured,
  * sent as {@code Authorization: Bearer <token>} or {@code X-Cache-Admin-Token: <token>}.
@@ -32,6 +34,7 @@ public final class AdminEndpoints {
     /** Carries the admin token instead of {@code Authorization} (which an explained request may need for itself). */
     public static final String TOKEN_HEADER = "X-Cache-Admin-Token";
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final int LATEST_DEFAULT = 50;
 
     private final ProxyStats stats;
     private final ResponseStore store;
@@ -42,6 +45,7 @@ public final class AdminEndpoints {
     private final EntryEndpoints entries;
     private final Map<String, Supplier<? extends JsonNode>> statsSections = new ConcurrentSkipListMap<>();
     private volatile MetricsEndpoint metrics;
+    private volatile IntFunction<? extends JsonNode> latest;
 
     public AdminEndpoints(ProxyStats stats, ResponseStore store, List<ModelProvider> providers, String adminToken) {
         this(stats, store, providers, adminToken, null);
@@ -78,6 +82,14 @@ public final class AdminEndpoints {
         metrics = endpoint;
     }
 
+    /**
+     * Serves {@code latest} at {@code /_cache/requests?limit=N} (the newest N exchanges, default
+     * {@value #LATEST_DEFAULT}); without it that path is a 404.
+     */
+    public void latestRequests(IntFunction<? extends JsonNode> newest) {
+        latest = newest;
+    }
+
     /** Answers a request whose path starts with {@link #PREFIX}. */
     public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (replay != null && !path.equals(PREFIX + "/health") && path.startsWith(PREFIX + "/")) {
@@ -110,8 +122,16 @@ public final class AdminEndpoints {
                 }
                 metrics.write(response);
             }
+            case PREFIX + "/requests" -> {
+                authorize(request);
+                if (latest == null) {
+                    throw new ProxyError(404, "invalid_request_error", "not_found", "Requests are not kept here.");
+                }
+                long limit = EntrySelection.number(request, "limit", LATEST_DEFAULT);
+                write(response, (ObjectNode) latest.apply((int) Math.min(limit, Integer.MAX_VALUE)));
+            }
             default -> throw new ProxyError(404, "invalid_request_error", "not_found",
-                    "No admin endpoint at " + path + ". Try " + PREFIX + "/health, /stats, /metrics, /entries, /mode, /explain, "
+                    "No admin endpoint at " + path + ". Try " + PREFIX + "/health, /stats, /metrics, /requests, /entries, /mode, /explain, "
                             + "/report, /export or /import under " + PREFIX + ".");
         }
     }

@@ -1,15 +1,15 @@
 package dev.modelcache.billing;
 
 import dev.modelcache.events.ExchangeSummary;
+import dev.modelcache.files.AtomicFile;
+import dev.modelcache.files.PeriodicFlush;
 import dev.modelcache.events.ProxyListener;
-import dev.modelcache.http.CacheStatus;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -17,9 +17,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -50,7 +47,7 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
     private final Clock clock;
     private final Path file;
     private final SortedMap<LocalDate, Map<Line, Account>> days;
-    private final ScheduledExecutorService flusher;
+    private final PeriodicFlush flusher;
     private final Object writing = new Object();
     private boolean dirty;
 
@@ -59,16 +56,7 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
         this.clock = clock.withZone(ZoneOffset.UTC);
         this.file = file;
         this.days = days;
-        if (file == null) {
-            flusher = null;
-            return;
-        }
-        flusher = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "modelcache-ledger");
-            thread.setDaemon(true);
-            return thread;
-        });
-        flusher.scheduleWithFixedDelay(this::flushQuietly, 1, 1, TimeUnit.SECONDS);
+        this.flusher = file == null ? null : new PeriodicFlush("modelcache-ledger", this::flushQuietly);
     }
 
     /** A ledger kept in memory only. */
@@ -89,10 +77,8 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "cannot read the cost ledger " + file + " (" + e.getMessage()
                         + "); it is moved to " + file.getFileName() + ".unreadable and the ledger starts empty");
-                try {
-                    Files.move(file, file.resolveSibling(file.getFileName() + ".unreadable"), StandardCopyOption.REPLACE_EXISTING);
-                } catch (IOException moveFailed) {
-                    LOG.log(Level.WARNING, "cannot move " + file + " aside: " + moveFailed.getMessage());
+                if (!AtomicFile.moveAside(file)) {
+                    LOG.log(Level.WARNING, "cannot move " + file + " aside");
                 }
             }
         }
@@ -101,17 +87,16 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
 
     @Override
     public void exchangeEnded(ExchangeSummary exchange) {
-        CacheStatus status = exchange.cacheStatus();
-        if (status == null || status != CacheStatus.HIT && exchange.coalesced()) {
-            return;
+        ExchangeSummary.Spending spending = exchange.spending();
+        if (spending != ExchangeSummary.Spending.NONE) {
+            record(exchange.provider(), exchange.model(), exchange.caller(), Tokens.of(exchange.usage()),
+                    spending == ExchangeSummary.Spending.SAVED);
         }
-        record(exchange.provider(), exchange.model(), exchange.caller(), Tokens.of(exchange.usage()),
-                status == CacheStatus.HIT);
     }
 
     /** Adds one exchange: {@code saved} for a hit, else spent. */
     public void record(String provider, String model, String caller, Tokens tokens, boolean saved) {
-        BigDecimal cost = prices.lookup(model).map(price -> price.cost(tokens)).orElse(BigDecimal.ZERO);
+        BigDecimal cost = prices.cost(model, tokens);
         Line line = new Line(orUnknown(provider), orUnknown(model), orUnknown(caller));
         synchronized (this) {
             Account account = days.computeIfAbsent(today(), day -> new HashMap<>()).computeIfAbsent(line, l -> new Account());
@@ -172,7 +157,7 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
                 dirty = false;
             }
             try {
-                LedgerFile.write(file, bytes);
+                AtomicFile.write(file, bytes);
             } catch (IOException e) {
                 synchronized (this) {
                     dirty = true;
@@ -194,14 +179,8 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
     @Override
     public void close() {
         if (flusher != null) {
-            flusher.shutdown();
-            try {
-                flusher.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            flusher.close();
         }
-        flushQuietly();
     }
 
     private static String orUnknown(String value) {

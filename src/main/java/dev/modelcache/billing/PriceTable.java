@@ -95,6 +95,11 @@ public final class PriceTable {
         return found.isEmpty() && slash >= 0 ? lookup(model.substring(slash + 1)) : found;
     }
 
+    /** What {@code tokens} of {@code model} cost in US dollars; 0 for a model without a price. */
+    public BigDecimal cost(String model, Tokens tokens) {
+        return lookup(model).map(price -> price.cost(tokens)).orElse(BigDecimal.ZERO);
+    }
+
     /** The date the prices were checked, as the table gives it. */
     public String checked() {
         return checked;

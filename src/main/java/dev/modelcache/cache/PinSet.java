@@ -1,13 +1,10 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.files.AtomicFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,21 +55,10 @@ final class PinSet {
 
     private void save() throws IOException {
         OwnerOnly.createDirectories(file.getParent());
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         StringBuilder text = new StringBuilder();
         for (String key : new TreeSet<>(keys)) {
             text.append(key).append('\n');
         }
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            OwnerOnly.restrict(temp);
-            out.write(StandardCharsets.UTF_8.encode(text.toString()));
-            out.force(true);
-        }
-        try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFile.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -18,6 +18,24 @@ import dev.modelcache.tokens.Usage;
 public record ExchangeSummary(String method, String path, String provider, String model, CacheStatus cacheStatus,
                               boolean coalesced, int httpStatus, Usage usage, String keyId, String caller,
                               long totalMillis, String namespace, long upstreamMillis, byte[] requestBody) {
+    /** What an exchange's tokens count as. */
+    public enum Spending {
+        /** Answered from the cache: what the call would have cost was saved. */
+        SAVED,
+        /** Answered by a provider through this exchange's own call: spent. */
+        SPENT,
+        /** Neither: refused before the cache was asked, or sharing an identical request's error (counted once, there). */
+        NONE
+    }
+
+    /** Whether this exchange's tokens were saved, spent or count for nothing (see {@link Spending}). */
+    public Spending spending() {
+        if (cacheStatus == null || cacheStatus != CacheStatus.HIT && coalesced) {
+            return Spending.NONE;
+        }
+        return cacheStatus == CacheStatus.HIT ? Spending.SAVED : Spending.SPENT;
+    }
+
     /** A summary without namespace, upstream call or body (for tests and listeners' units). */
     public ExchangeSummary(String method, String path, String provider, String model, CacheStatus cacheStatus,
                            boolean coalesced, int httpStatus, Usage usage, String keyId, String caller, long totalMillis) {

@@ -1,0 +1,64 @@
+package dev.modelcache.files;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * A small file replaced whole, durably: the bytes go to {@code <name>.tmp} (owner-only, 0600, on POSIX), are forced
+ * to disk and moved over the old file, and the folder is forced too. A crash leaves the old file or the new one,
+ * never half of one. For the ledger, the pins and the counters, each rewritten whole at every save.
+ */
+public final class AtomicFile {
+    private AtomicFile() {
+    }
+
+    /** Replaces {@code file} with {@code bytes}; its folder must exist. */
+    public static void write(Path file, byte[] bytes) throws IOException {
+        Path folder = file.toAbsolutePath().getParent();
+        Path temp = folder.resolve(file.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileAttribute<?>[] ownerOnly = folder.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
+        try (FileChannel out = FileChannel.open(temp, options, ownerOnly)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            out.force(true);
+        }
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // Not every file system lets a folder be forced; the move itself is done.
+        }
+    }
+
+    /**
+     * Moves an unreadable {@code file} aside to {@code <name>.unreadable} (replacing an older one), so the next save
+     * does not destroy what a person may want to look at; false when even that failed.
+     */
+    public static boolean moveAside(Path file) {
+        try {
+            Files.move(file, file.resolveSibling(file.getFileName() + ".unreadable"), StandardCopyOption.REPLACE_EXISTING);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.modelcache.stats;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelcache.events.ExchangeSummary;
+import dev.modelcache.http.Redacted;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * The last {@value #KEPT} proxied exchanges, for the dashboard's list of latest requests: when, what, which model
+ * and namespace, the cache status, the status line, the time taken, tokens, dollars and the cache key's short id.
+ * The path has no query string (it may carry a credential); no prompt text is kept. Not thread-safe:
+ * {@link UsageStats} guards it.
+ */
+final class RecentRequests {
+    static final int KEPT = 200;
+    private static final int KEY_CHARS = 12;
+
+    private record Row(Instant at, ExchangeSummary exchange, BigDecimal usd) {
+    }
+
+    private final Row[] rows = new Row[KEPT];
+    private long added;
+
+    void add(Instant at, ExchangeSummary exchange, BigDecimal usd) {
+        rows[(int) (added % KEPT)] = new Row(at, exchange, usd);
+        added++;
+    }
+
+    /** The newest {@code limit} (at most {@value #KEPT}), newest first. */
+    ObjectNode toJson(int limit) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        ArrayNode shown = json.putArray("requests");
+        long oldest = Math.max(0, added - Math.min(limit, KEPT));
+        for (long i = added - 1; i >= oldest; i--) {
+            shown.add(row(rows[(int) (i % KEPT)]));
+        }
+        return json;
+    }
+
+    private static ObjectNode row(Row row) {
+        ExchangeSummary e = row.exchange();
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("at", row.at().toString());
+        json.put("method", e.method());
+        json.put("path", Redacted.text(e.path()));
+        json.put("provider", e.provider());
+        json.put("model", e.model());
+        json.put("namespace", e.namespace());
+        json.put("cache", e.cacheStatus() == null ? null : e.cacheStatus().name());
+        json.put("coalesced", e.coalesced());
+        json.put("status", e.httpStatus());
+        json.put("totalMs", e.totalMillis());
+        json.put("upstreamMs", e.upstreamMillis());
+        json.put("inputTokens", e.usage().promptTokens());
+        json.put("outputTokens", e.usage().completionTokens());
+        json.put("usd", Tally.usd(row.usd()));
+        json.put("key", e.keyId() == null ? null : e.keyId().substring(0, Math.min(KEY_CHARS, e.keyId().length())));
+        return json;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.modelcache.stats;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelcache.events.ExchangeSummary;
+import dev.modelcache.events.ExchangeSummary.Spending;
+import java.math.BigDecimal;
+
+/**
+ * The counts of a set of exchanges (all of them, or one provider's, model's, namespace's or caller's): requests by
+ * cache status, errors (answered with a status of 400 or more), the exchanges that called a provider themselves,
+ * tokens and US dollars saved and spent, and the time they took. Not thread-safe: {@link UsageStats} guards it.
+ */
+final class Tally {
+    long requests;
+    long hits;
+    long misses;
+    long refreshes;
+    long bypasses;
+    long refused;
+    long coalesced;
+    long errors;
+    long upstreamCalls;
+    long savedInputTokens;
+    long savedOutputTokens;
+    long spentInputTokens;
+    long spentOutputTokens;
+    BigDecimal savedUsd = BigDecimal.ZERO;
+    BigDecimal spentUsd = BigDecimal.ZERO;
+    long totalMillis;
+
+    /** Counts one exchange whose tokens cost {@code usd}. */
+    void add(ExchangeSummary exchange, BigDecimal usd) {
+        requests++;
+        if (exchange.cacheStatus() == null) {
+            refused++;
+        } else {
+            switch (exchange.cacheStatus()) {
+                case HIT -> hits++;
+                case MISS -> misses++;
+                case REFRESH -> refreshes++;
+                case BYPASS -> bypasses++;
+            }
+        }
+        if (exchange.coalesced()) {
+            coalesced++;
+        }
+        if (exchange.httpStatus() >= 400) {
+            errors++;
+        }
+        if (exchange.upstreamMillis() >= 0) {
+            upstreamCalls++;
+        }
+        Spending spending = exchange.spending();
+        if (spending == Spending.SAVED) {
+            savedInputTokens += exchange.usage().promptTokens();
+            savedOutputTokens += exchange.usage().completionTokens();
+            savedUsd = savedUsd.add(usd);
+        } else if (spending == Spending.SPENT) {
+            spentInputTokens += exchange.usage().promptTokens();
+            spentOutputTokens += exchange.usage().completionTokens();
+            spentUsd = spentUsd.add(usd);
+        }
+        totalMillis += Math.max(0, exchange.totalMillis());
+    }
+
+    /** Hits over look-ups that found or missed (refreshes and bypasses do not look); null before the first. */
+    Double hitRatio() {
+        long lookups = hits + misses;
+        return lookups == 0 ? null : (double) hits / lookups;
+    }
+
+    /** The figures of one group, as {@code /_cache/stats} shows them in its breakdowns. */
+    ObjectNode toJson() {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("requests", requests);
+        json.put("hits", hits);
+        json.put("misses", misses);
+        json.put("refreshes", refreshes);
+        json.put("bypasses", bypasses);
+        json.put("errors", errors);
+        json.put("upstreamCalls", upstreamCalls);
+        json.put("hitRatio", hitRatio());
+        json.put("savedTokens", savedInputTokens + savedOutputTokens);
+        json.put("spentTokens", spentInputTokens + spentOutputTokens);
+        json.put("savedUsd", usd(savedUsd));
+        json.put("spentUsd", usd(spentUsd));
+        json.put("avgMillis", requests == 0 ? 0 : totalMillis / requests);
+        return json;
+    }
+
+    /** Every field, for the counters file. */
+    ObjectNode encode() {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("requests", requests);
+        json.put("hits", hits);
+        json.put("misses", misses);
+        json.put("refreshes", refreshes);
+        json.put("bypasses", bypasses);
+        json.put("refused", refused);
+        json.put("coalesced", coalesced);
+        json.put("errors", errors);
+        json.put("upstreamCalls", upstreamCalls);
+        json.put("savedInputTokens", savedInputTokens);
+        json.put("savedOutputTokens", savedOutputTokens);
+        json.put("spentInputTokens", spentInputTokens);
+        json.put("spentOutputTokens", spentOutputTokens);
+        json.put("savedUsd", savedUsd);
+        json.put("spentUsd", spentUsd);
+        json.put("totalMillis", totalMillis);
+        return json;
+    }
+
+    /** A tally as {@link #encode()} wrote it; missing fields count as 0. */
+    static Tally decode(JsonNode json) {
+        Tally tally = new Tally();
+        tally.requests = json.path("requests").asLong();
+        tally.hits = json.path("hits").asLong();
+        tally.misses = json.path("misses").asLong();
+        tally.refreshes = json.path("refreshes").asLong();
+        tally.bypasses = json.path("bypasses").asLong();
+        tally.refused = json.path("refused").asLong();
+        tally.coalesced = json.path("coalesced").asLong();
+        tally.errors = json.path("errors").asLong();
+        tally.upstreamCalls = json.path("upstreamCalls").asLong();
+        tally.savedInputTokens = json.path("savedInputTokens").asLong();
+        tally.savedOutputTokens = json.path("savedOutputTokens").asLong();
+        tally.spentInputTokens = json.path("spentInputTokens").asLong();
+        tally.spentOutputTokens = json.path("spentOutputTokens").asLong();
+        tally.savedUsd = decimal(json.path("savedUsd"));
+        tally.spentUsd = decimal(json.path("spentUsd"));
+        tally.totalMillis = json.path("totalMillis").asLong();
+        return tally;
+    }
+
+    private static BigDecimal decimal(JsonNode value) {
+        return value.isNumber() ? value.decimalValue() : BigDecimal.ZERO;
+    }
+
+    static BigDecimal usd(BigDecimal value) {
+        return value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
+    }
+}

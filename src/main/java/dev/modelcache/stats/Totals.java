@@ -1,0 +1,152 @@
+package dev.modelcache.stats;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelcache.events.ExchangeSummary;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Everything counted over one span of time (since start, or since the cache was created): one {@link Tally} over
+ * all exchanges, the same split by provider, model, namespace and caller (each split keeps its first
+ * {@value #MAX_GROUPS} names, the rest count under {@value #OTHER}), the calls to providers with their failures,
+ * and the answers stored. Not thread-safe: {@link UsageStats} guards it.
+ */
+final class Totals {
+    static final int MAX_GROUPS = 1000;
+    static final String OTHER = "(other)";
+    static final String NONE = "(none)";
+    private static final Map<String, Function<ExchangeSummary, String>> SPLITS = splits();
+
+    final Instant since;
+    final Tally all;
+    final Map<String, Map<String, Tally>> groups = new LinkedHashMap<>();
+    long upstreamCalls;
+    long upstreamErrors;
+    long stored;
+    long storedBytes;
+
+    Totals(Instant since) {
+        this(since, new Tally());
+    }
+
+    private Totals(Instant since, Tally all) {
+        this.since = since;
+        this.all = all;
+        SPLITS.keySet().forEach(split -> groups.put(split, new TreeMap<>()));
+    }
+
+    private static Map<String, Function<ExchangeSummary, String>> splits() {
+        Map<String, Function<ExchangeSummary, String>> splits = new LinkedHashMap<>();
+        splits.put("byProvider", ExchangeSummary::provider);
+        splits.put("byModel", ExchangeSummary::model);
+        splits.put("byNamespace", ExchangeSummary::namespace);
+        splits.put("byKey", ExchangeSummary::caller);
+        return splits;
+    }
+
+    void add(ExchangeSummary exchange, BigDecimal usd) {
+        all.add(exchange, usd);
+        SPLITS.forEach((split, name) -> group(groups.get(split), name.apply(exchange)).add(exchange, usd));
+    }
+
+    private static Tally group(Map<String, Tally> split, String name) {
+        String shown = name == null || name.isBlank() ? NONE : name;
+        Tally tally = split.get(shown);
+        if (tally != null) {
+            return tally;
+        }
+        if (split.size() >= MAX_GROUPS) {
+            return split.computeIfAbsent(OTHER, n -> new Tally());
+        }
+        tally = new Tally();
+        split.put(shown, tally);
+        return tally;
+    }
+
+    /**
+     * The figures as {@code /_cache/stats} shows them; {@code entries}, {@code bytes}, {@code storeFailures} and
+     * {@code inFlight} are the store's and the proxy's now, given by the caller.
+     */
+    ObjectNode toJson(long entries, long bytes, long storeFailures, long inFlight) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("since", since.toString());
+        json.put("requests", all.requests);
+        ObjectNode byStatus = json.putObject("byStatus");
+        byStatus.put("hit", all.hits);
+        byStatus.put("miss", all.misses);
+        byStatus.put("refresh", all.refreshes);
+        byStatus.put("bypass", all.bypasses);
+        byStatus.put("none", all.refused);
+        json.put("coalesced", all.coalesced);
+        json.put("errors", all.errors);
+        json.put("upstreamCalls", upstreamCalls);
+        json.put("upstreamErrors", upstreamErrors);
+        json.put("hitRatio", all.hitRatio());
+        ObjectNode tokens = json.putObject("tokens");
+        tokens.set("saved", tokens(all.savedInputTokens, all.savedOutputTokens));
+        tokens.set("spent", tokens(all.spentInputTokens, all.spentOutputTokens));
+        ObjectNode usd = json.putObject("usd");
+        usd.put("saved", Tally.usd(all.savedUsd));
+        usd.put("spent", Tally.usd(all.spentUsd));
+        json.put("stored", stored);
+        json.put("storedBytes", storedBytes);
+        json.put("entries", entries);
+        json.put("bytes", bytes);
+        json.put("storeFailures", storeFailures);
+        json.put("inFlight", inFlight);
+        groups.forEach((split, tallies) -> {
+            ObjectNode shown = json.putObject(split);
+            tallies.forEach((name, tally) -> shown.set(name, tally.toJson()));
+        });
+        return json;
+    }
+
+    private static ObjectNode tokens(long input, long output) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("input", input);
+        json.put("output", output);
+        json.put("total", input + output);
+        return json;
+    }
+
+    /** Every count, for the counters file; {@code storeFailures} is the store's count to carry over. */
+    ObjectNode encode(long storeFailures) {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("since", since.toString());
+        json.set("all", all.encode());
+        json.put("upstreamCalls", upstreamCalls);
+        json.put("upstreamErrors", upstreamErrors);
+        json.put("stored", stored);
+        json.put("storedBytes", storedBytes);
+        json.put("storeFailures", storeFailures);
+        groups.forEach((split, tallies) -> {
+            ObjectNode shown = json.putObject(split);
+            tallies.forEach((name, tally) -> shown.set(name, tally.encode()));
+        });
+        return json;
+    }
+
+    /** Totals as {@link #encode} wrote them. */
+    static Totals decode(JsonNode json) {
+        Totals totals = new Totals(Instant.parse(json.path("since").asText()), Tally.decode(json.path("all")));
+        totals.upstreamCalls = json.path("upstreamCalls").asLong();
+        totals.upstreamErrors = json.path("upstreamErrors").asLong();
+        totals.stored = json.path("stored").asLong();
+        totals.storedBytes = json.path("storedBytes").asLong();
+        totals.groups.forEach((split, tallies) -> {
+            Iterator<Map.Entry<String, JsonNode>> rows = json.path(split).fields();
+            while (rows.hasNext() && tallies.size() < MAX_GROUPS + 1) {
+                Map.Entry<String, JsonNode> row = rows.next();
+                tallies.put(row.getKey(), Tally.decode(row.getValue()));
+            }
+        });
+        return totals;
+    }
+}
