@@ -121,7 +121,9 @@ final class Forwarder {
             // The client has everything: end its response now, so token counting and storing cost it no time.
             relay.finish();
             trace.upstream(millisSince(start));
-            events.upstreamCall(new UpstreamCall(provider.name(), Result.COMPLETE, status, headersMillis, millisSince(start)));
+            long firstEvent = eventStream && !relay.chunks().isEmpty() ? headersMillis + relay.chunks().get(0).atMillis() : -1;
+            events.upstreamCall(new UpstreamCall(provider.name(), Result.COMPLETE, status, headersMillis, firstEvent,
+                    millisSince(start)));
             return new Relayed(status, headers, eventStream, answer.framed(), capture, relay.chunks());
         } catch (IOException | RuntimeException e) {
             capture.close();
