@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.http.Exchange;
-import dev.modelcache.provider.ModelProvider;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -54,11 +53,11 @@ public final class CacheKeyFactory {
         this.shared = shared;
     }
 
-    public CacheKey create(ModelProvider provider, Exchange exchange) {
+    public CacheKey create(ProviderFacts provider, Exchange exchange) {
         return create(provider, exchange, "");
     }
 
-    public CacheKey create(ModelProvider provider, Exchange exchange, String namespace) {
+    public CacheKey create(ProviderFacts provider, Exchange exchange, String namespace) {
         return create(RequestRecord.of(provider, exchange, this, namespace));
     }
 
@@ -155,7 +154,7 @@ public final class CacheKeyFactory {
      * one ({@link Exchange#caller()}), else of its credential (or {@code anonymous}), which names the caller without
      * revealing the credential; {@value #SHARED} for everyone when the cache is shared.
      */
-    public String partition(ModelProvider provider, Exchange exchange) {
+    public String partition(ProviderFacts provider, Exchange exchange) {
         if (shared) {
             return SHARED;
         }

@@ -5,7 +5,6 @@ import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
-import dev.modelcache.provider.ModelProvider;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +21,7 @@ import java.util.regex.Pattern;
  *   <li>Paths that create or change server-side state (files, uploads, batches, fine-tuning jobs, assistants,
  *       threads, vector stores, realtime sessions) are passed through: answering a second upload from the cache
  *       would hand back the first upload's id without creating anything. Which paths those are is the provider's
- *       knowledge ({@link ModelProvider#isStateful}).</li>
+ *       knowledge ({@link ProviderFacts#isStateful}).</li>
  *   <li>The mode ({@code cache/mode}, or {@code X-Cache-Mode} for one request): {@code readthrough} reads and
  *       stores, {@code record} stores without reading (REFRESH), {@code replay} reads and never calls the
  *       provider, {@code passthrough} neither reads nor stores (BYPASS).</li>
@@ -98,14 +97,14 @@ public final class CachePolicy {
 
     /**
      * The decision for a request whose provider is not at hand: no path counts as stateful, only the method rules.
-     * The proxy itself always uses {@link #decide(Exchange, ModelProvider)}.
+     * The proxy itself always uses {@link #decide(Exchange, ProviderFacts)}.
      */
     public Decision decide(Exchange exchange) {
         return decide(exchange, null);
     }
 
     /** The decision for a request to {@code provider}, which says which of its paths are stateful (null: none). */
-    public Decision decide(Exchange exchange, ModelProvider provider) {
+    public Decision decide(Exchange exchange, ProviderFacts provider) {
         Headers headers = exchange.headers();
         CacheMode mode = headers.first(MODE_HEADER).map(text -> CacheMode.parse(text).orElseThrow(() -> ProxyError.badRequest(
                 "invalid_cache_mode", "The " + MODE_HEADER + " header must be readthrough, record, replay or passthrough.")))
@@ -133,7 +132,7 @@ public final class CachePolicy {
     }
 
     /** Only GET and POST, of the GETs only the model listings, and no path that creates or changes state. */
-    private static boolean cacheable(Exchange exchange, ModelProvider provider) {
+    private static boolean cacheable(Exchange exchange, ProviderFacts provider) {
         String method = exchange.method();
         String path = exchange.path();
         if (!method.equals("POST") && !(method.equals("GET") && isUnder(path, "/v1/models"))) {

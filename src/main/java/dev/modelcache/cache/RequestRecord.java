@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.http.JsonParsers;
 import dev.modelcache.http.Exchange;
-import dev.modelcache.provider.ModelProvider;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -76,12 +75,12 @@ public record RequestRecord(String provider, String method, String path, String 
     }
 
     /** The record of {@code exchange} in no namespace, with the partition and key recipe of {@code keys}. */
-    public static RequestRecord of(ModelProvider provider, Exchange exchange, CacheKeyFactory keys) {
+    public static RequestRecord of(ProviderFacts provider, Exchange exchange, CacheKeyFactory keys) {
         return of(provider, exchange, keys, "");
     }
 
     /** The record of {@code exchange} in {@code namespace}, with the partition and key recipe of {@code keys}. */
-    public static RequestRecord of(ModelProvider provider, Exchange exchange, CacheKeyFactory keys, String namespace) {
+    public static RequestRecord of(ProviderFacts provider, Exchange exchange, CacheKeyFactory keys, String namespace) {
         Map<String, String> vary = new TreeMap<>();
         for (String name : provider.varyHeaders()) {
             String value = exchange.headers().joined(name);

@@ -1,6 +1,7 @@
 package dev.modelcache.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelcache.cache.ProviderFacts;
 import dev.modelcache.http.ErrorShape;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
@@ -16,10 +17,12 @@ import java.util.Map;
  * caller authenticates to it and which request headers change its answers (the cache key), which of its paths change
  * server-side state (never cached), how its event streams end and fail ({@link StreamDialect}), how its tokens are
  * counted, and how the proxy's own errors are written on its paths ({@link ErrorShape}). Adding a provider type is one
- * implementation of this interface plus one line in {@link ProviderTypes}.
+ * implementation of this interface plus one line in {@link ProviderTypes}. The part the cache reads is
+ * {@link ProviderFacts}.
  */
-public interface ModelProvider {
+public interface ModelProvider extends ProviderFacts {
     /** The name in the provider table, {@code providers/<name>/...}. */
+    @Override
     String name();
 
     /** Scheme, host, port and an optional path prefix, which the client's path follows (see {@link #target}). */
@@ -29,6 +32,7 @@ public interface ModelProvider {
     boolean claims(String model);
 
     /** The model a request asks for, or null: the body's {@code model} (an API that names it in the path overrides this). */
+    @Override
     default String model(Exchange exchange) {
         return exchange.model();
     }
@@ -53,6 +57,7 @@ public interface ModelProvider {
      * True for a path whose requests create or change server-side state (files, batches, jobs ...): they are passed
      * through, never cached, as answering a second upload from the cache would create nothing.
      */
+    @Override
     default boolean isStateful(String path) {
         return false;
     }
@@ -84,11 +89,13 @@ public interface ModelProvider {
      * elsewhere (Gemini's {@code key=} query parameter). This is what keeps callers apart and decides whether the
      * configured key is sent.
      */
+    @Override
     default String credential(Exchange exchange) {
         return credential(exchange.headers());
     }
 
     /** Request header fields that change the answer (API version or beta flags), so they are part of the cache key. */
+    @Override
     List<String> varyHeaders();
 
     /** Header fields to add upstream when the caller sent no credential and the provider has a configured key. */
