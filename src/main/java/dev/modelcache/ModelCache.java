@@ -96,7 +96,7 @@ public final class ModelCache implements AutoCloseable {
         events.add(metrics);
         admin.metrics(new MetricsEndpoint(metrics));
         if (config.log().access()) {
-            events.add(new AccessLog());
+            events.add(new AccessLog(config.log()));
         }
     }
 
