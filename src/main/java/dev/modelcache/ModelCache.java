@@ -92,7 +92,7 @@ public final class ModelCache implements AutoCloseable {
         this.admin = AdminEndpoints.withReplay(stats, providers, config.admin().token(), controls,
                 config.server().maxBodyBytes());
         admin.addStats("costs", ledger::report);
-        MetricsListener metrics = new MetricsListener(store);
+        MetricsListener metrics = new MetricsListener(store, prices);
         events.add(metrics);
         admin.metrics(new MetricsEndpoint(metrics));
         if (config.log().access()) {

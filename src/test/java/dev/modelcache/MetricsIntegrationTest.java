@@ -12,6 +12,7 @@ import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.TestProxy;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -78,6 +79,31 @@ class MetricsIntegrationTest {
             assertEquals(5, sum(text, "gen_ai_client_operation_duration_seconds_bucket", Map.of("le", "+Inf")), text);
             assertEquals(2, sum(text, "modelcache_upstream_duration_seconds_count", Map.of("result", "complete")), text);
             assertEquals(2, sum(text, "modelcache_upstream_time_to_first_byte_seconds_count", Map.of()), text);
+        }
+    }
+
+    @Test
+    void dollarsSavedAndSpentArePricedFromThePriceTable(@TempDir Path priceDir) throws Exception {
+        Path prices = priceDir.resolve("prices.json");
+        Files.writeString(prices, "{\"checked\":\"2026-12-01\",\"prices\":{\"gpt-4o-mini\":{\"input\":2.00,\"output\":10.00}}}");
+        double oneCall = (11 * 2.00 + 3 * 10.00) / 1_000_000;
+        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
+        settings.put("prices/file", prices.toString());
+        try (TestProxy proxy = TestProxy.start(settings)) {
+            for (String prompt : new String[] {"priced", "priced", "priced"}) {
+                assertEquals(200, proxy.post(CHAT, chat(prompt)).statusCode());
+                proxy.events().awaitSettled();
+            }
+            proxy.post(CHAT, "{\"model\":\"unpriced-model\",\"messages\":[]}");
+            proxy.events().awaitSettled();
+            String text = proxy.get("/_cache/metrics").body();
+            Map<String, String> route = Map.of("provider", "openai", "model", "gpt-4o-mini");
+            assertEquals(2 * oneCall, sum(text, "modelcache_saved_usd_total", route), 1e-12, text);
+            assertEquals(oneCall, sum(text, "modelcache_spent_usd_total", route), 1e-12, text);
+            assertTrue(text.contains("modelcache_saved_usd_total{model=\"gpt-4o-mini\",provider=\"openai\"}"), text);
+            assertFalse(text.contains("unpriced-model"), "an exchange without a price is not counted in dollars: " + text);
+            assertEquals(2 * oneCall, proxy.app().ledger().report().at("/today/saved/usd").asDouble(), 1e-12,
+                    "the metric and the ledger agree: " + proxy.app().ledger().report());
         }
     }
 

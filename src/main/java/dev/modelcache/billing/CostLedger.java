@@ -2,7 +2,6 @@ package dev.modelcache.billing;
 
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.events.ProxyListener;
-import dev.modelcache.http.CacheStatus;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -26,7 +25,8 @@ import java.util.function.Predicate;
  * What the proxy spent on providers and what its cache saved, as a listener: each exchange answered by a provider
  * adds its tokens and their cost to {@code spent}, each hit adds what it would have cost to {@code saved} (with its
  * token counts, never zeroed), by provider, model and caller, in one bucket per UTC day. A request that shared an
- * identical request's call and got a non-2xx answer adds nothing: the call was counted once, for that request.
+ * identical request's call and got a non-2xx answer adds nothing: the call was counted once, for that request
+ * ({@link CostSide} decides, for the metrics too).
  * Costs are priced when recorded, from the {@link PriceTable}; a model without a price costs 0 and is reported as
  * unpriced. The ledger lives in {@code <cache dir>/ledger.json}, written at most about once a second after a change
  * and on {@link #close()}, and keeps the last {@value #RETAINED_DAYS} days.
@@ -101,12 +101,8 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
 
     @Override
     public void exchangeEnded(ExchangeSummary exchange) {
-        CacheStatus status = exchange.cacheStatus();
-        if (status == null || status != CacheStatus.HIT && exchange.coalesced()) {
-            return;
-        }
-        record(exchange.provider(), exchange.model(), exchange.caller(), Tokens.of(exchange.usage()),
-                status == CacheStatus.HIT);
+        CostSide.of(exchange).ifPresent(side -> record(exchange.provider(), exchange.model(), exchange.caller(),
+                Tokens.of(exchange.usage()), side == CostSide.SAVED));
     }
 
     /** Adds one exchange: {@code saved} for a hit, else spent. */
