@@ -9,11 +9,6 @@ public record LogConfig(boolean access, boolean bodies, int bodyMaxChars) {
     public static final int DEFAULT_BODY_MAX_CHARS = 2000;
     static final int MAX_BODY_MAX_CHARS = 1_000_000;
 
-    /** The access log without bodies. */
-    public LogConfig(boolean access) {
-        this(access, false, DEFAULT_BODY_MAX_CHARS);
-    }
-
     static LogConfig read(ConfigReader r) {
         return new LogConfig(r.flag("log/access", true), r.flag("log/bodies", false),
                 (int) r.number("log/bodyMaxChars", DEFAULT_BODY_MAX_CHARS, 1, MAX_BODY_MAX_CHARS));
