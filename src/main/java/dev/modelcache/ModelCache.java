@@ -100,11 +100,11 @@ public final class ModelCache implements AutoCloseable {
         admin.addStats("sinceCreated", usage::sinceCreated);
         admin.addStats("timeline", usage::timeline);
         admin.latestRequests(usage::recent);
-        MetricsListener metrics = new MetricsListener(store);
+        MetricsListener metrics = new MetricsListener(store, prices);
         events.add(metrics);
         admin.metrics(new MetricsEndpoint(metrics));
         if (config.log().access()) {
-            events.add(new AccessLog());
+            events.add(new AccessLog(config.log()));
         }
     }
 

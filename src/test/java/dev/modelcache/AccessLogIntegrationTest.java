@@ -14,6 +14,7 @@ import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.TestProxy;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -22,7 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One access log line per proxied exchange, with no credential and no prompt text; {@code log/access=false} silences it. */
+/**
+ * One access log line per proxied exchange, with no credential and no prompt text unless {@code log/bodies} asks for
+ * the request body; {@code log/access=false} silences it.
+ */
 class AccessLogIntegrationTest {
     static final String SECRET = "sk-ACCESSLOGSECRET9";
     static final String PROMPT = "Tell me the secret plan";
@@ -62,16 +66,60 @@ class AccessLogIntegrationTest {
         String hit = records.get(1).getMessage();
         assertEquals(Level.INFO, records.get(0).getLevel());
         String key = exchanges.get(0).keyId().substring(0, 12);
-        assertTrue(miss.matches("POST /v1/chat/completions provider=openai model=gpt-4o-mini cache=MISS status=200 "
-                + "total_ms=\\d+ prompt_tokens=11 completion_tokens=3 key_id=" + key), miss);
-        assertTrue(hit.matches("POST /v1/chat/completions provider=openai model=gpt-4o-mini cache=HIT status=200 "
-                + "total_ms=\\d+ prompt_tokens=11 completion_tokens=3 key_id=" + key), hit);
+        assertTrue(miss.matches("POST /v1/chat/completions provider=openai model=gpt-4o-mini namespace=- cache=MISS "
+                + "status=200 upstream_ms=\\d+ total_ms=\\d+ prompt_tokens=11 completion_tokens=3 key_id=" + key), miss);
+        assertTrue(hit.matches("POST /v1/chat/completions provider=openai model=gpt-4o-mini namespace=- cache=HIT "
+                + "status=200 upstream_ms=- total_ms=\\d+ prompt_tokens=11 completion_tokens=3 key_id=" + key), hit);
         for (LogRecord record : records) {
             assertFalse(record.getMessage().contains(SECRET), record.getMessage());
             assertFalse(record.getMessage().contains("key=" + SECRET), record.getMessage());
             assertFalse(record.getMessage().contains(PROMPT), record.getMessage());
             assertFalse(record.getMessage().contains(exchanges.get(0).keyId()), "the key id is shortened");
+            assertFalse(record.getMessage().contains(" body="), "bodies are off by default: " + record.getMessage());
         }
+    }
+
+    @Test
+    void theNamespaceIsLoggedAndTheUpstreamTimeIsTheExchangesOwnCall() throws Exception {
+        List<ExchangeSummary> exchanges;
+        try (TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir)) {
+            proxy.post(CHAT, BODY, "X-Cache-Namespace", "nightly-evals");
+            proxy.post(CHAT, BODY, "X-Cache-Namespace", "nightly-evals");
+            exchanges = proxy.events().awaitExchanges(2);
+        }
+        assertEquals(2, records.size(), records.toString());
+        String miss = records.get(0).getMessage();
+        assertTrue(miss.contains(" namespace=nightly-evals cache=MISS status=200 upstream_ms="
+                + exchanges.get(0).upstreamMillis() + " total_ms="), miss);
+        assertTrue(exchanges.get(0).upstreamMillis() >= 0 && exchanges.get(0).upstreamMillis() <= exchanges.get(0).totalMillis(),
+                exchanges.get(0).toString());
+        assertTrue(records.get(1).getMessage().contains(" namespace=nightly-evals cache=HIT status=200 upstream_ms=- "),
+                records.get(1).getMessage());
+    }
+
+    @Test
+    void logBodiesAddsTheRequestBodyMinifiedRedactedEscapedAndCut() throws Exception {
+        String pretty = "{\n  \"model\": \"gpt-4o-mini\",\n  \"api_key\": \"" + SECRET + "\",\n  \"messages\": [{\"role\": \"user\", "
+                + "\"content\": \"" + PROMPT + " \\\"now\\\"\\nplease, and some more words after the cut\"}]\n}";
+        String minified = "{\"model\":\"gpt-4o-mini\",\"api_key\":\"REDACTED\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"" + PROMPT + " \\\"now\\\"\\nplease, and some more words after the cut\"}]}";
+        int bound = minified.indexOf("please") + "please".length();
+        String kept = minified.substring(0, bound).replace("\\", "\\\\").replace("\"", "\\\"");
+        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
+        settings.put("log/bodies", "true");
+        settings.put("log/bodyMaxChars", String.valueOf(bound));
+        try (TestProxy proxy = TestProxy.start(settings)) {
+            assertEquals(200, proxy.post(CHAT, pretty, "Authorization", "Bearer " + SECRET).statusCode());
+            proxy.events().awaitExchanges(1);
+        }
+        assertEquals(1, records.size(), records.toString());
+        String line = records.get(0).getMessage();
+        assertFalse(line.contains("\n") || line.contains("\r"), "one line: " + line);
+        assertFalse(line.contains(SECRET), line);
+        assertTrue(line.contains(" key_id="), line);
+        String body = " body=\"" + kept + "…(+" + (minified.length() - bound) + " chars)\"";
+        assertTrue(line.endsWith(body), line + "\n does not end with\n" + body);
+        assertTrue(line.contains(PROMPT + " \\\\\\\"now\\\\\\\"\\\\nplease"), "quotes and the break escaped: " + line);
     }
 
     @Test
@@ -81,8 +129,8 @@ class AccessLogIntegrationTest {
             proxy.events().awaitExchanges(1);
         }
         assertEquals(1, records.size(), records.toString());
-        assertTrue(records.get(0).getMessage().matches("POST /v1/chat/completions provider=\\S+ model=- cache=- "
-                + "status=400 total_ms=\\d+ prompt_tokens=0 completion_tokens=0 key_id=-"), records.get(0).getMessage());
+        assertTrue(records.get(0).getMessage().matches("POST /v1/chat/completions provider=\\S+ model=- namespace=- cache=- "
+                + "status=400 upstream_ms=- total_ms=\\d+ prompt_tokens=0 completion_tokens=0 key_id=-"), records.get(0).getMessage());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.modelcache;
 
+import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
 import static dev.modelcache.support.OpenAiFixtures.CHAT_EVENTS;
 import static dev.modelcache.support.TestProxy.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.config.ConfigException;
+import dev.modelcache.metrics.AccessLog;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.LogCapture;
 import dev.modelcache.support.FakeUpstream.Reply;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** No log line carries a query string or a base URL's user info: either may be a credential. */
+/** No log line carries a query string or a base URL's user info (either may be a credential), nor, by default, a prompt. */
 class LogHygieneIntegrationTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String BODY = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}]}";
@@ -72,6 +74,22 @@ class LogHygieneIntegrationTest {
         assertEquals(1, upstream.calls());
         assertTrue(records.stream().anyMatch(r -> r.getMessage().contains("broke off")), "the break is logged");
         assertNothingLogged("SECRET123", "key=");
+    }
+
+    @Test
+    void noPromptTextIsLoggedByDefault() throws Exception {
+        String prompt = "ZEBRA-PLUM-7731 distinctive prompt";
+        String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}";
+        upstream.handler(r -> Reply.json(200, CHAT_ANSWER));
+        try (TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir)) {
+            assertEquals(200, proxy.post(CHAT, body).statusCode());
+            assertEquals(200, proxy.post(CHAT, body).statusCode());
+            assertEquals(400, proxy.post(CHAT, body.replace("\"model\"", "\"model\":1,\"x\"") + "}").statusCode());
+            proxy.events().awaitExchanges(3);
+        }
+        assertTrue(records.stream().anyMatch(r -> r.getLoggerName().equals(AccessLog.LOGGER)),
+                "the access log is on by default: " + records);
+        assertNothingLogged("ZEBRA-PLUM-7731", " body=");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.modelcache;
 
 import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
+import static dev.modelcache.support.OpenAiFixtures.CHAT_EVENTS;
 import static dev.modelcache.support.TestProxy.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +13,7 @@ import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.TestProxy;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -77,6 +79,45 @@ class MetricsIntegrationTest {
             assertEquals(5, sum(text, "gen_ai_client_operation_duration_seconds_count", Map.of()), text);
             assertEquals(5, sum(text, "gen_ai_client_operation_duration_seconds_bucket", Map.of("le", "+Inf")), text);
             assertEquals(2, sum(text, "modelcache_upstream_duration_seconds_count", Map.of("result", "complete")), text);
+            assertEquals(2, sum(text, "modelcache_upstream_time_to_first_byte_seconds_count", Map.of()), text);
+        }
+    }
+
+    @Test
+    void dollarsSavedAndSpentArePricedFromThePriceTable(@TempDir Path priceDir) throws Exception {
+        Path prices = priceDir.resolve("prices.json");
+        Files.writeString(prices, "{\"checked\":\"2026-12-01\",\"prices\":{\"gpt-4o-mini\":{\"input\":2.00,\"output\":10.00}}}");
+        double oneCall = (11 * 2.00 + 3 * 10.00) / 1_000_000;
+        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
+        settings.put("prices/file", prices.toString());
+        try (TestProxy proxy = TestProxy.start(settings)) {
+            for (String prompt : new String[] {"priced", "priced", "priced"}) {
+                assertEquals(200, proxy.post(CHAT, chat(prompt)).statusCode());
+                proxy.events().awaitSettled();
+            }
+            proxy.post(CHAT, "{\"model\":\"unpriced-model\",\"messages\":[]}");
+            proxy.events().awaitSettled();
+            String text = proxy.get("/_cache/metrics").body();
+            Map<String, String> route = Map.of("provider", "openai", "model", "gpt-4o-mini");
+            assertEquals(2 * oneCall, sum(text, "modelcache_saved_usd_total", route), 1e-12, text);
+            assertEquals(oneCall, sum(text, "modelcache_spent_usd_total", route), 1e-12, text);
+            assertTrue(text.contains("modelcache_saved_usd_total{model=\"gpt-4o-mini\",provider=\"openai\"}"), text);
+            assertFalse(text.contains("unpriced-model"), "an exchange without a price is not counted in dollars: " + text);
+            assertEquals(2 * oneCall, proxy.app().ledger().report().at("/today/saved/usd").asDouble(), 1e-12,
+                    "the metric and the ledger agree: " + proxy.app().ledger().report());
+        }
+    }
+
+    @Test
+    void aStreamedAnswerIsTimedToItsFirstEventAndAPlainOneIsNot() throws Exception {
+        upstream.handler(r -> r.bodyText().contains("\"stream\":true") ? Reply.sse(CHAT_EVENTS) : Reply.json(200, CHAT_ANSWER));
+        try (TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir)) {
+            String streamed = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"s\"}]}";
+            assertEquals(200, proxy.post(CHAT, streamed).statusCode());
+            assertEquals(200, proxy.post(CHAT, chat("plain")).statusCode());
+            proxy.events().awaitSettled();
+            String text = proxy.get("/_cache/metrics").body();
+            assertEquals(1, sum(text, "modelcache_upstream_time_to_first_event_seconds_count", Map.of()), text);
             assertEquals(2, sum(text, "modelcache_upstream_time_to_first_byte_seconds_count", Map.of()), text);
         }
     }

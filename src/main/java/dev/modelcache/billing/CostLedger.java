@@ -23,7 +23,8 @@ import java.util.function.Predicate;
  * What the proxy spent on providers and what its cache saved, as a listener: each exchange answered by a provider
  * adds its tokens and their cost to {@code spent}, each hit adds what it would have cost to {@code saved} (with its
  * token counts, never zeroed), by provider, model and caller, in one bucket per UTC day. A request that shared an
- * identical request's call and got a non-2xx answer adds nothing: the call was counted once, for that request.
+ * identical request's call and got a non-2xx answer adds nothing: the call was counted once, for that request
+ * ({@link ExchangeSummary#spending()} decides, for the metrics and the stats too).
  * Costs are priced when recorded, from the {@link PriceTable}; a model without a price costs 0 and is reported as
  * unpriced. The ledger lives in {@code <cache dir>/ledger.json}, written at most about once a second after a change
  * and on {@link #close()}, and keeps the last {@value #RETAINED_DAYS} days.

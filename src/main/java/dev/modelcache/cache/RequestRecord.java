@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modelcache.http.JsonParsers;
 import dev.modelcache.http.Exchange;
+import dev.modelcache.http.JsonParsers;
+import dev.modelcache.http.Redacted;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -35,8 +36,7 @@ public record RequestRecord(String provider, String method, String path, String 
     /** Largest non-JSON request body kept in the record itself (base64). */
     public static final int INLINE_BODY_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = JsonParsers.RECORD;
-    private static final Pattern SECRET_PARAMETER = Pattern.compile(
-            "(?i)key|.*api[-_]?key.*|.*token.*|.*secret.*|.*password.*|sig|signature|x-amz-.*");
+    private static final Pattern SECRET_PARAMETER = Redacted.SECRET_NAME;
 
     public RequestRecord {
         varyHeaders = Map.copyOf(varyHeaders);

@@ -1,5 +1,6 @@
 package dev.modelcache.metrics;
 
+import dev.modelcache.config.LogConfig;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.events.ProxyListener;
 import dev.modelcache.http.Redacted;
@@ -8,17 +9,29 @@ import java.lang.System.Logger.Level;
 
 /**
  * One INFO line per proxied exchange on the logger {@value #LOGGER}, for the container's logging:
- * <pre>POST /v1/chat/completions provider=openai model=gpt-4o-mini cache=MISS status=200 total_ms=41
- * prompt_tokens=12 completion_tokens=7 key_id=3f9a0c1d2e4b</pre>
- * (on one line). The path has no query string (it may carry a credential), {@code key_id} is the cache key's first
- * {@value #KEY_CHARS} hex digits, and no prompt text is ever written. A hit that waited for an identical request
- * shows as {@code cache=HIT coalesced}; a request refused before the cache was asked as {@code cache=-}.
+ * <pre>POST /v1/chat/completions provider=openai model=gpt-4o-mini namespace=- cache=MISS status=200
+ * upstream_ms=38 total_ms=41 prompt_tokens=12 completion_tokens=7 key_id=3f9a0c1d2e4b</pre>
+ * (on one line). The path has no query string (it may carry a credential), {@code namespace} is the request's
+ * {@code X-Cache-Namespace}, {@code upstream_ms} the exchange's own call to the provider ({@code -} when it made none:
+ * a hit, a coalesced follower, a refusal), {@code key_id} the cache key's first {@value #KEY_CHARS} hex digits.
+ * A hit that waited for an identical request shows as {@code cache=HIT coalesced}; a request refused before the cache
+ * was asked as {@code cache=-}. No prompt text is written unless {@code log/bodies} is on: then the line ends with
+ * {@code body="..."}, the request body as {@link BodyText} gives it (never the answer's).
  */
 public final class AccessLog implements ProxyListener {
     public static final String LOGGER = "dev.modelcache.access";
     static final int KEY_CHARS = 12;
     private static final int MAX_FIELD = 200;
     private static final Logger LOG = System.getLogger(LOGGER);
+
+    private final boolean bodies;
+    private final int bodyMaxChars;
+
+    /** The access log as {@code config} says: with request bodies only when {@code log/bodies} is on. */
+    public AccessLog(LogConfig config) {
+        this.bodies = config.bodies();
+        this.bodyMaxChars = config.bodyMaxChars();
+    }
 
     @Override
     public void exchangeEnded(ExchangeSummary exchange) {
@@ -27,16 +40,18 @@ public final class AccessLog implements ProxyListener {
         }
     }
 
-    static String line(ExchangeSummary e) {
+    String line(ExchangeSummary e) {
         StringBuilder line = new StringBuilder(160);
         line.append(clean(e.method())).append(' ').append(clean(Redacted.text(e.path())));
         line.append(" provider=").append(clean(e.provider()));
         line.append(" model=").append(clean(e.model()));
+        line.append(" namespace=").append(clean(e.namespace()));
         line.append(" cache=").append(e.cacheStatus() == null ? "-" : e.cacheStatus().name());
         if (e.coalesced()) {
             line.append(" coalesced");
         }
         line.append(" status=").append(e.httpStatus());
+        line.append(" upstream_ms=").append(e.upstreamMillis() < 0 ? "-" : String.valueOf(e.upstreamMillis()));
         line.append(" total_ms=").append(e.totalMillis());
         line.append(" prompt_tokens=").append(e.usage().promptTokens());
         line.append(" completion_tokens=").append(e.usage().completionTokens());
@@ -45,6 +60,9 @@ public final class AccessLog implements ProxyListener {
         }
         String key = e.keyId();
         line.append(" key_id=").append(key == null ? "-" : clean(key.substring(0, Math.min(KEY_CHARS, key.length()))));
+        if (bodies) {
+            line.append(" body=").append(BodyText.quoted(e.requestBody(), bodyMaxChars));
+        }
         return line.toString();
     }
 

@@ -1,5 +1,7 @@
 package dev.modelcache.metrics;
 
+import dev.modelcache.billing.PriceTable;
+import dev.modelcache.billing.Tokens;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.events.ProxyListener;
@@ -26,9 +28,12 @@ import java.util.Locale;
  *       HTTP status class;</li>
  *   <li>{@code gen_ai.client.token.usage}: tokens per exchange by type (input, output) and whether the cache saved
  *       them (hit) or they were spent;</li>
+ *   <li>{@code modelcache.saved.usd} and {@code modelcache.spent.usd}: US dollars the cache saved (hits) and spent on
+ *       providers (everything else), priced by the {@link PriceTable} and decided as the cost ledger decides
+ *       ({@link ExchangeSummary#spending()}); exchanges of a model without a price are not counted there;</li>
  *   <li>{@code gen_ai.client.operation.duration}: the whole exchange as the client saw it;</li>
- *   <li>{@code modelcache.upstream.duration} and {@code modelcache.upstream.time_to_first_byte}: calls to
- *       providers, by result.</li>
+ *   <li>{@code modelcache.upstream.duration}, {@code modelcache.upstream.time_to_first_byte} (status and headers)
+ *       and, for streamed answers, {@code modelcache.upstream.time_to_first_event}: calls to providers, by result.</li>
  * </ul>
  * Tags are provider, model (the first {@value #MAX_MODELS} distinct, then "other"), cache status and status class;
  * never a key id, a caller or anything from a prompt.
@@ -44,9 +49,14 @@ public final class MetricsListener implements ProxyListener {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final BoundedNames models = new BoundedNames(MAX_MODELS);
     private final BoundedNames providers = new BoundedNames(MAX_MODELS);
+    private final PriceTable prices;
 
-    /** Meters for the events, and the gauge {@code cache.size} reading {@code store}'s entry count when scraped. */
-    public MetricsListener(ResponseStore store) {
+    /**
+     * Meters for the events, priced with {@code prices}, and the gauge {@code cache.size} reading {@code store}'s entry
+     * count when scraped.
+     */
+    public MetricsListener(ResponseStore store, PriceTable prices) {
+        this.prices = prices;
         Gauge.builder("cache.size", store, s -> s.stats().entries()).tag("cache", CACHE_NAME).strongReference(true)
                 .description("Entries in the response store").register(registry);
     }
@@ -70,6 +80,10 @@ public final class MetricsListener implements ProxyListener {
             tokenUsage(tokens, "input").record(exchange.usage().promptTokens());
             tokenUsage(tokens, "output").record(exchange.usage().completionTokens());
         }
+        if (exchange.spending() != ExchangeSummary.Spending.NONE) {
+            dollars(exchange.spending() == ExchangeSummary.Spending.SAVED, exchange,
+                    Tags.of("provider", provider, "model", model));
+        }
         timer("gen_ai.client.operation.duration", "The whole proxied exchange, as the client saw it")
                 .tags("provider", provider, "model", model, "cache.status", cacheStatus).register(registry)
                 .record(Duration.ofMillis(exchange.totalMillis()));
@@ -85,6 +99,11 @@ public final class MetricsListener implements ProxyListener {
             timer("modelcache.upstream.time_to_first_byte", "Calls to providers, until status and headers were in")
                     .tags(tags).register(registry).record(Duration.ofMillis(call.headersMillis()));
         }
+        if (call.firstEventMillis() >= 0) {
+            timer("modelcache.upstream.time_to_first_event",
+                    "Streamed answers from providers, until their first whole event was in")
+                    .tags(tags).register(registry).record(Duration.ofMillis(call.firstEventMillis()));
+        }
     }
 
     @Override
@@ -96,6 +115,14 @@ public final class MetricsListener implements ProxyListener {
     /** Every meter in Prometheus' text exposition format. */
     public String scrape() {
         return registry.scrape();
+    }
+
+    /** What the exchange's tokens cost at its model's price, as saved or spent; nothing for a model without one. */
+    private void dollars(boolean saved, ExchangeSummary exchange, Tags tags) {
+        prices.lookup(exchange.model()).map(price -> price.cost(Tokens.of(exchange.usage()))).ifPresent(usd ->
+                Counter.builder(saved ? "modelcache.saved.usd" : "modelcache.spent.usd")
+                        .description(saved ? "US dollars the cache saved" : "US dollars spent on providers")
+                        .tags(tags).register(registry).increment(usd.doubleValue()));
     }
 
     private DistributionSummary tokenUsage(Tags tags, String type) {

@@ -35,7 +35,7 @@ class WebappConfigFilesIT {
             "providers/anthropic/apiKey", "providers/gemini/type", "providers/gemini/baseUrl", "providers/gemini/models",
             "providers/gemini/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "upstream/maxConnections", "maxBodyBytes", "admin/token",
             "shutdownDrainSeconds", "auth/keys", "launcher/envKeys", "prices/file", "budget/dailyUsd", "budget/dailyTokens", "budget/perKeyDailyUsd",
-            "budget/perKeyDailyTokens", "budget/onExceeded", "log/access");
+            "budget/perKeyDailyTokens", "budget/onExceeded", "log/access", "log/bodies", "log/bodyMaxChars");
 
     @Test
     void webXmlDeclaresEveryKeyWithoutAValue() throws Exception {
