@@ -66,6 +66,16 @@
     return "$" + Number(v.toPrecision(3)).toString();
   }
 
+  /** A figure's amount: cents at most, the exact amount in its tooltip. */
+  function fmtUsdShort(v) {
+    return isNum(v) && v > 0 && v < 0.01 ? "< $0.01" : fmtUsd(v);
+  }
+
+  function setFigure(id, text, exact) {
+    setText(id, text);
+    $(id).title = exact === undefined || exact === text ? "" : exact;
+  }
+
   function fmtBytes(v) {
     if (!isNum(v)) { return DASH; }
     var units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -183,8 +193,8 @@
     setText("fig-requests", fmtInt(requests));
     setText("fig-calls-saved", fmtInt(hits));
     setText("fig-tokens-saved", fmtInt(tokensSaved));
-    setText("fig-usd-saved", fmtUsd(usdSaved));
-    setText("fig-usd-spent", fmtUsd(usdSpent));
+    setFigure("fig-usd-saved", fmtUsdShort(usdSaved), fmtUsd(usdSaved));
+    setFigure("fig-usd-spent", fmtUsdShort(usdSpent), fmtUsd(usdSpent));
     setText("fig-entries", fmtInt(pick(entries, path(stats, ["store", "entries"]))));
     setText("fig-bytes", fmtBytes(pick(bytes, path(stats, ["store", "bytes"]))));
     $("figures-since").textContent = since ? "Since " + fmtDateTime(since) + "." : "Since the proxy started"
@@ -258,6 +268,10 @@
         svg.appendChild(svgNode("text", { x: x, y: height - 6, "class": "tick" }, fmtTime(b.start).slice(0, 5)));
       }
     });
+    if (maxCalls === 1 && !buckets.some(function (b) { return b.hits + b.misses > 0; })) {
+      svg.appendChild(svgNode("text", { x: left + plotW / 2, y: top + plotH / 2, "text-anchor": "middle", "class": "tick" },
+        "No calls in this window yet."));
+    }
     if (points.length > 1) {
       svg.appendChild(svgNode("polyline", { points: points.map(function (p) { return p.join(","); }).join(" "), "class": "usd-line" }));
     }
