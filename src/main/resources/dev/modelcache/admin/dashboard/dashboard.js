@@ -429,7 +429,7 @@
     }
     var count = body && isNum(body.count) ? body.count : list.length;
     var cut = path(body, ["search", "cut"]) ? " (search cut: " + path(body, ["search", "scanned"]) + " newest searched)" : "";
-    $("entry-count").textContent = fmtInt(count) + " entries" + cut;
+    $("entry-count").textContent = fmtInt(count) + (count === 1 ? " entry" : " entries") + cut;
     var first = list.length ? state.entryOffset + 1 : 0;
     $("entry-page").textContent = first + "–" + (state.entryOffset + list.length) + " of " + fmtInt(count);
     $("entry-prev").disabled = state.entryOffset === 0;
