@@ -92,6 +92,10 @@ public final class AdminEndpoints {
 
     /** Answers a request whose path starts with {@link #PREFIX}. */
     public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (Dashboard.serves(path)) {
+            Dashboard.write(path, request, response);
+            return;
+        }
         if (replay != null && !path.equals(PREFIX + "/health") && path.startsWith(PREFIX + "/")) {
             authorize(request);
             if (replay.handle(path.substring(PREFIX.length()), request, response)) {
