@@ -83,7 +83,9 @@ class AdminAuthSweepTest {
 
     /** Endpoints open to all: they hold no data. */
     static final List<Call> OPEN = List.of(
-            call("GET", "/_cache/health"));
+            call("GET", "/_cache/health"),
+            call("GET", "/_cache/"),
+            call("GET", "/_cache/ui/dashboard.js"));
 
     /** What a refused caller sends: nothing, or a wrong token either way. */
     static final List<String[]> WRONG_CREDENTIALS = List.of(

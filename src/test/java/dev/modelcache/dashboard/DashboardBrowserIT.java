@@ -128,6 +128,14 @@ class DashboardBrowserIT {
         browser.waitFor("dollars saved", text("fig-usd-saved") + ".includes('$')");
         browser.waitFor("the model's row", "!!document.querySelector('#model-rows tr[data-model^=\"gpt-4o-mini\"]')");
         browser.waitFor("the chart", "!!document.querySelector('#chart svg')");
+        browser.waitFor("the chart drawn from the proxy's timeline", text("chart-note") + " === 'The last hour, a bar a minute.'"
+                + " && Array.from(document.querySelectorAll('#chart rect.bar-hit')).some(r => +r.getAttribute('height') > 0)");
+        browser.waitFor("the latest requests, newest first", "Array.from(document.querySelectorAll('#request-rows tr'))"
+                + ".map(r => r.querySelector('.badge') && r.querySelector('.badge').textContent).join(',') === 'MISS,HIT,HIT,MISS'"
+                + " && " + text("requests-note") + " === ''");
+        browser.waitFor("the model's requests and misses", "(() => { const row = document.querySelector("
+                + "'#model-rows tr[data-model=\"gpt-4o-mini\"]'); return !!row && row.textContent.includes('4'); })()");
+        browser.waitFor("the figures' start", text("figures-since") + ".startsWith('Since ')");
         browser.waitFor("the mode", text("mode-current") + " === 'readthrough'");
         browser.waitFor("both entries in the list", "document.querySelectorAll('#entry-rows tr[data-key]').length === 2");
 
