@@ -67,9 +67,11 @@ class AccessLogIntegrationTest {
         assertEquals(Level.INFO, records.get(0).getLevel());
         String key = exchanges.get(0).keyId().substring(0, 12);
         assertTrue(miss.matches("POST /v1/chat/completions provider=openai model=gpt-4o-mini namespace=- cache=MISS "
-                + "status=200 upstream_ms=\\d+ total_ms=\\d+ prompt_tokens=11 completion_tokens=3 key_id=" + key), miss);
+                + "status=200 upstream_ms=\\d+ total_ms=\\d+ prompt_tokens=11 completion_tokens=3 key_id=" + key
+                + " caller=[0-9a-f]{16}"), miss);
         assertTrue(hit.matches("POST /v1/chat/completions provider=openai model=gpt-4o-mini namespace=- cache=HIT "
-                + "status=200 upstream_ms=- total_ms=\\d+ prompt_tokens=11 completion_tokens=3 key_id=" + key), hit);
+                + "status=200 upstream_ms=- total_ms=\\d+ prompt_tokens=11 completion_tokens=3 key_id=" + key
+                + " caller=[0-9a-f]{16}"), hit);
         for (LogRecord record : records) {
             assertFalse(record.getMessage().contains(SECRET), record.getMessage());
             assertFalse(record.getMessage().contains("key=" + SECRET), record.getMessage());
@@ -130,7 +132,7 @@ class AccessLogIntegrationTest {
         }
         assertEquals(1, records.size(), records.toString());
         assertTrue(records.get(0).getMessage().matches("POST /v1/chat/completions provider=\\S+ model=- namespace=- cache=- "
-                + "status=400 upstream_ms=- total_ms=\\d+ prompt_tokens=0 completion_tokens=0 key_id=-"), records.get(0).getMessage());
+                + "status=400 upstream_ms=- total_ms=\\d+ prompt_tokens=0 completion_tokens=0 key_id=- caller=-"), records.get(0).getMessage());
     }
 
     @Test

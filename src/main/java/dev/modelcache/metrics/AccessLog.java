@@ -10,10 +10,12 @@ import java.lang.System.Logger.Level;
 /**
  * One INFO line per proxied exchange on the logger {@value #LOGGER}, for the container's logging:
  * <pre>POST /v1/chat/completions provider=openai model=gpt-4o-mini namespace=- cache=MISS status=200
- * upstream_ms=38 total_ms=41 prompt_tokens=12 completion_tokens=7 key_id=3f9a0c1d2e4b</pre>
+ * upstream_ms=38 total_ms=41 prompt_tokens=12 completion_tokens=7 key_id=3f9a0c1d2e4b caller=d843820cee20bd64</pre>
  * (on one line). The path has no query string (it may carry a credential), {@code namespace} is the request's
  * {@code X-Cache-Namespace}, {@code upstream_ms} the exchange's own call to the provider ({@code -} when it made none:
- * a hit, a coalesced follower, a refusal), {@code key_id} the cache key's first {@value #KEY_CHARS} hex digits.
+ * a hit, a coalesced follower, a refusal), {@code key_id} the cache key's first {@value #KEY_CHARS} hex digits (the
+ * {@code X-Cache-Key} of the answer, to find its entry), {@code caller} who asked: a proxy key's name, or the salted
+ * 16-hex id of the provider key (the cache partition; {@code shared} with {@code cache/shared}), never a credential.
  * A hit that waited for an identical request shows as {@code cache=HIT coalesced}; a request refused before the cache
  * was asked as {@code cache=-}. No prompt text is written unless {@code log/bodies} is on: then the line ends with
  * {@code body="..."}, the request body as {@link BodyText} gives it (never the answer's).
@@ -60,6 +62,7 @@ public final class AccessLog implements ProxyListener {
         }
         String key = e.keyId();
         line.append(" key_id=").append(key == null ? "-" : clean(key.substring(0, Math.min(KEY_CHARS, key.length()))));
+        line.append(" caller=").append(clean(e.caller()));
         if (bodies) {
             line.append(" body=").append(BodyText.quoted(e.requestBody(), bodyMaxChars));
         }
