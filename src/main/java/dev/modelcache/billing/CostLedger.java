@@ -2,7 +2,7 @@ package dev.modelcache.billing;
 
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.files.AtomicFile;
-import dev.modelcache.files.PeriodicFlush;
+import dev.modelcache.files.FlushedFile;
 import dev.modelcache.events.ProxyListener;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -46,18 +46,14 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
 
     private final PriceTable prices;
     private final Clock clock;
-    private final Path file;
     private final SortedMap<LocalDate, Map<Line, Account>> days;
-    private final PeriodicFlush flusher;
-    private final Object writing = new Object();
-    private boolean dirty;
+    private final FlushedFile onDisk;
 
     private CostLedger(PriceTable prices, Clock clock, Path file, SortedMap<LocalDate, Map<Line, Account>> days) {
         this.prices = prices;
         this.clock = clock.withZone(ZoneOffset.UTC);
-        this.file = file;
         this.days = days;
-        this.flusher = file == null ? null : new PeriodicFlush("modelcache-ledger", this::flushQuietly);
+        this.onDisk = new FlushedFile(file, "ledger", "the cost ledger", this::encode);
     }
 
     /** A ledger kept in memory only. */
@@ -105,8 +101,8 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
             while (days.size() > RETAINED_DAYS) {
                 days.remove(days.firstKey());
             }
-            dirty = true;
         }
+        onDisk.changed();
     }
 
     /** The UTC day now. */
@@ -145,43 +141,17 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
 
     /** Writes the ledger now if it changed since it was last written. */
     public void flush() throws IOException {
-        if (file == null) {
-            return;
-        }
-        synchronized (writing) {
-            byte[] bytes;
-            synchronized (this) {
-                if (!dirty) {
-                    return;
-                }
-                bytes = LedgerFile.encode(days);
-                dirty = false;
-            }
-            try {
-                AtomicFile.write(file, bytes);
-            } catch (IOException e) {
-                synchronized (this) {
-                    dirty = true;
-                }
-                throw e;
-            }
-        }
+        onDisk.flush();
     }
 
-    private void flushQuietly() {
-        try {
-            flush();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot write the cost ledger " + file + ": " + e.getMessage());
-        }
+    private synchronized byte[] encode() throws IOException {
+        return LedgerFile.encode(days);
     }
 
     /** Stops the periodic writes and writes the ledger a last time. */
     @Override
     public void close() {
-        if (flusher != null) {
-            flusher.close();
-        }
+        onDisk.close();
     }
 
     private static String orUnknown(String value) {

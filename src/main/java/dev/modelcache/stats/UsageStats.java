@@ -14,7 +14,7 @@ import dev.modelcache.events.ProxyListener;
 import dev.modelcache.events.Stored;
 import dev.modelcache.events.UpstreamCall;
 import dev.modelcache.files.AtomicFile;
-import dev.modelcache.files.PeriodicFlush;
+import dev.modelcache.files.FlushedFile;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -43,27 +43,23 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
     private final PriceTable prices;
     private final ResponseStore store;
     private final Clock clock;
-    private final Path file;
     private final Totals sinceStart;
     private final Totals sinceCreated;
     private final long storeFailuresBefore;
     private final Timeline timeline = new Timeline();
     private final RecentRequests recent = new RecentRequests();
     private final LongAdder inFlight = new LongAdder();
-    private final Object writing = new Object();
-    private final PeriodicFlush flusher;
-    private boolean dirty;
+    private final FlushedFile onDisk;
 
     private UsageStats(PriceTable prices, ResponseStore store, Clock clock, Path file, Totals sinceCreated,
                        long storeFailuresBefore) {
         this.prices = prices;
         this.store = store;
         this.clock = clock;
-        this.file = file;
         this.sinceStart = new Totals(clock.instant());
         this.sinceCreated = sinceCreated;
         this.storeFailuresBefore = storeFailuresBefore;
-        this.flusher = file == null ? null : new PeriodicFlush("modelcache-stats", this::flushQuietly);
+        this.onDisk = new FlushedFile(file, "stats", "the counters", this::encode);
     }
 
     /** Counters kept in memory only: since start and "since created" are the same span. */
@@ -90,7 +86,7 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
             }
         }
         UsageStats stats = new UsageStats(prices, store, clock, file, new Totals(clock.instant()), 0);
-        stats.dirty = true; // writes the creation time at the first flush
+        stats.onDisk.changed(); // writes the creation time at the first flush
         return stats;
     }
 
@@ -104,8 +100,8 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
             sinceCreated.add(exchange, usd);
             timeline.add(now.toEpochMilli(), exchange, usd);
             recent.add(now, exchange, usd);
-            dirty = true;
         }
+        onDisk.changed();
     }
 
     @Override
@@ -116,7 +112,7 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
                 totals.upstreamErrors++;
             }
         }
-        dirty = true;
+        onDisk.changed();
     }
 
     @Override
@@ -125,7 +121,7 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
             totals.stored++;
             totals.storedBytes += Math.max(0, entry.bodyBytes());
         }
-        dirty = true;
+        onDisk.changed();
     }
 
     @Override
@@ -170,46 +166,22 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
 
     /** Writes the counters now if they changed since they were last written. */
     public void flush() throws IOException {
-        if (file == null) {
-            return;
-        }
-        synchronized (writing) {
-            long failures = storeFailuresBefore + failures(store.stats());
-            byte[] bytes;
-            synchronized (this) {
-                if (!dirty) {
-                    return;
-                }
-                ObjectNode root = JSON.createObjectNode();
-                root.put("version", 1);
-                root.set("sinceCreated", sinceCreated.encode(failures));
-                bytes = JSON.writeValueAsBytes(root);
-                dirty = false;
-            }
-            try {
-                AtomicFile.write(file, bytes);
-            } catch (IOException e) {
-                synchronized (this) {
-                    dirty = true;
-                }
-                throw e;
-            }
-        }
+        onDisk.flush();
     }
 
-    private void flushQuietly() {
-        try {
-            flush();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot write the counters " + file + ": " + e.getMessage());
+    private byte[] encode() throws IOException {
+        long failures = storeFailuresBefore + failures(store.stats());
+        synchronized (this) {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("version", 1);
+            root.set("sinceCreated", sinceCreated.encode(failures));
+            return JSON.writeValueAsBytes(root);
         }
     }
 
     /** Stops the periodic writes and writes the counters a last time. */
     @Override
     public void close() {
-        if (flusher != null) {
-            flusher.close();
-        }
+        onDisk.close();
     }
 }
