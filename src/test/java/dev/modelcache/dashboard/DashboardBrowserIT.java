@@ -120,6 +120,10 @@ class DashboardBrowserIT {
         type("token-input", TOKEN);
         click("token-submit");
         browser.waitFor("the token panel to close", "document.getElementById('token-panel').hidden");
+        assertEquals(TOKEN, browser.evaluate("sessionStorage.getItem('modelcache.adminToken')").asText(),
+                "the token is kept for the tab");
+        assertEquals(0, browser.evaluate("localStorage.length").asInt(), "and nowhere that outlives it");
+        assertEquals("", browser.evaluate("document.cookie").asText());
 
         browser.waitFor("4 requests", text("fig-requests") + " === '4'");
         browser.waitFor("2 calls saved", text("fig-calls-saved") + " === '2'");
@@ -178,6 +182,15 @@ class DashboardBrowserIT {
         click("entry-search-button");
         browser.waitFor("the other entry in the list", "document.querySelectorAll('#entry-rows tr[data-key]').length === 1");
         browser.screenshot(SHOTS.resolve("dashboard-e2e-deleted.png"));
+
+        browser.evaluate("window.before = true, true"); // gone once the page is loaded again
+        browser.navigate(proxy.uri("/_cache/").toString());
+        browser.waitFor("the reloaded page's figures, without asking again", "!window.before && " + text("fig-entries")
+                + " === '1' && document.getElementById('token-panel').hidden");
+        browser.evaluate("sessionStorage.clear(), window.before = true, true");
+        browser.navigate(proxy.uri("/_cache/").toString());
+        browser.waitFor("a tab without the token to be asked for it",
+                "!window.before && !!document.getElementById('token-panel') && !document.getElementById('token-panel').hidden");
         assertTrue(Files.size(SHOTS.resolve("dashboard-e2e.png")) > 10_000, "the screenshot is a picture");
 
         List<String> problems = browser.problems().stream()
