@@ -18,14 +18,12 @@ final class RecentRequests {
     static final int KEPT = 200;
     private static final int KEY_CHARS = 12;
 
-    private record Row(Instant at, ExchangeSummary exchange, BigDecimal usd) {
-    }
-
-    private final Row[] rows = new Row[KEPT];
+    /** Each row as shown, built when added: the summary itself is not kept (it holds the request's body). */
+    private final ObjectNode[] rows = new ObjectNode[KEPT];
     private long added;
 
     void add(Instant at, ExchangeSummary exchange, BigDecimal usd) {
-        rows[(int) (added % KEPT)] = new Row(at, exchange, usd);
+        rows[(int) (added % KEPT)] = row(at, exchange, usd);
         added++;
     }
 
@@ -35,15 +33,14 @@ final class RecentRequests {
         ArrayNode shown = json.putArray("requests");
         long oldest = Math.max(0, added - Math.min(limit, KEPT));
         for (long i = added - 1; i >= oldest; i--) {
-            shown.add(row(rows[(int) (i % KEPT)]));
+            shown.add(rows[(int) (i % KEPT)]);
         }
         return json;
     }
 
-    private static ObjectNode row(Row row) {
-        ExchangeSummary e = row.exchange();
+    private static ObjectNode row(Instant at, ExchangeSummary e, BigDecimal usd) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.put("at", row.at().toString());
+        json.put("at", at.toString());
         json.put("method", e.method());
         json.put("path", Redacted.text(e.path()));
         json.put("provider", e.provider());
@@ -56,7 +53,7 @@ final class RecentRequests {
         json.put("upstreamMs", e.upstreamMillis());
         json.put("inputTokens", e.usage().promptTokens());
         json.put("outputTokens", e.usage().completionTokens());
-        json.put("usd", Tally.usd(row.usd()));
+        json.put("usd", Tally.usd(usd));
         json.put("key", e.keyId() == null ? null : e.keyId().substring(0, Math.min(KEY_CHARS, e.keyId().length())));
         return json;
     }
