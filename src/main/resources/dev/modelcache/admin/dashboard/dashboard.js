@@ -1,7 +1,7 @@
 /*
  * ModelCache dashboard. No framework and nothing loaded from elsewhere: it reads the proxy's admin endpoints next
  * to this page (stats, requests, mode, entries) and writes every value into the page as text, never as markup.
- * One function per panel; each tolerates fields a proxy does not send (shown as "–").
+ * One function per panel; a figure that is missing shows as "–".
  */
 (function () {
   "use strict";
@@ -18,7 +18,6 @@
     entryCount: null,
     shownEntries: null,
     selectedKey: null,
-    samples: [],
     timer: null
   };
 
@@ -94,8 +93,6 @@
     return isNaN(date.getTime()) ? DASH : date.toLocaleString("en-GB");
   }
 
-  function ratio(hits, all) { return isNum(hits) && isNum(all) && all > 0 ? hits / all : null; }
-
   function status(text, bad) {
     var node = $("status");
     node.textContent = text;
@@ -164,69 +161,30 @@
 
   // ---- figures ---------------------------------------------------------------------------------------------
 
-  /** The top figures, from sinceCreated, else sinceStart, else the flat counters and the cost ledger. */
+  /** The top figures, counted since the cache was created (the stats' sinceCreated). */
   function renderFigures(stats) {
-    var s = pick(stats.sinceCreated, stats.sinceStart);
-    var costs = stats.costs || {};
-    var requests, hits, hitRatio, tokensSaved, usdSaved, usdSpent, entries, bytes, since;
-    if (s) {
-      requests = s.requests;
-      hits = path(s, ["byStatus", "hit"]);
-      hitRatio = s.hitRatio;
-      tokensSaved = path(s, ["tokens", "saved", "total"]);
-      usdSaved = path(s, ["usd", "saved"]);
-      usdSpent = path(s, ["usd", "spent"]);
-      entries = s.entries;
-      bytes = s.bytes;
-      since = s.since;
-    } else {
-      requests = stats.requests;
-      hits = stats.hits;
-      var cacheable = (stats.hits || 0) + (stats.misses || 0) + (stats.refreshes || 0);
-      hitRatio = ratio(stats.hits, cacheable);
-      tokensSaved = isNum(stats.savedPromptTokens) ? stats.savedPromptTokens + (stats.savedCompletionTokens || 0)
-        : path(costs, ["total", "saved", "tokens"]);
-      usdSaved = path(costs, ["total", "saved", "usd"]);
-      usdSpent = path(costs, ["total", "spent", "usd"]);
-    }
-    setText("fig-hit-ratio", fmtRatio(hitRatio));
-    setText("fig-requests", fmtInt(requests));
-    setText("fig-calls-saved", fmtInt(hits));
-    setText("fig-tokens-saved", fmtInt(tokensSaved));
+    var s = stats.sinceCreated || {};
+    setText("fig-hit-ratio", fmtRatio(s.hitRatio));
+    setText("fig-requests", fmtInt(s.requests));
+    setText("fig-calls-saved", fmtInt(path(s, ["byStatus", "hit"])));
+    setText("fig-tokens-saved", fmtInt(path(s, ["tokens", "saved", "total"])));
+    var usdSaved = path(s, ["usd", "saved"]), usdSpent = path(s, ["usd", "spent"]);
     setFigure("fig-usd-saved", fmtUsdShort(usdSaved), fmtUsd(usdSaved));
     setFigure("fig-usd-spent", fmtUsdShort(usdSpent), fmtUsd(usdSpent));
-    setText("fig-entries", fmtInt(pick(entries, path(stats, ["store", "entries"]))));
-    setText("fig-bytes", fmtBytes(pick(bytes, path(stats, ["store", "bytes"]))));
-    $("figures-since").textContent = since ? "Since " + fmtDateTime(since) + "." : "Since the proxy started"
-      + " (dollars: every day the cost ledger keeps).";
+    setText("fig-entries", fmtInt(s.entries));
+    setText("fig-bytes", fmtBytes(s.bytes));
+    $("figures-since").textContent = s.since ? "Since " + fmtDateTime(s.since) + "." : "";
   }
 
   // ---- chart -----------------------------------------------------------------------------------------------
 
-  /** Per-minute buckets: the proxy's timeline when it sends one, else made here from the counters this tab saw. */
+  /** The stats' per-minute buckets of the last hour. */
   function timelineOf(stats) {
-    var buckets = path(stats, ["timeline", "buckets"]);
-    if (Array.isArray(buckets)) {
-      $("chart-note").textContent = "The last hour, a bar a minute.";
-      return buckets.map(function (b) {
-        return { start: new Date(b.start), hits: b.hits || 0, misses: b.misses || 0, savedUsd: b.savedUsd || 0 };
-      });
-    }
-    var now = Date.now();
-    state.samples.push({ at: now, hits: stats.hits || 0, misses: (stats.misses || 0) + (stats.refreshes || 0),
-      savedUsd: path(stats, ["costs", "total", "saved", "usd"]) || 0 });
-    state.samples = state.samples.filter(function (x) { return now - x.at <= 60 * 60 * 1000; });
-    $("chart-note").textContent = "Counted by this tab since it opened (this proxy sends no timeline).";
-    var byMinute = {};
-    for (var i = 1; i < state.samples.length; i++) {
-      var a = state.samples[i - 1], b = state.samples[i];
-      var minute = Math.floor(b.at / 60000) * 60000;
-      var bucket = byMinute[minute] || (byMinute[minute] = { start: new Date(minute), hits: 0, misses: 0, savedUsd: 0 });
-      bucket.hits += Math.max(0, b.hits - a.hits);
-      bucket.misses += Math.max(0, b.misses - a.misses);
-      bucket.savedUsd += Math.max(0, b.savedUsd - a.savedUsd);
-    }
-    return Object.keys(byMinute).sort().map(function (k) { return byMinute[k]; });
+    var buckets = path(stats, ["timeline", "buckets"]) || [];
+    $("chart-note").textContent = "The last hour, a bar a minute.";
+    return buckets.map(function (b) {
+      return { start: new Date(b.start), hits: b.hits || 0, misses: b.misses || 0, savedUsd: b.savedUsd || 0 };
+    });
   }
 
   function svgNode(tag, attributes, text) {
@@ -290,32 +248,16 @@
   function renderModels(stats) {
     var tbody = $("model-rows");
     clear(tbody);
-    var groups = path(stats, ["sinceCreated", "byModel"]) || path(stats, ["sinceStart", "byModel"]);
-    var names;
-    if (groups) {
-      names = Object.keys(groups).sort();
-      names.forEach(function (name) {
-        var g = groups[name] || {};
-        var row = el("tr");
-        row.setAttribute("data-model", name);
-        cells(row, [name, fmtInt(g.requests), fmtInt(g.hits), fmtInt(g.misses), fmtRatio(g.hitRatio),
-          fmtInt(g.upstreamCalls), fmtInt(g.savedTokens), fmtUsd(g.savedUsd), fmtUsd(g.spentUsd),
-          isNum(g.avgMillis) ? fmtInt(g.avgMillis) : DASH]);
-        tbody.appendChild(row);
-      });
-    } else {
-      var byModel = path(stats, ["costs", "byModel"]) || {};
-      names = Object.keys(byModel).sort();
-      names.forEach(function (name) {
-        var m = byModel[name] || {};
-        var hits = path(m, ["saved", "count"]), calls = path(m, ["spent", "count"]);
-        var row = el("tr");
-        row.setAttribute("data-model", name);
-        cells(row, [name, DASH, fmtInt(hits), DASH, fmtRatio(ratio(hits, (hits || 0) + (calls || 0))), fmtInt(calls),
-          fmtInt(path(m, ["saved", "tokens"])), fmtUsd(path(m, ["saved", "usd"])), fmtUsd(path(m, ["spent", "usd"])), DASH]);
-        tbody.appendChild(row);
-      });
-    }
+    var groups = path(stats, ["sinceCreated", "byModel"]) || {};
+    var names = Object.keys(groups).sort();
+    names.forEach(function (name) {
+      var g = groups[name] || {};
+      var row = el("tr");
+      row.setAttribute("data-model", name);
+      cells(row, [name, fmtInt(g.requests), fmtInt(g.hits), fmtInt(g.misses), fmtRatio(g.hitRatio),
+        fmtInt(g.upstreamCalls), fmtInt(g.savedTokens), fmtUsd(g.savedUsd), fmtUsd(g.spentUsd), fmtInt(g.avgMillis)]);
+      tbody.appendChild(row);
+    });
     if (names.length === 0) {
       var empty = el("tr");
       var td = el("td", "No requests yet.", "empty");
@@ -355,15 +297,6 @@
       tbody.appendChild(row);
     });
     $("requests-note").textContent = list.length ? "" : "No requests yet.";
-  }
-
-  function requestsMissing(error) {
-    if (error instanceof HttpError && error.status === 404) {
-      clear($("request-rows"));
-      $("requests-note").textContent = "This proxy does not list its latest requests (no /_cache/requests).";
-      return;
-    }
-    failed("requests")(error);
   }
 
   // ---- mode ------------------------------------------------------------------------------------------------
@@ -524,7 +457,7 @@
   function poll() {
     if (document.hidden || state.needToken) { return; }
     loadStats().then(function () {
-      return api("GET", "requests?limit=50").then(renderRequests).catch(requestsMissing);
+      return api("GET", "requests?limit=50").then(renderRequests).catch(failed("requests"));
     }).catch(failed("stats"));
   }
 
