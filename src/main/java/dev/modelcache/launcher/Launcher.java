@@ -185,6 +185,7 @@ public final class Launcher {
         System.out.println("ModelCache listening on http://localhost:" + launcher.port() + "/v1"
                 + " (health: http://localhost:" + launcher.port() + "/_cache/health)"
                 + (server.open() ? "; open to the network on " + server.host() : "; this machine only (host " + server.host() + ")"));
+        System.out.println("Dashboard: http://localhost:" + launcher.port() + "/_cache/");
         System.out.println("Cache folder: " + app.config().cache().dir().toAbsolutePath());
         System.out.println("Providers: " + app.providers().providers() + "; default: " + app.config().providers().defaultProvider());
         launcher.tomcat.getServer().await();

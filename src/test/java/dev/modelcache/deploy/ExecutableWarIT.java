@@ -94,6 +94,7 @@ class ExecutableWarIT {
         assertTrue(unpacked.stream().anyMatch(n -> n.startsWith("modelcache-war-")), "the WAR is unpacked in java.io.tmpdir: " + unpacked);
         assertTrue(output().contains("ModelCache listening on http://localhost:" + port), output());
         assertTrue(output().contains("Cache folder: " + cacheDir.toAbsolutePath()), output());
+        assertTrue(output().contains("Dashboard: http://localhost:"), output());
         assertTrue(output().contains("this machine only (host 127.0.0.1)"), output());
         try (RawClient client = new RawClient(port)) {
             // An error Tomcat raises before the application: the error shape, no server version.
