@@ -1,6 +1,11 @@
 package dev.modelcache.stats;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.events.ExchangeSummary;
@@ -13,6 +18,12 @@ import java.math.BigDecimal;
  * tokens and US dollars saved and spent, and the time they took. Not thread-safe: {@link UsageStats} guards it.
  */
 final class Tally {
+    /** Reads and writes the fields themselves, so the file has exactly the counts kept here. */
+    private static final ObjectMapper FILE = new ObjectMapper()
+            .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
+            .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
     long requests;
     long hits;
     long misses;
@@ -90,52 +101,21 @@ final class Tally {
         return json;
     }
 
-    /** Every field, for the counters file. */
+    /** Every field by its name, for the counters file. */
     ObjectNode encode() {
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.put("requests", requests);
-        json.put("hits", hits);
-        json.put("misses", misses);
-        json.put("refreshes", refreshes);
-        json.put("bypasses", bypasses);
-        json.put("refused", refused);
-        json.put("coalesced", coalesced);
-        json.put("errors", errors);
-        json.put("upstreamCalls", upstreamCalls);
-        json.put("savedInputTokens", savedInputTokens);
-        json.put("savedOutputTokens", savedOutputTokens);
-        json.put("spentInputTokens", spentInputTokens);
-        json.put("spentOutputTokens", spentOutputTokens);
-        json.put("savedUsd", savedUsd);
-        json.put("spentUsd", spentUsd);
-        json.put("totalMillis", totalMillis);
-        return json;
+        return FILE.valueToTree(this);
     }
 
     /** A tally as {@link #encode()} wrote it; missing fields count as 0. */
     static Tally decode(JsonNode json) {
-        Tally tally = new Tally();
-        tally.requests = json.path("requests").asLong();
-        tally.hits = json.path("hits").asLong();
-        tally.misses = json.path("misses").asLong();
-        tally.refreshes = json.path("refreshes").asLong();
-        tally.bypasses = json.path("bypasses").asLong();
-        tally.refused = json.path("refused").asLong();
-        tally.coalesced = json.path("coalesced").asLong();
-        tally.errors = json.path("errors").asLong();
-        tally.upstreamCalls = json.path("upstreamCalls").asLong();
-        tally.savedInputTokens = json.path("savedInputTokens").asLong();
-        tally.savedOutputTokens = json.path("savedOutputTokens").asLong();
-        tally.spentInputTokens = json.path("spentInputTokens").asLong();
-        tally.spentOutputTokens = json.path("spentOutputTokens").asLong();
-        tally.savedUsd = decimal(json.path("savedUsd"));
-        tally.spentUsd = decimal(json.path("spentUsd"));
-        tally.totalMillis = json.path("totalMillis").asLong();
-        return tally;
-    }
-
-    private static BigDecimal decimal(JsonNode value) {
-        return value.isNumber() ? value.decimalValue() : BigDecimal.ZERO;
+        if (!json.isObject()) {
+            return new Tally();
+        }
+        try {
+            return FILE.treeToValue(json, Tally.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a tally: " + e.getOriginalMessage(), e);
+        }
     }
 
     static BigDecimal usd(BigDecimal value) {
