@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -72,7 +73,23 @@ public final class CanonicalJson {
     }
 
     static String decimal(BigDecimal value) {
-        String text = value.signum() == 0 ? "0" : value.stripTrailingZeros().toString();
+        String text = value.signum() == 0 ? "0" : stripped(value).toString();
         return text.indexOf('.') < 0 && text.indexOf('E') < 0 ? text + ".0" : text;
+    }
+
+    /**
+     * {@code value} without trailing zeros, as far as a scale can go: {@code 100e2147483647} cannot lose both zeros
+     * (its scale would pass {@link Integer#MIN_VALUE}, and {@link BigDecimal#stripTrailingZeros()} throws), so it
+     * keeps as few as it must, the same for every spelling of that value. Zero stays as it is.
+     */
+    public static BigDecimal stripped(BigDecimal value) {
+        if (value.signum() == 0) {
+            return value;
+        }
+        try {
+            return value.stripTrailingZeros();
+        } catch (ArithmeticException scaleOverflow) {
+            return value.setScale(Integer.MIN_VALUE, RoundingMode.UNNECESSARY);
+        }
     }
 }

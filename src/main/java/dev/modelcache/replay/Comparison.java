@@ -28,26 +28,25 @@ record Comparison(EntrySummary entry, JsonDiff.Result body, List<Cause> causes, 
 
     /**
      * Compares the entry {@code entry}, whose record is {@code stored}, with {@code missed} (whose key is
-     * {@code missedKey}). The values of another caller's request are withheld (a caller learns that its request
-     * differs, never what another caller asked), unless that entry is shared.
+     * {@code missedKey}): both are the same caller's, so every value may be shown. The bodies are compared visiting
+     * at most {@code maxValues} values; when they hold more, the comparison says it is partial.
      */
     static Comparison of(RequestRecord missed, CacheKey missedKey, EntrySummary entry, RequestRecord stored,
-                         CacheKeyFactory keys, int differenceLimit) {
+                         CacheKeyFactory keys, int differenceLimit, int maxValues) {
         String id = MissExplainer.shortKey(entry.key());
         if (entry.key().equals(missedKey.hex())) {
             return new Comparison(entry, JsonDiff.between(null, null), List.of(new Cause(
                     "an identical entry exists (key " + id + ")", "an identical entry exists (key " + id
                             + "): it expired, was stored after the lookup, or a sequence used up its answers")), true);
         }
-        boolean withhold = !stored.partition().equals(missed.partition())
-                && !stored.partition().equals(CacheKeyFactory.SHARED);
-        List<Cause> causes = new ArrayList<>(Causes.between(stored, missed, withhold));
+        List<Cause> causes = new ArrayList<>(Causes.between(stored, missed));
         JsonDiff.Result body = stored.bodyType().equals(RequestRecord.JSON_BODY)
                 && missed.bodyType().equals(RequestRecord.JSON_BODY)
-                ? JsonDiff.between(stored.body(), missed.body(), keys.ignoredFields(), differenceLimit)
+                ? JsonDiff.between(stored.body(), missed.body(), keys.ignoredFields(), differenceLimit, maxValues)
                 : JsonDiff.between(null, null);
-        if (withhold) {
-            body = withheld(body);
+        if (body.partial()) {
+            causes.add(new Cause("compared in part", "the bodies were compared in part: the explainer reads at most "
+                    + maxValues + " values of them, " + JsonDiff.MAX_DEPTH + " levels deep"));
         }
         if (stored.keyRecipe().equals(CacheKeyFactory.VERSION) && CacheKeyFactory.canKey(stored)
                 && !keys.create(stored).hex().equals(entry.key())) {
@@ -59,14 +58,5 @@ record Comparison(EntrySummary entry, JsonDiff.Result body, List<Cause> causes, 
                     missedKey.hex()) + ")"));
         }
         return new Comparison(entry, body, causes, false);
-    }
-
-    /** The differences with each stored value replaced by {@value Causes#WITHHELD}, except where it is absent. */
-    private static JsonDiff.Result withheld(JsonDiff.Result body) {
-        List<Difference> hidden = body.differences().stream()
-                .map(d -> d.before().equals(ShortText.ABSENT) ? d
-                        : new Difference(d.pointer(), Causes.WITHHELD, d.after()))
-                .toList();
-        return new JsonDiff.Result(hidden, body.more());
     }
 }

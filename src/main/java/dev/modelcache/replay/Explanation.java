@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Why a request missed the cache: the nearest stored entry, what differs between its request and this one, and a
- * one-line summary for the {@value #HEADER} response header.
+ * Why a request missed the cache: the caller's nearest stored entry, what differs between its request and this
+ * one, and a one-line summary for the {@value #HEADER} response header. Bounded in size whatever the request held:
+ * a summary of at most {@value #SUMMARY_LIMIT} characters, at most {@link JsonDiff#DEFAULT_LIMIT} differences, each
+ * value cut to a few dozen characters and each pointer to {@link JsonDiff#MAX_POINTER}.
  *
  * @param summary            one line of printable ASCII, at most {@value #SUMMARY_LIMIT} characters: safe in a
  *                           header whatever the request held (made so by the constructor)
@@ -16,8 +18,9 @@ import java.util.List;
  *                           when no entry was near enough to compare
  * @param differences        the JSON body's differences from the nearest entry's request (stored, then request),
  *                           never an ignored field
- * @param causes             the other reasons, as sentences: another caller, namespace, key recipe, header, query,
- *                           method, body type; or that an identical entry exists; or that nothing was stored
+ * @param causes             the other reasons, as sentences: namespace, key recipe, header, query, method, body
+ *                           type, a body compared only in part; or that an identical entry exists; or that the
+ *                           caller has nothing stored to compare
  * @param candidatesCompared how many stored requests were read and compared
  * @param moreDifferences    body differences found past those listed
  */
@@ -73,8 +76,7 @@ public record Explanation(String summary, String nearestKey, List<Difference> di
     /** A difference in a few words: both values when they are short, else only where. */
     static String brief(Difference difference) {
         String where = difference.pointer().isEmpty() ? "(body)" : difference.pointer();
-        if (difference.before().equals(Causes.WITHHELD)
-                || difference.before().length() + difference.after().length() > ShortText.MAX_STRING) {
+        if (difference.before().length() + difference.after().length() > ShortText.MAX_STRING) {
             return where + " differs";
         }
         return where + " " + difference.before() + " -> " + difference.after();

@@ -13,15 +13,23 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Says why a request missed the cache, after WireMock's near-miss report: it finds the stored entries nearest to
- * the request and names what differs ({@code /temperature 0.7 -> 0.2}, another caller, another namespace, an older
- * key recipe), so that a cassette that stopped matching can be fixed without reading hashes.
+ * Says why a request missed the cache, after WireMock's near-miss report: it finds the caller's own stored entries
+ * nearest to the request and names what differs ({@code /temperature 0.7 -> 0.2}, another namespace, an older key
+ * recipe), so that a cassette that stopped matching can be fixed without reading hashes.
  *
- * <p>The work is bounded whatever the store holds: the candidates are the entries of the same provider, path and
- * model (or, when there is none for that model, of any model, so that the model is the difference), listed from
- * the store's in-memory index, and only the {@value #MAX_CANDIDATES} newest are read from their records. The
+ * <p>Only entries of the caller's own partition are compared: those are the only ones its request could have hit,
+ * and another caller's entries must not shape the answer at all, or a caller could confirm someone else's prompt
+ * field by field, one free {@code only-if-cached} guess at a time. When the caller has no entry for the provider
+ * and path, the explanation says just that, in the same words whatever other callers have stored.</p>
+ *
+ * <p>The work is bounded whatever the request and the store hold: the candidates are the caller's entries of the
+ * same provider, path and model (or, when there is none for that model, of any model, so that the model is the
+ * difference), listed from the store's in-memory index; the {@value #MAX_CANDIDATES} newest at most are read from
+ * their records, and no more once {@value #MAX_RECORD_BYTES} bytes of records were read; the bodies are compared
+ * visiting at most {@value #MAX_VALUES_PER_ENTRY} values per entry and {@value #MAX_VALUES} in all (see
+ * {@link JsonDiff} for depth and pointer length), and every value shown is cut short ({@link ShortText}). The
  * nearest is the one with the fewest differences; of equals, the newest. Fields the key ignores are never
- * reported, and another caller's values are never shown.</p>
+ * reported.</p>
  *
  * <p>Thread-safe: it keeps no state between explanations.</p>
  */
@@ -29,6 +37,14 @@ public final class MissExplainer {
     private static final Logger LOG = System.getLogger(MissExplainer.class.getName());
     /** Stored requests read and compared at most, per explanation. */
     public static final int MAX_CANDIDATES = 32;
+    /** Bytes of record files read, per explanation, past which no further candidate is read. */
+    public static final long MAX_RECORD_BYTES = 64L * 1024 * 1024;
+    /** Values of the two bodies visited at most when comparing one entry. */
+    public static final int MAX_VALUES_PER_ENTRY = JsonDiff.DEFAULT_VALUES;
+    /** Values visited at most in all the comparisons of one explanation. */
+    public static final int MAX_VALUES = 5 * MAX_VALUES_PER_ENTRY;
+    /** Characters of a method or path named when nothing could be compared. */
+    static final int MAX_PATH = 100;
     /** Hex digits of a key shown to name an entry. */
     public static final int SHORT_KEY = 12;
 
@@ -49,7 +65,8 @@ public final class MissExplainer {
         try {
             return nearest(missed);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot explain a miss for " + missed.method() + " " + missed.path() + ": " + e);
+            LOG.log(Level.WARNING, "cannot explain a miss for " + ShortText.ascii(missed.method(), MAX_PATH) + " "
+                    + ShortText.ascii(missed.path(), MAX_PATH) + ": " + e);
             return Explanation.nothingToCompare("the miss could not be explained: the store could not be read ("
                     + e.getClass().getSimpleName() + ")");
         }
@@ -59,14 +76,21 @@ public final class MissExplainer {
         CacheKey missedKey = keys.create(missed);
         Comparison nearest = null;
         int compared = 0;
+        int valuesLeft = MAX_VALUES;
+        long bytesLeft = MAX_RECORD_BYTES;
         for (EntrySummary entry : candidates(missed)) {
+            if (valuesLeft <= 0 || bytesLeft <= 0) {
+                break; // the bodies were large: the nearest of those compared is named
+            }
             Optional<RequestRecord> stored = store.request(new CacheKey(entry.key()));
-            if (stored.isEmpty()) {
-                continue; // removed or evicted since it was listed
+            bytesLeft -= Math.max(0, entry.fileBytes());
+            if (stored.isEmpty() || !stored.get().partition().equals(missed.partition())) {
+                continue; // removed or evicted since it was listed, or a record that is not what the index says
             }
             compared++;
             Comparison comparison = Comparison.of(missed, missedKey, entry, stored.get(), keys,
-                    JsonDiff.DEFAULT_LIMIT);
+                    JsonDiff.DEFAULT_LIMIT, Math.min(MAX_VALUES_PER_ENTRY, valuesLeft));
+            valuesLeft -= Math.max(1, comparison.body().visited());
             if (nearest == null || comparison.score() < nearest.score()) {
                 nearest = comparison; // candidates come newest first, so of equal scores the newest stays
             }
@@ -75,21 +99,22 @@ public final class MissExplainer {
             }
         }
         if (nearest == null) {
-            int forProvider = store.list(new EntryFilter(missed.provider(), null, null, null, null)).size();
-            return Explanation.nothingToCompare("no stored entry for " + missed.method() + " " + missed.path()
-                    + " at provider " + missed.provider() + " (" + forProvider + " entries stored for "
-                    + missed.provider() + " in all)");
+            return Explanation.nothingToCompare("no stored entry of this caller for "
+                    + ShortText.cut(missed.method(), ShortText.MAX_BRIEF) + " " + ShortText.cut(missed.path(), MAX_PATH)
+                    + " at provider " + ShortText.cut(missed.provider(), ShortText.MAX_BRIEF)
+                    + " (other callers' entries are never compared)");
         }
         return Explanation.of(nearest, compared);
     }
 
     /**
-     * The newest {@value #MAX_CANDIDATES} entries for the same provider and exact path, of the same model when
-     * there is any (the store's path filter is a prefix, so the exact path is checked here).
+     * The newest {@value #MAX_CANDIDATES} entries of the caller's partition for the same provider and exact path,
+     * of the same model when there is any (the store's path filter is a prefix, so the exact path is checked here).
      */
     private List<EntrySummary> candidates(RequestRecord missed) {
-        List<EntrySummary> samePath = store.list(new EntryFilter(missed.provider(), null, missed.path(), null, null))
-                .stream().filter(entry -> missed.path().equals(entry.path())).toList();
+        List<EntrySummary> samePath = store.list(new EntryFilter(missed.provider(), null, missed.path(),
+                        missed.partition(), null)).stream()
+                .filter(entry -> missed.path().equals(entry.path())).toList();
         List<EntrySummary> sameModel = samePath.stream()
                 .filter(entry -> Objects.equals(missed.model(), entry.model())).toList();
         List<EntrySummary> chosen = sameModel.isEmpty() ? samePath : sameModel;

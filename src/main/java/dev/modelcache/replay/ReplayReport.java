@@ -18,10 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * What a CI job needs after a replay run ({@code GET /_cache/report}): the requests that missed, each with its
  * explanation, and the stored entries no request used, so that a job can fail on either. It counts from the start
  * of the proxy, or from the last {@code POST /_cache/report/reset}. At most {@value #MAX_MISSES} misses are kept
- * in detail (the count goes on).
+ * in detail (the count goes on), each in a bounded size: its explanation is, and its path and model are cut to
+ * {@value #MAX_TEXT} characters (a model is whatever string the body held, and a thousand kept misses must not
+ * keep a thousand request bodies).
  */
 public final class ReplayReport {
     public static final int MAX_MISSES = 1000;
+    /** Characters of a missed request's path or model kept. */
+    static final int MAX_TEXT = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ConcurrentLinkedQueue<ObjectNode> misses = new ConcurrentLinkedQueue<>();
@@ -40,8 +44,8 @@ public final class ReplayReport {
         ObjectNode miss = JSON.createObjectNode();
         miss.put("key", key.shortId());
         miss.put("method", request.method());
-        miss.put("path", request.path());
-        miss.put("model", request.model());
+        miss.put("path", ShortText.cut(request.path(), MAX_TEXT));
+        miss.put("model", request.model() == null ? null : ShortText.cut(request.model(), MAX_TEXT));
         miss.put("namespace", request.namespace());
         if (request.sequence() > 1) {
             miss.put("sequence", request.sequence());

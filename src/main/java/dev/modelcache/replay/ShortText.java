@@ -2,6 +2,7 @@ package dev.modelcache.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.modelcache.cache.CanonicalJson;
 import java.math.BigDecimal;
 
 /**
@@ -52,12 +53,23 @@ final class ShortText {
      * A number with a fraction or an exponent by its value, always with a {@code .} or an exponent, as the key's
      * canonical form tells it from an integer: {@code 0.70} as {@code 0.7}, {@code 1.0} as {@code 1.0} (not
      * {@code 1}), in plain digits while that is short ({@code 100.0}), else in scientific notation ({@code 1E+400}).
+     *
+     * <p>The length of the plain digits is worked out from the precision and scale before any digit is written:
+     * {@code 1e999999999} has a billion of them, and a request that holds it must not cost a billion characters
+     * (the scientific form has at most the parser's 1000 digits and an exponent).</p>
      */
     static String decimal(BigDecimal value) {
-        BigDecimal stripped = value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
-        String plain = stripped.toPlainString();
-        String text = plain.length() <= MAX_STRING ? plain : stripped.toString();
+        BigDecimal stripped = value.signum() == 0 ? BigDecimal.ZERO : CanonicalJson.stripped(value);
+        String text = plainLength(stripped) <= MAX_STRING ? stripped.toPlainString() : stripped.toString();
         return text.indexOf('.') < 0 && text.indexOf('E') < 0 ? text + ".0" : text;
+    }
+
+    /** The characters {@link BigDecimal#toPlainString()} would write, without writing them. */
+    static long plainLength(BigDecimal value) {
+        long precision = value.precision();
+        long scale = value.scale();
+        long digits = scale <= 0 ? precision - scale : Math.max(precision, scale + 1) + 1;
+        return digits + (value.signum() < 0 ? 1 : 0);
     }
 
     /**

@@ -55,4 +55,12 @@ class CanonicalJsonTest {
         var tree = JSON.createArrayNode().add(Double.POSITIVE_INFINITY).add(Double.NaN).add("Infinity").add(0.5);
         assertEquals("[Infinity,NaN,\"Infinity\",0.5]", new String(CanonicalJson.bytes(tree), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void numbersAtTheEdgeOfTheScaleAreSpelledOnceAndNeverInPlainDigits() throws Exception {
+        assertEquals("[1E+999999999,1E-999999999,-1E+999999999]", exact("[1e999999999,1e-999999999,-1e999999999]"));
+        assertEquals("[1.0E+2147483649,1.0E+2147483649,1E+2147483648]",
+                exact("[100e2147483647,1000e2147483646,10e2147483647]"),
+                "zeros that would push the scale past its range stay, the same for every spelling of the value");
+    }
 }

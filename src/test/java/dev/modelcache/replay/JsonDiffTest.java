@@ -1,6 +1,7 @@
 package dev.modelcache.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -187,5 +188,96 @@ class JsonDiffTest {
         assertTrue(JsonDiff.between(null, null).isEmpty());
         assertEquals(List.of(new Difference("", "(absent)", "{}")),
                 JsonDiff.between(null, json("{}")).differences());
+    }
+
+    @Test
+    void aHugeExponentIsShownInScientificNotationWithoutWritingItsDigits() {
+        assertEquals(List.of(new Difference("/t", "0.7", "1E+999999999")), diff("{\"t\":0.7}", "{\"t\":1e999999999}"));
+        assertEquals(List.of(new Difference("/t", "-1E+999999999", "1E-999999999")),
+                diff("{\"t\":-1e999999999}", "{\"t\":1e-999999999}"));
+        assertEquals(List.of(), diff("{\"t\":1e999999999}", "{\"t\":10e999999998}"));
+        assertEquals(List.of(new Difference("/t", "0.0000001", "1E-40")), diff("{\"t\":1e-7}", "{\"t\":1e-40}"),
+                "plain digits while they fit");
+    }
+
+    @Test
+    void aNumberWhoseZerosCannotAllBeStrippedIsComparedAndShown() {
+        assertEquals(List.of(), diff("{\"t\":100e2147483647}", "{\"t\":1000e2147483646}"));
+        assertEquals(List.of(new Difference("/t", "1.0E+2147483649", "0.7")),
+                diff("{\"t\":100e2147483647}", "{\"t\":0.7}"));
+    }
+
+    @Test
+    void aThousandDigitNumberIsCut() {
+        String digits = "9".repeat(980); // the parser allows 1000 characters
+        Difference difference = diff("{\"n\":1.5}", "{\"n\":" + digits + ".5e-999999999}").get(0);
+        assertEquals(40, difference.after().length(), difference.after());
+        assertTrue(difference.after().startsWith("9.99999"), difference.after());
+    }
+
+    @Test
+    void aLongFieldNameIsCutInThePointer() {
+        String name = "n".repeat(1_000_000);
+        Difference difference = diff("{\"" + name + "\":{\"x\":1}}", "{\"" + name + "\":{\"x\":2}}").get(0);
+        assertEquals(JsonDiff.MAX_POINTER, difference.pointer().length());
+        assertEquals("/" + "n".repeat(JsonDiff.MAX_POINTER - 2) + "\u2026", difference.pointer());
+    }
+
+    @Test
+    void aPointerThroughManyLevelsIsCutOnceAndNotRebuiltAtEachLevel() {
+        String name = "k".repeat(100);
+        String before = ("{\"" + name + "\":").repeat(60) + "1" + "}".repeat(60);
+        String after = ("{\"" + name + "\":").repeat(60) + "2" + "}".repeat(60);
+        Difference difference = diff(before, after).get(0);
+        assertEquals(JsonDiff.MAX_POINTER, difference.pointer().length());
+        assertTrue(difference.pointer().endsWith("\u2026"), difference.pointer());
+    }
+
+    @Test
+    void nestingDeeperThanTheDiffReadsIsLeftUncompared() {
+        int depth = 990; // the request parser allows 1000 levels
+        String before = "[".repeat(depth) + "1" + "]".repeat(depth);
+        String after = "[".repeat(depth) + "2" + "]".repeat(depth);
+        JsonDiff.Result result = JsonDiff.between(json(before), json(after));
+        assertEquals(List.of(), result.differences());
+        assertTrue(result.partial());
+        String shallow = "[".repeat(JsonDiff.MAX_DEPTH) + "1" + "]".repeat(JsonDiff.MAX_DEPTH);
+        assertEquals(1, JsonDiff.between(json(shallow), json(shallow.replace('1', '2'))).total(),
+                JsonDiff.MAX_DEPTH + " levels are compared");
+    }
+
+    @Test
+    void theValuesVisitedAreBoundedAndWhatLiesPastIsLeftUncompared() {
+        String before = "[" + "1,".repeat(99_999) + "1]";
+        String after = "[" + "2,".repeat(99_999) + "2]";
+        JsonDiff.Result result = JsonDiff.between(json(before), json(after));
+        assertTrue(result.total() < JsonDiff.DEFAULT_VALUES, result.total() + " differences found");
+        assertEquals(JsonDiff.DEFAULT_LIMIT, result.differences().size());
+        assertTrue(result.partial());
+        assertEquals(JsonDiff.DEFAULT_VALUES, result.visited());
+        JsonDiff.Result small = JsonDiff.between(json("{\"a\":[1,2],\"b\":3}"), json("{\"a\":[1,2],\"b\":3}"));
+        assertFalse(small.partial());
+        assertEquals(9, small.visited(), "the root, its fields on both sides (4), their values (2), the array's elements (2)");
+    }
+
+    @Test
+    void anObjectWithMoreFieldsThanTheBudgetIsNotListed() {
+        StringBuilder wide = new StringBuilder("{");
+        for (int i = 0; i < 30_000; i++) {
+            wide.append(i == 0 ? "" : ",").append("\"f").append(i).append("\":").append(i);
+        }
+        JsonDiff.Result result = JsonDiff.between(json("{}"), json(wide + "}"));
+        assertTrue(result.partial());
+        assertTrue(result.total() < JsonDiff.DEFAULT_VALUES);
+    }
+
+    @Test
+    void nestedAndEscapedIgnoredPointersAreLeftOutExactly() {
+        JsonDiff.Result result = JsonDiff.between(
+                json("{\"messages\":[{\"name\":\"a\",\"c\":1},{\"name\":\"a\"}],\"a/b\":1,\"ab\":1}"),
+                json("{\"messages\":[{\"name\":\"b\",\"c\":1},{\"name\":\"b\"}],\"a/b\":2,\"ab\":2}"),
+                List.of("/messages/0/name", "/a~1b"), JsonDiff.DEFAULT_LIMIT);
+        assertEquals(List.of(new Difference("/ab", "1", "2"), new Difference("/messages/1/name", "\"a\"", "\"b\"")),
+                result.differences());
     }
 }

@@ -2,7 +2,6 @@ package dev.modelcache.replay;
 
 import static dev.modelcache.replay.StoredRequests.CHAT;
 import static dev.modelcache.replay.StoredRequests.KEYS;
-import static dev.modelcache.replay.StoredRequests.MINE;
 import static dev.modelcache.replay.StoredRequests.THEIRS;
 import static dev.modelcache.replay.StoredRequests.chat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MissExplainerTest {
     private static final String ASCII_LINE = "[\\x20-\\x7e]*";
+    private static final String NOTHING_OF_MINE = "no stored entry of this caller for POST " + CHAT
+            + " at provider openai (other callers' entries are never compared)";
 
     @TempDir
     Path dir;
@@ -136,34 +137,42 @@ class MissExplainerTest {
     }
 
     @Test
-    void anotherCallersEntryIsNamedByItsPartitionWithoutItsValues() {
-        CacheKey theirs = chat().partition(THEIRS).set("temperature", "0.9").storeIn(store, 1000);
-        Explanation why = explain(chat());
-        assertEquals(List.of("recorded by another caller (partition fedcba98\u2026), this request is partition "
-                + "01234567\u2026; set cache/shared=true to share entries between callers"), why.causes());
-        assertEquals(List.of(new Difference("/temperature", "(withheld)", "0.7")), why.differences());
-        assertEquals("nearest entry " + id(theirs) + ": recorded by another caller (partition fedcba98...); "
-                + "/temperature differs", why.summary());
-        assertFalse(why.toJson().toString().contains("0.9"), "another caller's value is never shown");
-    }
-
-    @Test
-    void anotherCallersIdenticalRequestNamesOnlyThePartition() {
+    void anotherCallersEntryIsNeverComparedAndTheAnswerIsTheSameAsForAnEmptyStore() {
+        Explanation nothing = explain(chat().set("temperature", "0.9"));
         chat().partition(THEIRS).storeIn(store, 1000);
-        Explanation why = explain(chat());
-        assertEquals(List.of(), why.differences());
-        assertEquals(1, why.causes().size());
-        assertTrue(why.summary().endsWith(": recorded by another caller (partition fedcba98...)"), why.summary());
-        assertFalse(why.summary().contains(MINE) || why.summary().contains(THEIRS), "partitions are shortened");
+        chat().partition(THEIRS).set("temperature", "0.9").storeIn(store, 2000);
+        for (StoredRequests guess : List.of(chat(), chat().set("temperature", "0.9"), chat().set("seed", "1"))) {
+            assertEquals(nothing, explain(guess), "another caller's entries do not shape the explanation");
+        }
+        assertEquals(NOTHING_OF_MINE, nothing.summary());
+        assertEquals(List.of(NOTHING_OF_MINE), nothing.causes());
+        assertEquals(0, nothing.candidatesCompared());
     }
 
     @Test
-    void anEntryRecordedWhileTheCacheWasSharedSaysSo() {
+    void anotherCallersEntryBesideOnesOwnIsNeverTheNearest() {
+        CacheKey mine = chat().set("temperature", "0.1").set("seed", "1").set("top_p", "1").storeIn(store, 1000);
+        chat().partition(THEIRS).set("temperature", "0.2").storeIn(store, 2000);
+        Explanation why = explain(chat().set("temperature", "0.2"));
+        assertEquals(id(mine), why.nearestKey());
+        assertEquals(1, why.candidatesCompared());
+        assertEquals(List.of(new Difference("/seed", "1", "(absent)"), new Difference("/temperature", "0.1", "0.2"),
+                new Difference("/top_p", "1", "(absent)")), why.differences(), "one's own values are shown");
+    }
+
+    @Test
+    void entriesRecordedWhileTheCacheWasSharedAreAnotherPartitionToACallerOfItsOwn() {
         chat().partition(CacheKeyFactory.SHARED).set("temperature", "0.9").storeIn(store, 1000);
-        Explanation why = explain(chat());
-        assertTrue(why.causes().get(0).startsWith("recorded while the cache was shared"), why.causes().toString());
-        assertEquals(List.of(new Difference("/temperature", "0.9", "0.7")), why.differences(),
-                "a shared entry's values are every caller's");
+        assertEquals(NOTHING_OF_MINE, explain(chat()).summary());
+    }
+
+    @Test
+    void whenTheCacheIsSharedTheSharedEntriesAreTheCallersOwn() {
+        CacheKey shared = chat().partition(CacheKeyFactory.SHARED).set("temperature", "0.9").storeIn(store, 1000);
+        chat().set("temperature", "0.8").storeIn(store, 2000); // recorded by one caller before the cache was shared
+        Explanation why = explain(chat().partition(CacheKeyFactory.SHARED));
+        assertEquals(id(shared), why.nearestKey());
+        assertEquals(List.of(new Difference("/temperature", "0.9", "0.7")), why.differences());
     }
 
     @Test
@@ -189,15 +198,6 @@ class MissExplainerTest {
         assertEquals(List.of("header openai-beta differs: stored 'assistants=v1', request 'assistants=v2'",
                 "header openai-project differs: stored (absent), request 'proj_1'"), why.causes());
         assertTrue(why.summary().contains("header openai-beta 'assistants=v1' -> 'assistants=v2'"), why.summary());
-    }
-
-    @Test
-    void anotherCallersHeaderValuesAreWithheld() {
-        chat().partition(THEIRS).header("openai-organization", "org-theirs").storeIn(store, 1000);
-        Explanation why = explain(chat().header("openai-organization", "org-mine"));
-        assertTrue(why.causes().contains("header openai-organization differs: stored (withheld), request 'org-mine'"),
-                why.causes().toString());
-        assertFalse(why.toJson().toString().contains("org-theirs"));
     }
 
     @Test
@@ -278,12 +278,11 @@ class MissExplainerTest {
     }
 
     @Test
-    void noEntriesAtAllSaysSoAndCountsTheProvidersEntries() {
+    void noEntryForThePathSaysSoWithoutCountingAnyOther() {
         chat().path("/v1/embeddings").storeIn(store, 1000);
         chat().path("/v1/chat/completions/other").storeIn(store, 1000);
         Explanation why = explain(chat());
-        assertEquals("no stored entry for POST /v1/chat/completions at provider openai (2 entries stored for openai"
-                + " in all)", why.summary());
+        assertEquals(NOTHING_OF_MINE, why.summary());
         assertEquals(List.of(why.summary()), why.causes());
         assertNull(why.nearestKey());
         assertEquals(0, why.candidatesCompared());
@@ -292,8 +291,7 @@ class MissExplainerTest {
 
     @Test
     void anEmptyStoreSaysSo() {
-        assertEquals("no stored entry for POST " + CHAT + " at provider openai (0 entries stored for openai in all)",
-                explain(chat()).summary());
+        assertEquals(NOTHING_OF_MINE, explain(chat()).summary());
     }
 
     @Test
@@ -394,6 +392,74 @@ class MissExplainerTest {
         assertEquals("0.2", json.at("/differences/0/request").asText());
         assertEquals(0, json.get("moreDifferences").asInt());
         assertEquals(1, json.get("candidatesCompared").asInt());
+    }
+
+    @Test
+    void aHostileRequestGetsASmallExplanation() {
+        chat().storeIn(store, 1000);
+        String big = "x".repeat(1_000_000);
+        String deep = "[".repeat(990) + "1" + "]".repeat(990);
+        Explanation why = explain(chat().set("temperature", "1e999999999").set("top_p", "1e-999999999")
+                .set("max_tokens", "9".repeat(999)).set("seed", "100e2147483647").set("stop", deep)
+                .set("prompt", "\"" + big + "\"").set(big, "1"));
+        assertTrue(why.differences().contains(new Difference("/temperature", "0.7", "1E+999999999")),
+                why.differences().toString());
+        String json = why.toJson().toString();
+        assertTrue(json.length() < 8_000, json.length() + " characters");
+        assertTrue(why.summary().length() <= Explanation.SUMMARY_LIMIT);
+    }
+
+    @Test
+    void theWholeExplanationIsBoundedWhateverTheBodies() {
+        String name = "f".repeat(2_000);
+        StoredRequests stored = chat();
+        StoredRequests missed = chat().namespace("n".repeat(128)).query("q=" + "v".repeat(5_000))
+                .header("openai-beta", "b".repeat(5_000));
+        for (int i = 0; i < 80; i++) {
+            stored.set(name + i, "\"" + "s".repeat(3_000) + "\"");
+            missed.set(name + i, "\"" + "m".repeat(3_000) + "\"");
+        }
+        stored.storeIn(store, 1000);
+        Explanation why = explain(missed);
+        assertEquals(JsonDiff.DEFAULT_LIMIT, why.differences().size());
+        assertTrue(why.toJson().toString().length() < 64 * 1024, why.toJson().toString().length() + " characters");
+    }
+
+    @Test
+    void theComparisonsOfOneExplanationVisitABoundedNumberOfValues() {
+        String many = "[" + "1,".repeat(29_999) + "1]";
+        for (int i = 0; i < 10; i++) {
+            chat().set("seed", Integer.toString(i)).set("tokens", many).storeIn(store, 1000 + i);
+        }
+        Explanation why = explain(chat().set("tokens", many.replace('1', '2')));
+        assertEquals(5, why.candidatesCompared(), "20 000 values each, 100 000 in all");
+        assertTrue(why.causes().contains("the bodies were compared in part: the explainer reads at most 20000 values"
+                + " of them, 64 levels deep"), why.causes().toString());
+    }
+
+    @Test
+    void noMoreRecordsAreReadOnceTheirBytesPassTheBound() {
+        for (int i = 0; i < 10; i++) {
+            chat().set("seed", Integer.toString(i)).storeIn(store, 1000 + i);
+        }
+        Counting large = new Counting(store) {
+            @Override
+            public List<EntrySummary> list(EntryFilter filter) {
+                return super.list(filter).stream().map(e -> new EntrySummary(e.key(), e.provider(), e.model(),
+                        e.method(), e.path(), e.partition(), e.namespace(), e.status(), e.eventStream(),
+                        e.storedAtMillis(), e.bodyBytes(), 40L * 1024 * 1024, e.ttlMillis())).toList();
+            }
+        };
+        Explanation why = new MissExplainer(large, KEYS).explain(chat().record());
+        assertEquals(2, why.candidatesCompared());
+        assertEquals(2, large.reads.get());
+    }
+
+    @Test
+    void nothingToCompareNamesALongPathShort() {
+        Explanation why = explain(chat().path(CHAT + "/x".repeat(5_000)));
+        assertTrue(why.causes().get(0).length() < 300, why.causes().get(0));
+        assertTrue(why.summary().length() <= Explanation.SUMMARY_LIMIT);
     }
 
     /** A store that counts the records it is asked to read, and otherwise is the store it wraps. */

@@ -1,0 +1,24 @@
+package dev.modelcache.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelcache.cache.CacheKey;
+import dev.modelcache.cache.RequestRecord;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReplayReportTest {
+    @Test
+    void aKeptMissIsSmallWhateverModelAndPathTheRequestHeld() {
+        ReplayReport report = new ReplayReport();
+        RequestRecord request = StoredRequests.chat().path("/v1/" + "p".repeat(10_000))
+                .set("model", "\"" + "m".repeat(1_000_000) + "\"").record();
+        report.missed(request, new CacheKey("ab".repeat(32)), Explanation.nothingToCompare("none"), true);
+        JsonNode miss = report.snapshot(List.of()).path("misses").path(0);
+        assertEquals(ReplayReport.MAX_TEXT, miss.path("model").asText().length());
+        assertEquals(ReplayReport.MAX_TEXT, miss.path("path").asText().length());
+        assertTrue(miss.toString().length() < 2_000, miss.toString().length() + " characters");
+    }
+}
