@@ -12,6 +12,7 @@ import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
+import dev.modelcache.http.JsonParsers;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
@@ -219,7 +220,9 @@ final class ReplayEndpoints {
             throw Exchange.tooLarge(maxBodyBytes);
         }
         try {
-            JsonNode node = JSON.readTree(bytes);
+            // The request parser: a wrapped body keeps its numbers' exact values (1e400 is not the double
+            // infinity) and its long strings and names, as the proxy reads the request itself.
+            JsonNode node = JsonParsers.REQUEST.readTree(bytes);
             return node == null ? JSON.createObjectNode() : node;
         } catch (IOException e) {
             throw ProxyError.badRequest("invalid_json", "The request body is not valid JSON.");
