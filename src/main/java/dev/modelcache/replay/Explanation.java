@@ -41,7 +41,12 @@ public record Explanation(String summary, String nearestKey, List<Difference> di
 
     /** The explanation when no stored entry could be compared: {@code why} is its summary and only cause. */
     static Explanation nothingToCompare(String why) {
-        return new Explanation(why, null, List.of(), List.of(why), 0, 0);
+        return nothingToCompare(why, why);
+    }
+
+    /** The explanation when no stored entry could be compared: {@code summary} in short, {@code cause} in full. */
+    static Explanation nothingToCompare(String summary, String cause) {
+        return new Explanation(summary, null, List.of(), List.of(cause), 0, 0);
     }
 
     /** The explanation that {@code nearest}, found among {@code compared} stored requests, gives. */

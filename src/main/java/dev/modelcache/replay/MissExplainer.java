@@ -98,13 +98,22 @@ public final class MissExplainer {
                 break;
             }
         }
-        if (nearest == null) {
-            return Explanation.nothingToCompare("no stored entry of this caller for "
-                    + ShortText.cut(missed.method(), ShortText.MAX_BRIEF) + " " + ShortText.cut(missed.path(), MAX_PATH)
-                    + " at provider " + ShortText.cut(missed.provider(), ShortText.MAX_BRIEF)
-                    + " (other callers' entries are never compared)");
-        }
-        return Explanation.of(nearest, compared);
+        return nearest == null ? nothingOfTheCallers(missed) : Explanation.of(nearest, compared);
+    }
+
+    /**
+     * The explanation when the caller has no entry to compare: the same words whatever other callers stored, with
+     * a hint that depends only on whether the cache is shared (imported cassettes are partition shared).
+     */
+    private static Explanation nothingOfTheCallers(RequestRecord missed) {
+        String summary = "no stored entry of this caller for " + ShortText.cut(missed.method(), ShortText.MAX_BRIEF)
+                + " " + ShortText.cut(missed.path(), MAX_PATH) + " at provider "
+                + ShortText.cut(missed.provider(), ShortText.MAX_BRIEF);
+        String hint = missed.partition().equals(CacheKeyFactory.SHARED)
+                ? "; entries recorded by one caller before the cache was shared are never compared"
+                : "; other callers' entries are never compared, nor shared ones (imported cassettes) unless "
+                + "cache/shared is true";
+        return Explanation.nothingToCompare(summary, summary + hint);
     }
 
     /**

@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 class MissExplainerTest {
     private static final String ASCII_LINE = "[\\x20-\\x7e]*";
     private static final String NOTHING_OF_MINE = "no stored entry of this caller for POST " + CHAT
-            + " at provider openai (other callers' entries are never compared)";
+            + " at provider openai";
+    private static final String NOT_COMPARED = "; other callers' entries are never compared, nor shared ones "
+            + "(imported cassettes) unless cache/shared is true";
 
     @TempDir
     Path dir;
@@ -145,7 +147,7 @@ class MissExplainerTest {
             assertEquals(nothing, explain(guess), "another caller's entries do not shape the explanation");
         }
         assertEquals(NOTHING_OF_MINE, nothing.summary());
-        assertEquals(List.of(NOTHING_OF_MINE), nothing.causes());
+        assertEquals(List.of(NOTHING_OF_MINE + NOT_COMPARED), nothing.causes());
         assertEquals(0, nothing.candidatesCompared());
     }
 
@@ -164,6 +166,15 @@ class MissExplainerTest {
     void entriesRecordedWhileTheCacheWasSharedAreAnotherPartitionToACallerOfItsOwn() {
         chat().partition(CacheKeyFactory.SHARED).set("temperature", "0.9").storeIn(store, 1000);
         assertEquals(NOTHING_OF_MINE, explain(chat()).summary());
+    }
+
+    @Test
+    void whenTheCacheIsSharedEntriesOfOneCallerAreNeverCompared() {
+        chat().set("temperature", "0.9").storeIn(store, 1000);
+        Explanation why = explain(chat().partition(CacheKeyFactory.SHARED));
+        assertEquals(NOTHING_OF_MINE, why.summary());
+        assertEquals(List.of(NOTHING_OF_MINE + "; entries recorded by one caller before the cache was shared are "
+                + "never compared"), why.causes());
     }
 
     @Test
@@ -283,7 +294,7 @@ class MissExplainerTest {
         chat().path("/v1/chat/completions/other").storeIn(store, 1000);
         Explanation why = explain(chat());
         assertEquals(NOTHING_OF_MINE, why.summary());
-        assertEquals(List.of(why.summary()), why.causes());
+        assertEquals(List.of(NOTHING_OF_MINE + NOT_COMPARED), why.causes());
         assertNull(why.nearestKey());
         assertEquals(0, why.candidatesCompared());
         assertTrue(why.toJson().get("nearestKey").isNull());
