@@ -85,7 +85,7 @@ public final class ModelCache implements AutoCloseable {
         CachePolicy policy = new CachePolicy(mode, replay.deterministicOnly(), replay.sequences());
         ReplayControls controls = new ReplayControls(mode, policy, keys, store, new Sequences(),
                 new MissExplainer(store, keys), new ReplayReport());
-        this.upstream = new UpstreamClient(config.upstream());
+        this.upstream = new UpstreamClient(config.upstream(), config.admin().token());
         Forwarder forwarder = new Forwarder(upstream, events, spillDir, config.cache().maxEntryBytes());
         Misses misses = controls.misses(new BudgetGuard(config.billing(), ledger));
         StoredAnswers answers = new StoredAnswers(keys, store, controls.sequences(), misses, replay.repeatLastInSequence());

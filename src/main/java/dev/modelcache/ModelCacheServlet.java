@@ -1,6 +1,6 @@
 package dev.modelcache;
 
-import dev.modelcache.admin.AdminEndpoints;
+import dev.modelcache.admin.AdminPath;
 import dev.modelcache.http.ErrorShape;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ProxyError;
@@ -19,7 +19,8 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 
 /**
- * The one servlet, mapped to {@code /*}: {@code /_cache/...} goes to the admin endpoints, everything else is read
+ * The one servlet, mapped to {@code /*}: {@code /_cache/...} goes to the admin endpoints (a near spelling of it is
+ * refused, see {@link AdminPath}), everything else is read
  * once into an {@link Exchange}, let in by the proxy-key check and handed to the {@link CachingProxy}. A request body is read without blocking
  * (see {@link BodyReader}), so clients that are slow to send hold no thread; the servlet must be registered
  * async-supported. Errors the proxy produces are answered in the error shape of the provider that owns the request's
@@ -78,8 +79,14 @@ public class ModelCacheServlet extends HttpServlet {
             writeError(response, e, ErrorShape.OPENAI, false);
             return;
         }
-        if (path.equals(AdminEndpoints.PREFIX) || path.startsWith(AdminEndpoints.PREFIX + "/")) {
+        AdminPath.Route route = AdminPath.of(raw, path);
+        if (route == AdminPath.Route.ADMIN) {
             guarded(request, response, path, ErrorShape.OPENAI, () -> app.admin().handle(path, request, response));
+            return;
+        }
+        if (route == AdminPath.Route.LOOKALIKE) {
+            // A mistyped admin path carries the admin token: answered here, never proxied (see AdminPath).
+            writeError(response, AdminPath.lookalike(), ErrorShape.OPENAI, hasBody(request));
             return;
         }
         ErrorShape shape = app.providers().errorShape(path);

@@ -3,6 +3,7 @@ package dev.modelcache.auth;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
+import dev.modelcache.http.RequestTarget;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,12 +17,19 @@ import java.util.Optional;
  * {@code Authorization: Bearer <key>} (OpenAI), {@code x-api-key} (Anthropic), {@code x-goog-api-key} (Gemini) or
  * {@code api-key} (Azure OpenAI). Without proxy keys configured every request goes in unchanged. With them, a request
  * without a valid key is the 401 {@code invalid_proxy_key} (which repeats nothing of what was sent), and an admitted
- * one travels on as its caller's, with every credential header removed: the provider then gets the proxy's own
- * server-side key, and the proxy key never leaves the proxy.
+ * one travels on as its caller's, with every credential header and Gemini's {@code key=} query parameter removed: the
+ * provider then gets the proxy's own server-side key, and neither the proxy key nor a client's own provider key ever
+ * leaves the proxy. A proxy key is taken from the headers only, never from {@code key=}: a URL's query ends up in
+ * access logs and browser histories.
  */
 public final class ProxyKeyCheck {
     /** The request header fields a proxy key may come in, and which are removed before the request goes upstream. */
     public static final List<String> KEY_HEADERS = List.of("Authorization", "x-api-key", "x-goog-api-key", "api-key");
+    /**
+     * Query parameters that carry a provider key (Gemini's {@code key}, in any case and, the query being canonical,
+     * any spelling), removed before the request goes upstream.
+     */
+    public static final List<String> KEY_PARAMETERS = List.of("key");
     private static final String BEARER = "bearer ";
 
     private final ProxyKeys keys;
@@ -54,14 +62,19 @@ public final class ProxyKeyCheck {
 
     /**
      * The exchange as the pipeline must see it: unchanged when proxy keys are off; else the caller's, without
-     * credential headers ({@link Exchange#authenticated}), or the 401 when it presents no valid key.
+     * credential headers and key parameters ({@link Exchange#authenticated}), or the 401 when it presents no valid
+     * key.
      */
     public Exchange admit(Exchange exchange) {
         if (!keys.required()) {
             return exchange;
         }
         String caller = caller(exchange.headers());
-        return exchange.authenticated(caller, exchange.headers().filter(name -> !isKeyHeader(name)));
+        String query = exchange.query();
+        for (String parameter : KEY_PARAMETERS) {
+            query = RequestTarget.withoutParameter(query, parameter);
+        }
+        return exchange.authenticated(caller, exchange.headers().filter(name -> !isKeyHeader(name)), query);
     }
 
     /** The name of the first valid proxy key among the credential headers; else the 401. */

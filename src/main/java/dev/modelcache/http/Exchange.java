@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * One client request, read once: method, path below the context ({@linkplain RequestTarget#normalPath normalised}),
- * query (checked to be well formed), headers and the whole body (bounded by {@code maxBodyBytes}). All per-request
- * state lives here, never in servlet fields. A JSON body is parsed once, on first use, with
+ * query (in {@linkplain RequestTarget#canonicalQuery canonical form}), headers and the whole body (bounded by
+ * {@code maxBodyBytes}). All per-request state lives here, never in servlet fields. A JSON body is parsed once, on first use, with
  * {@link JsonParsers#REQUEST}.
  */
 public final class Exchange {
@@ -43,17 +43,18 @@ public final class Exchange {
     private Exchange(String method, String path, String query, Headers headers, byte[] body, String caller) {
         this.method = method.toUpperCase(Locale.ROOT);
         this.path = RequestTarget.normalPath(path);
-        this.query = RequestTarget.checkedQuery(query);
+        this.query = RequestTarget.canonicalQuery(query);
         this.headers = headers;
         this.body = body;
         this.caller = caller;
     }
 
     /**
-     * The same request from an authenticated {@code caller} (a proxy key's name), with {@code headers} in place of
-     * the client's: those without the proxy key, which must never travel on.
+     * The same request from an authenticated {@code caller} (a proxy key's name), with {@code headers} and
+     * {@code query} in place of the client's: those without the proxy key or the client's own provider key, which
+     * must never travel on.
      */
-    public Exchange authenticated(String caller, Headers headers) {
+    public Exchange authenticated(String caller, Headers headers, String query) {
         return new Exchange(method, path, query, headers, body, caller);
     }
 
@@ -125,7 +126,10 @@ public final class Exchange {
         return path;
     }
 
-    /** The raw query string without {@code ?} (well formed, see {@link RequestTarget#checkedQuery}), or null. */
+    /**
+     * The query string without {@code ?} in its canonical form ({@link RequestTarget#canonicalQuery}: well formed,
+     * one spelling per name), or null: what the key, the record, the credential check and the provider see.
+     */
     public String query() {
         return query;
     }

@@ -1,14 +1,23 @@
 package dev.modelcache.http;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The request's path and query as the cache policy, the cache key and the provider see them. One resource has one
  * spelling: a path is normalised (RFC 3986 section 6.2.2) before anything decides on it, so that
  * {@code /v1/chat/../files}, {@code /v1//files} and {@code /v1/%66iles} are all {@code /v1/files}. What cannot be
- * normalised safely is refused with 400, and the query is checked so that it can always be sent on as it came.
- * Error messages never repeat the query, which may carry a credential.
+ * normalised safely is refused with 400. The query gets the same treatment per parameter
+ * ({@link #canonicalQuery}), so that a credential has one name: {@code k%65y=} is {@code key=} for the partition,
+ * the cache key, the redaction and the provider alike. Error messages never repeat the query, which may carry a
+ * credential.
  */
 public final class RequestTarget {
     private static final String UNRESERVED_MARKS = "-._~";
@@ -79,6 +88,96 @@ public final class RequestTarget {
             }
         }
         return raw;
+    }
+
+    /**
+     * The query in its one canonical form, what everything after the servlet sees and what is sent on: well formed
+     * ({@link #checkedQuery}), with percent-encoded unreserved characters decoded and other escapes upper-cased in
+     * every name and value (an equivalent spelling, RFC 3986 section 6.2.2.2), so that a name such as {@code k%65y}
+     * reads {@code key} to every check. Refused with 400 {@code invalid_query}, because servers disagree on what
+     * they mean: a parameter whose name, wholly decoded ({@code +} as a space, blanks and control characters dropped), is named
+     * like a credential ({@link Redacted#SECRET_NAME}) but is not spelled plainly ({@code key+}, {@code %20key}), and a
+     * credential-named parameter given twice in any spelling or case ({@code key=a&k%65y=b}), as it is not known
+     * which of the two a provider would take.
+     */
+    public static String canonicalQuery(String raw) {
+        if (checkedQuery(raw) == null || raw.isEmpty()) {
+            return raw;
+        }
+        List<String> parameters = new ArrayList<>();
+        Set<String> credentials = new HashSet<>();
+        for (String parameter : raw.split("&", -1)) {
+            int equals = parameter.indexOf('=');
+            String name = canonicalPart(equals < 0 ? parameter : parameter.substring(0, equals));
+            String loose = looseName(name);
+            if (Redacted.SECRET_NAME.matcher(loose).matches()) {
+                if (!name.toLowerCase(Locale.ROOT).equals(loose)) {
+                    throw ProxyError.badRequest("invalid_query", "A query parameter named like a credential must be"
+                            + " spelled plainly, without escapes, '+' or blanks in its name.");
+                }
+                if (!credentials.add(loose)) {
+                    throw ProxyError.badRequest("invalid_query",
+                            "A query parameter named like a credential is given more than once.");
+                }
+            }
+            parameters.add(equals < 0 ? name : name + "=" + canonicalPart(parameter.substring(equals + 1)));
+        }
+        return String.join("&", parameters);
+    }
+
+    /**
+     * The query without the parameters named {@code name} in any case (the query must be {@linkplain #canonicalQuery
+     * canonical}); null when nothing is left.
+     */
+    public static String withoutParameter(String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String parameter : query.split("&", -1)) {
+            int equals = parameter.indexOf('=');
+            if (!(equals < 0 ? parameter : parameter.substring(0, equals)).equalsIgnoreCase(name)) {
+                kept.add(parameter);
+            }
+        }
+        return kept.isEmpty() ? null : String.join("&", kept);
+    }
+
+    /** A name or value with unreserved escapes decoded and the others upper-cased (its characters already checked). */
+    private static String canonicalPart(String part) {
+        StringBuilder out = new StringBuilder(part.length());
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (c == '%') {
+                int high = hex(part.charAt(i + 1));
+                int low = hex(part.charAt(i + 2));
+                char value = (char) (high * 16 + low);
+                if (isUnreserved(value)) {
+                    out.append(value);
+                } else {
+                    out.append('%').append(HEX[high]).append(HEX[low]);
+                }
+                i += 2;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** A name as the most lenient server would read it: all escapes decoded, '+' a space, blanks and controls dropped, lower case. */
+    private static String looseName(String name) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '%') {
+                bytes.write(hex(name.charAt(i + 1)) * 16 + hex(name.charAt(i + 2)));
+                i += 2;
+            } else {
+                bytes.write(c == '+' ? ' ' : c);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8).replaceAll("[\\p{Cntrl}\\s]+", "").toLowerCase(Locale.ROOT);
     }
 
     private static String decodeUnreserved(String raw) {

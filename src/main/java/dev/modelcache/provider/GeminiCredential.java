@@ -23,14 +23,19 @@ final class GeminiCredential {
         return credential.toString();
     }
 
-    /** The decoded value of the first {@code key=} parameter of a raw query, or an empty string. */
+    /**
+     * The decoded value of the {@code key=} parameter, its name in any case, of a canonical query
+     * ({@link dev.modelcache.http.RequestTarget#canonicalQuery}: {@code k%65y} already reads {@code key}, and a
+     * second one was refused), or an empty string.
+     */
     static String queryKey(String query) {
         if (query == null) {
             return "";
         }
         for (String parameter : query.split("&")) {
-            if (parameter.startsWith(PARAMETER + "=")) {
-                return GeminiPaths.decode(parameter.substring(PARAMETER.length() + 1).replace('+', ' '));
+            int equals = parameter.indexOf('=');
+            if (equals == PARAMETER.length() && parameter.substring(0, equals).equalsIgnoreCase(PARAMETER)) {
+                return GeminiPaths.decode(parameter.substring(equals + 1).replace('+', ' '));
             }
         }
         return "";

@@ -23,8 +23,10 @@ import java.util.Map;
  *   <li>OpenAI-compatible: everything under {@code /v1beta/openai} goes on as it is (base URL, then the path), the
  *       model from the body; its streams, usage and the proxy's errors there are OpenAI's.</li>
  *   <li>Credential: {@code x-goog-api-key}, a {@code key=} query parameter or a bearer token ({@link GeminiCredential});
- *       {@code key=} is sent upstream as it came, and the record keeps it blanked. A configured key goes upstream
- *       as {@code x-goog-api-key}, which Google accepts on both endpoints.</li>
+ *       {@code key=} (in any spelling, read as one name: see {@link dev.modelcache.http.RequestTarget#canonicalQuery})
+ *       is sent upstream under its plain name, and the record keeps it blanked; with proxy keys it is removed
+ *       instead, like every credential header. A configured key goes upstream as {@code x-goog-api-key}, which Google
+ *       accepts on both endpoints.</li>
  * </ul>
  */
 final class GeminiProvider extends TableEntry {

@@ -30,31 +30,50 @@ import org.apache.hc.core5.util.Timeout;
  * streaming. A provider or its CDN may compress anyway: a {@code gzip}, {@code deflate} or {@code br} body is
  * handed on decoded, without {@code Content-Encoding} and {@code Content-Length} (see {@link ContentDecoding}), so
  * the miss, every hit and the token counts see the same plain bytes. Any other coding comes through untouched,
- * with its {@code Content-Encoding}.
+ * with its {@code Content-Encoding}. Two rules hold for every request it sends, whoever built it: no connection to
+ * an address in {@code upstream/denyAddresses} ({@link AddressGuard}, at connect time), and no header carrying the
+ * admin token ({@link OutgoingHeaders}).
  */
 public final class UpstreamClient implements Closeable {
+    private final AddressGuard guard;
+    private final OutgoingHeaders outgoing;
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
 
     /** A client with the timeouts and the connection limit of {@code config} (the limit holds per provider too). */
     public UpstreamClient(UpstreamConfig config) {
-        this(config.connectTimeout(), config.responseTimeout(), config.maxConnections());
+        this(config, null);
+    }
+
+    /**
+     * The same, never connecting to an address in {@code config}'s deny list ({@link AddressGuard}) and never sending
+     * {@code adminToken} (may be null) in any header ({@link OutgoingHeaders}).
+     */
+    public UpstreamClient(UpstreamConfig config, String adminToken) {
+        this(config, adminToken, new AddressGuard(config.denyAddresses()));
     }
 
     public UpstreamClient(Duration connectTimeout, Duration responseTimeout, int maxConnections) {
+        this(new UpstreamConfig(connectTimeout, responseTimeout, maxConnections), null);
+    }
+
+    UpstreamClient(UpstreamConfig config, String adminToken, AddressGuard guard) {
+        this.guard = guard;
+        this.outgoing = new OutgoingHeaders(adminToken);
         this.pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(guard)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.of(connectTimeout))
-                        .setSocketTimeout(Timeout.of(responseTimeout))
+                        .setConnectTimeout(Timeout.of(config.connectTimeout()))
+                        .setSocketTimeout(Timeout.of(config.responseTimeout()))
                         .build())
-                .setMaxConnTotal(maxConnections)
-                .setMaxConnPerRoute(maxConnections)
+                .setMaxConnTotal(config.maxConnections())
+                .setMaxConnPerRoute(config.maxConnections())
                 .build();
         this.client = HttpClients.custom()
                 .setConnectionManager(pool)
                 .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(Timeout.of(connectTimeout))
-                        .setResponseTimeout(Timeout.of(responseTimeout))
+                        .setConnectionRequestTimeout(Timeout.of(config.connectTimeout()))
+                        .setResponseTimeout(Timeout.of(config.responseTimeout()))
                         .setRedirectsEnabled(false)
                         .build())
                 .disableAutomaticRetries()
@@ -69,11 +88,13 @@ public final class UpstreamClient implements Closeable {
 
     /**
      * Sends the request and returns once the status and headers are in. {@code headers} must already be
-     * end-to-end only; {@code body} may be empty.
+     * end-to-end only; {@code body} may be empty. A target at a denied address is a {@link DeniedAddressException}
+     * before any connection.
      */
     public UpstreamResponse send(String method, URI target, Headers headers, byte[] body) throws IOException {
+        guard.check(target);
         HttpUriRequestBase request = new HttpUriRequestBase(method, target);
-        for (Map.Entry<String, String> field : headers.fields()) {
+        for (Map.Entry<String, String> field : outgoing.filter(headers).fields()) {
             request.addHeader(field.getKey(), field.getValue());
         }
         if (body.length > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {

@@ -18,6 +18,10 @@ public final class UpstreamFailure {
 
     public static ProxyError of(IOException e, String provider, URI baseUrl) {
         String where = "provider '" + provider + "' at " + ProviderConfig.redacted(baseUrl);
+        if (e instanceof DeniedAddressException) {
+            return new ProxyError(502, "upstream_error", "upstream_address_denied",
+                    "The " + where + " was not contacted: its address is in the proxy's upstream/denyAddresses.", e);
+        }
         if (isTimeout(e)) {
             return new ProxyError(504, "upstream_error", "upstream_timeout",
                     "The " + where + " did not answer in time (" + describe(e) + ").", e);

@@ -318,6 +318,18 @@ class ConfigTest {
     }
 
     @Test
+    void upstreamDenyAddressesDefaultToMetadataAndAnUnreadableRangeNamesTheKey() throws Exception {
+        java.net.InetAddress metadata = java.net.InetAddress.getByName("169.254.169.254");
+        java.net.InetAddress loopback = java.net.InetAddress.getByName("127.0.0.1");
+        assertTrue(config().upstream().denyAddresses().denies(metadata));
+        assertFalse(config().upstream().denyAddresses().denies(loopback));
+        assertTrue(config("upstream/denyAddresses", "metadata,private").upstream().denyAddresses().denies(loopback));
+        assertFalse(config("upstream/denyAddresses", "none").upstream().denyAddresses().denies(metadata));
+        assertNamesKey(assertThrows(ConfigException.class, () -> config("upstream/denyAddresses", "metadata.internal")),
+                "upstream/denyAddresses");
+    }
+
+    @Test
     void theConfigurationIsGroupedByConcern() {
         Config c = config("port", "9", "cache/ttl", "60", "upstream/connectTimeout", "4", "admin/token", "t");
         assertEquals(9, c.server().port());

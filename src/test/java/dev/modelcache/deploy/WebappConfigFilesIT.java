@@ -33,7 +33,8 @@ class WebappConfigFilesIT {
             "defaultProvider", "providers/openai/type", "providers/openai/baseUrl", "providers/openai/models",
             "providers/openai/apiKey", "providers/anthropic/type", "providers/anthropic/baseUrl", "providers/anthropic/models",
             "providers/anthropic/apiKey", "providers/gemini/type", "providers/gemini/baseUrl", "providers/gemini/models",
-            "providers/gemini/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "upstream/maxConnections", "maxBodyBytes", "admin/token",
+            "providers/gemini/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "upstream/maxConnections",
+            "upstream/denyAddresses", "maxBodyBytes", "admin/token",
             "shutdownDrainSeconds", "auth/keys", "launcher/envKeys", "prices/file", "budget/dailyUsd", "budget/dailyTokens", "budget/perKeyDailyUsd",
             "budget/perKeyDailyTokens", "budget/onExceeded", "log/access", "log/bodies", "log/bodyMaxChars");
 

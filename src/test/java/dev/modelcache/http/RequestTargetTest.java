@@ -65,4 +65,31 @@ class RequestTargetTest {
             assertFalse(new String(e.body(), java.nio.charset.StandardCharsets.UTF_8).contains("SECRET123"));
         }
     }
+
+    @Test
+    void theCanonicalQueryDecodesUnreservedEscapesInNamesAndValues() {
+        assertNull(RequestTarget.canonicalQuery(null));
+        assertEquals("", RequestTarget.canonicalQuery(""));
+        assertEquals("key=AIza&alt=sse", RequestTarget.canonicalQuery("k%65y=%41Iza&%61lt=sse"));
+        assertEquals("a=%2F%20b&c", RequestTarget.canonicalQuery("a=%2f%20b&c"));
+        assertEquals("KEY=x&page_token=t", RequestTarget.canonicalQuery("KEY=x&page%5Ftoken=t"));
+    }
+
+    @Test
+    void aCredentialNameSpelledAmbiguouslyOrGivenTwiceIsA400ThatDoesNotRepeatIt() {
+        for (String query : new String[] {"key=a&k%65y=SECRET123", "KEY=SECRET123&key=b", "key+=SECRET123",
+                "%20key=SECRET123", "key%00=SECRET123", "ke%0Ay=SECRET123", "api%2Dkey=SECRET123&api-key=x"}) {
+            ProxyError e = assertThrows(ProxyError.class, () -> RequestTarget.canonicalQuery(query), query);
+            assertEquals("invalid_query", e.code(), query);
+            assertFalse(e.getMessage().contains("SECRET123"), e.getMessage());
+        }
+    }
+
+    @Test
+    void withoutParameterDropsEveryCaseOfTheName() {
+        assertEquals("alt=sse&x=1", RequestTarget.withoutParameter("alt=sse&KEY=a&x=1", "key"));
+        assertNull(RequestTarget.withoutParameter("key=a", "key"));
+        assertNull(RequestTarget.withoutParameter(null, "key"));
+        assertEquals("keys=1&monkey=2", RequestTarget.withoutParameter("keys=1&monkey=2", "key"));
+    }
 }

@@ -50,4 +50,31 @@ class UpstreamTargetTest {
         assertEquals(400, e.status());
         assertFalse(e.getMessage().contains("secret"), e.getMessage());
     }
+
+    @Test
+    void noPathOrQueryLeavesTheBaseUrlsSchemeHostAndPort() {
+        for (String path : new String[] {"//evil.example/x", "///evil.example/x", "/./evil.example:80/x", "/@evil.example/x",
+                "/v1/..//evil.example/x", "/http://evil.example/x", "/%2F%2Fevil.example/x"}) {
+            try {
+                URI target = target("https://h:8443/base", path, "u=//evil.example/&@evil.example");
+                assertEquals("h", target.getHost(), path);
+                assertEquals(8443, target.getPort(), path);
+                assertEquals("https", target.getScheme(), path);
+                assertEquals(null, target.getRawUserInfo(), path);
+            } catch (ProxyError refused) {
+                assertEquals(400, refused.status(), path);
+            }
+        }
+    }
+
+    @Test
+    void sameOriginComparesSchemeHostAndEffectivePort() {
+        URI base = URI.create("https://H.example/base");
+        org.junit.jupiter.api.Assertions.assertTrue(UpstreamTarget.sameOrigin(base, URI.create("https://h.example:443/base/x")));
+        assertFalse(UpstreamTarget.sameOrigin(base, URI.create("http://h.example/base/x")));
+        assertFalse(UpstreamTarget.sameOrigin(base, URI.create("https://evil.example/base/x")));
+        assertFalse(UpstreamTarget.sameOrigin(base, URI.create("https://h.example:444/base/x")));
+        assertFalse(UpstreamTarget.sameOrigin(base, URI.create("https://u@h.example/base/x")));
+        assertFalse(UpstreamTarget.sameOrigin(base, URI.create("/base/x")));
+    }
 }

@@ -82,4 +82,12 @@ class UpstreamFailureTest {
         assertFalse(e.getMessage().contains("user:pw"), e.getMessage());
         assertTrue(e.getMessage().contains("failed: Connection refused"), e.getMessage());
     }
+
+    @Test
+    void aDeniedAddressIsA502ThatNamesTheProviderAndTheSetting() {
+        ProxyError e = UpstreamFailure.of(new DeniedAddressException("metadata.internal"), "groq", GROQ);
+        assertEquals(502, e.status());
+        assertEquals("upstream_address_denied", e.code());
+        assertTrue(e.getMessage().contains("'groq'") && e.getMessage().contains("upstream/denyAddresses"), e.getMessage());
+    }
 }

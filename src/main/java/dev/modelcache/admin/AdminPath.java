@@ -1,0 +1,78 @@
+package dev.modelcache.admin;
+
+import dev.modelcache.http.ProxyError;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Which requests are the admin endpoints', decided on the path as it came and as it normalises. A request carries the
+ * admin token on its way to {@code /_cache/...}; a mistyped one that were proxied would hand it to a provider. So only
+ * the exact spelling {@code /_cache} (after normalising: {@code /_cache//stats} is {@code /_cache/stats}) is served as
+ * admin, and any path with a segment that looks like it ({@code /_CACHE}, {@code /_cache.}, {@code /_cach%65},
+ * {@code /_cachex}) in its raw or normal form is refused, so that {@code /_cache/../v1/models} (normal form
+ * {@code /v1/models}) never goes upstream either. No provider has a path segment that starts with {@code _cache}.
+ */
+public final class AdminPath {
+    /** What the servlet does with a path. */
+    public enum Route {
+        /** Served by {@link AdminEndpoints}. */
+        ADMIN,
+        /** A near spelling of the admin path: refused with {@link #lookalike()}, never proxied. */
+        LOOKALIKE,
+        /** Anything else: proxied. */
+        PROXY
+    }
+
+    private static final String NAME = AdminEndpoints.PREFIX.substring(1);
+
+    private AdminPath() {
+    }
+
+    /** The route of a request whose path below the context is {@code raw} and normalises to {@code normal}. */
+    public static Route of(String raw, String normal) {
+        if (normal.equals(AdminEndpoints.PREFIX) || normal.startsWith(AdminEndpoints.PREFIX + "/")) {
+            return Route.ADMIN;
+        }
+        return looksAdmin(raw) || looksAdmin(normal) ? Route.LOOKALIKE : Route.PROXY;
+    }
+
+    /** The 404 for a near spelling of the admin path; it repeats nothing of the path. */
+    public static ProxyError lookalike() {
+        return new ProxyError(404, "invalid_request_error", "not_found", "No such path. The admin endpoints are under "
+                + AdminEndpoints.PREFIX + "/, spelled exactly so (lower case, no dot segments around it).");
+    }
+
+    /** True when a segment of {@code path}, wholly decoded and in lower case, starts with {@code _cache}. */
+    static boolean looksAdmin(String path) {
+        String loose = decoded(path).toLowerCase(Locale.ROOT);
+        for (String segment : loose.split("[/\\\\]", -1)) {
+            if (segment.strip().startsWith(NAME)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Every percent-escape decoded, twice over, so that {@code %255F} counts as {@code _} too. */
+    private static String decoded(String path) {
+        String once = decodeOnce(path);
+        return decodeOnce(once);
+    }
+
+    private static String decodeOnce(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            int high = i + 2 < bytes.length ? Character.digit(bytes[i + 1], 16) : -1;
+            int low = i + 2 < bytes.length ? Character.digit(bytes[i + 2], 16) : -1;
+            if (bytes[i] == '%' && high >= 0 && low >= 0) {
+                out.write(high * 16 + low);
+                i += 2;
+            } else {
+                out.write(bytes[i]);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
