@@ -7,11 +7,13 @@ import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.replay.ImportLimits;
 import dev.modelcache.replay.ReplayControls;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,11 +66,16 @@ public final class AdminEndpoints {
         }
     }
 
-    /** The endpoints with those of record and replay. */
+    /**
+     * The endpoints with those of record and replay; an import holds to {@code imports} and unpacks below
+     * {@code unpackInto}.
+     */
     public static AdminEndpoints withReplay(ProxyStats stats, ProviderTable providers, String adminToken,
-                                            ReplayControls controls, int maxBodyBytes) {
+                                            ReplayControls controls, int maxBodyBytes, ImportLimits imports,
+                                            Path unpackInto) {
         ReplayEndpoints replay = new ReplayEndpoints(controls.mode(), controls.report(), controls.sequences(),
-                controls.store(), providers, controls.policy(), controls.keys(), controls.explainer(), maxBodyBytes);
+                controls.store(), providers, controls.policy(), controls.keys(), controls.explainer(), maxBodyBytes,
+                imports, unpackInto);
         return new AdminEndpoints(stats, controls.store(), providers.providers(), adminToken, replay);
     }
 
