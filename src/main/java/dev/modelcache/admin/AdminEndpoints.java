@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * {@code requests} (the latest exchanges), {@code metrics} (Prometheus) and {@code entries}
  * (listing, showing, deleting and pinning the stored entries: {@link EntryEndpoints}); plus those of record and replay ({@link ReplayEndpoints}: mode,
  * explain, report, export, import, sequences). All but health are behind the admin token when one is configured,
- * sent as {@code Authorization: Bearer <token>} or {@code X-Cache-Admin-Token: <token>}.
+ * sent as {@code Authorization: Bearer <token>} or {@code X-Cache-Admin-Token: <token>}. Their parameters come from
+ * the query string alone ({@link QueryParameters}): a body is never read as a form.
  */
 public final class AdminEndpoints {
     public static final String PREFIX = "/_cache";
@@ -98,7 +99,8 @@ public final class AdminEndpoints {
     }
 
     /** Answers a request whose path starts with {@link #PREFIX}. */
-    public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    public void handle(String path, HttpServletRequest sent, HttpServletResponse response) throws IOException {
+        HttpServletRequest request = new QueryParameters(sent);
         if (Dashboard.serves(path)) {
             Dashboard.write(path, request, response);
             return;

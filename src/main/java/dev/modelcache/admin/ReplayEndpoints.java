@@ -110,7 +110,7 @@ final class ReplayEndpoints {
         switch (path) {
             case "/import" -> {
                 allow(method, "POST", path);
-                return CassetteImport.run(request, store::put, keys, imports, unpackInto);
+                return CassetteImport.run(request, namespace(request), store::put, keys, imports, unpackInto);
             }
             case "/mode" -> {
                 if (method.equals("PUT") || method.equals("POST")) {
