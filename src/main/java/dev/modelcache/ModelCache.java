@@ -21,6 +21,8 @@ import dev.modelcache.events.Listeners;
 import dev.modelcache.metrics.AccessLog;
 import dev.modelcache.metrics.MetricsListener;
 import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.replay.Cassettes;
+import dev.modelcache.replay.ImportLimits;
 import dev.modelcache.replay.LayeredStore;
 import dev.modelcache.replay.MissExplainer;
 import dev.modelcache.replay.Misses;
@@ -92,7 +94,8 @@ public final class ModelCache implements AutoCloseable {
         this.proxy = new CachingProxy(providers, policy, answers, store, forwarder, events,
                 config.upstream().longestWaitForFirstBytes(), misses);
         this.admin = AdminEndpoints.withReplay(stats, providers, config.admin().token(), controls,
-                config.server().maxBodyBytes());
+                config.server().maxBodyBytes(), ImportLimits.forRecords(config.cache().maxEntryBytes(),
+                        config.server().maxBodyBytes()), spillDir);
         admin.addStats("costs", ledger::report);
         this.usage = UsageStats.open(config.cache().dir(), prices, store, Clock.systemUTC());
         events.add(usage);
@@ -114,7 +117,7 @@ public final class ModelCache implements AutoCloseable {
 
     /**
      * Creates the cache folder and its {@code tmp} (spill files) and {@code ehcache} folders readable by this user
-     * only (0700; an existing one is narrowed to that), and empties the spill folder of copies left by a crash.
+     * only (0700; an existing one is narrowed to that), and empties the spill folder of copies (and unpacked imports) left by a crash.
      * Ehcache's files are then out of other users' reach whatever modes Ehcache gives them.
      */
     private static void prepare(Path cacheDir, Path spillDir) {
@@ -127,6 +130,7 @@ public final class ModelCache implements AutoCloseable {
                     Files.deleteIfExists(leftover);
                 }
             }
+            Cassettes.removeUnpacked(spillDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use the cache folder " + cacheDir + " (modelcache cache/dir): " + e.getMessage(), e);
         }

@@ -7,11 +7,13 @@ import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.replay.ImportLimits;
 import dev.modelcache.replay.ReplayControls;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +29,8 @@ import java.util.function.Supplier;
  * {@code requests} (the latest exchanges), {@code metrics} (Prometheus) and {@code entries}
  * (listing, showing, deleting and pinning the stored entries: {@link EntryEndpoints}); plus those of record and replay ({@link ReplayEndpoints}: mode,
  * explain, report, export, import, sequences). All but health are behind the admin token when one is configured,
- * sent as {@code Authorization: Bearer <token>} or {@code X-Cache-Admin-Token: <token>}.
+ * sent as {@code Authorization: Bearer <token>} or {@code X-Cache-Admin-Token: <token>}. Their parameters come from
+ * the query string alone ({@link QueryParameters}): a body is never read as a form.
  */
 public final class AdminEndpoints {
     public static final String PREFIX = "/_cache";
@@ -64,11 +67,16 @@ public final class AdminEndpoints {
         }
     }
 
-    /** The endpoints with those of record and replay. */
+    /**
+     * The endpoints with those of record and replay; an import holds to {@code imports} and unpacks below
+     * {@code unpackInto}.
+     */
     public static AdminEndpoints withReplay(ProxyStats stats, ProviderTable providers, String adminToken,
-                                            ReplayControls controls, int maxBodyBytes) {
+                                            ReplayControls controls, int maxBodyBytes, ImportLimits imports,
+                                            Path unpackInto) {
         ReplayEndpoints replay = new ReplayEndpoints(controls.mode(), controls.report(), controls.sequences(),
-                controls.store(), providers, controls.policy(), controls.keys(), controls.explainer(), maxBodyBytes);
+                controls.store(), providers, controls.policy(), controls.keys(), controls.explainer(), maxBodyBytes,
+                imports, unpackInto);
         return new AdminEndpoints(stats, controls.store(), providers.providers(), adminToken, replay);
     }
 
@@ -91,7 +99,8 @@ public final class AdminEndpoints {
     }
 
     /** Answers a request whose path starts with {@link #PREFIX}. */
-    public void handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    public void handle(String path, HttpServletRequest sent, HttpServletResponse response) throws IOException {
+        HttpServletRequest request = new QueryParameters(sent);
         if (Dashboard.serves(path)) {
             Dashboard.write(path, request, response);
             return;

@@ -19,7 +19,7 @@ import dev.modelcache.provider.ProviderTable;
 import dev.modelcache.replay.CassetteFilter;
 import dev.modelcache.replay.Cassettes;
 import dev.modelcache.replay.Explanation;
-import dev.modelcache.replay.ImportResult;
+import dev.modelcache.replay.ImportLimits;
 import dev.modelcache.replay.MissExplainer;
 import dev.modelcache.replay.ModeSwitch;
 import dev.modelcache.replay.ReplayReport;
@@ -27,6 +27,7 @@ import dev.modelcache.replay.Sequences;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ import java.util.Map;
  *       explanations, and the stored entries never used; {@code POST /_cache/report/reset} starts it over;</li>
  *   <li>{@code GET /_cache/export} (optionally {@code ?namespace=&model=&path=}): a zip of cassettes;
  *       {@code POST /_cache/import} (optionally {@code ?namespace=}) with such a zip: its entries, re-keyed into
- *       the shared partition;</li>
+ *       the shared partition ({@link CassetteImport});</li>
  *   <li>{@code POST /_cache/sequences/reset} (optionally {@code ?namespace=}): sequences start again at their
  *       first recorded answer.</li>
  * </ul>
@@ -60,11 +61,13 @@ final class ReplayEndpoints {
     private final CacheKeyFactory keys;
     private final MissExplainer explainer;
     private final int maxBodyBytes;
+    private final ImportLimits imports;
+    private final Path unpackInto;
     private String adminAuthorization;
 
     ReplayEndpoints(ModeSwitch mode, ReplayReport report, Sequences sequences, ResponseStore store,
                     ProviderTable providers, CachePolicy policy, CacheKeyFactory keys, MissExplainer explainer,
-                    int maxBodyBytes) {
+                    int maxBodyBytes, ImportLimits imports, Path unpackInto) {
         this.mode = mode;
         this.report = report;
         this.sequences = sequences;
@@ -74,6 +77,8 @@ final class ReplayEndpoints {
         this.keys = keys;
         this.explainer = explainer;
         this.maxBodyBytes = maxBodyBytes;
+        this.imports = imports;
+        this.unpackInto = unpackInto;
     }
 
     /** The {@code Authorization} value that carries the admin token, hidden from explained requests. */
@@ -106,14 +111,7 @@ final class ReplayEndpoints {
         switch (path) {
             case "/import" -> {
                 allow(method, "POST", path);
-                String namespace = namespace(request);
-                try {
-                    ImportResult result = Cassettes.importZip(request.getInputStream(), store, keys, namespace);
-                    return JSON.valueToTree(result);
-                } catch (IOException | IllegalArgumentException e) {
-                    throw ProxyError.badRequest("invalid_cassettes", "The body is not a zip of cassettes this proxy "
-                            + "can import: " + e.getMessage());
-                }
+                return CassetteImport.run(request, namespace(request), store::put, keys, imports, unpackInto);
             }
             case "/mode" -> {
                 if (method.equals("PUT") || method.equals("POST")) {

@@ -1,6 +1,7 @@
 package dev.modelcache.cache;
 
 import dev.modelcache.http.Headers;
+import dev.modelcache.http.StoredHeaders;
 import dev.modelcache.tokens.Usage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * A complete upstream answer as the cache keeps it: status, the header fields a client needs, the body, and the
@@ -28,17 +28,6 @@ import java.util.regex.Pattern;
 public final class CachedResponse {
     /** The longest lifetime of an entry's own, in seconds: as long as milliseconds can count. */
     static final long MAX_TTL_SECONDS = Long.MAX_VALUE / 1000;
-
-    /**
-     * Header fields never kept: credentials, cookies, framing the replay recomputes, and values that would be
-     * stale or wrong when replayed (dates, rate-limit counters, the proxy's own fields).
-     */
-    private static final Pattern UNSTORED = Pattern.compile(
-            "(?i)set-cookie2?|cookie|authorization|proxy-authorization|www-authenticate|proxy-authenticate"
-                    + "|.*api-key.*|.*secret.*|.*token.*|.*password.*"
-                    + "|connection|keep-alive|proxy-connection|te|trailers?|transfer-encoding|upgrade|host"
-                    + "|content-length|content-encoding|date|age|expires|x-cache.*|via|alt-svc|strict-transport-security"
-                    + "|x-ratelimit-.*|retry-after|anthropic-ratelimit-.*");
 
     /** One piece of the body: it ends at {@code end} (exclusive) and arrived {@code atMillis} after the headers. */
     public record Chunk(int end, int atMillis) {
@@ -170,9 +159,9 @@ public final class CachedResponse {
         return lifetime > 0 && nowMillis - storedAtMillis >= lifetime;
     }
 
-    /** The header fields of an upstream answer that may be stored and replayed. */
+    /** The header fields of an upstream answer that may be stored and replayed: those of {@link StoredHeaders}. */
     public static Headers storableHeaders(Headers upstream) {
-        return upstream.filter(name -> !UNSTORED.matcher(name).matches());
+        return StoredHeaders.of(upstream);
     }
 
     /**

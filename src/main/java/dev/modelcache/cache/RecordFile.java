@@ -1,7 +1,9 @@
 package dev.modelcache.cache;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -10,17 +12,23 @@ import java.util.HexFormat;
 /**
  * One {@link RecordFormat record file} as a whole, wherever it lies: in the cache's record folder, in a cassette
  * folder kept in git, or in a zip. {@link #read} checks it fully (format, length, blank line, body SHA-256) before
- * anything is believed; {@link #write} replaces a file atomically, owner-only. This is what tools working beside
- * a running proxy use: they never open Ehcache, and the proxy never sees half a file.
+ * anything is believed, without ever holding a large file whole; {@link #write} replaces a file atomically,
+ * owner-only. This is what tools working beside a running proxy use: they never open Ehcache, and the proxy never
+ * sees half a file.
  */
 public final class RecordFile {
     /** The file name suffix of record files. */
     public static final String SUFFIX = RecordFiles.SUFFIX;
+    /** The largest record read into memory whole; a larger one is read through a small buffer. */
+    public static final int IN_MEMORY_BYTES = 1024 * 1024;
 
     private RecordFile() {
     }
 
-    /** A record file's content: the key its header names, the request, and the answer with its body in memory. */
+    /**
+     * A record file's content: the key its header names, the request, and the answer, its body in memory or, for a
+     * large one, in the file.
+     */
     public record Contents(CacheKey key, RequestRecord request, CachedResponse response) {
     }
 
@@ -51,16 +59,47 @@ public final class RecordFile {
     }
 
     /**
-     * Reads and checks a whole record file. Fails with an IOException that says why (a foreign format, a header
-     * that does not parse or names no key, a length or SHA-256 that disagrees with the header: a torn file).
+     * Reads and checks a record file. Fails with an IOException that says why (a foreign format, a header that does
+     * not parse or names no key, a length or SHA-256 that disagrees with the header: a torn file).
      */
     public static Contents read(Path file) throws IOException {
-        return parse(Files.readAllBytes(file));
+        return read(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * The same, for a file that may come from anywhere (an import): a header longer than {@code maxHeaderBytes}
+     * fails before it is held in memory. A file of up to {@value #IN_MEMORY_BYTES} bytes is read into memory and
+     * checked there; a larger one is never read whole: its body is checked through a small buffer and stays in the
+     * file (the answer reads it from there, as the record store serves its large records).
+     */
+    public static Contents read(Path file, long maxHeaderBytes) throws IOException {
+        byte[] start;
+        try (InputStream in = Files.newInputStream(file)) {
+            start = in.readNBytes(IN_MEMORY_BYTES + 1);
+        }
+        if (start.length <= IN_MEMORY_BYTES) {
+            return parse(start, maxHeaderBytes);
+        }
+        RecordFormat.Header header;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 16 * 1024)) {
+            header = RecordFormat.readHeader(in, maxHeaderBytes);
+        }
+        if (header.bodyLength() < 0) {
+            throw new IOException("torn record: the header names no body length");
+        }
+        RecordFiles.verify(file, header);
+        CacheKey key = key(header);
+        Body body = new Body.InFile(file, header.bodyOffset(), header.bodyLength());
+        return new Contents(key, RecordFormat.request(header), RecordFormat.response(header, body));
     }
 
     /** The same as {@link #read}, for a record's bytes held in memory. */
     public static Contents parse(byte[] bytes) throws IOException {
-        RecordFormat.Header header = RecordFormat.readHeader(new ByteArrayInputStream(bytes));
+        return parse(bytes, Long.MAX_VALUE);
+    }
+
+    private static Contents parse(byte[] bytes, long maxHeaderBytes) throws IOException {
+        RecordFormat.Header header = RecordFormat.readHeader(new ByteArrayInputStream(bytes), maxHeaderBytes);
         long length = header.bodyLength();
         if (length < 0 || bytes.length != header.bodyOffset() + length || !RecordFormat.separatorBefore(bytes, header.bodyOffset())) {
             throw new IOException("torn record: " + bytes.length + " bytes, the header promises "

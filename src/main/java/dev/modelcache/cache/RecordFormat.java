@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.cache.CachedResponse.Chunk;
 import dev.modelcache.http.JsonParsers;
 import dev.modelcache.http.Headers;
+import dev.modelcache.http.StoredHeaders;
 import dev.modelcache.tokens.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,6 +43,10 @@ public final class RecordFormat {
     public static final int VERSION = 1;
     static final byte[] FIRST_LINE = (MAGIC + " " + VERSION + "\n").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SEPARATOR = {'\n', '\n'};
+    /** Room in a record's header for everything but the request body and the chunk list. */
+    private static final long HEADER_FIELDS_BYTES = 1024 * 1024;
+    /** What a JSON parser may read past the end of the header before it sees the end. */
+    private static final int READ_AHEAD = 64 * 1024;
     private static final ObjectMapper JSON = JsonParsers.RECORD;
     private static final JsonFactory FACTORY = JSON.getFactory();
     private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
@@ -146,21 +151,52 @@ public final class RecordFormat {
      * newer format, a header that does not parse, or a header not followed by its blank line.
      */
     public static Header readHeader(InputStream in) throws IOException {
+        return readHeader(in, Long.MAX_VALUE);
+    }
+
+    /**
+     * The same, reading at most about {@code maxHeaderBytes} (plus a parser's read-ahead): a longer header fails
+     * with an IOException that names the bound, before it is held in memory. Jackson reads the stream as it parses,
+     * so a header of gigabytes costs no more than the bound.
+     */
+    public static Header readHeader(InputStream in, long maxHeaderBytes) throws IOException {
         byte[] first = in.readNBytes(FIRST_LINE.length);
         if (!java.util.Arrays.equals(first, FIRST_LINE)) {
             throw new IOException("not a " + MAGIC + " " + VERSION + " file");
         }
-        try (JsonParser parser = FACTORY.createParser(in)) {
+        BoundedInput bounded = new BoundedInput(in, Math.min(maxHeaderBytes, Long.MAX_VALUE - READ_AHEAD) + READ_AHEAD);
+        try (JsonParser parser = FACTORY.createParser(bounded)) {
             parser.enable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
             JsonNode json = JSON.readTree(parser);
             if (json == null || !json.isObject()) {
                 throw new IOException("no JSON header");
             }
             long end = FIRST_LINE.length + parser.currentLocation().getByteOffset();
+            if (end + SEPARATOR.length > maxHeaderBytes) {
+                throw tooLong(maxHeaderBytes);
+            }
             return new Header(json, end + SEPARATOR.length);
-        } catch (RuntimeException e) {
-            throw new IOException("unreadable header: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            if (bounded.cut()) {
+                throw tooLong(maxHeaderBytes);
+            }
+            throw e instanceof IOException io ? io : new IOException("unreadable header: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The longest header a record of this proxy can have: the canonical request body, pretty-printed (twice the
+     * largest request, {@code maxBodyBytes}), the answer's chunk list (at most one {@code [end, atMillis]} pair per
+     * event; half the largest answer, {@code cache/maxEntryMB}, holds one for every event of 60 bytes or more), and
+     * 1 MiB for the other fields and the answer's header fields.
+     */
+    public static long maxHeaderBytes(long maxRequestBytes, long maxAnswerBytes) {
+        return 2 * maxRequestBytes + maxAnswerBytes / 2 + HEADER_FIELDS_BYTES;
+    }
+
+    private static IOException tooLong(long maxHeaderBytes) {
+        return new IOException("the header is longer than " + maxHeaderBytes + " bytes, the longest a record of this"
+                + " proxy can have");
     }
 
     /** The answer the header describes, with its body where it lies. */
@@ -183,7 +219,7 @@ public final class RecordFormat {
         Usage usage = new Usage(tokens.path("promptTokens").asLong(), tokens.path("completionTokens").asLong(),
                 tokens.path("estimated").asBoolean(), tokens.path("cacheReadTokens").asLong(0),
                 tokens.path("cacheWriteTokens").asLong(0));
-        return new CachedResponse(response.path("status").asInt(), Headers.of(fields), body, chunks,
+        return new CachedResponse(response.path("status").asInt(), StoredHeaders.of(Headers.of(fields)), body, chunks,
                 response.path("storedAt").asLong(), usage, request.path("provider").asText(null),
                 request.path("model").asText(null), header.ttlMillis());
     }

@@ -10,6 +10,7 @@ import dev.modelcache.replay.CassetteFilter;
 import dev.modelcache.replay.CassetteStore;
 import dev.modelcache.replay.Cassettes;
 import dev.modelcache.replay.ExportResult;
+import dev.modelcache.replay.ImportLimits;
 import dev.modelcache.replay.ImportResult;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -131,7 +132,8 @@ public final class Commands {
         ImportResult result = Cassettes.importFrom(from, (key, request, response) -> {
             RecordFile.write(RecordFile.pathIn(records, key), key, request, response);
             return true;
-        }, keys(config), options.get("--namespace"));
+        }, keys(config), options.get("--namespace"), ImportLimits.forRecords(config.cache().maxEntryBytes(),
+                config.server().maxBodyBytes()));
         result.refused().forEach(refusal -> err.println("refused " + refusal));
         out.println("imported " + result.imported() + " entries from " + from + " into " + records + " ("
                 + result.refused().size() + " refused, " + result.skipped().size() + " other files skipped)");

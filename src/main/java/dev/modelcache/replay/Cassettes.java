@@ -98,14 +98,22 @@ public final class Cassettes {
         return importFrom(dir, store::put, keys, namespace);
     }
 
+    /** Imports every record file below {@code dir}, with the {@link ImportLimits#DEFAULT default limits} of a record. */
+    public static ImportResult importFrom(Path dir, Sink sink, CacheKeyFactory keys, String namespace) throws IOException {
+        return importFrom(dir, sink, keys, namespace, ImportLimits.DEFAULT);
+    }
+
     /**
      * Imports every record file below {@code dir}: re-keyed by {@code keys} for partition
-     * {@value CacheKeyFactory#SHARED} and the file's namespace, or {@code namespace} when it is not null.
+     * {@value CacheKeyFactory#SHARED} and the file's namespace, or {@code namespace} when it is not null. A file
+     * larger than {@link ImportLimits#recordBytes()}, or whose header is longer than
+     * {@link ImportLimits#headerBytes()}, is refused: no answer of this proxy makes one.
      *
      * @throws IllegalArgumentException when {@code namespace} is not a valid namespace
      * @throws IOException              when {@code dir} is not a readable folder
      */
-    public static ImportResult importFrom(Path dir, Sink sink, CacheKeyFactory keys, String namespace) throws IOException {
+    public static ImportResult importFrom(Path dir, Sink sink, CacheKeyFactory keys, String namespace, ImportLimits limits)
+            throws IOException {
         checkNamespace(namespace);
         if (!Files.isDirectory(dir)) {
             throw new IOException("no cassette folder at " + dir.toAbsolutePath());
@@ -118,7 +126,7 @@ public final class Cassettes {
                 skipped.add(name);
                 continue;
             }
-            Optional<String> refusal = importOne(dir.resolve(name), sink, keys, namespace);
+            Optional<String> refusal = importOne(dir.resolve(name), sink, keys, namespace, limits);
             if (refusal.isPresent()) {
                 refused.add(new ImportResult.Refusal(name, refusal.get()));
             } else {
@@ -131,13 +139,25 @@ public final class Cassettes {
     /** Imports a zip {@link #exportZip} wrote (or any zip of record files); see {@link CassetteZip} for its checks. */
     public static ImportResult importZip(InputStream zip, ResponseStore store, CacheKeyFactory keys, String namespace)
             throws IOException {
-        return importZip(zip, store::put, keys, namespace, ZipLimits.DEFAULT);
+        return importZip(zip, store::put, keys, namespace, ImportLimits.DEFAULT, null);
     }
 
-    public static ImportResult importZip(InputStream zip, Sink sink, CacheKeyFactory keys, String namespace, ZipLimits limits)
-            throws IOException {
+    /**
+     * Imports a zip within {@code limits}, unpacked into a private folder below {@code unpackInto} (the system's
+     * temporary folder when null) that is deleted afterwards.
+     *
+     * @throws ImportLimits.Exceeded when the zip is past a limit: nothing is stored
+     * @throws IOException           when it is not a zip, or a name in it could leave its folder or appears twice
+     */
+    public static ImportResult importZip(InputStream zip, Sink sink, CacheKeyFactory keys, String namespace,
+                                         ImportLimits limits, Path unpackInto) throws IOException {
         checkNamespace(namespace);
-        return CassetteZip.importZip(zip, sink, keys, namespace, limits);
+        return CassetteZip.importZip(zip, sink, keys, namespace, limits, unpackInto);
+    }
+
+    /** Deletes the folders that imports interrupted by a crash left unpacked below {@code unpackInto}. */
+    public static void removeUnpacked(Path unpackInto) throws IOException {
+        CassetteZip.removeUnpacked(unpackInto);
     }
 
     /** Fails unless {@code namespace} is null (keep each file's), empty (no namespace) or a valid namespace. */
@@ -149,10 +169,15 @@ public final class Cassettes {
     }
 
     /** The reason the file is refused, or empty when it was imported. */
-    private static Optional<String> importOne(Path file, Sink sink, CacheKeyFactory keys, String namespace) {
+    private static Optional<String> importOne(Path file, Sink sink, CacheKeyFactory keys, String namespace,
+                                              ImportLimits limits) {
         RecordFile.Contents contents;
         try {
-            contents = RecordFile.read(file);
+            if (Files.size(file) > limits.recordBytes()) {
+                return Optional.of("it is larger than " + limits.recordBytes() + " bytes, the largest record this proxy"
+                        + " can make (an answer of cache/maxEntryMB and its header)");
+            }
+            contents = RecordFile.read(file, limits.headerBytes());
         } catch (IOException | RuntimeException e) {
             return Optional.of(e.getMessage());
         }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -79,5 +80,39 @@ class RecordFileTest {
         assertTrue(store.get(key(4), Long.MAX_VALUE).isEmpty());
         assertEquals(0, store.count());
         assertEquals(1, store.ignored(), "looked at once, not at every miss");
+    }
+
+    @Test
+    void aLargeRecordIsCheckedThroughABufferAndItsBodyLeftInTheFile() throws IOException {
+        Path file = dir.resolve("large.mcr");
+        CachedResponse large = RecordFixtures.sized(3 * 1024 * 1024, 9);
+        RecordFile.write(file, key(8), request(), large);
+        RecordFile.Contents read = RecordFile.read(file);
+        assertTrue(read.response().bodySource() instanceof Body.InFile, "not read into memory: " + read.response().bodySource().getClass());
+        assertArrayEquals(large.body(), read.response().body());
+        assertEquals(request(), read.request());
+
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 1000] ^= 1;
+        Files.write(file, bytes);
+        assertTrue(assertThrows(IOException.class, () -> RecordFile.read(file)).getMessage().contains("SHA-256"));
+        Files.write(file, Arrays.copyOf(bytes, bytes.length - 1));
+        assertTrue(assertThrows(IOException.class, () -> RecordFile.read(file)).getMessage().contains("torn record"));
+    }
+
+    @Test
+    void aHeaderLongerThanTheBoundIsRefusedBeforeItIsHeldWhole() throws IOException {
+        Path file = dir.resolve("x.mcr");
+        RecordFile.write(file, key(1), request(), plain("{\"answer\":42}", 1));
+        long header = Files.size(file) - "{\"answer\":42}".length();
+        assertEquals(key(1), RecordFile.read(file, header).key(), "a header of exactly the bound is read");
+        IOException refused = assertThrows(IOException.class, () -> RecordFile.read(file, header - 1));
+        assertTrue(refused.getMessage().contains("longer than " + (header - 1) + " bytes"), refused.getMessage());
+
+        // A header of 4 MiB of one string, in a file too large to be read whole: refused after the bound, not parsed.
+        byte[] huge = ("modelcache-record 1\n{\"key\":\"" + "a".repeat(4 * 1024 * 1024) + "\"}\n\n").getBytes(StandardCharsets.US_ASCII);
+        Files.write(file, huge);
+        IOException tooLong = assertThrows(IOException.class, () -> RecordFile.read(file, 100_000));
+        assertTrue(tooLong.getMessage().contains("longer than 100000 bytes"), tooLong.getMessage());
     }
 }

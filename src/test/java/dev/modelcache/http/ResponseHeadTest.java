@@ -36,4 +36,27 @@ class ResponseHeadTest {
         verify(response).setHeader("X-Cache", "REFRESH");
         verify(response, never()).setContentLengthLong(anyLong());
     }
+
+    @Test
+    void aHitWritesOnlyTheStoredFieldsAndNeverFramingWhateverItIsHanded() {
+        Headers handed = Headers.of("Content-Type", "application/json", "Transfer-Encoding", "chunked", "Content-Length", "5",
+                "Connection", "close", "Set-Cookie", "s=1", "x-request-id", "req_1", "Server", "upstream");
+        ResponseHead.write(response, 200, handed, CacheStatus.HIT, System.currentTimeMillis(), 12);
+        verify(response).addHeader("Content-Type", "application/json");
+        verify(response).addHeader("x-request-id", "req_1");
+        verify(response, org.mockito.Mockito.times(2)).addHeader(org.mockito.ArgumentMatchers.anyString(),
+                org.mockito.ArgumentMatchers.anyString());
+        verify(response).setContentLengthLong(12);
+    }
+
+    @Test
+    void aFreshAnswerKeepsItsEndToEndFieldsButNeverItsFraming() {
+        Headers handed = Headers.of("Content-Type", "application/json", "Transfer-Encoding", "chunked", "Content-Length", "5",
+                "Connection", "close", "Set-Cookie", "s=1");
+        ResponseHead.write(response, 200, handed, CacheStatus.MISS, 0, 12);
+        verify(response).addHeader("Content-Type", "application/json");
+        verify(response).addHeader("Set-Cookie", "s=1");
+        verify(response, org.mockito.Mockito.times(2)).addHeader(org.mockito.ArgumentMatchers.anyString(),
+                org.mockito.ArgumentMatchers.anyString());
+    }
 }

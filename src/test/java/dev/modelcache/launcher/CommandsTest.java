@@ -139,4 +139,25 @@ class CommandsTest {
         assertEquals("1024", packed.get("cache/diskMB"));
         assertFalse(packed.containsKey("cache/heapMB"), "commented out in the shipped file");
     }
+
+    @Test
+    void importRefusesAFileLargerThanARecordOfTheConfiguredProxyCanBeAndImportsTheRest() throws IOException {
+        Path cassettes = dir.resolve("cassettes");
+        byte[] large = new byte[3 * 1024 * 1024];
+        java.util.Arrays.fill(large, (byte) 'a');
+        CachedResponse big = new CachedResponse(200, Headers.of("Content-Type", "application/json"), large,
+                List.of(new CachedResponse.Chunk(large.length, 0)), 1_700_000_000_000L, Usage.NONE, "openai", "gpt-4o");
+        dev.modelcache.cache.RecordFile.write(cassettes.resolve("big.mcr"), KEYS.create(request("")), request(""), big);
+        dev.modelcache.cache.RecordFile.write(cassettes.resolve("small.mcr"), KEYS.create(request("a")), request("a"), answer());
+        Path cacheDir = dir.resolve("cache");
+        out.reset();
+        err.reset();
+        int code = Commands.run(new String[] {"import", "--from", cassettes.toString()}, Settings.of(Map.of(
+                "cache/dir", cacheDir.toString(), "cache/maxEntryMB", "1", "maxBodyBytes", "65536")),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, code, "out: " + out() + " err: " + err());
+        long largest = 1024 * 1024 + 2 * 65536 + 512 * 1024 + 1024 * 1024;
+        assertTrue(err().contains("refused big.mcr: it is larger than " + largest + " bytes, the largest record"), err());
+        assertTrue(out().startsWith("imported 1 entries"), out());
+    }
 }
