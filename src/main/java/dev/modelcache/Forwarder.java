@@ -68,7 +68,8 @@ final class Forwarder {
      * {@code cache/maxEntryMB}); with a {@code flight}, an answer that will not be stored stops taking newcomers as
      * soon as its status shows it, one that may be stored is what reads of its key follow until it is, and followers
      * may follow an event stream live. A failure before the head went out is the proxy's 502 or 504; after it, the
-     * client's connection is broken off, and the flight's followers get the 502.
+     * client's connection is broken off; either way the flight ends with the 502 or 504, which its followers answer
+     * (those following a live stream are broken off with it).
      */
     Relayed forward(Exchange exchange, ModelProvider provider, HttpServletResponse response, CacheStatus label,
                     boolean keep, Flight flight, ExchangeTrace trace) throws IOException {

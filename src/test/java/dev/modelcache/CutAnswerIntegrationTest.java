@@ -115,6 +115,36 @@ class CutAnswerIntegrationTest {
     }
 
     @Test
+    void readsDuringARefreshThatIsCutKeepTheStoredAnswer() throws Exception {
+        upstream.handler(r -> Reply.json(200, CHAT_ANSWER));
+        assertEquals("MISS", proxy.post(CHAT, ProxyIntegrationTest.BODY).headers().firstValue("X-Cache").orElse(null));
+        CountDownLatch rest = new CountDownLatch(1);
+        upstream.handler(r -> Reply.json(200, CHAT_ANSWER.substring(0, 20)).piece(CHAT_ANSWER.substring(20, 40), 0, rest)
+                .cutShort(CHAT_ANSWER.length() - 40));
+        HttpRequest refresh = HttpRequest.newBuilder(proxy.uri(CHAT)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("Cache-Control", "no-cache")
+                .POST(HttpRequest.BodyPublishers.ofString(ProxyIntegrationTest.BODY)).build();
+        HttpResponse<InputStream> refreshing = proxy.client().send(refresh, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals("REFRESH", refreshing.headers().firstValue("X-Cache").orElse(null));
+        Future<HttpResponse<String>> read = pool.submit(() -> proxy.post(CHAT, ProxyIntegrationTest.BODY));
+        while (!read.isDone() && waiting() < 1) {
+            Thread.sleep(10);
+        }
+        rest.countDown();
+        try (InputStream body = refreshing.body()) {
+            body.readAllBytes();
+            fail("the refresh's answer was cut");
+        } catch (IOException expected) {
+            // Broken off, as the provider broke off.
+        }
+        HttpResponse<String> answer = read.get(30, TimeUnit.SECONDS);
+        assertEquals(200, answer.statusCode(), "the refresh failed, the stored answer still stands");
+        assertEquals("HIT", answer.headers().firstValue("X-Cache").orElse(null));
+        assertEquals(CHAT_ANSWER, answer.body());
+        assertEquals(2, upstream.calls());
+    }
+
+    @Test
     void tenWaitersOfACutStreamMakeOneCallAndAreBrokenOffWithIt() throws Exception {
         CountDownLatch answer = new CountDownLatch(1);
         upstream.handler(r -> {
@@ -185,12 +215,16 @@ class CutAnswerIntegrationTest {
 
     /** Waits until {@code count} requests wait on another's flight (the provider's answer is held until then). */
     private static void awaitWaiters(int count) throws InterruptedException {
-        while (Thread.getAllStackTraces().values().stream()
-                .filter(stack -> Arrays.stream(stack).anyMatch(frame -> frame.getClassName().equals(Flight.class.getName())
-                        && frame.getMethodName().equals("await")))
-                .count() < count) {
+        while (waiting() < count) {
             Thread.sleep(10);
         }
+    }
+
+    private static long waiting() {
+        return Thread.getAllStackTraces().values().stream()
+                .filter(stack -> Arrays.stream(stack).anyMatch(frame -> frame.getClassName().equals(Flight.class.getName())
+                        && frame.getMethodName().equals("await")))
+                .count();
     }
 
     private static void await(CountDownLatch latch) {
