@@ -2,7 +2,6 @@ package dev.modelcache;
 
 import dev.modelcache.EntryRecorder.Recorded;
 import dev.modelcache.Forwarder.Relayed;
-import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.CachePolicy.Decision;
@@ -14,17 +13,13 @@ import dev.modelcache.events.Listeners;
 import dev.modelcache.events.Stored;
 import dev.modelcache.flight.Flight;
 import dev.modelcache.flight.FlightRegistry;
-import dev.modelcache.flight.LiveStream;
 import dev.modelcache.flight.Outcome;
 import dev.modelcache.flight.Ticket;
-import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ProxyError;
-import dev.modelcache.http.ResponseHead;
 import dev.modelcache.replay.Misses;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
-import dev.modelcache.stream.Replayer;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
@@ -36,7 +31,10 @@ import java.util.Optional;
  * hit replay the stored answer; on a miss say why ({@link Misses}), and either refuse (replay mode,
  * {@code only-if-cached}: 504) or make one upstream call per key at a time ({@link FlightRegistry}), which the
  * {@link Forwarder} relays while copying, the {@link EntryRecorder} turns into an entry and the
- * {@link StorageVerdict} lets into the store. Every exchange ends with one event for the {@link Listeners}.
+ * {@link StorageVerdict} lets into the store, unless a call that started later stored first. A read follows an
+ * identical request whose answer is on its way and not yet stored rather than read the entry it replaces; answers
+ * this request did not fetch are written by {@link Replies}. Every exchange ends with one event for the
+ * {@link Listeners}.
  */
 public final class CachingProxy {
     /** Request header asking a replay to keep the original pacing between events. */
@@ -52,6 +50,7 @@ public final class CachingProxy {
     private final Duration coalesceWait;
     private final Misses misses;
     private final StoredAnswers answers;
+    private final Replies replies;
 
     CachingProxy(ProviderTable providers, CachePolicy policy, StoredAnswers answers, ResponseStore store,
                  Forwarder forwarder, Listeners events, Duration coalesceWait, Misses misses) {
@@ -63,6 +62,7 @@ public final class CachingProxy {
         this.forwarder = forwarder;
         this.events = events;
         this.coalesceWait = coalesceWait;
+        this.replies = new Replies(coalesceWait);
     }
 
     /** One exchange on its way through the pipeline, with its request record and key ({@code id}). */
@@ -70,6 +70,10 @@ public final class CachingProxy {
                         HttpServletResponse response, ExchangeTrace trace) {
         CacheKey key() {
             return id.key();
+        }
+
+        Replies.Client client() {
+            return new Replies.Client(exchange, response, trace);
         }
     }
 
@@ -102,18 +106,15 @@ public final class CachingProxy {
         }
         boolean read = decision.read();
         while (true) {
-            Optional<CachedResponse> hit = read ? answers.find(call.id(), call.decision()) : Optional.empty();
-            if (hit.isPresent()) {
-                if (replay(call, hit.get(), false)) {
-                    return;
-                }
-                read = false; // its body went away since the look-up: a miss
-            }
-            if (!decision.coalesce()) {
-                miss(call, null);
+            if (read && read(call)) {
                 return;
             }
-            Ticket ticket = flights.enter(key);
+            read = false; // nothing to read, or its body went away since the look-up: a miss
+            if (!decision.coalesce()) {
+                lead(call, flights.alone(key));
+                return;
+            }
+            Ticket ticket = flights.enter(key, !decision.read());
             if (ticket instanceof Ticket.Leader) {
                 lead(call, ticket.flight());
                 return;
@@ -121,15 +122,38 @@ public final class CachingProxy {
             if (follow(call, ticket.flight())) {
                 return;
             }
-            // The leader broke off: look again, and lead or wait again.
+            // The leader gave up for reasons of its own: look again, and lead or wait again.
+            read = decision.read();
         }
+    }
+
+    /**
+     * Answers from the cache: from the identical request whose answer is on its way to its client and about to be
+     * stored, when there is one (so a request never reads the entry that answer replaces), else from the store.
+     * False when there is nothing to answer with; a failure of the followed answer is this request's too if the store
+     * has nothing either.
+     */
+    private boolean read(Call call) throws IOException {
+        Flight answering = flights.answering(call.key());
+        Outcome outcome = answering == null ? null : answering.await(coalesceWait);
+        if (outcome != null && replies.take(call.client(), answering, outcome)) {
+            return true;
+        }
+        Optional<CachedResponse> hit = answers.find(call.id(), call.decision());
+        if (hit.isPresent() && replies.replay(call.client(), hit.get(), false)) {
+            return true;
+        }
+        if (outcome instanceof Outcome.Failed failed) {
+            throw failed.error();
+        }
+        return false;
     }
 
     private void lead(Call call, Flight flight) throws IOException {
         events.flightStarted();
         try {
             Optional<CachedResponse> stored = call.decision().read() ? answers.find(call.id(), call.decision()) : Optional.empty();
-            if (stored.isPresent() && replay(call, stored.get(), false)) {
+            if (stored.isPresent() && replies.replay(call.client(), stored.get(), false)) {
                 // Stored by a leader that finished between our look-up and our claim.
                 flight.complete(stored.get());
                 return;
@@ -144,20 +168,16 @@ public final class CachingProxy {
         }
     }
 
-    /** Waits for the leader; false when it broke off and this request must look again. */
+    /** Waits for the leader and answers as it did; false when it gave up and this request must look again. */
     private boolean follow(Call call, Flight flight) throws IOException {
         Outcome outcome = flight.await(coalesceWait);
-        if (outcome instanceof Outcome.Answered answered) {
-            return replay(call, answered.response(), true);
-        } else if (outcome instanceof Outcome.Following following) {
-            return followLive(call, flight, following.stream());
-        } else if (outcome instanceof Outcome.Failed failed) {
+        if (outcome instanceof Outcome.Failed failed) {
             throw failed.error();
         } else if (outcome instanceof Outcome.TimedOut) {
-            miss(call, null);
+            lead(call, flights.alone(call.key()));
             return true;
         }
-        return false;
+        return replies.take(call.client(), flight, outcome);
     }
 
     /**
@@ -177,54 +197,10 @@ public final class CachingProxy {
             Recorded recorded = recorder.record(exchange, call.provider(), answer);
             call.trace().usage(recorded.usage());
             CachedResponse entry = decision.ttl() == null ? recorded.entry() : recorded.entry().withTtl(decision.ttl());
-            if (recorded.verdict().store() && store.put(call.key(), call.id().request(), entry)) {
+            if (recorded.verdict().store() && flight.store(() -> store.put(call.key(), call.id().request(), entry))) {
                 events.stored(new Stored(call.key().hex(), call.provider().name(), call.provider().model(exchange), entry.bodyLength()));
             }
             return entry;
         }
-    }
-
-    /**
-     * A stored answer, or an identical request's answer: a hit when it is a 2xx, else a shared miss. False when its
-     * body can no longer be read (a record file removed since the look-up): nothing was sent, and it is a miss.
-     */
-    private boolean replay(Call call, CachedResponse entry, boolean coalesced) throws IOException {
-        Body.Reader body;
-        try {
-            body = entry.bodySource().open();
-        } catch (IOException e) {
-            return false;
-        }
-        CacheStatus label = StorageVerdict.storableStatus(entry.status()) ? CacheStatus.HIT : CacheStatus.MISS;
-        call.trace().answered(label, entry.status(), coalesced);
-        call.trace().usage(entry.usage());
-        ResponseHead.write(call.response(), entry.status(), entry.headers(), label, entry.storedAtMillis(),
-                entry.isEventStream() ? ResponseHead.UNKNOWN_LENGTH : entry.bodyLength());
-        boolean realtime = call.exchange().headers().first(REPLAY_HEADER).orElse("").equalsIgnoreCase("realtime");
-        Replayer.replay(entry, body, call.response().getOutputStream(), realtime && entry.isEventStream());
-        return true;
-    }
-
-    /**
-     * Relays an identical request's event stream to this client as the leader receives it, event by event, read from
-     * the leader's copy: a hit whose tokens are known once the leader has stored it. If the leader's stream breaks
-     * off, so does this one. False when the leader finished before this request could join: look again.
-     */
-    private boolean followLive(Call call, Flight flight, LiveStream live) throws IOException {
-        if (!live.join()) {
-            return false;
-        }
-        try {
-            call.trace().answered(CacheStatus.HIT, live.status(), true);
-            ResponseHead.write(call.response(), live.status(), live.headers(), CacheStatus.HIT,
-                    System.currentTimeMillis(), ResponseHead.UNKNOWN_LENGTH);
-            live.relayTo(call.response().getOutputStream(), coalesceWait);
-        } finally {
-            live.leave();
-        }
-        if (flight.awaitEnd(Duration.ofSeconds(5)) instanceof Outcome.Answered done) {
-            call.trace().usage(done.response().usage());
-        }
-        return true;
     }
 }

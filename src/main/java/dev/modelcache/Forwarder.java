@@ -12,6 +12,7 @@ import dev.modelcache.flight.LiveStream;
 import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
+import dev.modelcache.http.ProxyError;
 import dev.modelcache.http.Redacted;
 import dev.modelcache.http.ResponseHead;
 import dev.modelcache.provider.ModelProvider;
@@ -65,8 +66,10 @@ final class Forwarder {
     /**
      * Relays the provider's answer under {@code label}. With {@code keep} the answer is copied (up to
      * {@code cache/maxEntryMB}); with a {@code flight}, an answer that will not be stored stops taking newcomers as
-     * soon as its status shows it, and followers may follow an event stream live. A failure before the head went
-     * out is the proxy's 502 or 504; after it, the client's connection is broken off.
+     * soon as its status shows it, one that may be stored is what reads of its key follow until it is, and followers
+     * may follow an event stream live. A failure before the head went out is the proxy's 502 or 504; after it, the
+     * client's connection is broken off; either way the flight ends with the 502 or 504, which its followers answer
+     * (those following a live stream are broken off with it).
      */
     Relayed forward(Exchange exchange, ModelProvider provider, HttpServletResponse response, CacheStatus label,
                     boolean keep, Flight flight, ExchangeTrace trace) throws IOException {
@@ -90,8 +93,8 @@ final class Forwarder {
         try (answer) {
             int status = answer.status();
             boolean storable = StorageVerdict.storableStatus(status) && !encoded;
-            if (flight != null && !storable) {
-                flight.detach();
+            if (flight != null) {
+                flight.answering(storable);
             }
             StreamFraming framing = framing(headers);
             boolean eventStream = framing != null;
@@ -109,11 +112,15 @@ final class Forwarder {
                 events.upstreamCall(new UpstreamCall(provider.name(), Result.BROKE_OFF, status, headersMillis, millisSince(start)));
                 LOG.log(Level.WARNING, "provider '" + provider.name() + "' broke off an answer to " + exchange.method()
                         + " " + exchange.path() + "; nothing stored: " + Redacted.text(e.toString()));
+                ProxyError failure = UpstreamFailure.of(e, provider.name(), provider.baseUrl());
+                if (flight != null) {
+                    flight.fail(failure); // those waiting share the failed call rather than each make their own
+                }
                 if (response.isCommitted()) {
                     throw e; // headers are out: closing the connection is the only way left to tell the client
                 }
                 response.reset();
-                throw UpstreamFailure.of(e, provider.name(), provider.baseUrl());
+                throw failure;
             }
             if (live != null) {
                 live.end(true);

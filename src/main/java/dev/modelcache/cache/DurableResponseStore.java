@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
@@ -20,6 +21,8 @@ import java.util.stream.Stream;
  *       every hit streams it from its record file through a small buffer.</li>
  *   <li>get asks the tiers, then the record (after a restart, an eviction, or for a large answer), and refills the
  *       tiers with what the record gave. A tier entry whose record is gone or expired is dropped.</li>
+ *   <li>The record and the tiers of a key change together (a lock per stripe of keys), and a refill gives way to a
+ *       put or removal made while it read the record: the tiers never hold an older answer than the record.</li>
  *   <li>Every failure is a miss and a log line, counted in {@link #stats()}; a record folder or Ehcache that cannot
  *       open is logged and the proxy runs without it rather than refusing to start.</li>
  * </ul>
@@ -28,6 +31,7 @@ public final class DurableResponseStore implements ResponseStore {
     private static final Logger LOG = System.getLogger(DurableResponseStore.class.getName());
     /** Largest body kept in the Ehcache tiers; larger ones are read from their record file at every hit. */
     public static final long TIER_ENTRY_LIMIT = 1024 * 1024;
+    private static final int STRIPES = 64;
 
     private final RecordStore record;
     private final EhcacheResponseStore tier;
@@ -38,11 +42,17 @@ public final class DurableResponseStore implements ResponseStore {
     private final LongAdder writes = new LongAdder();
     private final LongAdder writeFailures = new LongAdder();
     private final LongAdder readFailures = new LongAdder();
+    /** Puts and removals of keys in the same stripe run one at a time, and are counted for {@link #refill}. */
+    private final Object[] stripes = new Object[STRIPES];
+    private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
 
     DurableResponseStore(RecordStore record, EhcacheResponseStore tier, Duration ttl) {
         this.record = record;
         this.tier = tier;
         this.ttl = ttl;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Object();
+        }
     }
 
     /**
@@ -93,12 +103,11 @@ public final class DurableResponseStore implements ResponseStore {
             }
         }
         try {
+            long seen = writes(key);
             Optional<CachedResponse> loaded = record.get(key, TIER_ENTRY_LIMIT);
             if (loaded.isPresent()) {
                 recordHits.increment();
-                if (tier != null && loaded.get().bodyLength() <= TIER_ENTRY_LIMIT) {
-                    tier.put(key, loaded.get());
-                }
+                refill(key, loaded.get(), seen);
             }
             return loaded;
         } catch (IOException | RuntimeException e) {
@@ -108,32 +117,66 @@ public final class DurableResponseStore implements ResponseStore {
         }
     }
 
-    @Override
-    public boolean put(CacheKey key, RequestRecord request, CachedResponse response) {
-        try {
-            record.put(key, request, response);
-            writes.increment();
-        } catch (IOException | RuntimeException e) {
-            writeFailures.increment();
-            LOG.log(Level.WARNING, "cannot write the record of key " + key + "; the answer is not stored: " + e);
-            return false;
+    /**
+     * Puts the record's answer back in the tiers, unless the key was written or removed since {@code seen} (an answer
+     * read from the record just before a put must not replace the put's answer in the tiers).
+     */
+    void refill(CacheKey key, CachedResponse loaded, long seen) {
+        if (tier == null || loaded.bodyLength() > TIER_ENTRY_LIMIT) {
+            return;
         }
-        if (tier != null) {
-            if (response.bodyLength() <= TIER_ENTRY_LIMIT) {
-                tier.put(key, response);
-            } else {
-                tier.remove(key);
+        int stripe = stripe(key);
+        synchronized (stripes[stripe]) {
+            if (generations.get(stripe) == seen) {
+                tier.put(key, loaded);
             }
         }
-        return true;
+    }
+
+    /** How many writes and removals the key's stripe has seen: compared by {@link #refill}. */
+    long writes(CacheKey key) {
+        return generations.get(stripe(key));
+    }
+
+    /** Record and tiers change together per key, so two puts of one key cannot leave each with another answer. */
+    @Override
+    public boolean put(CacheKey key, RequestRecord request, CachedResponse response) {
+        int stripe = stripe(key);
+        synchronized (stripes[stripe]) {
+            generations.incrementAndGet(stripe);
+            try {
+                record.put(key, request, response);
+                writes.increment();
+            } catch (IOException | RuntimeException e) {
+                writeFailures.increment();
+                LOG.log(Level.WARNING, "cannot write the record of key " + key + "; the answer is not stored: " + e);
+                return false;
+            }
+            if (tier != null) {
+                if (response.bodyLength() <= TIER_ENTRY_LIMIT) {
+                    tier.put(key, response);
+                } else {
+                    tier.remove(key);
+                }
+            }
+            return true;
+        }
     }
 
     @Override
     public boolean remove(CacheKey key) {
-        if (tier != null) {
-            tier.remove(key);
+        int stripe = stripe(key);
+        synchronized (stripes[stripe]) {
+            generations.incrementAndGet(stripe);
+            if (tier != null) {
+                tier.remove(key);
+            }
+            return record.remove(key);
         }
-        return record.remove(key);
+    }
+
+    private static int stripe(CacheKey key) {
+        return Math.floorMod(key.hex().hashCode(), STRIPES);
     }
 
     @Override

@@ -8,28 +8,60 @@ import dev.modelcache.stream.ReadableCopy;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * One upstream call in progress for a cache key, which identical requests wait on instead of calling the provider
  * themselves. While the leader relays an event stream that may be stored, followers follow it
  * {@linkplain LiveStream live}. The leader ends the flight exactly once: with the complete answer (any status:
- * later followers replay it), with an error the proxy answered before any byte came (followers answer the same),
- * or broken (the answer broke off or will not be kept: followers make their own attempt).
+ * later followers replay it), with the proxy's error for a call that failed, before or during the answer (followers
+ * answer the same, so a provider that breaks off is called once however many wait), or broken (the leader gave up
+ * for reasons of its own, or its answer will not be kept: followers make their own attempt). Once ended it takes no
+ * newcomers.
  */
 public final class Flight {
     private final FlightRegistry registry;
     private final CacheKey key;
+    private final FlightRegistry.Lane lane;
+    private final long start;
+    /** Guarded by the lane: its storable answer is on its way to the leader's client. */
+    boolean answering;
     private Outcome outcome;
     private LiveStream live;
+    private boolean closed;
 
-    Flight(FlightRegistry registry, CacheKey key) {
+    Flight(FlightRegistry registry, CacheKey key, FlightRegistry.Lane lane, long start) {
         this.registry = registry;
         this.key = key;
+        this.lane = lane;
+        this.start = start;
     }
 
     /** From now on, requests for the key no longer join this flight; those already waiting still get its outcome. */
     public void detach() {
-        registry.remove(key, this);
+        synchronized (lane) {
+            if (lane.joinable == this) {
+                lane.joinable = null;
+            }
+        }
+    }
+
+    /**
+     * The provider's answer has come and its head is about to go to the leader's client. An answer that may be
+     * stored is, from now until it is, what reads of the key follow (unless a flight that started later already
+     * stored or answers); one that will not be stored stops taking newcomers.
+     */
+    public void answering(boolean storable) {
+        if (!storable) {
+            detach();
+            return;
+        }
+        synchronized (lane) {
+            answering = true;
+            if (start > lane.newestStored && (lane.answering == null || lane.answering.start < start)) {
+                lane.answering = this;
+            }
+        }
     }
 
     /**
@@ -42,28 +74,64 @@ public final class Flight {
         return live;
     }
 
+    /**
+     * Stores this flight's answer with {@code put}, unless a flight of the same key that started later has stored
+     * already: an answer that comes (or is stored) late must not replace a newer one. The stores of a key run one at a
+     * time. True when {@code put} ran and succeeded.
+     */
+    public boolean store(BooleanSupplier put) {
+        synchronized (lane.storing) {
+            if (lane.newestStored > start) {
+                return false;
+            }
+            boolean stored = put.getAsBoolean();
+            if (stored) {
+                lane.newestStored = start;
+            }
+            return stored;
+        }
+    }
+
     /** The leader's complete answer; null means it was not kept (too large), which counts as broken. */
     public void complete(CachedResponse response) {
         end(response == null ? Outcome.BROKEN : new Outcome.Answered(response));
     }
 
+    /** The call failed: the proxy's error, which followers answer too. */
     public void fail(ProxyError error) {
         end(new Outcome.Failed(error));
     }
 
-    /** Ends the flight as broken unless it already ended, and detaches it: the leader's last word, in a finally. */
+    /** Ends the flight as broken unless it already ended: the leader's last word, in a finally. */
     public void close() {
         end(Outcome.BROKEN);
-        detach();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        registry.release(key);
     }
 
-    private synchronized void end(Outcome result) {
-        if (outcome == null) {
+    private void end(Outcome result) {
+        synchronized (this) {
+            if (outcome != null) {
+                return;
+            }
             outcome = result;
             if (live != null) {
                 live.end(false);
             }
             notifyAll();
+        }
+        synchronized (lane) {
+            if (lane.joinable == this) {
+                lane.joinable = null;
+            }
+            if (lane.answering == this) {
+                lane.answering = null;
+            }
         }
     }
 

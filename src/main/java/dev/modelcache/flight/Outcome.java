@@ -9,7 +9,10 @@ public sealed interface Outcome {
     record Answered(CachedResponse response) implements Outcome {
     }
 
-    /** The proxy's own error, given before any byte came (502, 504): answer the same. */
+    /**
+     * The call failed (502, 504, or the proxy's refusal), before the answer's head or in the middle of its body: answer
+     * the same error, never calling the provider again for it.
+     */
     record Failed(ProxyError error) implements Outcome {
     }
 
@@ -17,7 +20,10 @@ public sealed interface Outcome {
     record Following(LiveStream stream) implements Outcome {
     }
 
-    /** The leader broke off, or its answer will not be kept: look again, and lead or wait again. */
+    /**
+     * The leader gave up for reasons of its own (its client left before the provider was called), or its answer will
+     * not be kept: look again, and lead or wait again.
+     */
     record Broken() implements Outcome {
     }
 

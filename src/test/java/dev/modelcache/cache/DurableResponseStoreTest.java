@@ -48,6 +48,18 @@ class DurableResponseStoreTest {
     }
 
     @Test
+    void anAnswerReadFromTheRecordBeforeAPutDoesNotReplaceThePutsAnswerInTheTiers() throws IOException {
+        try (DurableResponseStore store = open()) {
+            store.put(key(1), request(), plain("{\"x\":\"old\"}", 1000));
+            CachedResponse readBefore = store.get(key(1)).orElseThrow();
+            long seen = store.writes(key(1));
+            store.put(key(1), request(), plain("{\"x\":\"new\"}", 2000));
+            store.refill(key(1), readBefore, seen); // the read's refill comes after the put
+            assertArrayEquals(plain("{\"x\":\"new\"}", 2000).body(), store.get(key(1)).orElseThrow().body());
+        }
+    }
+
+    @Test
     void answersComeBackFromTheRecordWhenTheTiersAreLost() throws IOException {
         try (DurableResponseStore store = open()) {
             store.put(key(1), request(), plain("{\"x\":1}", 1000));

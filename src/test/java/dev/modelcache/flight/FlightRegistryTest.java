@@ -115,6 +115,56 @@ class FlightRegistryTest {
         assertInstanceOf(Outcome.TimedOut.class, flight.await(Duration.ofMillis(1)));
     }
 
+    @Test
+    void aCallThatStartedEarlierNeverStoresOverOneThatStartedLater() {
+        Flight earlier = registry.enter(KEY).flight();
+        assertSame(earlier, registry.enter(KEY, true).flight(), "a refresh joins a flight whose answer is not on its way yet");
+        earlier.answering(true);
+        Ticket refresh = registry.enter(KEY, true);
+        assertInstanceOf(Ticket.Leader.class, refresh, "a refresh does not join an answer a client may have had already");
+        assertSame(refresh.flight(), registry.enter(KEY).flight(), "newcomers join the refresh");
+        java.util.List<String> stored = new java.util.ArrayList<>();
+        assertTrue(refresh.flight().store(() -> stored.add("refresh")));
+        assertFalse(earlier.store(() -> stored.add("earlier")), "the earlier call's answer came late: refused");
+        assertEquals(List.of("refresh"), stored, "the refused put never ran");
+    }
+
+    @Test
+    void aReadFollowsTheLatestAnswerOnItsWayUntilItIsStored() {
+        assertNull(registry.answering(KEY));
+        Flight first = registry.enter(KEY).flight();
+        assertNull(registry.answering(KEY), "no answer yet: reads use the store");
+        first.answering(true);
+        assertSame(first, registry.answering(KEY));
+        Flight second = registry.alone(KEY);
+        second.answering(true);
+        assertSame(second, registry.answering(KEY), "the one that started later");
+        second.complete(answer(200));
+        second.close();
+        assertNull(registry.answering(KEY), "stored: reads use the store again, not the older answer on its way");
+        first.close();
+        assertEquals(0, registry.lanes(), "nothing is kept for a key without flights");
+    }
+
+    @Test
+    void anAnswerThatWillNotBeStoredIsNeitherFollowedByReadsNorJoined() {
+        Flight flight = registry.enter(KEY).flight();
+        flight.answering(false);
+        assertNull(registry.answering(KEY));
+        assertInstanceOf(Ticket.Leader.class, registry.enter(KEY), "a retry of an error reaches the provider");
+    }
+
+    @Test
+    void aFailedCallTakesNoNewcomers() throws Exception {
+        Flight flight = registry.enter(KEY).flight();
+        CompletableFuture<Outcome> waiter = follower(registry.enter(KEY).flight());
+        flight.answering(true);
+        flight.fail(new ProxyError(502, "upstream_error", "upstream_unreachable", "cut"));
+        assertInstanceOf(Outcome.Failed.class, waiter.get(10, TimeUnit.SECONDS), "those waiting share the failure");
+        assertNull(registry.answering(KEY));
+        assertInstanceOf(Ticket.Leader.class, registry.enter(KEY), "a request after the failure calls again");
+    }
+
     /** A leader's copy in memory, as the capture is before it spills. */
     private static final class Copy implements ReadableCopy {
         final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();

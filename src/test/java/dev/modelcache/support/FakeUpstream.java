@@ -50,6 +50,7 @@ public final class FakeUpstream implements AutoCloseable {
         boolean chunked;
         boolean unframed;
         boolean resetAtEnd;
+        int missingBytes;
         long headerDelayMillis;
 
         private Reply(int status, String contentType) {
@@ -126,6 +127,12 @@ public final class FakeUpstream implements AutoCloseable {
         public Reply resetAtEnd() {
             resetAtEnd = true;
             chunked = true;
+            return this;
+        }
+
+        /** Promises {@code bytes} more in Content-Length than the pieces hold, and closes after them: a body cut short. */
+        public Reply cutShort(int bytes) {
+            missingBytes = bytes;
             return this;
         }
 
@@ -212,7 +219,7 @@ public final class FakeUpstream implements AutoCloseable {
             if (reply.chunked) {
                 head.append("Transfer-Encoding: chunked\r\n");
             } else if (!reply.unframed) {
-                int length = reply.pieces.stream().mapToInt(p -> p.length).sum();
+                int length = reply.pieces.stream().mapToInt(p -> p.length).sum() + reply.missingBytes;
                 head.append("Content-Length: ").append(length).append("\r\n");
             }
             head.append("\r\n");
