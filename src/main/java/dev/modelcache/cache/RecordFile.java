@@ -1,5 +1,6 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.files.RegularFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ public final class RecordFile {
 
     /**
      * Reads a record file's header and checks the file's length against it; the body is not read (so a body
-     * changed in place is found only by {@link #read}).
+     * changed in place is found only by {@link #read}). Like {@link #read}, it opens regular files only.
      */
     public static Head readHead(Path file) throws IOException {
         RecordFormat.Header header = RecordFiles.readHeader(file);
@@ -55,6 +56,7 @@ public final class RecordFile {
      * that does not parse or names no key, a length or SHA-256 that disagrees with the header: a torn file).
      */
     public static Contents read(Path file) throws IOException {
+        RegularFiles.attributes(file); // never open a FIFO (it would block) or follow a link
         return parse(Files.readAllBytes(file));
     }
 
