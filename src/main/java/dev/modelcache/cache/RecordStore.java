@@ -171,13 +171,18 @@ final class RecordStore {
         evictPastBound();
     }
 
-    /** The request the record of {@code key} answers, read from its header; empty when there is none or it is unreadable. */
+    /**
+     * The request the record of {@code key} answers, read from its header; empty when there is none, it is unreadable,
+     * or the file there names another key.
+     */
     Optional<RequestRecord> request(CacheKey key) {
         if (!index.contains(key.hex())) {
             return Optional.empty();
         }
         try {
-            return Optional.of(RecordFormat.request(RecordFiles.readHeader(files.pathOf(key))));
+            RecordFormat.Header header = RecordFiles.readHeader(files.pathOf(key));
+            return key.hex().equals(header.json().path("key").asText())
+                    ? Optional.of(RecordFormat.request(header)) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

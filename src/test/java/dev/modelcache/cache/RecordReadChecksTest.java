@@ -64,6 +64,7 @@ class RecordReadChecksTest {
         store.put(key(1), request(), plain("{\"answer\":1}", 1000));
         store.put(key(2), request(), plain("{\"answer\":2}", 1000));
         swap(key(1), key(2));
+        assertEquals(java.util.Optional.empty(), store.request(key(1)), "nor is its request shown for it");
         assertThrows(IOException.class, () -> store.get(key(1), UNBOUNDED));
         assertFalse(store.contains(key(1)), "dropped from the index");
         assertEquals(java.util.Optional.empty(), store.get(key(1), UNBOUNDED), "and not read again as it is");
