@@ -97,6 +97,8 @@ public final class SseSplitter implements EventSplitter {
         emitAfterCr = false;
         lineLength = 0;
         inOversized = false;
-        onEvent.accept(pending.take());
+        if (pending.size() > 0) { // empty when an oversized event's last bytes already went on
+            onEvent.accept(pending.take());
+        }
     }
 }

@@ -221,4 +221,21 @@ class SseSplitterTest {
         assertEquals(EventSplitter.MAX_EVENT_BYTES, largest, "nothing larger than the bound at once");
         assertTrue(bounded.oversized());
     }
+
+    @Test
+    void anOversizedEventEndingInCarriageReturnsHandsOnNoEmptyPiece() {
+        List<byte[]> got = new ArrayList<>();
+        SseSplitter bounded = new SseSplitter(got::add, 12);
+        byte[] first = "data: 0123456789\r\r".getBytes(StandardCharsets.UTF_8);
+        bounded.feed(first, 0, first.length);
+        byte[] next = "data: 1\r\r\n".getBytes(StandardCharsets.UTF_8);
+        bounded.feed(next, 0, next.length);
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (byte[] piece : got) {
+            assertTrue(piece.length > 0, "no empty piece");
+            joined.writeBytes(piece);
+        }
+        assertEquals("data: 0123456789\r\rdata: 1\r\r\n", joined.toString(StandardCharsets.UTF_8));
+        assertEquals("data: 1\r\r\n", new String(got.get(got.size() - 1), StandardCharsets.UTF_8), "whole again");
+    }
 }
