@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The record folder on disk: {@code <cache dir>/records/<first two hex digits>/<key>.mcr}, folders 0700 and files
@@ -36,6 +37,8 @@ final class RecordFiles {
     private static final Logger LOG = System.getLogger(RecordFiles.class.getName());
     static final String SUFFIX = ".mcr";
     static final String TEMP_SUFFIX = ".tmp";
+    /** The folders records are kept in: the first two hex digits of their keys. */
+    private static final Pattern FOLDER_NAME = Pattern.compile("[0-9a-f]{2}");
     private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
@@ -64,8 +67,10 @@ final class RecordFiles {
         List<Path> records = new ArrayList<>();
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
             for (Path folder : folders) {
-                if (RegularFiles.isFolder(folder)) {
+                if (RegularFiles.isFolder(folder) && FOLDER_NAME.matcher(folder.getFileName().toString()).matches()) {
                     openFolder(folder, records);
+                } else if (RegularFiles.isFolder(folder)) {
+                    RegularFiles.skipped(folder, "not a folder of records, which are named by two hex digits");
                 } else if (Files.isDirectory(folder)) {
                     RegularFiles.skipped(folder, "a link to a folder is not a folder of records");
                 }
@@ -85,6 +90,8 @@ final class RecordFiles {
                 BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (!attributes.isRegularFile()) {
                     RegularFiles.skipped(entry, RegularFiles.kind(attributes));
+                } else if (record && !name.startsWith(folder.getFileName().toString())) {
+                    RegularFiles.skipped(entry, "a record in another key's folder is never read there");
                 } else if (record) {
                     records.add(entry);
                 } else {

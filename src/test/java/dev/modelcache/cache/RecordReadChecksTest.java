@@ -172,8 +172,14 @@ class RecordReadChecksTest {
         Files.createDirectories(file(key(1)).resolveSibling("y.mcr"));
         Path leftover = file(key(2)).resolveSibling(key(2).hex() + ".mcr-1.tmp");
         Files.writeString(leftover, "half a record");
+        CacheKey elsewhere = new CacheKey("ab" + "0".repeat(62));
+        first.put(key(8), request(), plain("{\"answer\":8}", 1000));
+        first.put(elsewhere, request(), plain("{\"answer\":\"ab\"}", 1000));
+        Path other = Files.createDirectories(dir.resolve("records").resolve("not-hex"));
+        Files.move(file(key(8)), other.resolve(key(8).hex() + ".mcr"));
+        Files.move(file(elsewhere), file(key(1)).resolveSibling(elsewhere.hex() + ".mcr"));
         RecordStore store = open();
-        assertEquals(6, store.count());
+        assertEquals(6, store.count(), "neither a record outside the two-hex-digit folders nor one in another key's folder");
         assertTrue(Files.exists(stray.resolve("inside")));
         assertFalse(Files.exists(leftover), "a temporary file a crash left is still deleted");
     }
