@@ -61,8 +61,17 @@ public sealed interface Body {
         }
     }
 
-    /** {@code size} bytes of {@code file} from {@code offset}. */
-    record InFile(Path file, long offset, long size) implements Body {
+    /**
+     * {@code size} bytes of {@code file} from {@code offset}. A read that finds the file shorter than that, or that
+     * fails, calls {@code onUnreadable} before it throws: the store that handed the body out forgets its entry, so
+     * that the request after a broken hit is a miss rather than the same broken hit again. A failed write to the
+     * client is not the file's fault and calls nothing.
+     */
+    record InFile(Path file, long offset, long size, Runnable onUnreadable) implements Body {
+        public InFile(Path file, long offset, long size) {
+            this(file, offset, size, () -> { });
+        }
+
         @Override
         public long length() {
             return size;
@@ -70,7 +79,18 @@ public sealed interface Body {
 
         @Override
         public Reader open() throws IOException {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.READ);
+                if (channel.size() < offset + size) {
+                    long found = channel.size();
+                    channel.close();
+                    throw new IOException("record file " + file + " has " + found + " bytes, not " + (offset + size));
+                }
+            } catch (IOException e) {
+                onUnreadable.run();
+                throw e;
+            }
             ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(FILE_BUFFER_BYTES, Math.max(1, size)));
             return new Reader() {
                 @Override
@@ -79,12 +99,22 @@ public sealed interface Body {
                     long end = offset + to;
                     while (position < end) {
                         buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+                        int n = read(position);
+                        out.write(buffer.array(), 0, n);
+                        position += n;
+                    }
+                }
+
+                private int read(long position) throws IOException {
+                    try {
                         int n = channel.read(buffer, position);
                         if (n < 0) {
                             throw new IOException("record file " + file + " ended early");
                         }
-                        out.write(buffer.array(), 0, n);
-                        position += n;
+                        return n;
+                    } catch (IOException e) {
+                        onUnreadable.run();
+                        throw e;
                     }
                 }
 

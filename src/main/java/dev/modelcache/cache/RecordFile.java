@@ -1,5 +1,6 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.files.RegularFiles;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -38,7 +39,7 @@ public final class RecordFile {
 
     /**
      * Reads a record file's header and checks the file's length against it; the body is not read (so a body
-     * changed in place is found only by {@link #read}).
+     * changed in place is found only by {@link #read}). Like {@link #read}, it opens regular files only.
      */
     public static Head readHead(Path file) throws IOException {
         RecordFormat.Header header = RecordFiles.readHeader(file);
@@ -73,6 +74,7 @@ public final class RecordFile {
      * file (the answer reads it from there, as the record store serves its large records).
      */
     public static Contents read(Path file, long maxHeaderBytes) throws IOException {
+        RegularFiles.attributes(file); // never open a FIFO (it would block) or follow a link
         byte[] start;
         try (InputStream in = Files.newInputStream(file)) {
             start = in.readNBytes(IN_MEMORY_BYTES + 1);

@@ -1,5 +1,6 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.files.RegularFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,15 +11,20 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The record folder on disk: {@code <cache dir>/records/<first two hex digits>/<key>.mcr}, folders 0700 and files
@@ -31,6 +37,8 @@ final class RecordFiles {
     private static final Logger LOG = System.getLogger(RecordFiles.class.getName());
     static final String SUFFIX = ".mcr";
     static final String TEMP_SUFFIX = ".tmp";
+    /** The folders records are kept in: the first two hex digits of their keys. */
+    private static final Pattern FOLDER_NAME = Pattern.compile("[0-9a-f]{2}");
     private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
@@ -48,17 +56,50 @@ final class RecordFiles {
         return root.resolve(key.hex().substring(0, 2)).resolve(key.hex() + SUFFIX);
     }
 
-    /** Creates the folder and deletes the temporary files an interrupted write left behind. */
-    void open() throws IOException {
+    /**
+     * Creates the folder, deletes the temporary files an interrupted write left behind, and lists the record files.
+     * Only regular files are deleted or listed, checked without following links: a FIFO would block its reader
+     * forever, and a link, a device or a folder named like a record is not one this proxy wrote. Each is skipped with
+     * a log line; a subfolder that cannot be read costs its own records only.
+     */
+    List<Path> open() throws IOException {
         createFolder(root);
-        try (DirectoryStream<Path> folders = Files.newDirectoryStream(root, Files::isDirectory)) {
+        List<Path> records = new ArrayList<>();
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(root)) {
             for (Path folder : folders) {
-                try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(folder, "*" + TEMP_SUFFIX)) {
-                    for (Path leftover : leftovers) {
-                        Files.deleteIfExists(leftover);
-                    }
+                if (RegularFiles.isFolder(folder) && FOLDER_NAME.matcher(folder.getFileName().toString()).matches()) {
+                    openFolder(folder, records);
+                } else if (RegularFiles.isFolder(folder)) {
+                    RegularFiles.skipped(folder, "not a folder of records, which are named by two hex digits");
+                } else if (Files.isDirectory(folder)) {
+                    RegularFiles.skipped(folder, "a link to a folder is not a folder of records");
                 }
             }
+        }
+        return records;
+    }
+
+    private static void openFolder(Path folder, List<Path> records) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                boolean record = name.endsWith(SUFFIX);
+                if (!record && !name.endsWith(TEMP_SUFFIX)) {
+                    continue;
+                }
+                BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (!attributes.isRegularFile()) {
+                    RegularFiles.skipped(entry, RegularFiles.kind(attributes));
+                } else if (record && !name.startsWith(folder.getFileName().toString())) {
+                    RegularFiles.skipped(entry, "a record in another key's folder is never read there");
+                } else if (record) {
+                    records.add(entry);
+                } else {
+                    Files.deleteIfExists(entry);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot read all of the record folder " + folder + "; its records are skipped: " + e);
         }
     }
 
@@ -104,8 +145,9 @@ final class RecordFiles {
         }
     }
 
-    /** Reads a record's header only (its body is not read). */
+    /** Reads a record's header only (its body is not read); fails on anything but a regular file, unopened. */
     static RecordFormat.Header readHeader(Path file) throws IOException {
+        RegularFiles.attributes(file);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 16 * 1024)) {
             return RecordFormat.readHeader(in);
         }

@@ -1,20 +1,15 @@
 package dev.modelcache.cache;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -22,8 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
  * The system of record: one {@link RecordFormat record file} per entry, written durably at every put, indexed in
  * memory at start from the headers alone. It honours the time to live, an entry's own or else the store's (an
  * expired record is a miss, and is deleted) and a size bound (past {@code maxBytes}, the oldest records are deleted first),
- * except for {@linkplain PinSet pinned} entries, which neither expire nor are evicted. Reading a record checks
- * its length and SHA-256, so a torn record is never served.
+ * except for {@linkplain PinSet pinned} entries, which neither expire nor are evicted. Every read checks
+ * that the record is the key's and whole ({@link RecordReads}), so a torn or foreign record is never served; one
+ * that breaks while it is served leaves the index.
  */
 final class RecordStore {
     private static final Logger LOG = System.getLogger(RecordStore.class.getName());
@@ -33,8 +29,7 @@ final class RecordStore {
     private final long maxBytes;
     private final RecordIndex index = new RecordIndex();
     private final PinSet pins;
-    /** Large records whose body was checked once since start; they are streamed from the file afterwards. */
-    private final Set<String> verified = ConcurrentHashMap.newKeySet();
+    private final RecordReads reads = new RecordReads();
     private final LongAdder evictions = new LongAdder();
     private final LongAdder expirations = new LongAdder();
     private final LongAdder ignored = new LongAdder();
@@ -48,19 +43,16 @@ final class RecordStore {
         this.pins = new PinSet(root.resolveSibling("pins"));
     }
 
-    /** Creates the folder, drops temporary leftovers and indexes every readable record; unreadable ones are logged. */
+    /**
+     * Creates the folder, drops temporary leftovers and indexes every readable record; unreadable ones, and whatever
+     * is not a regular file (a FIFO, a link, a folder), are logged and skipped.
+     */
     void open() throws IOException {
-        files.open();
+        List<Path> records = files.open();
         pins.load();
         long now = System.currentTimeMillis();
-        try (DirectoryStream<Path> folders = Files.newDirectoryStream(files.root(), Files::isDirectory)) {
-            for (Path folder : folders) {
-                try (DirectoryStream<Path> records = Files.newDirectoryStream(folder, "*" + RecordFiles.SUFFIX)) {
-                    for (Path file : records) {
-                        indexFile(file, now);
-                    }
-                }
-            }
+        for (Path file : records) {
+            indexFile(file, now);
         }
         evictPastBound();
     }
@@ -103,40 +95,37 @@ final class RecordStore {
         }
         Path file = files.pathOf(key);
         try {
-            return Optional.of(entry.get().bodyBytes() <= inMemoryLimit ? readWhole(file) : readStreamed(key, file));
+            return Optional.of(reads.read(key, file, entry.get().bodyBytes() <= inMemoryLimit,
+                    identity -> dropUnreadable(key, file, identity)));
         } catch (IOException e) {
-            // A torn or vanished record is never served again; a later put writes a good one.
+            // A torn, vanished or foreign record is never served again; a later put writes a good one.
             if (index.remove(key.hex())) {
                 ignored.increment();
             }
+            reads.forget(key.hex());
             lookedAt.put(key.hex(), modifiedTime(file));
             throw e;
         }
     }
 
-    private static CachedResponse readWhole(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        RecordFormat.Header header = RecordFormat.readHeader(new ByteArrayInputStream(bytes));
-        long length = header.bodyLength();
-        if (length < 0 || bytes.length != header.bodyOffset() + length || !RecordFormat.separatorBefore(bytes, header.bodyOffset())) {
-            throw new IOException("torn record " + file + ": " + bytes.length + " bytes, the header promises "
-                    + (header.bodyOffset() + length));
+    /**
+     * A streamed body could not be read (its file was cut or went away while it was served, after the answer's head
+     * went out): the entry leaves the index, so the next request is a miss rather than the same broken hit, unless
+     * the file is by now another one (a put since wrote a new record). The file is left as it is: the next put
+     * replaces it, and until it changes it is not read again.
+     */
+    private void dropUnreadable(CacheKey key, Path file, Object identity) {
+        Object now = RecordReads.identity(file);
+        if (identity != null && now != null && !identity.equals(now)) {
+            return;
         }
-        MessageDigest sha = RecordFormat.sha256();
-        sha.update(bytes, (int) header.bodyOffset(), (int) length);
-        if (!HexFormat.of().formatHex(sha.digest()).equals(header.bodySha256())) {
-            throw new IOException("torn record " + file + ": the body's SHA-256 differs from its header's");
+        reads.forget(key.hex());
+        lookedAt.put(key.hex(), modifiedTime(file));
+        if (index.remove(key.hex())) {
+            ignored.increment();
+            LOG.log(Level.WARNING, "the record " + file + " could not be read while it was served; it leaves the index"
+                    + " and the next request for it is a miss");
         }
-        return RecordFormat.response(header, new Body.InMemory(bytes, (int) header.bodyOffset(), (int) length));
-    }
-
-    private CachedResponse readStreamed(CacheKey key, Path file) throws IOException {
-        RecordFormat.Header header = RecordFiles.readHeader(file);
-        if (!verified.contains(key.hex())) {
-            RecordFiles.verify(file, header);
-            verified.add(key.hex());
-        }
-        return RecordFormat.response(header, new Body.InFile(file, header.bodyOffset(), header.bodyLength()));
     }
 
     /**
@@ -175,20 +164,25 @@ final class RecordStore {
         String sha = RecordFiles.bodySha256(response.bodySource());
         byte[] header = RecordFormat.header(key, request, response, sha);
         long size = files.write(key, header, response.bodySource());
+        reads.written(key, files.pathOf(key));
         index.put(new EntrySummary(key.hex(), request.provider(), request.model(), request.method(), request.path(),
                 request.partition(), request.namespace(), response.status(), response.isEventStream(), response.storedAtMillis(),
                 response.bodyLength(), size, response.ttlMillis()));
-        verified.add(key.hex());
         evictPastBound();
     }
 
-    /** The request the record of {@code key} answers, read from its header; empty when there is none or it is unreadable. */
+    /**
+     * The request the record of {@code key} answers, read from its header; empty when there is none, it is unreadable,
+     * or the file there names another key.
+     */
     Optional<RequestRecord> request(CacheKey key) {
         if (!index.contains(key.hex())) {
             return Optional.empty();
         }
         try {
-            return Optional.of(RecordFormat.request(RecordFiles.readHeader(files.pathOf(key))));
+            RecordFormat.Header header = RecordFiles.readHeader(files.pathOf(key));
+            return key.hex().equals(header.json().path("key").asText())
+                    ? Optional.of(RecordFormat.request(header)) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -199,7 +193,7 @@ final class RecordStore {
         if (pins.contains(key.hex())) {
             setPinned(key, false);
         }
-        verified.remove(key.hex());
+        reads.forget(key.hex());
         try {
             return Files.deleteIfExists(files.pathOf(key)) || removed;
         } catch (IOException e) {

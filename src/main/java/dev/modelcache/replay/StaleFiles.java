@@ -1,6 +1,7 @@
 package dev.modelcache.replay;
 
 import dev.modelcache.cache.RecordFile;
+import dev.modelcache.files.RegularFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ final class StaleFiles {
     private static void removeEmptyFolders(Path scope) throws IOException {
         List<Path> folders;
         try (Stream<Path> all = Files.walk(scope)) {
-            folders = all.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
+            folders = all.filter(RegularFiles::isFolder).sorted(Comparator.reverseOrder()).toList();
         }
         for (Path folder : folders) {
             if (!folder.equals(scope)) {

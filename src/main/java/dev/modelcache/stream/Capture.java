@@ -30,6 +30,7 @@ public final class Capture implements Closeable, ReadableCopy {
     private FileChannel readChannel;
     private long size;
     private boolean abandoned;
+    private boolean refused;
     private boolean writerDone;
     private int holders = 1;
 
@@ -71,9 +72,24 @@ public final class Capture implements Closeable, ReadableCopy {
         return size;
     }
 
-    /** True when the copy was given up (too large, or the spill file failed): nothing can be stored. */
+    /**
+     * True when the copy was given up (too large, or the spill file failed) or {@linkplain #refuse() refused}:
+     * nothing can be stored.
+     */
     public synchronized boolean abandoned() {
-        return abandoned;
+        return abandoned || refused;
+    }
+
+    /**
+     * The answer is not to be stored (an event outgrew the splitter's bound), but the copy is kept for the clients
+     * following it, who still read every byte from it; it is bounded as before (memory, then the spill file).
+     */
+    public synchronized void refuse() {
+        refused = true;
+    }
+
+    public synchronized boolean refused() {
+        return refused;
     }
 
     /** Everything captured, in one array. */

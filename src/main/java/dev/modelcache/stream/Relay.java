@@ -4,6 +4,8 @@ import dev.modelcache.cache.CachedResponse.Chunk;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -15,11 +17,16 @@ import java.util.function.LongConsumer;
  * other body is written and flushed as each read returns. The chunk list records where each piece ends and when
  * it arrived, for replay.
  *
+ * <p>An event that grows past {@link EventSplitter#MAX_EVENT_BYTES} without its end is relayed in pieces as it
+ * arrives (so the proxy holds at most that much of it) and the copy is {@linkplain Capture#refuse() refused}: clients
+ * following the stream get every byte, but the answer is not stored, since it is not a stream of whole events.
+ *
  * <p>A failed write to the client marks the client gone; the upstream is still read to its end and captured, so
  * an answer that has been paid for is stored even when its caller left early. A failed read from the upstream is
  * thrown: the answer is incomplete and must not be stored.
  */
 public final class Relay {
+    private static final Logger LOG = System.getLogger(Relay.class.getName());
     private static final int BUFFER_BYTES = 8 * 1024;
 
     private final OutputStream client;
@@ -60,6 +67,11 @@ public final class Relay {
         while ((n = upstream.read(buffer)) != -1) {
             if (splitter != null) {
                 splitter.feed(buffer, 0, n);
+                if (splitter.oversized() && !capture.refused()) {
+                    capture.refuse();
+                    LOG.log(Level.WARNING, "an event of the stream grew past " + EventSplitter.MAX_EVENT_BYTES
+                            + " bytes without its end: it is relayed as it arrives, and the answer is not stored");
+                }
             } else {
                 toClient(buffer, 0, n);
                 capture.write(buffer, 0, n);

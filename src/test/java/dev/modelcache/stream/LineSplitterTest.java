@@ -1,6 +1,8 @@
 package dev.modelcache.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -82,5 +84,42 @@ class LineSplitterTest {
         assertEquals(StreamFraming.SSE, StreamFraming.of("text/event-stream; charset=utf-8"));
         assertEquals(null, StreamFraming.of("application/json"));
         assertEquals(null, StreamFraming.of(null));
+    }
+
+    @Test
+    void aLineOfExactlyTheBoundIsOneLineAndALongerOneGoesOnInPieces() {
+        LineSplitter bounded = new LineSplitter(bytes -> lines.add(new String(bytes, StandardCharsets.UTF_8)), 8);
+        byte[] exact = "{\"a\":12}\n".getBytes(StandardCharsets.UTF_8); // 9 bytes
+        byte[] eight = "{\"a\":1}\n".getBytes(StandardCharsets.UTF_8);
+        bounded.feed(eight, 0, eight.length);
+        assertEquals(List.of("{\"a\":1}\n"), lines);
+        assertFalse(bounded.oversized());
+        bounded.feed(exact, 0, exact.length);
+        assertTrue(bounded.oversized());
+        assertEquals("{\"a\":1}\n{\"a\":12}\n", String.join("", lines), "every byte, in order");
+        lines.clear();
+        byte[] next = "{}\n".getBytes(StandardCharsets.UTF_8);
+        bounded.feed(next, 0, next.length);
+        assertEquals(List.of("{}\n"), lines, "whole lines again after the long one");
+    }
+
+    @Test
+    void aLongLineWithoutItsLineFeedIsHandedOnAsItArrivesNeverHeldPastTheBound() {
+        List<byte[]> got = new ArrayList<>();
+        LineSplitter bounded = new LineSplitter(got::add, 1024);
+        byte[] piece = new byte[300];
+        java.util.Arrays.fill(piece, (byte) 'z');
+        long total = 0;
+        for (int i = 0; i < 100; i++) {
+            bounded.feed(piece, 0, piece.length);
+            assertTrue(bounded.pendingCapacity() <= 1024);
+        }
+        bounded.finish();
+        for (byte[] b : got) {
+            total += b.length;
+            assertTrue(b.length <= 1024);
+        }
+        assertEquals(30_000, total);
+        assertTrue(bounded.oversized());
     }
 }

@@ -152,4 +152,24 @@ class RelayTest {
             assertThrows(IOException.class, () -> relay.run(upstream(SSE, 8, true), true));
         }
     }
+
+    @Test
+    void anEventPastTheBoundIsRelayedWholeReadableByFollowersAndRefusedForStorage() throws IOException {
+        int size = EventSplitter.MAX_EVENT_BYTES + 100_000;
+        byte[] body = new byte[size];
+        java.util.Arrays.fill(body, (byte) 'x');
+        byte[] start = "data: ".getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(start, 0, body, 0, start.length);
+        Client client = new Client(Integer.MAX_VALUE);
+        List<Long> published = new ArrayList<>();
+        try (Capture capture = new Capture(dir, 1024, 64L << 20)) {
+            Relay relay = new Relay(client, capture, published::add);
+            relay.run(upstream(body, 8192, false), StreamFraming.SSE);
+            assertArrayEquals(body, client.bytes.toByteArray(), "the client has every byte");
+            assertTrue(capture.abandoned(), "not to be stored");
+            assertEquals((long) size, published.get(published.size() - 1));
+            assertArrayEquals(java.util.Arrays.copyOfRange(body, size - 10, size), capture.read(size - 10, 10),
+                    "followers still read the copy");
+        }
+    }
 }

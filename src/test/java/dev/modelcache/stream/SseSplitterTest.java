@@ -2,6 +2,7 @@ package dev.modelcache.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -167,5 +168,74 @@ class SseSplitterTest {
             assertArrayEquals(input, joined.toByteArray(), "round " + round + ": " + text.toString().replace("\r", "\\r").replace("\n", "\\n"));
             assertEquals(eventCount + (text.toString().endsWith("tail") ? 1 : 0), got.size(), "round " + round);
         }
+    }
+
+    @Test
+    void anEventOfExactlyTheBoundIsOneEvent() {
+        SseSplitter bounded = new SseSplitter(bytes -> events.add(new String(bytes, StandardCharsets.UTF_8)), 16);
+        byte[] event = "data: 123456\n\n".getBytes(StandardCharsets.UTF_8); // 14 bytes
+        byte[] sixteen = "data: 12345678\n\n".getBytes(StandardCharsets.UTF_8);
+        bounded.feed(event, 0, event.length);
+        bounded.feed(sixteen, 0, sixteen.length);
+        assertEquals(List.of("data: 123456\n\n", "data: 12345678\n\n"), events);
+        assertEquals(false, bounded.oversized());
+    }
+
+    @Test
+    void anEventPastTheBoundGoesOnInPiecesAsItArrivesThenSplittingResumes() {
+        SseSplitter bounded = new SseSplitter(bytes -> events.add(new String(bytes, StandardCharsets.UTF_8)), 16);
+        byte[] first = "data: 0123456789".getBytes(StandardCharsets.UTF_8); // exactly the bound, no end yet
+        bounded.feed(first, 0, first.length);
+        assertEquals(List.of(), events, "held: it may still end within the bound");
+        byte[] more = "ab".getBytes(StandardCharsets.UTF_8);
+        bounded.feed(more, 0, more.length);
+        assertEquals(List.of("data: 0123456789", "ab"), events, "past the bound: handed on, nothing held");
+        assertEquals(true, bounded.oversized());
+        byte[] rest = "cd\n\ndata: 1\n\n".getBytes(StandardCharsets.UTF_8);
+        bounded.feed(rest, 0, rest.length);
+        assertEquals(List.of("data: 0123456789", "ab", "cd\n\n", "data: 1\n\n"), events, "the next event is whole again");
+    }
+
+    @Test
+    void aThirtyMegabyteEventWithoutABlankLineNeverMakesTheSplitterHoldMoreThanTheBound() {
+        List<byte[]> got = new ArrayList<>();
+        SseSplitter bounded = new SseSplitter(got::add);
+        byte[] piece = new byte[8 * 1024];
+        java.util.Arrays.fill(piece, (byte) 'x');
+        long handedOn = 0;
+        int largest = 0;
+        for (int i = 0; i < 30 * 128; i++) {
+            bounded.feed(piece, 0, piece.length);
+            assertTrue(bounded.pendingCapacity() <= EventSplitter.MAX_EVENT_BYTES, "holds " + bounded.pendingCapacity());
+            for (byte[] b : got) {
+                handedOn += b.length;
+                largest = Math.max(largest, b.length);
+            }
+            got.clear();
+        }
+        bounded.finish();
+        for (byte[] b : got) {
+            handedOn += b.length;
+        }
+        assertEquals(30L * 1024 * 1024, handedOn, "every byte handed on");
+        assertEquals(EventSplitter.MAX_EVENT_BYTES, largest, "nothing larger than the bound at once");
+        assertTrue(bounded.oversized());
+    }
+
+    @Test
+    void anOversizedEventEndingInCarriageReturnsHandsOnNoEmptyPiece() {
+        List<byte[]> got = new ArrayList<>();
+        SseSplitter bounded = new SseSplitter(got::add, 12);
+        byte[] first = "data: 0123456789\r\r".getBytes(StandardCharsets.UTF_8);
+        bounded.feed(first, 0, first.length);
+        byte[] next = "data: 1\r\r\n".getBytes(StandardCharsets.UTF_8);
+        bounded.feed(next, 0, next.length);
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (byte[] piece : got) {
+            assertTrue(piece.length > 0, "no empty piece");
+            joined.writeBytes(piece);
+        }
+        assertEquals("data: 0123456789\r\rdata: 1\r\r\n", joined.toString(StandardCharsets.UTF_8));
+        assertEquals("data: 1\r\r\n", new String(got.get(got.size() - 1), StandardCharsets.UTF_8), "whole again");
     }
 }
