@@ -114,12 +114,16 @@ public final class BudgetGuard implements AutoCloseable {
      * Reserves what a call of {@code caller} to {@code model} on {@code path} with {@code body} may cost, or says
      * which cap it would pass. Without caps every call may go, and nothing is counted here.
      */
-    public synchronized Admission admit(String caller, String model, String path, JsonNode body) {
+    public Admission admit(String caller, String model, String path, JsonNode body) {
         if (!caps.capped()) {
             return Reservation.FREE;
         }
         String who = caller == null || caller.isBlank() ? UNKNOWN : caller;
-        Spend estimate = estimates.of(model, path, body);
+        return admit(who, model, estimates.of(model, path, body));
+    }
+
+    /** The check and the reservation, as one step: two calls cannot both take the last room under a cap. */
+    private synchronized Admission admit(String who, String model, Spend estimate) {
         LocalDate today = LocalDate.now(clock);
         String why = passed(book.standing(today), estimate, caps.dailyUsd(), caps.dailyTokens(), "budget/dailyUsd",
                 "budget/dailyTokens", "");
