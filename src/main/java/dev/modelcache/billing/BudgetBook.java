@@ -26,23 +26,25 @@ public final class BudgetBook implements AutoCloseable {
         }
     }
 
-    private record Held(LocalDate day, String caller, Spend estimate) {
-    }
+    /** Appended lines after which the journal is compacted while the proxy runs (about 15 MB). */
+    static final long COMPACT_AFTER_LINES = 100_000;
 
     private final Map<LocalDate, Map<String, Spend>> spent;
-    private final Map<Long, Held> underWay = new HashMap<>();
+    private final Map<Long, SpendingJournal.Reserved> underWay = new HashMap<>();
     private final SpendingJournal journal;
+    private final long compactAfter;
     private long nextId = 1;
     private boolean warned;
 
-    private BudgetBook(Map<LocalDate, Map<String, Spend>> spent, SpendingJournal journal) {
+    private BudgetBook(Map<LocalDate, Map<String, Spend>> spent, SpendingJournal journal, long compactAfter) {
         this.spent = spent;
         this.journal = journal;
+        this.compactAfter = compactAfter;
     }
 
     /** Counters kept in memory only. */
     public static BudgetBook inMemory() {
-        return new BudgetBook(new TreeMap<>(), null);
+        return new BudgetBook(new TreeMap<>(), null, COMPACT_AFTER_LINES);
     }
 
     /**
@@ -51,11 +53,16 @@ public final class BudgetBook implements AutoCloseable {
      * are kept in memory only.
      */
     public static BudgetBook open(Path cacheDir, LocalDate today) {
+        return open(cacheDir, today, COMPACT_AFTER_LINES);
+    }
+
+    /** The same, compacting the journal after {@code compactAfter} appended lines. */
+    static BudgetBook open(Path cacheDir, LocalDate today, long compactAfter) {
         try {
             SpendingJournal journal = SpendingJournal.open(cacheDir, today.minusDays(1));
             Map<LocalDate, Map<String, Spend>> days = new TreeMap<>();
             journal.replayed().forEach((day, callers) -> days.put(day, new HashMap<>(callers)));
-            return new BudgetBook(days, journal);
+            return new BudgetBook(days, journal, compactAfter);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot open the budget journal in " + cacheDir + " (" + e.getMessage()
                     + "); the budget is counted in memory only and a crash loses it");
@@ -85,7 +92,7 @@ public final class BudgetBook implements AutoCloseable {
             }
         }
         Spend held = Spend.ZERO;
-        for (Held reservation : underWay.values()) {
+        for (SpendingJournal.Reserved reservation : underWay.values()) {
             if (reservation.day().equals(day) && (caller == null || caller.equals(reservation.caller()))) {
                 held = held.plus(reservation.estimate());
             }
@@ -96,7 +103,7 @@ public final class BudgetBook implements AutoCloseable {
     /** Reserves {@code estimate} for a call of {@code caller} on {@code day}, durably; returns the reservation's id. */
     public synchronized long reserve(LocalDate day, String caller, Spend estimate) {
         long id = nextId++;
-        underWay.put(id, new Held(day, caller, estimate));
+        underWay.put(id, new SpendingJournal.Reserved(day, caller, estimate));
         spent.keySet().removeIf(kept -> kept.isBefore(day.minusDays(1)));
         if (journal != null) {
             try {
@@ -110,7 +117,7 @@ public final class BudgetBook implements AutoCloseable {
 
     /** Replaces reservation {@code id} by what the call cost ({@link Spend#ZERO} when it failed), durably. */
     public synchronized void settle(long id, Spend actual) {
-        Held held = underWay.remove(id);
+        SpendingJournal.Reserved held = underWay.remove(id);
         if (held == null) {
             return;
         }
@@ -118,6 +125,9 @@ public final class BudgetBook implements AutoCloseable {
         if (journal != null) {
             try {
                 journal.settled(id, actual);
+                if (journal.appended() >= compactAfter) {
+                    journal.rewrite(spent, underWay);
+                }
             } catch (IOException e) {
                 failed(e);
             }

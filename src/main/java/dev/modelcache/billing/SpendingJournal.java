@@ -40,6 +40,7 @@ final class SpendingJournal implements AutoCloseable {
     private final Path file;
     private final Map<LocalDate, Map<String, Spend>> replayed;
     private FileChannel out;
+    private long appended;
 
     private SpendingJournal(Path file, Map<LocalDate, Map<String, Spend>> replayed, FileChannel out) {
         this.file = file;
@@ -66,14 +67,35 @@ final class SpendingJournal implements AutoCloseable {
             }
         }
         days.keySet().removeIf(day -> day.isBefore(keepFrom));
+        SpendingJournal journal = new SpendingJournal(file, days, null);
+        journal.rewrite(days, Map.of());
+        return journal;
+    }
+
+    /**
+     * Replaces the journal by its compact form: each day's spending by caller, and the reservations still under way
+     * (whose settlements are yet to come), written through {@link AtomicFile}; appends go on after it.
+     */
+    synchronized void rewrite(Map<LocalDate, Map<String, Spend>> spent, Map<Long, Reserved> underWay) throws IOException {
         StringBuilder compacted = new StringBuilder();
-        days.forEach((day, callers) -> callers.forEach((caller, spend) -> {
+        spent.forEach((day, callers) -> callers.forEach((caller, spend) -> {
             ObjectNode line = JSON.createObjectNode().put("t", day.toString()).put("caller", caller);
             compacted.append(amount(line, spend)).append('\n');
         }));
+        underWay.forEach((id, held) -> compacted.append(amount(JSON.createObjectNode().put("r", id)
+                .put("day", held.day().toString()).put("caller", held.caller()), held.estimate())).append('\n'));
         AtomicFile.write(file, compacted.toString().getBytes(StandardCharsets.UTF_8));
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        return new SpendingJournal(file, days, channel);
+        FileChannel replaced = out;
+        out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        appended = 0;
+        if (replaced != null) {
+            replaced.close();
+        }
+    }
+
+    /** Lines appended since the journal was last compacted. */
+    synchronized long appended() {
+        return appended;
     }
 
     /** What the journal held when opened: spending by day and caller, unsettled reservations at their estimate. */
@@ -100,6 +122,7 @@ final class SpendingJournal implements AutoCloseable {
             out.write(bytes);
         }
         out.force(false);
+        appended++;
     }
 
     @Override
@@ -115,12 +138,13 @@ final class SpendingJournal implements AutoCloseable {
         }
     }
 
-    private record Held(LocalDate day, String caller, Spend estimate) {
+    /** A reservation: what a call of {@code caller} on {@code day} may cost at most. */
+    record Reserved(LocalDate day, String caller, Spend estimate) {
     }
 
     static Map<LocalDate, Map<String, Spend>> replay(Iterable<String> lines) {
         Map<LocalDate, Map<String, Spend>> days = new TreeMap<>();
-        Map<Long, Held> open = new HashMap<>();
+        Map<Long, Reserved> open = new HashMap<>();
         int skipped = 0;
         for (String text : lines) {
             if (text.isBlank()) {
@@ -131,10 +155,10 @@ final class SpendingJournal implements AutoCloseable {
                 if (line.has("t")) {
                     add(days, LocalDate.parse(line.path("t").asText()), line.path("caller").asText(), amount(line));
                 } else if (line.has("r")) {
-                    open.put(line.path("r").asLong(), new Held(LocalDate.parse(line.path("day").asText()),
+                    open.put(line.path("r").asLong(), new Reserved(LocalDate.parse(line.path("day").asText()),
                             line.path("caller").asText(), amount(line)));
                 } else if (line.has("s")) {
-                    Held held = open.remove(line.path("s").asLong());
+                    Reserved held = open.remove(line.path("s").asLong());
                     if (held != null) {
                         add(days, held.day(), held.caller(), amount(line));
                     }

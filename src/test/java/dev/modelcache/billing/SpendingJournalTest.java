@@ -64,6 +64,22 @@ class SpendingJournalTest {
     }
 
     @Test
+    void aLongRunningBookCompactsItsJournalAndKeepsTheReservationsUnderWay() throws Exception {
+        BudgetBook book = BudgetBook.open(cacheDir, DAY, 10);
+        long underWay = book.reserve(DAY, "bob", usd("1", 100));
+        for (int i = 0; i < 12; i++) {
+            book.settle(book.reserve(DAY, "alice", usd("0.5", 50)), usd("0.25", 25));
+        }
+        assertTrue(Files.readAllLines(cacheDir.resolve(SpendingJournal.FILE_NAME)).size() < 10, "compacted");
+        book.settle(underWay, usd("0.5", 50)); // settled after the compaction
+        BudgetBook reopened = BudgetBook.open(cacheDir, DAY); // book abandoned, as by a kill -9
+        assertSpend(usd("3", 300), reopened.standing(DAY, "alice").spent());
+        assertSpend(usd("0.5", 50), reopened.standing(DAY, "bob").spent());
+        reopened.close();
+        book.close();
+    }
+
+    @Test
     void aLineTornByACrashMidWriteIsSkipped() throws Exception {
         try (BudgetBook book = BudgetBook.open(cacheDir, DAY)) {
             book.settle(book.reserve(DAY, "alice", usd("0.5", 50)), usd("0.25", 25));
