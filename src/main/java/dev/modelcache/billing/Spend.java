@@ -23,10 +23,4 @@ public record Spend(BigDecimal usd, long tokens) {
     public Spend atLeast(Spend other) {
         return new Spend(usd.max(other.usd), Math.max(tokens, other.tokens));
     }
-
-    /** {@code other} taken away, never below 0 on either side. */
-    public Spend minus(Spend other) {
-        BigDecimal left = usd.subtract(other.usd);
-        return new Spend(left.signum() < 0 ? BigDecimal.ZERO : left, Math.max(0, tokens - other.tokens));
-    }
 }
