@@ -2,6 +2,7 @@ package dev.modelcache;
 
 import dev.modelcache.EntryRecorder.Recorded;
 import dev.modelcache.Forwarder.Relayed;
+import dev.modelcache.billing.BudgetGuard;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.CachePolicy.Decision;
@@ -187,15 +188,17 @@ public final class CachingProxy {
     private CachedResponse miss(Call call, Flight flight) throws IOException {
         Exchange exchange = call.exchange();
         Decision decision = call.decision();
-        misses.beforeCall(call.id().request(), call.key(), decision, call.trace().caller(), call.response()::setHeader);
-        boolean keep = decision.write();
-        try (Relayed answer = forwarder.forward(exchange, call.provider(), call.response(), decision.missStatus(),
-                keep, flight, call.trace())) {
-            if (!keep) {
-                return null;
-            }
+        try (BudgetGuard.Reservation spending = misses.beforeCall(call.id().request(), call.key(), decision,
+                call.trace().caller(), call.response()::setHeader);
+             Relayed answer = forwarder.forward(exchange, call.provider(), call.response(), decision.missStatus(),
+                     flight, call.trace())) {
+            // Counted whether or not it is kept or could be stored: the provider was paid for what was relayed.
             Recorded recorded = recorder.record(exchange, call.provider(), answer);
             call.trace().usage(recorded.usage());
+            spending.settle(recorded.usage());
+            if (!decision.write()) {
+                return null;
+            }
             CachedResponse entry = decision.ttl() == null ? recorded.entry() : recorded.entry().withTtl(decision.ttl());
             if (recorded.verdict().store() && flight.store(() -> store.put(call.key(), call.id().request(), entry))) {
                 events.stored(new Stored(call.key().hex(), call.provider().name(), call.provider().model(exchange), entry.bodyLength()));

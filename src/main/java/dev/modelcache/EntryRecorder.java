@@ -36,20 +36,18 @@ final class EntryRecorder {
             + "|x-cache.*|age)");
 
     /**
-     * The verdict, and the entry: null when nothing was kept, or when a 2xx answer may not be stored (followers then
-     * make their own attempt rather than replay a broken stream).
+     * The verdict, the entry and the answer's tokens. The entry is null when nothing was kept, or when a 2xx answer
+     * may not be stored (followers then make their own attempt rather than replay a broken stream); the tokens are
+     * counted all the same: the answer was relayed.
      */
-    record Recorded(Verdict verdict, CachedResponse entry) {
-        Usage usage() {
-            return entry == null ? Usage.NONE : entry.usage();
-        }
+    record Recorded(Verdict verdict, CachedResponse entry, Usage usage) {
     }
 
     Recorded record(Exchange exchange, ModelProvider provider, Relayed answer) {
         int status = answer.status();
         boolean captured = !answer.capture().abandoned();
         if (!captured) {
-            return new Recorded(StorageVerdict.decide(facts(answer, false, false, false, false)), null);
+            return new Recorded(StorageVerdict.decide(facts(answer, false, false, false, false)), null, Usage.NONE);
         }
         byte[] body = answer.capture().toByteArray();
         boolean success = StorageVerdict.storableStatus(status);
@@ -82,11 +80,11 @@ final class EntryRecorder {
         Verdict verdict = StorageVerdict.decide(facts(answer, true, terminal, error,
                 provider.streamDialect().terminalRequired()));
         if (success && !verdict.store()) {
-            return new Recorded(verdict, null);
+            return new Recorded(verdict, null, usage);
         }
         Headers kept = success ? CachedResponse.storableHeaders(answer.headers()) : sharedHeaders(answer.headers());
         return new Recorded(verdict, new CachedResponse(status, kept, body, answer.chunks(), System.currentTimeMillis(),
-                usage, provider.name(), provider.model(exchange)));
+                usage, provider.name(), provider.model(exchange)), usage);
     }
 
     private static StorageVerdict.Answer facts(Relayed answer, boolean captured, boolean terminal, boolean error,

@@ -64,15 +64,15 @@ final class Forwarder {
     }
 
     /**
-     * Relays the provider's answer under {@code label}. With {@code keep} the answer is copied (up to
-     * {@code cache/maxEntryMB}); with a {@code flight}, an answer that will not be stored stops taking newcomers as
-     * soon as its status shows it, one that may be stored is what reads of its key follow until it is, and followers
-     * may follow an event stream live. A failure before the head went out is the proxy's 502 or 504; after it, the
-     * client's connection is broken off; either way the flight ends with the 502 or 504, which its followers answer
-     * (those following a live stream are broken off with it).
+     * Relays the provider's answer under {@code label}, copied (up to {@code cache/maxEntryMB}) whether or not it may
+     * be stored, so that its tokens are counted either way; with a {@code flight}, an answer that will not be stored
+     * stops taking newcomers as soon as its status shows it, one that may be stored is what reads of its key follow
+     * until it is, and followers may follow an event stream live. A failure before the head went out is the proxy's
+     * 502 or 504; after it, the client's connection is broken off; either way the flight ends with the 502 or 504,
+     * which its followers answer (those following a live stream are broken off with it).
      */
     Relayed forward(Exchange exchange, ModelProvider provider, HttpServletResponse response, CacheStatus label,
-                    boolean keep, Flight flight, ExchangeTrace trace) throws IOException {
+                    Flight flight, ExchangeTrace trace) throws IOException {
         long start = System.nanoTime();
         UpstreamResponse answer;
         try {
@@ -89,7 +89,7 @@ final class Forwarder {
         Headers headers = answer.headers();
         // A content coding the upstream layer could not undo: relayed as it came, never kept nor shared.
         boolean encoded = stillEncoded(headers);
-        Capture capture = new Capture(spillDir, CAPTURE_MEMORY_BYTES, keep && !encoded ? maxEntryBytes : 0);
+        Capture capture = new Capture(spillDir, CAPTURE_MEMORY_BYTES, !encoded ? maxEntryBytes : 0);
         try (answer) {
             int status = answer.status();
             boolean storable = StorageVerdict.storableStatus(status) && !encoded;

@@ -64,12 +64,14 @@ public final class ModelCache implements AutoCloseable {
     private final ModeSwitch mode;
     private final ProxyKeyCheck proxyKeys;
     private final CostLedger ledger;
+    private final BudgetGuard budget;
     private final UsageStats usage;
 
     private ModelCache(Config config) {
         this.config = config;
         this.proxyKeys = new ProxyKeyCheck(ProxyKeys.of(config.auth()));
-        this.providers = ProviderTable.create(config, new TokenCounter());
+        TokenCounter tokens = new TokenCounter();
+        this.providers = ProviderTable.create(config, tokens);
         PriceTable prices = PriceTable.load(config.billing().pricesFile());
         Path spillDir = config.cache().dir().resolve("tmp");
         prepare(config.cache().dir(), spillDir);
@@ -89,7 +91,8 @@ public final class ModelCache implements AutoCloseable {
                 new MissExplainer(store, keys), new ReplayReport());
         this.upstream = new UpstreamClient(config.upstream(), config.admin().token());
         Forwarder forwarder = new Forwarder(upstream, events, spillDir, config.cache().maxEntryBytes());
-        Misses misses = controls.misses(new BudgetGuard(config.billing(), ledger));
+        this.budget = BudgetGuard.open(config.billing(), config.cache().dir(), ledger, prices, tokens, Clock.systemUTC());
+        Misses misses = controls.misses(budget);
         StoredAnswers answers = new StoredAnswers(keys, store, controls.sequences(), misses, replay.repeatLastInSequence());
         this.proxy = new CachingProxy(providers, policy, answers, store, forwarder, events,
                 config.upstream().longestWaitForFirstBytes(), misses);
@@ -236,7 +239,11 @@ public final class ModelCache implements AutoCloseable {
                 store.close();
                 restrictStoreFiles(config.cache().dir());
             } finally {
-                ledger.close();
+                try {
+                    ledger.close();
+                } finally {
+                    budget.close();
+                }
             }
         }
     }

@@ -1,37 +1,68 @@
 package dev.modelcache.billing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelcache.config.BillingConfig;
 import dev.modelcache.http.ProxyError;
+import dev.modelcache.tokens.TokenCounter;
+import dev.modelcache.tokens.Usage;
 import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Optional;
 
 /**
- * The daily caps on what the proxy spends on providers ({@code budget/...}), checked before each call to a
- * provider against the {@link CostLedger}'s figures for the current UTC day: overall ({@code dailyUsd},
- * {@code dailyTokens}), then for the caller ({@code perKeyDailyUsd}, {@code perKeyDailyTokens}). A cap is reached
- * once the day's spending is at or over it; the call that crosses it is not stopped, and calls running at once may
- * all pass before the ledger counts them. Answers from the cache are never refused.
+ * The daily caps on what the proxy spends on providers ({@code budget/...}), per UTC day: overall ({@code dailyUsd},
+ * {@code dailyTokens}), then for the caller ({@code perKeyDailyUsd}, {@code perKeyDailyTokens}). Before each call to
+ * a provider, what the call may cost at most ({@link CallEstimate}) is reserved against the caps, atomically with
+ * the check: a call goes only when what was spent today, plus what the calls under way reserved, plus its own
+ * estimate stays within every cap. When its answer is counted the reservation is settled at what the call cost; a
+ * call that got no answer releases it. So calls running at once cannot pass a cap together: spending stays within a
+ * cap unless calls cost more than their estimates. The counters are the {@link BudgetBook}'s, durable at each
+ * reservation and settlement. Answers from the cache are never refused.
  */
-public final class BudgetGuard {
+public final class BudgetGuard implements AutoCloseable {
     /** No caps: every call may go. */
-    public static final BudgetGuard NONE = new BudgetGuard(BillingConfig.defaults(), null);
+    public static final BudgetGuard NONE = new BudgetGuard(BillingConfig.defaults(), BudgetBook.inMemory(), null,
+            Clock.systemUTC());
+    private static final String UNKNOWN = "unknown";
 
     private final BillingConfig caps;
-    private final CostLedger ledger;
+    private final BudgetBook book;
+    private final CallEstimate estimates;
+    private final Clock clock;
 
-    public BudgetGuard(BillingConfig caps, CostLedger ledger) {
+    public BudgetGuard(BillingConfig caps, BudgetBook book, CallEstimate estimates, Clock clock) {
         this.caps = caps;
-        this.ledger = ledger;
+        this.book = book;
+        this.estimates = estimates;
+        this.clock = clock.withZone(ZoneOffset.UTC);
     }
 
     /**
-     * A cap that is reached. {@code reason} says which and until when; {@code replay}: the configuration wants the
-     * call answered as in replay mode (504 {@code cache_miss}) rather than refused with {@link #error()}.
+     * The caps of {@code caps} over the journal in {@code cacheDir} (kept only when a cap is set), raised to at least
+     * the {@code ledger}'s figures for today, so a budget never forgets spending the ledger knows of.
      */
-    public record Breach(String reason, Instant resetsAt, long retryAfterSeconds, boolean replay) {
+    public static BudgetGuard open(BillingConfig caps, Path cacheDir, CostLedger ledger, PriceTable prices,
+                                   TokenCounter counter, Clock clock) {
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        BudgetBook book = caps.capped() ? BudgetBook.open(cacheDir, today) : BudgetBook.inMemory();
+        ledger.spentTodayByCaller().forEach((caller, tally) ->
+                book.atLeast(today, caller, new Spend(tally.usd(), tally.tokens().total())));
+        return new BudgetGuard(caps, book, new CallEstimate(prices, counter), clock);
+    }
+
+    /** What {@link #admit} answers: a {@link Reservation} (the call may go) or a {@link Breach}. */
+    public sealed interface Admission permits Reservation, Breach {
+    }
+
+    /**
+     * A cap the call would pass. {@code reason} says which and until when; {@code replay}: the configuration wants
+     * the call answered as in replay mode (504 {@code cache_miss}) rather than refused with {@link #error()}.
+     */
+    public record Breach(String reason, Instant resetsAt, long retryAfterSeconds, boolean replay) implements Admission {
         /** The 429 {@code budget_exceeded}, with {@code Retry-After} in seconds until the cap resets. */
         public ProxyError error() {
             return new ProxyError(429, "budget_exceeded", "budget_exceeded",
@@ -40,37 +71,113 @@ public final class BudgetGuard {
         }
     }
 
-    /** The first cap {@code caller} has reached today, if any. */
-    public Optional<Breach> breach(String caller) {
-        if (!caps.capped() || ledger == null) {
-            return Optional.empty();
+    /**
+     * What a call that may go holds against the caps until its answer is counted: {@link #settle} it with the
+     * answer's usage, or {@link #close()} it unsettled (the call failed or got no answer) to release it.
+     */
+    public static final class Reservation implements Admission, AutoCloseable {
+        /** A call no cap counts. */
+        public static final Reservation FREE = new Reservation(null, 0, null, null);
+
+        private final BudgetBook book;
+        private final long id;
+        private final CallEstimate estimates;
+        private final String model;
+        private boolean settled;
+
+        private Reservation(BudgetBook book, long id, CallEstimate estimates, String model) {
+            this.book = book;
+            this.id = id;
+            this.estimates = estimates;
+            this.model = model;
         }
-        CostTally all = ledger.spentToday();
-        String why = reached(all, caps.dailyUsd(), caps.dailyTokens(), "budget/dailyUsd", "budget/dailyTokens", "");
-        if (why == null && (caps.perKeyDailyUsd() != null || caps.perKeyDailyTokens() != null)) {
-            why = reached(ledger.spentToday(caller), caps.perKeyDailyUsd(), caps.perKeyDailyTokens(),
-                    "budget/perKeyDailyUsd", "budget/perKeyDailyTokens", " by caller " + caller);
+
+        /** The call's answer is counted: it cost {@code usage}, priced as the ledger prices it. */
+        public void settle(Usage usage) {
+            if (book != null && !settled) {
+                settled = true;
+                book.settle(id, estimates.actual(model, Tokens.of(usage == null ? Usage.NONE : usage)));
+            }
         }
-        if (why == null) {
-            return Optional.empty();
+
+        /** Releases the reservation if it was not settled: the call cost nothing. */
+        @Override
+        public void close() {
+            if (book != null && !settled) {
+                settled = true;
+                book.settle(id, Spend.ZERO);
+            }
         }
-        Instant now = ledger.clock().instant();
-        Instant reset = ledger.today().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        long seconds = Math.max(1, (Duration.between(now, reset).toMillis() + 999) / 1000);
-        return Optional.of(new Breach(why + "; it resets at " + reset + " (the next UTC midnight)", reset, seconds,
-                caps.replayWhenExceeded()));
     }
 
-    private static String reached(CostTally spent, BigDecimal usdCap, Long tokenCap, String usdKey, String tokenKey,
-                                  String who) {
-        if (usdCap != null && spent.usd().compareTo(usdCap) >= 0) {
-            return "the daily budget " + usdKey + " of " + usdCap.toPlainString() + " USD is used up" + who + " ("
-                    + spent.usd().stripTrailingZeros().toPlainString() + " USD spent today, UTC)";
+    /**
+     * Reserves what a call of {@code caller} to {@code model} on {@code path} with {@code body} may cost, or says
+     * which cap it would pass. Without caps every call may go, and nothing is counted here.
+     */
+    public Admission admit(String caller, String model, String path, JsonNode body) {
+        if (!caps.capped()) {
+            return Reservation.FREE;
         }
-        if (tokenCap != null && spent.tokens().total() >= tokenCap) {
-            return "the daily budget " + tokenKey + " of " + tokenCap + " tokens is used up" + who + " ("
-                    + spent.tokens().total() + " tokens spent today, UTC)";
+        String who = caller == null || caller.isBlank() ? UNKNOWN : caller;
+        return admit(who, model, estimates.of(model, path, body));
+    }
+
+    /** The check and the reservation, as one step: two calls cannot both take the last room under a cap. */
+    private synchronized Admission admit(String who, String model, Spend estimate) {
+        LocalDate today = LocalDate.now(clock);
+        String why = passed(book.standing(today), estimate, caps.dailyUsd(), caps.dailyTokens(), "budget/dailyUsd",
+                "budget/dailyTokens", "");
+        if (why == null && (caps.perKeyDailyUsd() != null || caps.perKeyDailyTokens() != null)) {
+            why = passed(book.standing(today, who), estimate, caps.perKeyDailyUsd(), caps.perKeyDailyTokens(),
+                    "budget/perKeyDailyUsd", "budget/perKeyDailyTokens", " by caller " + who);
+        }
+        if (why != null) {
+            Instant reset = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            long seconds = Math.max(1, (Duration.between(clock.instant(), reset).toMillis() + 999) / 1000);
+            return new Breach(why + "; it resets at " + reset + " (the next UTC midnight)", reset, seconds,
+                    caps.replayWhenExceeded());
+        }
+        return new Reservation(book, book.reserve(today, who, estimate), estimates, model);
+    }
+
+    private static String passed(BudgetBook.Standing standing, Spend estimate, BigDecimal usdCap, Long tokenCap,
+                                 String usdKey, String tokenKey, String who) {
+        Spend committed = standing.committed();
+        if (usdCap != null) {
+            String figures = " (" + plain(standing.spent().usd()) + " USD spent today, UTC, and "
+                    + plain(standing.reserved().usd()) + " USD held by calls under way)";
+            if (committed.usd().compareTo(usdCap) >= 0) {
+                return "the daily budget " + usdKey + " of " + plain(usdCap) + " USD is used up" + who + figures;
+            }
+            if (committed.usd().add(estimate.usd()).compareTo(usdCap) > 0) {
+                return "this call, which may cost up to " + plain(estimate.usd()) + " USD, could pass the daily budget "
+                        + usdKey + " of " + plain(usdCap) + " USD" + who + figures;
+            }
+        }
+        if (tokenCap != null) {
+            String figures = " (" + standing.spent().tokens() + " tokens spent today, UTC, and "
+                    + standing.reserved().tokens() + " held by calls under way)";
+            if (committed.tokens() >= tokenCap) {
+                return "the daily budget " + tokenKey + " of " + tokenCap + " tokens is used up" + who + figures;
+            }
+            if (committed.tokens() + estimate.tokens() > tokenCap) {
+                return "this call, which may use up to " + estimate.tokens() + " tokens, could pass the daily budget "
+                        + tokenKey + " of " + tokenCap + " tokens" + who + figures;
+            }
         }
         return null;
+    }
+
+    private static String plain(BigDecimal usd) {
+        return usd.signum() == 0 ? "0" : usd.stripTrailingZeros().toPlainString();
+    }
+
+    BudgetBook book() {
+        return book;
+    }
+
+    @Override
+    public void close() {
+        book.close();
     }
 }

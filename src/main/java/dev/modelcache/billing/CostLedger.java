@@ -124,6 +124,14 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
         return spentToday(line -> line.caller().equals(orUnknown(caller)));
     }
 
+    /** What each caller spent today (UTC), by caller. */
+    public synchronized Map<String, CostTally> spentTodayByCaller() {
+        Map<String, CostTally> byCaller = new HashMap<>();
+        days.getOrDefault(today(), Map.of()).forEach((line, account) ->
+                byCaller.computeIfAbsent(line.caller(), caller -> new CostTally()).add(account.spent));
+        return byCaller;
+    }
+
     private synchronized CostTally spentToday(Predicate<Line> which) {
         CostTally sum = new CostTally();
         days.getOrDefault(today(), Map.of()).forEach((line, account) -> {

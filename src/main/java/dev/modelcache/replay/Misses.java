@@ -6,7 +6,6 @@ import dev.modelcache.cache.CacheMode;
 import dev.modelcache.cache.CachePolicy.Decision;
 import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.http.ProxyError;
-import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -37,23 +36,32 @@ public final class Misses {
 
     /**
      * Before a call to the provider: the 504 {@code cache_miss} when the decision allows none (replay mode,
-     * {@code only-if-cached}); the budget's error when {@code caller} or all callers reached a daily cap; else, for
-     * a look-up that missed, its short reason, reported and given to {@code header} as {@value #REASON_HEADER}.
-     * Nothing when the cache was not read (bypass, refresh, record).
+     * {@code only-if-cached}); the budget's error when the call could pass a daily cap of {@code caller} or of all
+     * callers; else, for a look-up that missed, its short reason, reported and given to {@code header} as
+     * {@value #REASON_HEADER} (nothing when the cache was not read: bypass, refresh, record). Returns what the call
+     * holds against the budget: the caller settles it with the answer's usage, or closes it to release it.
      */
-    public void beforeCall(RequestRecord request, CacheKey key, Decision decision, String caller,
-                           BiConsumer<String, String> header) {
+    public BudgetGuard.Reservation beforeCall(RequestRecord request, CacheKey key, Decision decision, String caller,
+                                              BiConsumer<String, String> header) {
         if (!decision.upstream()) {
             throw offline(request, key, decision.mode() == CacheMode.REPLAY ? "the cache is in replay mode"
                     : "the request said Cache-Control: only-if-cached");
         }
-        Optional<BudgetGuard.Breach> breach = budget.breach(caller);
-        if (breach.isPresent()) {
-            throw breach.get().replay() ? offline(request, key, breach.get().reason()) : breach.get().error();
+        BudgetGuard.Admission admission = budget.admit(caller, request.model(), request.path(),
+                RequestRecord.JSON_BODY.equals(request.bodyType()) ? request.body() : null);
+        if (admission instanceof BudgetGuard.Breach breach) {
+            throw breach.replay() ? offline(request, key, breach.reason()) : breach.error();
         }
+        BudgetGuard.Reservation reservation = (BudgetGuard.Reservation) admission;
         if (decision.read()) {
-            header.accept(REASON_HEADER, explain(request, key));
+            try {
+                header.accept(REASON_HEADER, explain(request, key));
+            } catch (RuntimeException e) {
+                reservation.close();
+                throw e;
+            }
         }
+        return reservation;
     }
 
     /** Explains a miss that goes on to the provider, and reports it; returns the short reason for the header. */

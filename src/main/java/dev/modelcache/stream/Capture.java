@@ -14,7 +14,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * The copy of an answer taken while it streams to the client. The first {@code memoryBytes} stay in memory; beyond
  * that the copy spills to a temporary file in {@code spillDir}, so a long stream does not hold the heap for its
- * whole life. Past {@code maxBytes} the copy is abandoned (the answer is still relayed, but not stored).
+ * whole life; if the spill file fails (a full disk), the copy stays in memory instead. Past {@code maxBytes} the copy
+ * is abandoned (the answer is still relayed, but not stored nor counted).
  *
  * <p>Requests that follow the same answer read this copy while it is written ({@link ReadableCopy}), so a stream
  * is held once however many clients follow it. The writer's {@link #close()} and each reader's
@@ -31,6 +32,7 @@ public final class Capture implements Closeable, ReadableCopy {
     private long size;
     private boolean abandoned;
     private boolean refused;
+    private boolean memoryOnly;
     private boolean writerDone;
     private int holders = 1;
 
@@ -49,7 +51,7 @@ public final class Capture implements Closeable, ReadableCopy {
             return;
         }
         try {
-            if (spill == null && memory.size() + length > memoryBytes) {
+            if (spill == null && !memoryOnly && memory.size() + length > memoryBytes) {
                 Files.createDirectories(spillDir);
                 spillFile = Files.createTempFile(spillDir, "capture-", ".part");
                 spill = Files.newOutputStream(spillFile);
@@ -63,9 +65,35 @@ public final class Capture implements Closeable, ReadableCopy {
             }
             size += length;
         } catch (IOException e) {
-            // The copy failed (disk full?): the client still gets its answer, only the cache goes without.
-            abandon();
+            // The spill file failed (disk full?): the copy goes on in memory, up to maxBytes (what reading it back
+            // whole takes anyway), so the answer is still counted; abandoned only if even the file cannot be read.
+            try {
+                if (spill != null && memory.size() == 0 && size > 0) {
+                    memory.write(readSpill(size));
+                }
+                discard();
+                memoryOnly = true;
+                memory.write(bytes, offset, length);
+                size += length;
+            } catch (IOException unreadable) {
+                abandon();
+            }
         }
+    }
+
+    private byte[] readSpill(long length) throws IOException {
+        spill.flush();
+        byte[] copy = new byte[(int) length];
+        try (FileChannel channel = FileChannel.open(spillFile, StandardOpenOption.READ)) {
+            ByteBuffer target = ByteBuffer.wrap(copy);
+            while (target.hasRemaining() && channel.read(target) >= 0) {
+                // reads on
+            }
+            if (target.hasRemaining()) {
+                throw new IOException("the spill file ended early");
+            }
+        }
+        return copy;
     }
 
     public synchronized long size() {

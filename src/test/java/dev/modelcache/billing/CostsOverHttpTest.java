@@ -53,8 +53,9 @@ class CostsOverHttpTest {
         proxy = TestProxy.start(config);
     }
 
+    /** Asks for at most 500 tokens: what a call may cost by the budget's estimate is then a little under one call. */
     static String ask(String question) {
-        return "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + question + "\"}]}";
+        return "{\"model\":\"gpt-4o-mini\",\"max_tokens\":500,\"messages\":[{\"role\":\"user\",\"content\":\"" + question + "\"}]}";
     }
 
     HttpResponse<String> post(String question, String key) throws Exception {
