@@ -41,7 +41,12 @@ final class Bounded {
      * The call's result, or its exception as thrown; fails the try when it runs past {@link #TIME} or allocates more
      * than {@code maxBytes}.
      */
-    static synchronized <T> T call(long maxBytes, Callable<T> call) throws Exception {
+    static <T> T call(long maxBytes, Callable<T> call) throws Exception {
+        return call(TIME, maxBytes, call);
+    }
+
+    /** The same with its own time bound. */
+    static synchronized <T> T call(Duration time, long maxBytes, Callable<T> call) throws Exception {
         Future<Measured<T>> future = worker.submit(() -> {
             long before = THREADS.getCurrentThreadAllocatedBytes();
             try {
@@ -53,12 +58,12 @@ final class Bounded {
         });
         Measured<T> measured;
         try {
-            measured = future.get(TIME.toMillis(), TimeUnit.MILLISECONDS);
+            measured = future.get(time.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
             worker.shutdownNow();
             worker = newWorker(); // the stuck thread is abandoned; the next input gets a fresh one
-            return fail("one input took longer than " + TIME + " (a hang?)");
+            return fail("one input took longer than " + time + " (a hang?)");
         } catch (ExecutionException e) {
             throw new AssertionError("unexpected " + e.getCause(), e.getCause());
         }
