@@ -18,11 +18,18 @@ public final class FuzzTries implements AroundPropertyHook {
     /** System property: tries per HTTP fuzz property for the longer run. */
     public static final String HTTP_TRIES = "modelcache.fuzz.httpTries";
 
+    /** Registered on a class, it applies to every property in it. */
+    @Override
+    public net.jqwik.api.lifecycle.PropagationMode propagateTo() {
+        return net.jqwik.api.lifecycle.PropagationMode.ALL_DESCENDANTS;
+    }
+
     @Override
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
         boolean http = context.findAnnotation(OverHttp.class).isPresent();
         Integer tries = Integer.getInteger(http ? HTTP_TRIES : TRIES);
-        if (tries != null && tries > 0) {
+        boolean example = context.findAnnotation(net.jqwik.api.Example.class).isPresent();
+        if (tries != null && tries > 0 && !example) {
             context.attributes().setTries(tries);
         }
         return property.execute();
