@@ -94,7 +94,8 @@ final class Soak {
         } finally {
             millis.computeIfAbsent(kind, k -> new LongAdder()).add((System.nanoTime() - started) / 1_000_000);
         }
-        statuses.computeIfAbsent(answer.status() + (answer.complete() ? "" : " broken"), s -> new LongAdder()).increment();
+        statuses.computeIfAbsent(answer.status() + code(answer) + (answer.complete() ? "" : " broken"),
+                s -> new LongAdder()).increment();
         if (answer.hasHeader("X-Cache", "HIT")) {
             hits.increment();
         }
@@ -108,7 +109,7 @@ final class Soak {
     private static String judge(Kind kind, String content, boolean stream, SoakClient.Answer answer) {
         int status = answer.status();
         if (status == 500 || status == 0) {
-            return "status " + status + " " + firstLine(answer);
+            return "status " + status + code(answer) + " " + firstLine(answer);
         }
         byte[] sent = stream ? FaultyUpstream.sse(content) : FaultyUpstream.json(content);
         boolean prefix = answer.body().length <= sent.length
@@ -116,7 +117,7 @@ final class Soak {
         switch (kind) {
             case HIT_JSON, HIT_SSE, MISS, SLOW -> {
                 if (status != 200 || !answer.complete()) {
-                    return "status " + status + (answer.complete() ? "" : " broken") + " for a normal answer";
+                    return "status " + status + code(answer) + (answer.complete() ? "" : " broken") + " for a normal answer";
                 }
                 return Arrays.equals(answer.body(), sent) ? null : "the body differs from what the upstream sent";
             }
@@ -131,6 +132,16 @@ final class Soak {
                 return status == 502 || status == 504 ? null : "status " + status + " for a stalled upstream";
             }
         }
+    }
+
+    /** For a 5xx, the error code of the proxy's error body (" upstream_timeout"), else "". */
+    private static String code(SoakClient.Answer answer) {
+        if (answer.status() < 500) {
+            return "";
+        }
+        java.util.regex.Matcher code = java.util.regex.Pattern.compile("\"code\"\\s*:\\s*\"([a-z_]+)\"")
+                .matcher(new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8));
+        return code.find() ? " " + code.group(1) : "";
     }
 
     private static String firstLine(SoakClient.Answer answer) {

@@ -47,8 +47,13 @@ class SoakTest {
     static final int THREAD_SLACK = 12;
     static final int FD_SLACK = 24;
     static final int HEAP_SLACK_MB = 64;
-    /** The proxy's response timeout is 1 s; a stall lasts longer. */
-    static final long STALL_MILLIS = 2500;
+    /**
+     * The proxy's response timeout, in seconds: long enough that a fake upstream starved of CPU on a loaded machine
+     * still answers within it (a 504 for a normal request fails the soak), short enough that stalls stay cheap.
+     */
+    static final int RESPONSE_TIMEOUT_SECONDS = 5;
+    /** A stall lasts longer than the response timeout. */
+    static final long STALL_MILLIS = 7000;
 
     @TempDir
     Path cacheDir;
@@ -90,7 +95,7 @@ class SoakTest {
         root.addHandler(log);
         try (FaultyUpstream upstream = FaultyUpstream.start(STALL_MILLIS)) {
             Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
-            settings.put("upstream/responseTimeout", "1");
+            settings.put("upstream/responseTimeout", String.valueOf(RESPONSE_TIMEOUT_SECONDS));
             settings.put("cache/diskMB", "256");
             try (TestProxy proxy = TestProxy.start(settings)) {
                 Soak soak = new Soak(proxy.port());
