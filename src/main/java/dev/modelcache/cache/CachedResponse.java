@@ -186,6 +186,17 @@ public final class CachedResponse {
         return CachedResponseBytes.decode(bytes);
     }
 
+    /**
+     * The status a stored header names: a whole number from 100 to 599, or the file is unreadable. A header is read
+     * as JSON, so {@code 2e9} or {@code 1.5} would otherwise be cut to some int and served as a status line.
+     */
+    static int checkedStatus(com.fasterxml.jackson.databind.JsonNode status) throws IOException {
+        if (!status.isInt() || status.intValue() < 100 || status.intValue() > 599) {
+            throw new IOException("unreadable status: not a whole number from 100 to 599");
+        }
+        return status.asInt();
+    }
+
     /** Chunk ends must rise and stay inside the body. */
     static void checkChunks(List<Chunk> chunks, long bodyLength) throws IOException {
         int previous = 0;

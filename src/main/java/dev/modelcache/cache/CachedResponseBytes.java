@@ -113,7 +113,7 @@ final class CachedResponseBytes {
                 tokens.path("estimated").asBoolean(), tokens.path("cacheReadTokens").asLong(0),
                 tokens.path("cacheWriteTokens").asLong(0));
         CachedResponse.checkChunks(chunks, bodyLength);
-        return new CachedResponse(meta.path("status").asInt(), StoredHeaders.of(Headers.of(fields)), body, chunks,
+        return new CachedResponse(CachedResponse.checkedStatus(meta.path("status")), StoredHeaders.of(Headers.of(fields)), body, chunks,
                 meta.path("storedAt").asLong(), usage, meta.path("provider").asText(null), meta.path("model").asText(null),
                 ttlMillis(meta.path("ttlMillis")));
     }

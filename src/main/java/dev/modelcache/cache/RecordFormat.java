@@ -219,7 +219,7 @@ public final class RecordFormat {
         Usage usage = new Usage(tokens.path("promptTokens").asLong(), tokens.path("completionTokens").asLong(),
                 tokens.path("estimated").asBoolean(), tokens.path("cacheReadTokens").asLong(0),
                 tokens.path("cacheWriteTokens").asLong(0));
-        return new CachedResponse(response.path("status").asInt(), StoredHeaders.of(Headers.of(fields)), body, chunks,
+        return new CachedResponse(CachedResponse.checkedStatus(response.path("status")), StoredHeaders.of(Headers.of(fields)), body, chunks,
                 response.path("storedAt").asLong(), usage, request.path("provider").asText(null),
                 request.path("model").asText(null), header.ttlMillis());
     }

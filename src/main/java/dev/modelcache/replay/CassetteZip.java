@@ -153,9 +153,11 @@ final class CassetteZip {
         for (String segment : segments) {
             unsafe |= segment.equals("..") || segment.equals(".") || segment.isEmpty();
         }
-        Path target = folder.resolve(name).normalize();
-        if (unsafe || !target.startsWith(folder) || target.equals(folder)) {
-            throw new IOException("refusing the zip: the entry " + name + " would leave the folder it unpacks into");
+        // Resolved only once the name is known to be plain: a NUL would make the JDK refuse it in its own words.
+        Path target = unsafe ? null : folder.resolve(name).normalize();
+        if (target == null || !target.startsWith(folder) || target.equals(folder)) {
+            throw new IOException("refusing the zip: the entry " + name.replace('\0', '?')
+                    + " would leave the folder it unpacks into");
         }
         return target;
     }

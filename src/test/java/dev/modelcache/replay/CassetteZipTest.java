@@ -208,4 +208,11 @@ class CassetteZipTest {
         assertEquals(2047 * mib + dev.modelcache.cache.RecordFormat.maxHeaderBytes(32 * mib, 2047 * mib), ImportLimits.forRecords(2047 * mib, 32 * mib).totalBytes(),
                 "one largest record always fits");
     }
+
+    @Test
+    void anEntryNameWithANulIsRefusedInTheImportsOwnWords(@TempDir Path folder) {
+        IOException refused = assertThrows(IOException.class, () -> CassetteZip.checkedTarget(folder, "a\0.mcr"));
+        assertTrue(refused.getMessage().contains("would leave the folder"), refused.getMessage());
+        assertTrue(refused.getMessage().indexOf('\0') < 0, "no NUL in the message");
+    }
 }
