@@ -39,9 +39,6 @@ import java.util.Optional;
  * {@link StorageVerdict} lets into the store. Every exchange ends with one event for the {@link Listeners}.
  */
 public final class CachingProxy {
-    /** Request header asking a replay to keep the original pacing between events. */
-    public static final String REPLAY_HEADER = "X-Cache-Replay";
-
     private final ProviderTable providers;
     private final CachePolicy policy;
     private final ResponseStore store;
@@ -200,8 +197,7 @@ public final class CachingProxy {
         call.trace().usage(entry.usage());
         ResponseHead.write(call.response(), entry.status(), entry.headers(), label, entry.storedAtMillis(),
                 entry.isEventStream() ? ResponseHead.UNKNOWN_LENGTH : entry.bodyLength());
-        boolean realtime = call.exchange().headers().first(REPLAY_HEADER).orElse("").equalsIgnoreCase("realtime");
-        Replayer.replay(entry, body, call.response().getOutputStream(), realtime && entry.isEventStream());
+        Replayer.replay(entry, body, call.response().getOutputStream(), call.decision().paced() && entry.isEventStream());
         return true;
     }
 
