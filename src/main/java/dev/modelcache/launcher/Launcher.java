@@ -27,7 +27,8 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
  * sizes the other {@link ServerSettings}; the context file may be moved with {@code modelcache.contextFile}.
  * Errors Tomcat raises itself are answered in the proxy's error shape ({@link JsonErrorReportValve}). On a stop,
  * answers in flight get {@code shutdownDrainSeconds} to finish. A provider without a configured key may take it
- * from its conventional environment variable ({@link EnvKeys}; then loopback only).
+ * from its conventional environment variable ({@link EnvKeys}; then loopback only). Tomcat logs none of what
+ * clients send ({@link TomcatUserData}).
  *
  * <p>{@code java -jar modelcache.war} runs it too: {@link WarMain} unpacks the WAR and calls
  * {@link #runWar(Path, Runnable)} with the unpacked folder as document root and its
@@ -71,6 +72,7 @@ public final class Launcher {
             throw new IOException("no context file at " + contextFile.toAbsolutePath()
                     + " (run from the project folder, or set -Dmodelcache.contextFile=...)");
         }
+        TomcatUserData.silence();
         baseDir = WarMain.TempFolders.create(WarMain.TempFolders.TOMCAT_PREFIX);
         tomcat.setBaseDir(baseDir.toString());
         tomcat.setPort(port);
