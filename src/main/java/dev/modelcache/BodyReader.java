@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * so stalled uploads cannot starve health checks and hits. Bytes are kept up to {@code maxBodyBytes} (then 413);
  * once all have arrived, {@link Handler#handle} runs on the container thread that delivered the end, and the
  * asynchronous request is completed. A body that does not arrive within the asynchronous timeout is answered with
- * 408; a body the client cuts short is logged in one line and the exchange ends without an answer.
+ * 408; a body the container cannot read (malformed chunks, cut short) is logged in one line and answered 400 while
+ * the client still listens ({@link #onError(Throwable)}).
  */
 final class BodyReader implements ReadListener, AsyncListener {
     private static final Logger LOG = System.getLogger(BodyReader.class.getName());
@@ -79,13 +81,33 @@ final class BodyReader implements ReadListener, AsyncListener {
         }
     }
 
+    /**
+     * The container could not read the body: its chunked framing is malformed (a size that is not hex, data longer
+     * than its size, a missing CRLF), it ended before it was complete, or the connection failed. Answered 400 (408
+     * for a read that timed out) with {@code Connection: close} while the response is still open: a client that sent
+     * a bad body learns why instead of seeing its connection dropped. A client that has already gone gets nothing,
+     * and the failed write is only logged at DEBUG. Tomcat lets the response be written here: it calls this with
+     * the response released from the error it reported and closes the connection after.
+     */
     @Override
     public void onError(Throwable t) {
-        if (finished.compareAndSet(false, true)) {
+        if (!finished.get()) {
             LOG.log(Level.INFO, "request body of " + what + " not received in full (" + t.getClass().getSimpleName()
                     + (t.getMessage() == null ? "" : ": " + t.getMessage()) + "); nothing was sent upstream");
-            async.complete();
         }
+        fail(timedOut(t) ? new ProxyError(408, "invalid_request_error", "request_timeout",
+                "The request body stopped arriving; nothing was sent upstream.")
+                : ProxyError.badRequest("invalid_body", "The request body could not be read: its chunked framing is"
+                        + " malformed or it ended before it was complete. Nothing was sent upstream."));
+    }
+
+    private static boolean timedOut(Throwable t) {
+        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -108,7 +130,7 @@ final class BodyReader implements ReadListener, AsyncListener {
     public void onStartAsync(AsyncEvent event) {
     }
 
-    /** Answers with {@code error} and closes the connection: the rest of the body is not read. */
+    /** Answers with {@code error} and closes the connection (the writer flushes it): the rest of the body is not read. */
     private void fail(ProxyError error) {
         if (!finished.compareAndSet(false, true)) {
             return;

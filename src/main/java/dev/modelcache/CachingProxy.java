@@ -38,9 +38,6 @@ import java.util.Optional;
  * {@link Listeners}.
  */
 public final class CachingProxy {
-    /** Request header asking a replay to keep the original pacing between events. */
-    public static final String REPLAY_HEADER = "X-Cache-Replay";
-
     private final ProviderTable providers;
     private final CachePolicy policy;
     private final ResponseStore store;
@@ -74,7 +71,7 @@ public final class CachingProxy {
         }
 
         Replies.Client client() {
-            return new Replies.Client(exchange, response, trace);
+            return new Replies.Client(exchange, response, trace, decision.paced());
         }
     }
 

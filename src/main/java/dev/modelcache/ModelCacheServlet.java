@@ -110,6 +110,8 @@ public class ModelCacheServlet extends HttpServlet {
         }, error -> {
             if (!response.isCommitted()) {
                 writeError(response, error, shape, true);
+                // Out now: after a read error the container closes the connection once the listener returns.
+                response.flushBuffer();
             }
         }, request.getMethod() + " " + path);
         async.addListener(new InFlightRelease(app.inFlight()));

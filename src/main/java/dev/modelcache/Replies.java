@@ -29,8 +29,8 @@ final class Replies {
         this.idle = idle;
     }
 
-    /** What an exchange's answer is written to, and recorded in. */
-    record Client(Exchange exchange, HttpServletResponse response, ExchangeTrace trace) {
+    /** What an exchange's answer is written to, and recorded in; {@code paced}: a stream keeps its recorded pacing. */
+    record Client(Exchange exchange, HttpServletResponse response, ExchangeTrace trace, boolean paced) {
     }
 
     /** The flight's answer, or its live stream; false for any other outcome. */
@@ -54,8 +54,7 @@ final class Replies {
         client.trace().usage(entry.usage());
         ResponseHead.write(client.response(), entry.status(), entry.headers(), label, entry.storedAtMillis(),
                 entry.isEventStream() ? ResponseHead.UNKNOWN_LENGTH : entry.bodyLength());
-        boolean realtime = client.exchange().headers().first(CachingProxy.REPLAY_HEADER).orElse("").equalsIgnoreCase("realtime");
-        Replayer.replay(entry, body, client.response().getOutputStream(), realtime && entry.isEventStream());
+        Replayer.replay(entry, body, client.response().getOutputStream(), client.paced() && entry.isEventStream());
         return true;
     }
 

@@ -6,6 +6,7 @@ import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -34,9 +35,11 @@ import java.util.regex.Pattern;
  *   <li>{@code X-Cache-TTL: N} gives the stored entry a lifetime of N seconds; {@code X-Cache-Namespace: name}
  *       partitions the key; {@code X-Cache-Sequence: on|off} turns sequences on or off for the request.</li>
  *   <li>{@code X-Cache-Coalesce: off} makes the request call the provider itself even while an identical one is
- *       in flight; a sequenced request is never coalesced.</li>
+ *       in flight; a sequenced request is never coalesced. {@code X-Cache-Replay: realtime} replays a stored stream
+ *       at its recorded pace.</li>
  * </ul>
- * A malformed control is refused with 400, naming the header.
+ * A malformed control, or one sent twice with different values, is refused with 400, naming the header
+ * ({@link ControlHeaders}).
  */
 public final class CachePolicy {
     /** Request header that switches coalescing off for one request. */
@@ -49,6 +52,8 @@ public final class CachePolicy {
     public static final String NAMESPACE_HEADER = "X-Cache-Namespace";
     /** Request header turning sequences on or off for one request. */
     public static final String SEQUENCE_HEADER = "X-Cache-Sequence";
+    /** Request header asking a replayed stream to keep the pacing it had when recorded ({@code realtime}). */
+    public static final String REPLAY_HEADER = "X-Cache-Replay";
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final Supplier<CacheMode> mode;
@@ -75,10 +80,11 @@ public final class CachePolicy {
      * What to do with one request: whether to look up the cache, whether to store the fresh answer, whether an
      * identical request in flight may answer this one too, whether the provider may be called at all; the oldest
      * entry it accepts ({@code maxAge}, null: any), the stored entry's lifetime ({@code ttl}, null: the configured
-     * one), its {@code namespace} ("" for none), and whether it is one of a sequence.
+     * one), its {@code namespace} ("" for none), whether it is one of a sequence, and whether a replayed stream
+     * keeps its recorded pacing ({@code paced}, {@code X-Cache-Replay: realtime}).
      */
     public record Decision(boolean read, boolean write, boolean coalesce, boolean upstream, CacheMode mode,
-                           Duration maxAge, Duration ttl, String namespace, boolean sequence) {
+                           Duration maxAge, Duration ttl, String namespace, boolean sequence, boolean paced) {
         /** The label for an answer that did not come from the cache. */
         public CacheStatus missStatus() {
             return read ? CacheStatus.MISS : write ? CacheStatus.REFRESH : CacheStatus.BYPASS;
@@ -106,29 +112,26 @@ public final class CachePolicy {
     /** The decision for a request to {@code provider}, which says which of its paths are stateful (null: none). */
     public Decision decide(Exchange exchange, ProviderFacts provider) {
         Headers headers = exchange.headers();
-        CacheMode mode = headers.first(MODE_HEADER).map(text -> CacheMode.parse(text).orElseThrow(() -> ProxyError.badRequest(
-                "invalid_cache_mode", "The " + MODE_HEADER + " header must be readthrough, record, replay or passthrough.")))
-                .orElseGet(this.mode);
-        String namespace = namespace(headers);
-        Duration ttl = seconds(headers.first(TTL_HEADER).orElse(null), TTL_HEADER, 1);
-        boolean sequence = headers.first(SEQUENCE_HEADER).map(text -> switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "on", "true", "1" -> true;
-            case "off", "false", "0" -> false;
-            default -> throw ProxyError.badRequest("invalid_cache_sequence", "The " + SEQUENCE_HEADER + " header must be on or off.");
-        }).orElse(sequences);
+        ControlHeaders controls = new ControlHeaders(headers);
+        CacheMode mode = controls.oneOf(MODE_HEADER, Arrays.stream(CacheMode.values()).map(CacheMode::label).toList())
+                .flatMap(CacheMode::parse).orElseGet(this.mode);
+        String namespace = namespace(controls);
+        Duration ttl = seconds(controls.value(TTL_HEADER).orElse(null), TTL_HEADER, 1);
+        boolean sequence = controls.onOff(SEQUENCE_HEADER).orElse(sequences);
+        boolean coalesce = controls.onOff(COALESCE_HEADER).orElse(true);
+        boolean paced = controls.oneOf(REPLAY_HEADER, List.of("realtime")).isPresent();
         String cacheControl = headers.joined("Cache-Control").toLowerCase(Locale.ROOT);
         Duration maxAge = seconds(directive(cacheControl, "max-age"), "Cache-Control max-age", 0);
         boolean upstream = mode != CacheMode.REPLAY && directive(cacheControl, "only-if-cached") == null;
         if (!cacheable(exchange, provider) || mode == CacheMode.PASSTHROUGH || directive(cacheControl, "no-store") != null
                 || (deterministicOnly && !deterministic(exchange))) {
-            return new Decision(false, false, false, upstream, mode, null, null, namespace, false);
+            return new Decision(false, false, false, upstream, mode, null, null, namespace, false, false);
         }
         String pragma = headers.joined("Pragma").toLowerCase(Locale.ROOT);
         boolean refresh = mode == CacheMode.RECORD || directive(cacheControl, "no-cache") != null
                 || directive(pragma, "no-cache") != null;
         boolean read = !refresh || !upstream;
-        boolean alone = sequence || headers.first(COALESCE_HEADER).orElse("").trim().equalsIgnoreCase("off");
-        return new Decision(read, upstream, !alone, upstream, mode, maxAge, ttl, namespace, sequence);
+        return new Decision(read, upstream, coalesce && !sequence, upstream, mode, maxAge, ttl, namespace, sequence, paced);
     }
 
     /** Only GET and POST, of the GETs only the model listings, and no path that creates or changes state. */
@@ -161,10 +164,10 @@ public final class CachePolicy {
         return NAMESPACE.matcher(name).matches();
     }
 
-    private static String namespace(Headers headers) {
-        String namespace = headers.first(NAMESPACE_HEADER).map(String::trim).orElse("");
+    private static String namespace(ControlHeaders controls) {
+        String namespace = controls.value(NAMESPACE_HEADER).orElse("");
         if (!namespace.isEmpty() && !NAMESPACE.matcher(namespace).matches()) {
-            throw ProxyError.badRequest("invalid_cache_namespace", "The " + NAMESPACE_HEADER
+            throw ControlHeaders.refused(NAMESPACE_HEADER, "The " + NAMESPACE_HEADER
                     + " header must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit.");
         }
         return namespace;

@@ -62,7 +62,7 @@ public final class ConfigReader {
         return Duration.ofSeconds(number(key, defaultSeconds, min, max));
     }
 
-    Path path(String key, Path defaultValue) {
+    public Path path(String key, Path defaultValue) {
         String raw = settings.get(key).orElse(null);
         if (raw == null) {
             return defaultValue;

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
@@ -27,7 +29,9 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
  * sizes the other {@link ServerSettings}; the context file may be moved with {@code modelcache.contextFile}.
  * Errors Tomcat raises itself are answered in the proxy's error shape ({@link JsonErrorReportValve}). On a stop,
  * answers in flight get {@code shutdownDrainSeconds} to finish. A provider without a configured key may take it
- * from its conventional environment variable ({@link EnvKeys}; then loopback only).
+ * from its conventional environment variable ({@link EnvKeys}; then loopback only). Listening beyond this machine
+ * without {@code admin/token}, it makes one and keeps it in the cache folder ({@link OpenBindToken}). Tomcat logs
+ * none of what clients send ({@link TomcatUserData}).
  *
  * <p>{@code java -jar modelcache.war} runs it too: {@link WarMain} unpacks the WAR and calls
  * {@link #runWar(Path, Runnable)} with the unpacked folder as document root and its
@@ -45,6 +49,7 @@ public final class Launcher {
     private final Tomcat tomcat = new Tomcat();
     private Context context;
     private Path baseDir;
+    private OpenBindToken adminToken;
 
     /** Starts Tomcat and deploys ModelCache; fails when the application did not start. */
     public static Launcher start(int port, Path contextFile, Path docBase) throws IOException, LifecycleException {
@@ -71,6 +76,8 @@ public final class Launcher {
             throw new IOException("no context file at " + contextFile.toAbsolutePath()
                     + " (run from the project folder, or set -Dmodelcache.contextFile=...)");
         }
+        TomcatUserData.silence();
+        adminToken = new OpenBindToken(server.host());
         baseDir = WarMain.TempFolders.create(WarMain.TempFolders.TOMCAT_PREFIX);
         tomcat.setBaseDir(baseDir.toString());
         tomcat.setPort(port);
@@ -84,8 +91,9 @@ public final class Launcher {
         context.setConfigFile(contextFile.toUri().toURL());
         context.setParentClassLoader(Launcher.class.getClassLoader());
         // The launcher's own settings layer, read by AppLifecycle; a container adds none.
+        UnaryOperator<Settings> layer = settings -> adminToken.apply(envKeys.apply(settings));
         context.addServletContainerInitializer((classes, servletContext) ->
-                servletContext.setAttribute(AppLifecycle.SETTINGS_LAYER, envKeys), null);
+                servletContext.setAttribute(AppLifecycle.SETTINGS_LAYER, layer), null);
         if (context instanceof StandardContext standard) {
             standard.setDelegate(true);
         }
@@ -113,6 +121,14 @@ public final class Launcher {
     /** The Tomcat connector (its address is where the launcher listens). */
     public Connector connector() {
         return tomcat.getConnector();
+    }
+
+    /**
+     * The file holding the admin token this launcher made (or found from an earlier start) because it listens beyond
+     * this machine with no {@code admin/token} configured; empty otherwise ({@link OpenBindToken}).
+     */
+    public Optional<Path> adminTokenFile() {
+        return adminToken == null ? Optional.empty() : adminToken.file();
     }
 
     /** The running instance inside the web application. */
@@ -186,6 +202,9 @@ public final class Launcher {
                 + " (health: http://localhost:" + launcher.port() + "/_cache/health)"
                 + (server.open() ? "; open to the network on " + server.host() : "; this machine only (host " + server.host() + ")"));
         System.out.println("Dashboard: http://localhost:" + launcher.port() + "/_cache/");
+        launcher.adminTokenFile().ifPresent(file -> System.out.println("Admin token (no admin/token is set and this"
+                + " proxy listens beyond this machine): in " + file.toAbsolutePath() + "; the admin endpoints and the"
+                + " dashboard ask for it"));
         System.out.println("Cache folder: " + app.config().cache().dir().toAbsolutePath());
         System.out.println("Providers: " + app.providers().providers() + "; default: " + app.config().providers().defaultProvider());
         launcher.tomcat.getServer().await();

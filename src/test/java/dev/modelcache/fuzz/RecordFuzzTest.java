@@ -12,7 +12,7 @@ import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
 import dev.modelcache.replay.Cassettes;
-import dev.modelcache.replay.ZipLimits;
+import dev.modelcache.replay.ImportLimits;
 import dev.modelcache.tokens.Usage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -256,7 +256,7 @@ class RecordFuzzTest {
                 Cassettes.importZip(new ByteArrayInputStream(zip), (key, request, response) -> {
                     stored.add(response.body());
                     return true;
-                }, Targets.KEYS, null, new ZipLimits(1 << 20, 4 << 20, 100));
+                }, Targets.KEYS, null, new ImportLimits(1 << 20, 64 << 10, 4 << 20, 100), null);
             } catch (IOException | IllegalArgumentException refused) {
                 return null; // both are the import endpoint's 400 invalid_cassettes
             } catch (RuntimeException e) {
