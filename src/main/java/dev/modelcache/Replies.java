@@ -65,6 +65,9 @@ final class Replies {
      */
     private boolean followLive(Client client, Flight flight, LiveStream live) throws IOException {
         if (!live.join()) {
+            // Its copy is gone (finished, or abandoned as too large to keep): wait for the flight to end before this
+            // request looks again, instead of finding the same flight and spinning until it does.
+            flight.awaitEnd(idle);
             return false;
         }
         try {

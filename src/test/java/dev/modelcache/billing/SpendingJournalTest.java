@@ -49,6 +49,15 @@ class SpendingJournalTest {
     }
 
     @Test
+    void theJournalIsTheOwnersOnlyFromItsFirstLine() throws Exception {
+        try (BudgetBook book = BudgetBook.open(cacheDir, DAY)) {
+            book.settle(book.reserve(DAY, "alice", usd("0.01", 1000)), usd("0.002", 300));
+        }
+        assertEquals(dev.modelcache.cache.OwnerOnly.FILE,
+                Files.getPosixFilePermissions(cacheDir.resolve(SpendingJournal.FILE_NAME)));
+    }
+
+    @Test
     void reopeningCompactsTheJournalAndKeepsTodayAndYesterdayOnly() throws Exception {
         try (BudgetBook book = BudgetBook.open(cacheDir, DAY.minusDays(5))) {
             book.settle(book.reserve(DAY.minusDays(5), "alice", usd("1", 1)), usd("1", 1));
