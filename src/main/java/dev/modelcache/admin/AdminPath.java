@@ -1,8 +1,7 @@
 package dev.modelcache.admin;
 
+import dev.modelcache.http.RequestTarget;
 import dev.modelcache.http.ProxyError;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -56,23 +55,6 @@ public final class AdminPath {
 
     /** Every percent-escape decoded, twice over, so that {@code %255F} counts as {@code _} too. */
     private static String decoded(String path) {
-        String once = decodeOnce(path);
-        return decodeOnce(once);
-    }
-
-    private static String decodeOnce(String text) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < bytes.length; i++) {
-            int high = i + 2 < bytes.length ? Character.digit(bytes[i + 1], 16) : -1;
-            int low = i + 2 < bytes.length ? Character.digit(bytes[i + 2], 16) : -1;
-            if (bytes[i] == '%' && high >= 0 && low >= 0) {
-                out.write(high * 16 + low);
-                i += 2;
-            } else {
-                out.write(bytes[i]);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return RequestTarget.percentDecoded(RequestTarget.percentDecoded(path));
     }
 }

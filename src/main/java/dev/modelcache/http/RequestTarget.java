@@ -223,4 +223,21 @@ public final class RequestTarget {
     private static ProxyError invalidPath(String message) {
         return ProxyError.badRequest("invalid_path", message);
     }
+
+    /** Percent-decoding as in a path: {@code +} stays a plus sign; a malformed escape is kept as it is. */
+    public static String percentDecoded(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            int high = i + 2 < bytes.length ? Character.digit(bytes[i + 1], 16) : -1;
+            int low = i + 2 < bytes.length ? Character.digit(bytes[i + 2], 16) : -1;
+            if (bytes[i] == '%' && high >= 0 && low >= 0) {
+                out.write(high * 16 + low);
+                i += 2;
+            } else {
+                out.write(bytes[i]);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
 }

@@ -1,7 +1,6 @@
 package dev.modelcache.provider;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.modelcache.http.RequestTarget;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -87,18 +86,6 @@ final class GeminiPaths {
 
     /** Percent-decoding as in a path: {@code +} stays a plus sign; a malformed escape is kept as it is. */
     static String decode(String text) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < bytes.length; i++) {
-            int high = i + 2 < bytes.length ? Character.digit(bytes[i + 1], 16) : -1;
-            int low = i + 2 < bytes.length ? Character.digit(bytes[i + 2], 16) : -1;
-            if (bytes[i] == '%' && high >= 0 && low >= 0) {
-                out.write(high * 16 + low);
-                i += 2;
-            } else {
-                out.write(bytes[i]);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return RequestTarget.percentDecoded(text);
     }
 }
