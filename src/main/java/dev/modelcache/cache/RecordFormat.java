@@ -201,6 +201,16 @@ public final class RecordFormat {
 
     /** The answer the header describes, with its body where it lies. */
     public static CachedResponse response(Header header, Body body) throws IOException {
+        try {
+            return decodedResponse(header, body);
+        } catch (RuntimeException e) {
+            // A header that parses but holds impossible values (negative token counts, say) is as unreadable as one
+            // that does not parse: a torn or tampered file is a miss, never an exception in the request.
+            throw new IOException("unreadable response in the record header: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private static CachedResponse decodedResponse(Header header, Body body) throws IOException {
         JsonNode response = header.json().path("response");
         JsonNode request = header.json().path("request");
         List<Map.Entry<String, String>> fields = new ArrayList<>();
