@@ -4,7 +4,6 @@ import dev.modelcache.EntryRecorder.Recorded;
 import dev.modelcache.Forwarder.Relayed;
 import dev.modelcache.billing.BudgetGuard;
 import dev.modelcache.cache.CacheKey;
-import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.CachePolicy.Decision;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.ResponseStore;
@@ -20,7 +19,6 @@ import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.replay.Misses;
 import dev.modelcache.provider.ModelProvider;
-import dev.modelcache.provider.ProviderTable;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
@@ -38,8 +36,6 @@ import java.util.Optional;
  * {@link Listeners}.
  */
 public final class CachingProxy {
-    private final ProviderTable providers;
-    private final CachePolicy policy;
     private final ResponseStore store;
     private final FlightRegistry flights = new FlightRegistry();
     private final Forwarder forwarder;
@@ -50,10 +46,8 @@ public final class CachingProxy {
     private final StoredAnswers answers;
     private final Replies replies;
 
-    CachingProxy(ProviderTable providers, CachePolicy policy, StoredAnswers answers, ResponseStore store,
-                 Forwarder forwarder, Listeners events, Duration coalesceWait, Misses misses) {
-        this.providers = providers;
-        this.policy = policy;
+    CachingProxy(StoredAnswers answers, ResponseStore store, Forwarder forwarder, Listeners events,
+                 Duration coalesceWait, Misses misses) {
         this.answers = answers;
         this.misses = misses;
         this.store = store;
@@ -64,14 +58,21 @@ public final class CachingProxy {
     }
 
     /** One exchange on its way through the pipeline, with its request record and key ({@code id}). */
-    private record Call(Exchange exchange, ModelProvider provider, Decision decision, StoredAnswers.Identity id,
-                        HttpServletResponse response, ExchangeTrace trace) {
+    private record Call(Exchange exchange, StoredAnswers.Plan plan, HttpServletResponse response, ExchangeTrace trace) {
         CacheKey key() {
-            return id.key();
+            return plan.key();
+        }
+
+        ModelProvider provider() {
+            return plan.provider();
+        }
+
+        Decision decision() {
+            return plan.decision();
         }
 
         Replies.Client client() {
-            return new Replies.Client(exchange, response, trace, decision.paced());
+            return new Replies.Client(exchange, response, trace, plan.decision().paced());
         }
     }
 
@@ -89,15 +90,13 @@ public final class CachingProxy {
     }
 
     private void proxy(Exchange exchange, HttpServletResponse response, ExchangeTrace trace) throws IOException {
-        ModelProvider provider = providers.resolve(exchange);
-        trace.route(provider.name(), provider.model(exchange));
-        Decision decision = policy.decide(exchange, provider);
-        StoredAnswers.Identity id = answers.identify(provider, exchange, decision);
-        CacheKey key = id.key();
-        trace.identified(key.hex(), exchange.caller() != null ? exchange.caller() : id.request().partition(),
+        StoredAnswers.Plan plan = answers.plan(exchange, provider -> trace.route(provider.name(), provider.model(exchange)));
+        Decision decision = plan.decision();
+        CacheKey key = plan.key();
+        trace.identified(key.hex(), exchange.caller() != null ? exchange.caller() : plan.request().partition(),
                 decision.namespace());
         response.setHeader(Misses.KEY_HEADER, key.shortId());
-        Call call = new Call(exchange, provider, decision, id, response, trace);
+        Call call = new Call(exchange, plan, response, trace);
         if (decision.bypass()) {
             miss(call, null);
             return;
@@ -137,7 +136,7 @@ public final class CachingProxy {
         if (outcome != null && replies.take(call.client(), answering, outcome)) {
             return true;
         }
-        Optional<CachedResponse> hit = answers.find(call.id(), call.decision());
+        Optional<CachedResponse> hit = answers.find(call.plan());
         if (hit.isPresent() && replies.replay(call.client(), hit.get(), false)) {
             return true;
         }
@@ -150,7 +149,7 @@ public final class CachingProxy {
     private void lead(Call call, Flight flight) throws IOException {
         events.flightStarted();
         try {
-            Optional<CachedResponse> stored = call.decision().read() ? answers.find(call.id(), call.decision()) : Optional.empty();
+            Optional<CachedResponse> stored = call.decision().read() ? answers.find(call.plan()) : Optional.empty();
             if (stored.isPresent() && replies.replay(call.client(), stored.get(), false)) {
                 // Stored by a leader that finished between our look-up and our claim.
                 flight.complete(stored.get());
@@ -185,7 +184,7 @@ public final class CachingProxy {
     private CachedResponse miss(Call call, Flight flight) throws IOException {
         Exchange exchange = call.exchange();
         Decision decision = call.decision();
-        try (BudgetGuard.Reservation spending = misses.beforeCall(call.id().request(), call.key(), decision,
+        try (BudgetGuard.Reservation spending = misses.beforeCall(call.plan().request(), call.key(), decision,
                 call.trace().caller(), call.response()::setHeader);
              Relayed answer = forwarder.forward(exchange, call.provider(), call.response(), decision.missStatus(),
                      flight, call.trace())) {
@@ -197,7 +196,7 @@ public final class CachingProxy {
                 return null;
             }
             CachedResponse entry = decision.ttl() == null ? recorded.entry() : recorded.entry().withTtl(decision.ttl());
-            if (recorded.verdict().store() && flight.store(() -> store.put(call.key(), call.id().request(), entry))) {
+            if (recorded.verdict().store() && flight.store(() -> store.put(call.key(), call.plan().request(), entry))) {
                 events.stored(new Stored(call.key().hex(), call.provider().name(), call.provider().model(exchange), entry.bodyLength()));
             }
             return entry;

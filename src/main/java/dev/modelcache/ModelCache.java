@@ -93,10 +93,12 @@ public final class ModelCache implements AutoCloseable {
         Forwarder forwarder = new Forwarder(upstream, events, spillDir, config.cache().maxEntryBytes());
         this.budget = BudgetGuard.open(config.billing(), config.cache().dir(), ledger, prices, tokens, Clock.systemUTC());
         Misses misses = controls.misses(budget);
-        StoredAnswers answers = new StoredAnswers(keys, store, controls.sequences(), misses, replay.repeatLastInSequence());
-        this.proxy = new CachingProxy(providers, policy, answers, store, forwarder, events,
-                config.upstream().longestWaitForFirstBytes(), misses);
+        StoredAnswers answers = new StoredAnswers(providers, policy, keys, store, controls.sequences(), misses,
+                replay.repeatLastInSequence());
+        this.proxy = new CachingProxy(answers, store, forwarder, events, config.upstream().longestWaitForFirstBytes(),
+                misses);
         this.admin = AdminEndpoints.withReplay(stats, providers, config.admin().token(), controls,
+                proxyKeys, answers,
                 config.server().maxBodyBytes(), ImportLimits.forRecords(config.cache().maxEntryBytes(),
                         config.server().maxBodyBytes()), spillDir);
         admin.addStats("costs", ledger::report);

@@ -72,8 +72,8 @@ class CachingProxyTest {
         Listeners events = new Listeners();
         CacheKeyFactory keys = new CacheKeyFactory(new byte[32]);
         Misses misses = new Misses(new MissExplainer(store, keys), new ReplayReport());
-        CachingProxy proxy = new CachingProxy(ProviderTable.create(config, new TokenCounter()), new CachePolicy(),
-                new StoredAnswers(keys, store, new Sequences(), misses, true), store,
+        CachingProxy proxy = new CachingProxy(new StoredAnswers(ProviderTable.create(config, new TokenCounter()), new CachePolicy(),
+                keys, store, new Sequences(), misses, true), store,
                 new Forwarder(client, events, dir.resolve("tmp"), 1 << 20), events, Duration.ofSeconds(5), misses);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         HttpServletResponse response = response(body);

@@ -99,8 +99,8 @@ class RefreshVisibilityTest {
         Config config = Config.from(Settings.of(TestProxy.settings(upstream.baseUrl(), dir)));
         CacheKeyFactory keys = new CacheKeyFactory(new byte[32]);
         Misses misses = new Misses(new MissExplainer(store, keys), new ReplayReport());
-        proxy = new CachingProxy(ProviderTable.create(config, new TokenCounter()), new CachePolicy(),
-                new StoredAnswers(keys, store, new Sequences(), misses, true), store,
+        proxy = new CachingProxy(new StoredAnswers(ProviderTable.create(config, new TokenCounter()), new CachePolicy(),
+                keys, store, new Sequences(), misses, true), store,
                 new Forwarder(client, hold, dir.resolve("tmp"), 1 << 20), new Listeners(), Duration.ofSeconds(10), misses);
     }
 

@@ -7,6 +7,8 @@ import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.StoredAnswers;
+import dev.modelcache.auth.ProxyKeyCheck;
 import dev.modelcache.replay.ImportLimits;
 import dev.modelcache.replay.ReplayControls;
 import jakarta.servlet.http.HttpServletRequest;
@@ -68,15 +70,14 @@ public final class AdminEndpoints {
     }
 
     /**
-     * The endpoints with those of record and replay; an import holds to {@code imports} and unpacks below
-     * {@code unpackInto}.
+     * The endpoints with those of record and replay; an explanation admits the explained request with
+     * {@code proxyKeys} and plans it with the pipeline's {@code answers}; an import holds to {@code imports} and
+     * unpacks below {@code unpackInto}.
      */
     public static AdminEndpoints withReplay(ProxyStats stats, ProviderTable providers, String adminToken,
-                                            ReplayControls controls, int maxBodyBytes, ImportLimits imports,
-                                            Path unpackInto) {
-        ReplayEndpoints replay = new ReplayEndpoints(controls.mode(), controls.report(), controls.sequences(),
-                controls.store(), providers, controls.policy(), controls.keys(), controls.explainer(), maxBodyBytes,
-                imports, unpackInto);
+                                            ReplayControls controls, ProxyKeyCheck proxyKeys, StoredAnswers answers,
+                                            int maxBodyBytes, ImportLimits imports, Path unpackInto) {
+        ReplayEndpoints replay = new ReplayEndpoints(controls, proxyKeys, answers, maxBodyBytes, imports, unpackInto);
         return new AdminEndpoints(stats, controls.store(), providers.providers(), adminToken, replay);
     }
 

@@ -3,25 +3,24 @@ package dev.modelcache.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modelcache.cache.CacheKey;
+import dev.modelcache.StoredAnswers;
+import dev.modelcache.auth.ProxyKeyCheck;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CacheMode;
 import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.EntryFilter;
-import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.JsonParsers;
 import dev.modelcache.http.ProxyError;
-import dev.modelcache.provider.ModelProvider;
-import dev.modelcache.provider.ProviderTable;
 import dev.modelcache.replay.CassetteFilter;
 import dev.modelcache.replay.Cassettes;
 import dev.modelcache.replay.Explanation;
 import dev.modelcache.replay.ImportLimits;
 import dev.modelcache.replay.MissExplainer;
 import dev.modelcache.replay.ModeSwitch;
+import dev.modelcache.replay.ReplayControls;
 import dev.modelcache.replay.ReplayReport;
 import dev.modelcache.replay.Sequences;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,7 +38,8 @@ import java.util.Map;
  *       {@code ?mode=replay}): the proxy's mode, changed at runtime for the requests that follow;</li>
  *   <li>{@code POST /_cache/explain} with {@code {"method","path","headers","body"}}, or
  *       {@code POST /_cache/explain/v1/chat/completions} with the request's own headers and body: whether it
- *       would hit, and if not, why, in full;</li>
+ *       would hit, and if not, why, in full, as the pipeline plans it ({@link StoredAnswers#explain}: the same
+ *       proxy-key admission, key and sequence step, expiry and {@code max-age}; a sequence is not advanced);</li>
  *   <li>{@code GET /_cache/report} (optionally {@code ?namespace=}): the misses since start or reset, with their
  *       explanations, and the stored entries never used; {@code POST /_cache/report/reset} starts it over;</li>
  *   <li>{@code GET /_cache/export} (optionally {@code ?namespace=&model=&path=}): a zip of cassettes;
@@ -56,26 +56,25 @@ final class ReplayEndpoints {
     private final ReplayReport report;
     private final Sequences sequences;
     private final ResponseStore store;
-    private final ProviderTable providers;
-    private final CachePolicy policy;
     private final CacheKeyFactory keys;
     private final MissExplainer explainer;
+    private final ProxyKeyCheck proxyKeys;
+    private final StoredAnswers answers;
     private final int maxBodyBytes;
     private final ImportLimits imports;
     private final Path unpackInto;
     private String adminAuthorization;
 
-    ReplayEndpoints(ModeSwitch mode, ReplayReport report, Sequences sequences, ResponseStore store,
-                    ProviderTable providers, CachePolicy policy, CacheKeyFactory keys, MissExplainer explainer,
-                    int maxBodyBytes, ImportLimits imports, Path unpackInto) {
-        this.mode = mode;
-        this.report = report;
-        this.sequences = sequences;
-        this.store = store;
-        this.providers = providers;
-        this.policy = policy;
-        this.keys = keys;
-        this.explainer = explainer;
+    ReplayEndpoints(ReplayControls controls, ProxyKeyCheck proxyKeys, StoredAnswers answers, int maxBodyBytes,
+                    ImportLimits imports, Path unpackInto) {
+        this.mode = controls.mode();
+        this.report = controls.report();
+        this.sequences = controls.sequences();
+        this.store = controls.store();
+        this.keys = controls.keys();
+        this.explainer = controls.explainer();
+        this.proxyKeys = proxyKeys;
+        this.answers = answers;
         this.maxBodyBytes = maxBodyBytes;
         this.imports = imports;
         this.unpackInto = unpackInto;
@@ -195,18 +194,17 @@ final class ReplayEndpoints {
         } else {
             exchange = Exchange.read(new ExplainTarget(request, target, adminAuthorization), maxBodyBytes);
         }
-        ModelProvider provider = providers.resolve(exchange);
-        CachePolicy.Decision decision = policy.decide(exchange, provider);
-        RequestRecord record = RequestRecord.of(provider, exchange, keys, decision.namespace());
-        CacheKey key = keys.create(record);
+        // As the servlet hands a request to the pipeline: admitted by its proxy key (the 401 without one), then
+        // planned by the pipeline itself, so the key, partition and sequence step are the proxy's own.
+        StoredAnswers.Plan plan = answers.explain(proxyKeys.admit(exchange));
         ObjectNode answer = JSON.createObjectNode();
-        answer.put("key", key.shortId());
-        answer.put("provider", provider.name());
-        answer.put("cacheable", !decision.bypass());
-        boolean stored = store.request(key).isPresent();
-        answer.put("hit", stored);
-        if (!stored) {
-            Explanation explanation = explainer.explain(record);
+        answer.put("key", plan.key().shortId());
+        answer.put("provider", plan.provider().name());
+        answer.put("cacheable", !plan.decision().bypass());
+        boolean hit = answers.wouldHit(plan);
+        answer.put("hit", hit);
+        if (!hit) {
+            Explanation explanation = explainer.explain(plan.request());
             answer.set("explanation", explanation.toJson());
         }
         return answer;

@@ -18,6 +18,12 @@ public final class Sequences {
         return counts.computeIfAbsent(namespace + "/" + key.hex(), k -> new AtomicInteger()).incrementAndGet();
     }
 
+    /** The occurrence the next request with {@code key} will be, without counting one (an explanation peeks). */
+    public int peek(String namespace, CacheKey key) {
+        AtomicInteger count = counts.get(namespace + "/" + key.hex());
+        return (count == null ? 0 : count.get()) + 1;
+    }
+
     /** Starts the sequences of {@code namespace} (null: of every namespace) over; returns how many were reset. */
     public int reset(String namespace) {
         if (namespace == null) {
