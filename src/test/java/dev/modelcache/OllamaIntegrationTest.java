@@ -279,4 +279,33 @@ class OllamaIntegrationTest {
         assertTrue(JSON.readTree(refused.body()).path("error").asText().contains("granite3"), refused.body());
         assertEquals(0, upstream.calls());
     }
+
+    /**
+     * The entries API says what the relay said: an NDJSON answer is a stream. After a restart it used to list
+     * Ollama's streams as {@code "eventStream": false} (the record index, read from the headers, knew only SSE), and
+     * it showed their lines as one event (split at blank lines, which NDJSON never has).
+     */
+    @Test
+    void aStoredNdjsonStreamIsListedAsAStreamAndShownLineByLine() throws Exception {
+        start(OllamaIntegrationTest::ollama);
+        assertEquals("MISS", cache(postBytes(CHAT, CHAT_REQUEST)));
+        proxy.events().awaitStored(1);
+        assertTrue(JSON.readTree(proxy.get("/_cache/entries").body()).at("/entries/0/eventStream").asBoolean(),
+                "listed as a stream while the proxy that stored it runs");
+        proxy.close();
+        upstream.close();
+        start(OllamaIntegrationTest::ollama);
+        JsonNode listed = JSON.readTree(proxy.get("/_cache/entries").body());
+        assertEquals(1, listed.get("count").asInt(), listed.toString());
+        JsonNode entry = listed.at("/entries/0");
+        assertEquals("ollama", entry.get("provider").asText(), entry.toString());
+        assertTrue(entry.get("eventStream").asBoolean(), "and after a restart, from the record's header: " + entry);
+        JsonNode shown = JSON.readTree(proxy.get("/_cache/entries/" + entry.get("key").asText()).body());
+        assertEquals("events", shown.at("/response/bodyShown").asText(), shown.toString());
+        JsonNode events = shown.at("/response/events");
+        assertEquals(CHAT_LINES.size(), events.size(), shown.toString());
+        for (int i = 0; i < CHAT_LINES.size(); i++) {
+            assertEquals(CHAT_LINES.get(i).strip(), events.get(i).asText());
+        }
+    }
 }

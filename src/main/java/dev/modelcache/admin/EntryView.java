@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.RequestRecord;
+import dev.modelcache.http.StreamMediaType;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -62,9 +63,11 @@ final class EntryView {
         String type = stored.headers().first("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         byte[] bytes = stored.body();
         String text = new String(bytes, StandardCharsets.UTF_8);
-        if (stored.isEventStream() || type.contains("ndjson") || type.contains("jsonl")) {
+        StreamMediaType stream = StreamMediaType.of(type);
+        if (stream != null || type.contains("ndjson") || type.contains("jsonl")) {
+            // Server-sent events end at a blank line; NDJSON (and any other JSON-lines body) has one event a line.
             ArrayNode events = response.putArray("events");
-            for (String event : text.split(stored.isEventStream() ? "\\r?\\n\\r?\\n" : "\\r?\\n")) {
+            for (String event : text.split(stream == StreamMediaType.SSE ? "\\r?\\n\\r?\\n" : "\\r?\\n")) {
                 if (!event.isBlank()) {
                     events.add(event);
                 }

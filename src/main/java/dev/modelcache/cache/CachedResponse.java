@@ -2,6 +2,7 @@ package dev.modelcache.cache;
 
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.StoredHeaders;
+import dev.modelcache.http.StreamMediaType;
 import dev.modelcache.tokens.Usage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A complete upstream answer as the cache keeps it: status, the header fields a client needs, the body, and the
@@ -166,11 +166,10 @@ public final class CachedResponse {
 
     /**
      * True for a streamed answer, replayed chunk by chunk with no length: server-sent events or newline-delimited
-     * JSON (Ollama's {@code application/x-ndjson}), the media types of {@code stream.StreamFraming}.
+     * JSON (Ollama's {@code application/x-ndjson}), by the rule of {@link StreamMediaType}.
      */
     public boolean isEventStream() {
-        String type = headers.first("Content-Type").orElse("").toLowerCase(Locale.ROOT);
-        return type.startsWith("text/event-stream") || type.startsWith("application/x-ndjson");
+        return StreamMediaType.isStream(headers.first("Content-Type").orElse(null));
     }
 
     /** The bytes Ehcache keeps, in the format of {@link CachedResponseBytes}. */

@@ -1,20 +1,18 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.files.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
  * The salt mixed into credential hashes. By default it is per installation, kept in {@code <cache dir>/key-salt}
- * (owner-only) so that keys stay the same across restarts; losing the file only makes the existing entries
- * unreachable. Instances that share entries are given the same salt ({@code cache/keySalt}, see {@link #fromSecret}).
+ * (owner-only, written through {@link AtomicFile} so that it is on disk before any key uses it) so that keys stay the
+ * same across restarts; losing the file only makes the existing entries unreachable. Instances that share entries are given the same salt ({@code cache/keySalt}, see {@link #fromSecret}).
  */
 public final class KeySalt {
     static final String FILE_NAME = "key-salt";
@@ -55,16 +53,9 @@ public final class KeySalt {
             if (!Files.exists(file)) {
                 byte[] salt = new byte[32];
                 new SecureRandom().nextBytes(salt);
-                Path temp = Files.createTempFile(cacheDir, FILE_NAME, ".tmp");
-                try {
-                    restrict(temp);
-                    Files.writeString(temp, HexFormat.of().formatHex(salt), StandardOpenOption.TRUNCATE_EXISTING);
-                    Files.move(temp, file);
-                } catch (FileAlreadyExistsException raced) {
-                    // Another process created it first: use theirs.
-                } finally {
-                    Files.deleteIfExists(temp);
-                }
+                // Forced to disk before it is used: every partitioned key depends on it. When another process made
+                // it first, theirs is used.
+                AtomicFile.create(file, HexFormat.of().formatHex(salt).getBytes(StandardCharsets.US_ASCII));
             }
             byte[] salt = HexFormat.of().parseHex(Files.readString(file).trim());
             if (salt.length < 16) {
@@ -73,14 +64,6 @@ public final class KeySalt {
             return salt;
         } catch (IOException | IllegalArgumentException e) {
             throw new UncheckedIOException(new IOException("cannot read or create the key salt " + file + ": " + e.getMessage(), e));
-        }
-    }
-
-    private static void restrict(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows: the folder's ACL applies.
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.modelcache.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelcache.http.StreamMediaType;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,7 @@ final class RecordIndex {
                 request.path("method").asText(null), request.path("path").asText(null),
                 request.path("partition").asText(null), request.path("namespace").asText(""),
                 response.path("status").asInt(),
-                contentType.startsWith("text/event-stream"), response.path("storedAt").asLong(),
+                StreamMediaType.isStream(contentType), response.path("storedAt").asLong(),
                 header.bodyLength(), header.bodyOffset() + header.bodyLength(), header.ttlMillis());
     }
 

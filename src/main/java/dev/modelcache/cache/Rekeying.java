@@ -1,5 +1,6 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.files.AtomicFile;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -39,11 +40,7 @@ public final class Rekeying {
             if (moved > 0) {
                 LOG.log(Level.INFO, "the cache key recipe changed: " + moved + " stored entries were re-keyed");
             }
-            Path temporary = cacheDir.resolve(FILE + ".tmp");
-            Files.writeString(temporary, recipe, StandardCharsets.UTF_8);
-            OwnerOnly.restrict(temporary);
-            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(file, recipe.getBytes(StandardCharsets.UTF_8));
             return moved;
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot check the key recipe in " + file + ": " + e.getMessage());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,7 +16,9 @@ import java.util.Set;
 /**
  * A small file replaced whole, durably: the bytes go to {@code <name>.tmp} (owner-only, 0600, on POSIX), are forced
  * to disk and moved over the old file, and the folder is forced too. A crash leaves the old file or the new one,
- * never half of one. For the ledger, the pins and the counters, each rewritten whole at every save.
+ * never half of one. For the ledger, the pins, the counters and the key recipe, each rewritten whole at every save;
+ * {@link #create} makes a file once the same way (the key salt, the open-bind admin token). Every small file the proxy
+ * replaces goes through here rather than its own copy of the sequence.
  */
 public final class AtomicFile {
     private AtomicFile() {
@@ -26,22 +29,57 @@ public final class AtomicFile {
         Path folder = file.toAbsolutePath().getParent();
         Path temp = folder.resolve(file.getFileName() + ".tmp");
         Files.deleteIfExists(temp);
-        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        FileAttribute<?>[] ownerOnly = folder.getFileSystem().supportedFileAttributeViews().contains("posix")
+        writeForced(temp, bytes, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly(folder));
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        forceFolder(folder);
+    }
+
+    /**
+     * Creates {@code file} with {@code bytes} as durably as {@link #write}, unless it exists: true when this call made
+     * it, false when it was there already (another process may have made it a moment ago; use theirs). For a secret
+     * made once and kept, such as the key salt, where two processes starting together must end with one file. The
+     * temporary file has a unique name, so that two such processes do not write the same one; its folder must exist.
+     */
+    public static boolean create(Path file, byte[] bytes) throws IOException {
+        Path folder = file.toAbsolutePath().getParent();
+        Path temp = Files.createTempFile(folder, file.getFileName() + "-", ".tmp", ownerOnly(folder));
+        try {
+            writeForced(temp, bytes, Set.of(StandardOpenOption.WRITE), new FileAttribute<?>[0]);
+            try {
+                Files.move(temp, file);
+            } catch (FileAlreadyExistsException raced) {
+                return false;
+            }
+            forceFolder(folder);
+            return true;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static FileAttribute<?>[] ownerOnly(Path folder) {
+        return folder.getFileSystem().supportedFileAttributeViews().contains("posix")
                 ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
                 : new FileAttribute<?>[0];
-        try (FileChannel out = FileChannel.open(temp, options, ownerOnly)) {
+    }
+
+    private static void writeForced(Path temp, byte[] bytes, Set<StandardOpenOption> options, FileAttribute<?>[] attributes)
+            throws IOException {
+        try (FileChannel out = FileChannel.open(temp, options, attributes)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 out.write(buffer);
             }
             out.force(true);
         }
-        try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+    }
+
+    /** Makes the move itself durable. */
+    private static void forceFolder(Path folder) {
         try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
             dir.force(true);
         } catch (IOException e) {

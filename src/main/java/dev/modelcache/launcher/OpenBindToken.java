@@ -5,9 +5,9 @@ import dev.modelcache.config.CacheConfig;
 import dev.modelcache.config.ConfigException;
 import dev.modelcache.config.ConfigReader;
 import dev.modelcache.config.Settings;
+import dev.modelcache.files.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -61,16 +61,8 @@ final class OpenBindToken implements UnaryOperator<Settings> {
             if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 byte[] random = new byte[32];
                 new SecureRandom().nextBytes(random);
-                Path temp = Files.createTempFile(file.getParent(), FILE_NAME, ".tmp");
-                try {
-                    OwnerOnly.restrict(temp);
-                    Files.writeString(temp, HexFormat.of().formatHex(random) + "\n", StandardCharsets.US_ASCII);
-                    Files.move(temp, file);
-                } catch (FileAlreadyExistsException raced) {
-                    // Another launcher on the same folder made it first: use theirs.
-                } finally {
-                    Files.deleteIfExists(temp);
-                }
+                // When another launcher on the same folder made it first, theirs is used.
+                AtomicFile.create(file, (HexFormat.of().formatHex(random) + "\n").getBytes(StandardCharsets.US_ASCII));
             }
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException("it is not a regular file");

@@ -1,6 +1,6 @@
 package dev.modelcache.stream;
 
-import java.util.Locale;
+import dev.modelcache.http.StreamMediaType;
 import java.util.function.Consumer;
 
 /**
@@ -10,33 +10,31 @@ import java.util.function.Consumer;
  * which, as it says how to read any body; what the events mean is the provider's {@link StreamDialect}.
  */
 public enum StreamFraming {
-    SSE("text/event-stream"),
-    NDJSON("application/x-ndjson");
+    SSE(StreamMediaType.SSE),
+    NDJSON(StreamMediaType.NDJSON);
 
-    private final String mediaType;
+    private final StreamMediaType type;
 
-    StreamFraming(String mediaType) {
-        this.mediaType = mediaType;
+    StreamFraming(StreamMediaType type) {
+        this.type = type;
     }
 
     public String mediaType() {
-        return mediaType;
+        return type.mediaType();
     }
 
-    /** The framing of an answer with this {@code Content-Type} (parameters allowed), or null: not a stream. */
+    /**
+     * The framing of an answer with this {@code Content-Type} (parameters allowed), or null: not a stream. Whether it
+     * is a stream is {@link StreamMediaType}'s rule, the one the stored entry and the record index use too.
+     */
     public static StreamFraming of(String contentType) {
-        for (StreamFraming framing : values()) {
-            if (framing.matches(contentType)) {
-                return framing;
-            }
-        }
-        return null;
+        StreamMediaType type = StreamMediaType.of(contentType);
+        return type == null ? null : type == StreamMediaType.SSE ? SSE : NDJSON;
     }
 
     /** True when a {@code Content-Type} value (parameters allowed) is this framing's media type. */
     public boolean matches(String contentType) {
-        String type = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        return type.equals(mediaType);
+        return StreamMediaType.of(contentType) == type;
     }
 
     /** A splitter that hands each event of a body in this framing to {@code onEvent}, with its exact bytes. */

@@ -5,12 +5,16 @@ import static dev.modelcache.cache.RecordFixtures.plain;
 import static dev.modelcache.cache.RecordFixtures.request;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,5 +61,27 @@ class RekeyingTest {
             assertEquals(1, Rekeying.run(dir, store, messagesBlind));
             assertEquals(1, store.list(EntryFilter.ALL).size());
         }
+    }
+
+    /**
+     * The recipe file goes through the one durable path ({@code files.AtomicFile}): whole, 0600, no temporary file
+     * left, and a stale {@code key-recipe.tmp} is removed rather than written through. The hand-written copy wrote
+     * through a link left at that name, into the file it pointed at, and then moved the link into place.
+     */
+    @Test
+    void theRecipeIsWrittenWholeOwnerOnlyAndNotThroughALinkAtTheTemporaryName() throws Exception {
+        Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path elsewhere = Files.writeString(Files.createTempDirectory(dir.getParent(), "outside").resolve("target"), "kept");
+        Files.createSymbolicLink(dir.resolve(Rekeying.FILE + ".tmp"), elsewhere);
+        CacheKeyFactory keys = new CacheKeyFactory(new byte[32]);
+        try (DurableResponseStore store = open()) {
+            Rekeying.run(dir, store, keys);
+        }
+        Path file = dir.resolve(Rekeying.FILE);
+        assertEquals("kept", Files.readString(elsewhere), "the file a stale link pointed at is untouched");
+        assertTrue(Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS), "the recipe file is a file, not a link");
+        assertEquals(Rekeying.recipe(keys), Files.readString(file));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertFalse(Files.exists(dir.resolve(Rekeying.FILE + ".tmp"), LinkOption.NOFOLLOW_LINKS), "no temporary file");
     }
 }
