@@ -98,7 +98,7 @@ public final class ModelCache implements AutoCloseable {
         this.proxy = new CachingProxy(answers, store, forwarder, events, config.upstream().longestWaitForFirstBytes(),
                 misses);
         this.admin = AdminEndpoints.withReplay(stats, providers, config.admin().token(), controls,
-                proxyKeys, answers,
+                proxyKeys, answers::explain,
                 config.server().maxBodyBytes(), ImportLimits.forRecords(config.cache().maxEntryBytes(),
                         config.server().maxBodyBytes()), spillDir);
         admin.addStats("costs", ledger::report);

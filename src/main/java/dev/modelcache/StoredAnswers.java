@@ -1,5 +1,6 @@
 package dev.modelcache;
 
+import dev.modelcache.admin.ExplainPlanner;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
@@ -58,9 +59,14 @@ public final class StoredAnswers {
         return plan(exchange, routed, true);
     }
 
-    /** The plan the proxy would make for {@code exchange} now, without moving a sequence's count. */
-    public Plan explain(Exchange exchange) {
-        return plan(exchange, provider -> { }, false);
+    /**
+     * The plan the proxy would make for {@code exchange} now, without moving a sequence's count, and whether it would
+     * hit: what {@code /_cache/explain} shows ({@link ExplainPlanner}).
+     */
+    public ExplainPlanner.Planned explain(Exchange exchange) {
+        Plan plan = plan(exchange, provider -> { }, false);
+        return new ExplainPlanner.Planned(plan.provider().name(), !plan.decision().bypass(), plan.request(), plan.key(),
+                wouldHit(plan));
     }
 
     private Plan plan(Exchange exchange, Consumer<ModelProvider> routed, boolean take) {
@@ -82,7 +88,7 @@ public final class StoredAnswers {
     }
 
     /** Whether the proxy would answer {@code plan} from the store now (not counting an answer on its way). */
-    public boolean wouldHit(Plan plan) {
+    boolean wouldHit(Plan plan) {
         return plan.decision().read() && lookUp(plan, false).isPresent();
     }
 

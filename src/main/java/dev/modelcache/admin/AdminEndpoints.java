@@ -7,7 +7,6 @@ import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
-import dev.modelcache.StoredAnswers;
 import dev.modelcache.auth.ProxyKeyCheck;
 import dev.modelcache.replay.ImportLimits;
 import dev.modelcache.replay.ReplayControls;
@@ -75,7 +74,7 @@ public final class AdminEndpoints {
      * unpacks below {@code unpackInto}.
      */
     public static AdminEndpoints withReplay(ProxyStats stats, ProviderTable providers, String adminToken,
-                                            ReplayControls controls, ProxyKeyCheck proxyKeys, StoredAnswers answers,
+                                            ReplayControls controls, ProxyKeyCheck proxyKeys, ExplainPlanner answers,
                                             int maxBodyBytes, ImportLimits imports, Path unpackInto) {
         ReplayEndpoints replay = new ReplayEndpoints(controls, proxyKeys, answers, maxBodyBytes, imports, unpackInto);
         return new AdminEndpoints(stats, controls.store(), providers.providers(), adminToken, replay);

@@ -3,7 +3,6 @@ package dev.modelcache.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modelcache.StoredAnswers;
 import dev.modelcache.auth.ProxyKeyCheck;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CacheMode;
@@ -38,7 +37,7 @@ import java.util.Map;
  *       {@code ?mode=replay}): the proxy's mode, changed at runtime for the requests that follow;</li>
  *   <li>{@code POST /_cache/explain} with {@code {"method","path","headers","body"}}, or
  *       {@code POST /_cache/explain/v1/chat/completions} with the request's own headers and body: whether it
- *       would hit, and if not, why, in full, as the pipeline plans it ({@link StoredAnswers#explain}: the same
+ *       would hit, and if not, why, in full, as the pipeline plans it ({@link ExplainPlanner}: the same
  *       proxy-key admission, key and sequence step, expiry and {@code max-age}; a sequence is not advanced);</li>
  *   <li>{@code GET /_cache/report} (optionally {@code ?namespace=}): the misses since start or reset, with their
  *       explanations, and the stored entries never used; {@code POST /_cache/report/reset} starts it over;</li>
@@ -59,13 +58,13 @@ final class ReplayEndpoints {
     private final CacheKeyFactory keys;
     private final MissExplainer explainer;
     private final ProxyKeyCheck proxyKeys;
-    private final StoredAnswers answers;
+    private final ExplainPlanner answers;
     private final int maxBodyBytes;
     private final ImportLimits imports;
     private final Path unpackInto;
     private String adminAuthorization;
 
-    ReplayEndpoints(ReplayControls controls, ProxyKeyCheck proxyKeys, StoredAnswers answers, int maxBodyBytes,
+    ReplayEndpoints(ReplayControls controls, ProxyKeyCheck proxyKeys, ExplainPlanner answers, int maxBodyBytes,
                     ImportLimits imports, Path unpackInto) {
         this.mode = controls.mode();
         this.report = controls.report();
@@ -196,12 +195,12 @@ final class ReplayEndpoints {
         }
         // As the servlet hands a request to the pipeline: admitted by its proxy key (the 401 without one), then
         // planned by the pipeline itself, so the key, partition and sequence step are the proxy's own.
-        StoredAnswers.Plan plan = answers.explain(proxyKeys.admit(exchange));
+        ExplainPlanner.Planned plan = answers.plan(proxyKeys.admit(exchange));
         ObjectNode answer = JSON.createObjectNode();
         answer.put("key", plan.key().shortId());
-        answer.put("provider", plan.provider().name());
-        answer.put("cacheable", !plan.decision().bypass());
-        boolean hit = answers.wouldHit(plan);
+        answer.put("provider", plan.provider());
+        answer.put("cacheable", plan.cacheable());
+        boolean hit = plan.hit();
         answer.put("hit", hit);
         if (!hit) {
             Explanation explanation = explainer.explain(plan.request());
