@@ -1,13 +1,13 @@
 package dev.modelcache.billing;
 
+import dev.modelcache.http.ModelGlob;
 import java.math.BigDecimal;
-import java.util.Locale;
 
 /**
  * The list price of a model family, in US dollars per million tokens: {@code input}, {@code output}, and the prompt
  * cache's {@code cacheRead} and {@code cacheWrite} (the input price where the provider does not price them apart).
- * {@code pattern} names the family: a model name, or a glob where {@code *} stands for any characters
- * ({@code gpt-4o-mini*}), matched without regard to case.
+ * {@code pattern} names the family: a model name, or a glob ({@code gpt-4o-mini*}) read as every model glob is
+ * ({@link ModelGlob}: {@code *} any run of characters, {@code ?} one, without regard to case).
  */
 public record Price(String pattern, BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite) {
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
@@ -32,31 +32,17 @@ public record Price(String pattern, BigDecimal input, BigDecimal output, BigDeci
         return perMillion.divide(MILLION);
     }
 
+    /** True when the pattern names {@code model}, by the one rule for model globs ({@link ModelGlob}). */
     public boolean matches(String model) {
-        return matches(pattern.toLowerCase(Locale.ROOT), 0, model.toLowerCase(Locale.ROOT), 0);
+        return ModelGlob.matches(pattern, model);
     }
 
     /**
-     * How narrowly the pattern names its family: the more fixed characters, the more specific, and an exact name
-     * beats any glob of the same length. Of two matching prices the more specific one applies.
+     * How narrowly the pattern names its family ({@link ModelGlob#specificity}): the more fixed characters, the more
+     * specific, and an exact name beats any glob of the same length. Of two matching prices the more specific one
+     * applies.
      */
     public int specificity() {
-        int fixed = pattern.replace("*", "").length();
-        return fixed * 2 + (pattern.contains("*") ? 0 : 1);
-    }
-
-    private static boolean matches(String glob, int g, String text, int t) {
-        if (g == glob.length()) {
-            return t == text.length();
-        }
-        if (glob.charAt(g) == '*') {
-            for (int rest = t; rest <= text.length(); rest++) {
-                if (matches(glob, g + 1, text, rest)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        return t < text.length() && glob.charAt(g) == text.charAt(t) && matches(glob, g + 1, text, t + 1);
+        return ModelGlob.specificity(pattern);
     }
 }

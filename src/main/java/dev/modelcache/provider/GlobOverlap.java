@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Whether two model globs could both match one model name, decided exactly: {@code *} is any run of characters,
- * {@code ?} one character, letters compare without case, as {@link ModelPattern} matches. {@code gpt-*} and
+ * {@code ?} one character, letters compare without case, as {@link dev.modelcache.http.ModelGlob} matches. {@code gpt-*} and
  * {@code *-mini} overlap (both match {@code gpt-4o-mini}); {@code gpt-*} and {@code o1*} do not. The answer is
  * found by walking both globs at once (a model both match is a path through both), remembering each pair of
  * positions tried, so it takes at most (length + 1) x (length + 1) steps.

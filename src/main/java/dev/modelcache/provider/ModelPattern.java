@@ -1,35 +1,26 @@
 package dev.modelcache.provider;
 
+import dev.modelcache.http.ModelGlob;
 import java.util.List;
-import java.util.regex.Pattern;
 
-/** The model globs of one provider ({@code gpt-*,o1*}): {@code *} any run of characters, {@code ?} one; case-insensitive. */
+/**
+ * The model globs of one provider ({@code gpt-*,o1*}): it claims a model when any of them matches, by the one rule
+ * for model globs ({@link ModelGlob}: {@code *} any run of characters, {@code ?} one, case-insensitive).
+ */
 public final class ModelPattern {
     private final List<String> globs;
-    private final Pattern pattern;
 
     public ModelPattern(List<String> globs) {
         this.globs = List.copyOf(globs);
-        StringBuilder regex = new StringBuilder();
-        for (String glob : globs) {
-            if (regex.length() > 0) {
-                regex.append('|');
-            }
-            regex.append("(?:");
-            for (char c : glob.toCharArray()) {
-                switch (c) {
-                    case '*' -> regex.append(".*");
-                    case '?' -> regex.append('.');
-                    default -> regex.append(Pattern.quote(String.valueOf(c)));
-                }
-            }
-            regex.append(')');
-        }
-        this.pattern = globs.isEmpty() ? null : Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE);
     }
 
     public boolean matches(String model) {
-        return pattern != null && model != null && pattern.matcher(model).matches();
+        for (String glob : globs) {
+            if (ModelGlob.matches(glob, model)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public List<String> globs() {

@@ -43,6 +43,17 @@ class PriceTableTest {
     }
 
     @Test
+    void aQuestionMarkInAPriceKeyIsOneCharacterAsInTheProviderTable() throws IOException {
+        Path file = dir.resolve("prices.json");
+        Files.writeString(file, "{\"replace\":true,\"prices\":{\"o?-mini\":{\"input\":1,\"output\":4},"
+                + "\"o3-mini\":{\"input\":2,\"output\":8}}}");
+        PriceTable table = PriceTable.load(file);
+        assertEquals("o?-mini", table.lookup("o1-mini").orElseThrow().pattern(), "? stands for one character");
+        assertEquals("o3-mini", table.lookup("O3-MINI").orElseThrow().pattern(), "the exact key is more specific");
+        assertTrue(table.lookup("o10-mini").isEmpty());
+    }
+
+    @Test
     void aVendorPrefixIsLookedPast() {
         assertEquals("gpt-4o*", PriceTable.builtIn().lookup("openai/gpt-4o").orElseThrow().pattern());
         assertEquals("gemini-2.5-flash*", PriceTable.builtIn().lookup("models/gemini-2.5-flash").orElseThrow().pattern());

@@ -150,6 +150,15 @@ class CassettesTest {
     }
 
     @Test
+    void theModelGlobOfAnExportIgnoresCaseAsRoutingAndPricesDo() throws IOException {
+        try (DurableResponseStore store = openStore(cache())) {
+            putAll(store, all(""));
+        }
+        assertEquals(2, exportAll(new CassetteFilter(null, "GPT-4O*", "/v1/chat/"), false).exported(),
+                "GPT-4O* names gpt-4o and gpt-4o-mini, as in providers/<name>/models and prices.json");
+    }
+
+    @Test
     void anImportIntoANamedNamespaceKeysEveryEntryThere() throws IOException {
         try (DurableResponseStore store = openStore(cache())) {
             putAll(store, all(""));
