@@ -2,6 +2,7 @@ package dev.modelcache;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelcache.Forwarder.Relayed;
+import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.CachedResponse.Chunk;
 import dev.modelcache.cache.StorageVerdict;
@@ -15,11 +16,12 @@ import dev.modelcache.stream.SseEvent;
 import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.stream.StreamFraming;
 import dev.modelcache.tokens.Usage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -34,6 +36,12 @@ final class EntryRecorder {
     private static final Pattern NEVER_SHARED = Pattern.compile("(?i)(?!x-ratelimit-|anthropic-ratelimit-)"
             + "(set-cookie2?|cookie|authorization|proxy-authorization|.*api-key.*|.*secret.*|.*token.*|.*password.*"
             + "|x-cache.*|age)");
+    /**
+     * The most answer bytes (a JSON body, or a stream's event data) read back for token counting. Past it the answer
+     * is relayed and stored all the same, uncounted: counting would hold several copies of it in the heap at once
+     * (bytes, the parsed tree, the text), and a 64 MB answer must not need hundreds of MB of heap to be stored.
+     */
+    static final long COUNTED_BYTES = 8L * 1024 * 1024;
 
     /**
      * The verdict, the entry and the answer's tokens. The entry is null when nothing was kept, or when a 2xx answer
@@ -49,7 +57,7 @@ final class EntryRecorder {
         if (!captured) {
             return new Recorded(StorageVerdict.decide(facts(answer, false, false, false, false)), null, Usage.NONE);
         }
-        byte[] body = answer.capture().toByteArray();
+        Body body = answer.capture().body();
         boolean success = StorageVerdict.storableStatus(status);
         Usage usage = Usage.NONE;
         boolean terminal = false;
@@ -58,18 +66,38 @@ final class EntryRecorder {
             StreamDialect dialect = provider.streamDialect();
             StreamFraming framing = Forwarder.framing(answer.headers());
             List<String> data = new ArrayList<>();
-            int from = 0;
-            for (Chunk chunk : answer.chunks()) {
-                SseEvent event = framing.event(Arrays.copyOfRange(body, from, chunk.end()));
-                from = chunk.end();
-                error |= dialect.isError(event);
-                terminal |= dialect.isTerminal(event);
-                if (event.data() != null) {
-                    data.add(event.data());
+            long dataChars = 0;
+            try (Body.Reader reader = body.open()) {
+                int from = 0;
+                for (Chunk chunk : answer.chunks()) {
+                    // One event at a time (the splitter bounds each), never the whole body.
+                    ByteArrayOutputStream event = new ByteArrayOutputStream(Math.max(0, chunk.end() - from));
+                    reader.copy(event, from, chunk.end());
+                    SseEvent parsed = framing.event(event.toByteArray());
+                    from = chunk.end();
+                    error |= dialect.isError(parsed);
+                    terminal |= dialect.isTerminal(parsed);
+                    if (parsed.data() != null && dataChars <= COUNTED_BYTES) {
+                        dataChars += parsed.data().length();
+                        data.add(parsed.data());
+                    }
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            if (success && !error) {
+            if (success && !error && dataChars > COUNTED_BYTES) {
+                LOG.log(Level.WARNING, "a stream of " + body.length() + " bytes is past what is counted ("
+                        + COUNTED_BYTES + " bytes of data): its tokens are not counted");
+            } else if (success && !error) {
                 usage = countSafely(() -> provider.streamUsage(exchange.json(), data));
+            }
+        } else if (success && body.length() > COUNTED_BYTES) {
+            LOG.log(Level.WARNING, "an answer of " + body.length() + " bytes is past what is counted ("
+                    + COUNTED_BYTES + " bytes): its tokens are not counted");
+        } else if (success && body instanceof Body.InMemory inMemory) {
+            JsonNode json = parseJson(inMemory.array());
+            if (json != null) {
+                usage = countSafely(() -> provider.usage(exchange.json(), json));
             }
         } else if (success) {
             JsonNode json = parseJson(body);
@@ -100,6 +128,17 @@ final class EntryRecorder {
      */
     private static Headers sharedHeaders(Headers upstream) {
         return upstream.endToEnd().filter(name -> !NEVER_SHARED.matcher(name).matches());
+    }
+
+    /** A spilled JSON answer under the counting bound, parsed from its file without a copy in one array. */
+    private static JsonNode parseJson(Body body) {
+        try (Body.Reader reader = body.open()) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) body.length());
+            reader.copy(bytes, 0, body.length());
+            return parseJson(bytes.toByteArray());
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static JsonNode parseJson(byte[] body) {
