@@ -38,8 +38,9 @@ final class EntryRecorder {
             + "|x-cache.*|age)");
     /**
      * The most answer bytes (a JSON body, or a stream's event data) read back for token counting. Past it the answer
-     * is relayed and stored all the same, uncounted: counting would hold several copies of it in the heap at once
-     * (bytes, the parsed tree, the text), and a 64 MB answer must not need hundreds of MB of heap to be stored.
+     * is relayed and stored all the same; a stream's later events count only for the usage the last of them reports, a JSON answer
+     * is not counted: counting would hold several copies of it in the heap at once (bytes, the parsed tree, the text),
+     * and a 64 MB answer must not need hundreds of MB of heap to be stored.
      */
     static final long COUNTED_BYTES = 8L * 1024 * 1024;
 
@@ -67,6 +68,7 @@ final class EntryRecorder {
             StreamFraming framing = Forwarder.framing(answer.headers());
             List<String> data = new ArrayList<>();
             long dataChars = 0;
+            String lastUsage = null;
             try (Body.Reader reader = body.open()) {
                 int from = 0;
                 for (Chunk chunk : answer.chunks()) {
@@ -80,15 +82,21 @@ final class EntryRecorder {
                     if (parsed.data() != null && dataChars <= COUNTED_BYTES) {
                         dataChars += parsed.data().length();
                         data.add(parsed.data());
+                    } else if (parsed.data() != null && reportsUsage(parsed.data())) {
+                        lastUsage = parsed.data();
                     }
+                }
+                if (lastUsage != null) {
+                    data.add(lastUsage);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             if (success && !error && dataChars > COUNTED_BYTES) {
-                LOG.log(Level.WARNING, "a stream of " + body.length() + " bytes is past what is counted ("
-                        + COUNTED_BYTES + " bytes of data): its tokens are not counted");
-            } else if (success && !error) {
+                LOG.log(Level.WARNING, "a stream of " + body.length() + " bytes is past what is read for counting ("
+                        + COUNTED_BYTES + " bytes of data): its text beyond is not counted, the usage it reports is");
+            }
+            if (success && !error) {
                 usage = countSafely(() -> provider.streamUsage(exchange.json(), data));
             }
         } else if (success && body.length() > COUNTED_BYTES) {
@@ -128,6 +136,15 @@ final class EntryRecorder {
      */
     private static Headers sharedHeaders(Headers upstream) {
         return upstream.endToEnd().filter(name -> !NEVER_SHARED.matcher(name).matches());
+    }
+
+    /**
+     * Whether an event's data may carry the usage the provider reports (OpenAI's and Anthropic's {@code usage},
+     * Gemini's {@code usageMetadata}, Ollama's {@code eval_count}). Past the counting bound the last such event is
+     * kept: every dialect's later report replaces the earlier ones.
+     */
+    private static boolean reportsUsage(String data) {
+        return data.contains("\"usage") || data.contains("eval_count\"");
     }
 
     /** A spilled JSON answer under the counting bound, parsed from its file without a copy in one array. */
