@@ -1,6 +1,9 @@
 package dev.modelcache;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.Forwarder.Relayed;
 import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CachedResponse;
@@ -18,11 +21,13 @@ import dev.modelcache.stream.StreamFraming;
 import dev.modelcache.tokens.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -38,11 +43,16 @@ final class EntryRecorder {
             + "|x-cache.*|age)");
     /**
      * The most answer bytes (a JSON body, or a stream's event data) read back for token counting. Past it the answer
-     * is relayed and stored all the same; a stream's later events count only for the usage the last of them reports, a JSON answer
-     * is not counted: counting would hold several copies of it in the heap at once (bytes, the parsed tree, the text),
-     * and a 64 MB answer must not need hundreds of MB of heap to be stored.
+     * is relayed and stored all the same, and counts only for the usage its provider reports (a stream's last report,
+     * a JSON answer's top-level {@code usage}), its text beyond not counted: counting it would hold several copies
+     * in the heap at once (bytes, the parsed tree, the text), and a 64 MB answer must not need hundreds of MB of heap
+     * to be stored. It is the part of a copy kept in memory ({@code Forwarder.CAPTURE_MEMORY_BYTES}); at 8 MB,
+     * counting the text of a 64 MB stream ran a 256 MB heap out.
      */
-    static final long COUNTED_BYTES = 8L * 1024 * 1024;
+    static final long COUNTED_BYTES = 1024 * 1024;
+    /** Where providers report usage and the model in a JSON answer (OpenAI, Anthropic, Gemini, Ollama). */
+    private static final Set<String> REPORTED_FIELDS = Set.of("model", "modelVersion", "usage", "usageMetadata",
+            "prompt_eval_count", "eval_count");
 
     /**
      * The verdict, the entry and the answer's tokens. The entry is null when nothing was kept, or when a 2xx answer
@@ -100,8 +110,12 @@ final class EntryRecorder {
                 usage = countSafely(() -> provider.streamUsage(exchange.json(), data));
             }
         } else if (success && body.length() > COUNTED_BYTES) {
-            LOG.log(Level.WARNING, "an answer of " + body.length() + " bytes is past what is counted ("
-                    + COUNTED_BYTES + " bytes): its tokens are not counted");
+            LOG.log(Level.WARNING, "an answer of " + body.length() + " bytes is past what is read for counting ("
+                    + COUNTED_BYTES + " bytes): only the usage it reports is counted");
+            JsonNode reported = reportedFields(body);
+            if (reported != null) {
+                usage = countSafely(() -> provider.usage(exchange.json(), reported));
+            }
         } else if (success && body instanceof Body.InMemory inMemory) {
             JsonNode json = parseJson(inMemory.array());
             if (json != null) {
@@ -145,6 +159,33 @@ final class EntryRecorder {
      */
     private static boolean reportsUsage(String data) {
         return data.contains("\"usage") || data.contains("eval_count\"");
+    }
+
+    /**
+     * The top-level fields of a JSON answer past the counting bound that name its model and the usage its provider
+     * reports, read with a streaming parser from the file: the long text in between is skipped, never held.
+     */
+    private static JsonNode reportedFields(Body body) {
+        try (Body.Reader reader = body.open();
+             InputStream in = new BodyInputStream(reader, body.length());
+             JsonParser parser = JsonParsers.RESPONSE.createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            ObjectNode kept = JsonParsers.RESPONSE.createObjectNode();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (REPORTED_FIELDS.contains(name)) {
+                    kept.set(name, parser.readValueAsTree());
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return kept;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** A spilled JSON answer under the counting bound, parsed from its file without a copy in one array. */

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stream past what is read back for counting ({@link EntryRecorder#COUNTED_BYTES}) still counts the usage its
- * provider reports in its last chunk: 1000 prompt and 500 completion tokens, whatever text came before.
+ * provider reports in its last chunk, and a JSON answer past it the usage it reports: 1000 prompt and 500 completion
+ * tokens, whatever text came before.
  */
 class BigAnswerUsageTest {
     static final String REQUEST = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
@@ -47,6 +48,25 @@ class BigAnswerUsageTest {
             List<ExchangeSummary> ended = proxy.events().awaitExchanges(1);
             assertEquals(1500, ended.get(0).usage().totalTokens(), "the usage the provider reported");
             assertEquals("HIT", proxy.post(CHAT, REQUEST).headers().firstValue("X-Cache").orElse(null));
+        }
+    }
+
+    @Test
+    void aJsonAnswerPastTheCountingBoundCountsTheUsageItReports() throws Exception {
+        String answer = "{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"" + "word ".repeat(2_000_000) + "\"},"
+                + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":500}}";
+        String request = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"long\"}]}";
+        try (FakeUpstream upstream = FakeUpstream.start().handler(r -> Reply.json(200, answer));
+             TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir)) {
+            HttpResponse<String> first = proxy.post(CHAT, request);
+            assertEquals(200, first.statusCode());
+            assertEquals(answer, first.body());
+            List<ExchangeSummary> ended = proxy.events().awaitExchanges(1);
+            assertEquals(1500, ended.get(0).usage().totalTokens(), "the usage the provider reported");
+            HttpResponse<String> hit = proxy.post(CHAT, request);
+            assertEquals("HIT", hit.headers().firstValue("X-Cache").orElse(null));
+            assertEquals(answer, hit.body());
         }
     }
 }
