@@ -3,6 +3,7 @@ package dev.modelcache;
 import dev.modelcache.EntryRecorder.Recorded;
 import dev.modelcache.Forwarder.Relayed;
 import dev.modelcache.billing.BudgetGuard;
+import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CachePolicy.Decision;
 import dev.modelcache.cache.CachedResponse;
@@ -199,7 +200,8 @@ public final class CachingProxy {
             if (recorded.verdict().store() && flight.store(() -> store.put(call.key(), call.plan().request(), entry))) {
                 events.stored(new Stored(call.key().hex(), call.provider().name(), call.provider().model(exchange), entry.bodyLength()));
             }
-            return entry;
+            // A spilled answer's body is the spill file, gone when the answer closes: followers find it in the store.
+            return entry != null && entry.bodySource() instanceof Body.InFile ? null : entry;
         }
     }
 }

@@ -1,7 +1,11 @@
 package dev.modelcache;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.Forwarder.Relayed;
+import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.CachedResponse.Chunk;
 import dev.modelcache.cache.StorageVerdict;
@@ -15,12 +19,15 @@ import dev.modelcache.stream.SseEvent;
 import dev.modelcache.stream.StreamDialect;
 import dev.modelcache.stream.StreamFraming;
 import dev.modelcache.tokens.Usage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -34,6 +41,18 @@ final class EntryRecorder {
     private static final Pattern NEVER_SHARED = Pattern.compile("(?i)(?!x-ratelimit-|anthropic-ratelimit-)"
             + "(set-cookie2?|cookie|authorization|proxy-authorization|.*api-key.*|.*secret.*|.*token.*|.*password.*"
             + "|x-cache.*|age)");
+    /**
+     * The most answer bytes (a JSON body, or a stream's event data) read back for token counting. Past it the answer
+     * is relayed and stored all the same, and counts only for the usage its provider reports (a stream's last report,
+     * a JSON answer's top-level {@code usage}), its text beyond not counted: counting it would hold several copies
+     * in the heap at once (bytes, the parsed tree, the text), and a 64 MB answer must not need hundreds of MB of heap
+     * to be stored. It is the part of a copy kept in memory ({@code Forwarder.CAPTURE_MEMORY_BYTES}); at 8 MB,
+     * counting the text of a 64 MB stream ran a 256 MB heap out.
+     */
+    static final long COUNTED_BYTES = 1024 * 1024;
+    /** Where providers report usage and the model in a JSON answer (OpenAI, Anthropic, Gemini, Ollama). */
+    private static final Set<String> REPORTED_FIELDS = Set.of("model", "modelVersion", "usage", "usageMetadata",
+            "prompt_eval_count", "eval_count");
 
     /**
      * The verdict, the entry and the answer's tokens. The entry is null when nothing was kept, or when a 2xx answer
@@ -49,7 +68,7 @@ final class EntryRecorder {
         if (!captured) {
             return new Recorded(StorageVerdict.decide(facts(answer, false, false, false, false)), null, Usage.NONE);
         }
-        byte[] body = answer.capture().toByteArray();
+        Body body = answer.capture().body();
         boolean success = StorageVerdict.storableStatus(status);
         Usage usage = Usage.NONE;
         boolean terminal = false;
@@ -58,18 +77,49 @@ final class EntryRecorder {
             StreamDialect dialect = provider.streamDialect();
             StreamFraming framing = Forwarder.framing(answer.headers());
             List<String> data = new ArrayList<>();
-            int from = 0;
-            for (Chunk chunk : answer.chunks()) {
-                SseEvent event = framing.event(Arrays.copyOfRange(body, from, chunk.end()));
-                from = chunk.end();
-                error |= dialect.isError(event);
-                terminal |= dialect.isTerminal(event);
-                if (event.data() != null) {
-                    data.add(event.data());
+            long dataChars = 0;
+            String lastUsage = null;
+            try (Body.Reader reader = body.open()) {
+                int from = 0;
+                for (Chunk chunk : answer.chunks()) {
+                    // One event at a time (the splitter bounds each), never the whole body.
+                    ByteArrayOutputStream event = new ByteArrayOutputStream(Math.max(0, chunk.end() - from));
+                    reader.copy(event, from, chunk.end());
+                    SseEvent parsed = framing.event(event.toByteArray());
+                    from = chunk.end();
+                    error |= dialect.isError(parsed);
+                    terminal |= dialect.isTerminal(parsed);
+                    if (parsed.data() != null && dataChars <= COUNTED_BYTES) {
+                        dataChars += parsed.data().length();
+                        data.add(parsed.data());
+                    } else if (parsed.data() != null && reportsUsage(parsed.data())) {
+                        lastUsage = parsed.data();
+                    }
                 }
+                if (lastUsage != null) {
+                    data.add(lastUsage);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (success && !error && dataChars > COUNTED_BYTES) {
+                LOG.log(Level.WARNING, "a stream of " + body.length() + " bytes is past what is read for counting ("
+                        + COUNTED_BYTES + " bytes of data): its text beyond is not counted, the usage it reports is");
             }
             if (success && !error) {
                 usage = countSafely(() -> provider.streamUsage(exchange.json(), data));
+            }
+        } else if (success && body.length() > COUNTED_BYTES) {
+            LOG.log(Level.WARNING, "an answer of " + body.length() + " bytes is past what is read for counting ("
+                    + COUNTED_BYTES + " bytes): only the usage it reports is counted");
+            JsonNode reported = reportedFields(body);
+            if (reported != null) {
+                usage = countSafely(() -> provider.usage(exchange.json(), reported));
+            }
+        } else if (success && body instanceof Body.InMemory inMemory) {
+            JsonNode json = parseJson(inMemory.array());
+            if (json != null) {
+                usage = countSafely(() -> provider.usage(exchange.json(), json));
             }
         } else if (success) {
             JsonNode json = parseJson(body);
@@ -100,6 +150,53 @@ final class EntryRecorder {
      */
     private static Headers sharedHeaders(Headers upstream) {
         return upstream.endToEnd().filter(name -> !NEVER_SHARED.matcher(name).matches());
+    }
+
+    /**
+     * Whether an event's data may carry the usage the provider reports (OpenAI's and Anthropic's {@code usage},
+     * Gemini's {@code usageMetadata}, Ollama's {@code eval_count}). Past the counting bound the last such event is
+     * kept: every dialect's later report replaces the earlier ones.
+     */
+    private static boolean reportsUsage(String data) {
+        return data.contains("\"usage") || data.contains("eval_count\"");
+    }
+
+    /**
+     * The top-level fields of a JSON answer past the counting bound that name its model and the usage its provider
+     * reports, read with a streaming parser from the file: the long text in between is skipped, never held.
+     */
+    private static JsonNode reportedFields(Body body) {
+        try (Body.Reader reader = body.open();
+             InputStream in = new BodyInputStream(reader, body.length());
+             JsonParser parser = JsonParsers.RESPONSE.createParser(in)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            ObjectNode kept = JsonParsers.RESPONSE.createObjectNode();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                if (REPORTED_FIELDS.contains(name)) {
+                    kept.set(name, parser.readValueAsTree());
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            return kept;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A spilled JSON answer under the counting bound, parsed from its file without a copy in one array. */
+    private static JsonNode parseJson(Body body) {
+        try (Body.Reader reader = body.open()) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) body.length());
+            reader.copy(bytes, 0, body.length());
+            return parseJson(bytes.toByteArray());
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static JsonNode parseJson(byte[] body) {

@@ -1,5 +1,6 @@
 package dev.modelcache.stream;
 
+import dev.modelcache.cache.Body;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -134,6 +135,26 @@ public final class Capture implements Closeable, ReadableCopy {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Everything captured, where it lies: the in-memory part as an array, or the spill file itself, so that a large
+     * answer is stored by copying the file through a small buffer rather than by reading it into the heap. A file
+     * body is only good while the capture is open: the spill file goes when the last holder lets go.
+     */
+    public synchronized Body body() {
+        if (abandoned) {
+            throw new IllegalStateException("the capture was abandoned");
+        }
+        if (spill == null) {
+            return Body.of(memory.toByteArray());
+        }
+        try {
+            spill.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Body.InFile(spillFile, 0, size);
     }
 
     @Override
