@@ -196,7 +196,8 @@ public final class CachingProxy {
             if (!decision.write()) {
                 return null;
             }
-            CachedResponse entry = decision.ttl() == null ? recorded.entry() : recorded.entry().withTtl(decision.ttl());
+            CachedResponse entry = decision.ttl() == null || recorded.entry() == null ? recorded.entry()
+                    : recorded.entry().withTtl(decision.ttl());
             if (recorded.verdict().store() && flight.store(() -> store.put(call.key(), call.plan().request(), entry))) {
                 events.stored(new Stored(call.key().hex(), call.provider().name(), call.provider().model(exchange), entry.bodyLength()));
             }

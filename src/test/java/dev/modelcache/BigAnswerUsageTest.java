@@ -69,4 +69,22 @@ class BigAnswerUsageTest {
             assertEquals(answer, hit.body());
         }
     }
+
+    @Test
+    void anAnswerTooLargeToKeepWithATtlIsRelayedWholeAndNotStored() throws Exception {
+        String answer = "{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"" + "word ".repeat(500_000) + "\"},"
+                + "\"finish_reason\":\"stop\"}]}";
+        String request = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"ttl\"}]}";
+        try (FakeUpstream upstream = FakeUpstream.start().handler(r -> Reply.json(200, answer));
+             TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir, "cache/maxEntryMB", "1")) {
+            HttpResponse<String> first = proxy.post(CHAT, request, "X-Cache-TTL", "60");
+            assertEquals(200, first.statusCode());
+            assertEquals(answer, first.body());
+            List<ExchangeSummary> ended = proxy.events().awaitExchanges(1);
+            assertEquals(200, ended.get(0).httpStatus(), "the exchange ended as answered, not failed in the store step");
+            assertEquals("MISS", proxy.post(CHAT, request).headers().firstValue("X-Cache").orElse(null),
+                    "past cache/maxEntryMB nothing is kept");
+        }
+    }
 }
