@@ -3,13 +3,9 @@ package dev.modelcache.billing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,22 +37,8 @@ class BudgetKillTest {
 
     @Test
     void everyCallSettledBeforeAKillDashNineIsCountedAfterARestart() throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), BudgetKillTest.class.getName(), cacheDir.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        long seen = 0;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while (seen < SEEN && (line = out.readLine()) != null) {
-                seen = Long.parseLong(line.trim());
-            }
-            child.destroyForcibly(); // SIGKILL
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS));
-        } finally {
-            child.destroyForcibly();
-        }
+        long seen = KilledChild.runUntil(BudgetKillTest.class, SEEN, cacheDir.toString());
         assertEquals(SEEN, seen, "the spending process ran");
-        assertEquals(137, child.exitValue(), "killed by SIGKILL");
         try (BudgetBook book = BudgetBook.open(cacheDir, DAY)) {
             BudgetBook.Standing standing = book.standing(DAY);
             long tokens = standing.spent().tokens();

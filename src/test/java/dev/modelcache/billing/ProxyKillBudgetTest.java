@@ -9,13 +9,9 @@ import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.TestProxy;
 import dev.modelcache.tokens.TokenCounter;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,21 +70,7 @@ class ProxyKillBudgetTest {
     @Test
     void aProxyKilledWhileSpendingCountsEveryAnswerItGaveAfterARestart() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.start().handler(ProxyKillBudgetTest::answer)) {
-            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), ProxyKillBudgetTest.class.getName(),
-                    upstream.baseUrl(), cacheDir.toString())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            long seen = 0;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while (seen < SEEN && (line = out.readLine()) != null) {
-                    seen = Long.parseLong(line.trim());
-                }
-                child.destroyForcibly(); // SIGKILL
-                assertTrue(child.waitFor(60, TimeUnit.SECONDS));
-            } finally {
-                child.destroyForcibly();
-            }
+            long seen = KilledChild.runUntil(ProxyKillBudgetTest.class, SEEN, upstream.baseUrl(), cacheDir.toString());
             assertEquals(SEEN, seen, "the first proxy answered");
             int called = upstream.calls();
 

@@ -1,0 +1,42 @@
+package dev.modelcache.billing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A JVM of its own, running {@code main} on this test classpath, that prints a running count on a line each time it
+ * has done something durable; killed with SIGKILL once it has printed {@code target}, as a crash would end it.
+ */
+final class KilledChild {
+    private KilledChild() {
+    }
+
+    /** Runs {@code main} with {@code args} until it reports {@code target}, kills it, and returns what it reported. */
+    static long runUntil(Class<?> main, long target, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long seen = 0;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while (seen < target && (line = out.readLine()) != null) {
+                seen = Long.parseLong(line.trim());
+            }
+            child.destroyForcibly(); // SIGKILL
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            child.destroyForcibly();
+        }
+        assertEquals(137, child.exitValue(), "killed by SIGKILL");
+        return seen;
+    }
+}
