@@ -12,7 +12,7 @@ import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.DurableResponseStore;
 import dev.modelcache.cache.KeySalt;
-import dev.modelcache.cache.OwnerOnly;
+import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.cache.Rekeying;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.config.Config;

@@ -1,9 +1,8 @@
 package dev.modelcache.auth;
 
+import dev.modelcache.files.Digests;
 import dev.modelcache.config.AuthConfig;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -50,16 +49,12 @@ public final class ProxyKeys {
 
     /** The SHA-256 of a key's UTF-8 bytes: what {@code printf %s "$KEY" | sha256sum} prints, as bytes. */
     public static byte[] sha256(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return Digests.sha256(key);
     }
 
     /** The hash of a key as {@code auth/keys} takes it: 64 lower-case hex digits. */
     public static String sha256Hex(String key) {
-        return HexFormat.of().formatHex(sha256(key));
+        return Digests.sha256Hex(key);
     }
 
     /** The names only. */

@@ -1,5 +1,6 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.files.Digests;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.http.Exchange;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +63,7 @@ public final class CacheKeyFactory {
 
     /** The key of the request a record describes, by the current recipe (whatever recipe the record names). */
     public CacheKey create(RequestRecord request) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Digests.sha256();
         field(sha, VERSION);
         field(sha, request.provider());
         field(sha, request.method());
@@ -168,7 +168,7 @@ public final class CacheKeyFactory {
      * key replaced under the same name keeps them), apart from every credential hash.
      */
     String callerHash(String caller) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Digests.sha256();
         field(sha, salt);
         field(sha, "proxy-key");
         field(sha, caller);
@@ -180,7 +180,7 @@ public final class CacheKeyFactory {
         if (credential.isEmpty()) {
             return "anonymous";
         }
-        MessageDigest sha = sha256();
+        MessageDigest sha = Digests.sha256();
         field(sha, salt);
         field(sha, credential.getBytes(StandardCharsets.UTF_8));
         return CacheKey.of(sha.digest()).hex();
@@ -209,13 +209,5 @@ public final class CacheKeyFactory {
         int n = value.length;
         sha.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
         sha.update(value);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

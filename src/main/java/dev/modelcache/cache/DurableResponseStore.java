@@ -1,17 +1,15 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.files.FileTrees;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Stream;
 
 /**
  * The store: Ehcache's heap and disk tiers in front of a crash-safe record of files behind them.
@@ -219,13 +217,8 @@ public final class DurableResponseStore implements ResponseStore {
     }
 
     private static void deleteTree(Path folder) {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            FileTrees.delete(folder);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot empty " + folder + ": " + e);
         }

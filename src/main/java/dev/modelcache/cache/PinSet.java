@@ -1,5 +1,6 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.files.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

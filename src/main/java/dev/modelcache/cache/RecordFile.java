@@ -1,5 +1,6 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.files.Digests;
 import dev.modelcache.files.RegularFiles;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -107,7 +108,7 @@ public final class RecordFile {
             throw new IOException("torn record: " + bytes.length + " bytes, the header promises "
                     + (length < 0 ? "no body length" : header.bodyOffset() + length));
         }
-        MessageDigest sha = RecordFormat.sha256();
+        MessageDigest sha = Digests.sha256();
         sha.update(bytes, (int) header.bodyOffset(), (int) length);
         if (!HexFormat.of().formatHex(sha.digest()).equals(header.bodySha256())) {
             throw new IOException("torn record: the body's SHA-256 differs from its header's");
@@ -128,7 +129,7 @@ public final class RecordFile {
     /** The whole file {@link #write} would write: the header, then the body. */
     public static byte[] bytes(CacheKey key, RequestRecord request, CachedResponse response) {
         byte[] body = response.body();
-        byte[] header = RecordFormat.header(key, request, response, RecordFormat.sha256Hex(body));
+        byte[] header = RecordFormat.header(key, request, response, Digests.sha256Hex(body));
         byte[] all = new byte[header.length + body.length];
         System.arraycopy(header, 0, all, 0, header.length);
         System.arraycopy(body, 0, all, header.length, body.length);
@@ -141,7 +142,7 @@ public final class RecordFile {
      */
     public static void write(Path file, CacheKey key, RequestRecord request, CachedResponse response) throws IOException {
         byte[] body = response.body();
-        byte[] header = RecordFormat.header(key, request, response, RecordFormat.sha256Hex(body));
+        byte[] header = RecordFormat.header(key, request, response, Digests.sha256Hex(body));
         RecordFiles.writeAtomically(file, header, Body.of(body));
     }
 }

@@ -1,5 +1,8 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.files.Digests;
+import dev.modelcache.files.AtomicFile;
+import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.files.RegularFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -8,22 +11,15 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -39,8 +35,6 @@ final class RecordFiles {
     static final String TEMP_SUFFIX = ".tmp";
     /** The folders records are kept in: the first two hex digits of their keys. */
     private static final Pattern FOLDER_NAME = Pattern.compile("[0-9a-f]{2}");
-    private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
     private final Path root;
 
@@ -114,35 +108,22 @@ final class RecordFiles {
      * folders are created 0700, the file is 0600.
      */
     static long writeAtomically(Path file, byte[] header, Body body) throws IOException {
-        Path folder = file.toAbsolutePath().getParent();
-        createFolder(folder);
-        Path temp = Files.createTempFile(folder, file.getFileName() + "-", TEMP_SUFFIX, permissions(FILE));
-        try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                writeFully(out, ByteBuffer.wrap(header));
-                if (body instanceof Body.InMemory m) {
-                    writeFully(out, ByteBuffer.wrap(m.array(), m.offset(), m.size()));
-                } else {
-                    Body.InFile f = (Body.InFile) body;
-                    try (FileChannel in = FileChannel.open(f.file(), StandardOpenOption.READ)) {
-                        long done = 0;
-                        while (done < f.size()) {
-                            done += in.transferTo(f.offset() + done, f.size() - done, out);
-                        }
+        createFolder(file.toAbsolutePath().getParent());
+        AtomicFile.write(file, TEMP_SUFFIX, out -> {
+            AtomicFile.writeFully(out, ByteBuffer.wrap(header));
+            if (body instanceof Body.InMemory m) {
+                AtomicFile.writeFully(out, ByteBuffer.wrap(m.array(), m.offset(), m.size()));
+            } else {
+                Body.InFile f = (Body.InFile) body;
+                try (FileChannel in = FileChannel.open(f.file(), StandardOpenOption.READ)) {
+                    long done = 0;
+                    while (done < f.size()) {
+                        done += in.transferTo(f.offset() + done, f.size() - done, out);
                     }
                 }
-                out.force(true);
             }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            forceFolder(folder);
-            return header.length + body.length();
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        });
+        return header.length + body.length();
     }
 
     /** Reads a record's header only (its body is not read); fails on anything but a regular file, unopened. */
@@ -160,7 +141,7 @@ final class RecordFiles {
             throw new IOException("torn record: " + size + " bytes on disk, the header promises "
                     + (header.bodyOffset() + header.bodyLength()));
         }
-        MessageDigest sha = RecordFormat.sha256();
+        MessageDigest sha = Digests.sha256();
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer buffer = ByteBuffer.allocate(Body.FILE_BUFFER_BYTES);
             long position = header.bodyOffset() - 2;
@@ -176,46 +157,21 @@ final class RecordFiles {
                 position += n;
             }
         }
-        if (!HexFormat.of().formatHex(sha.digest()).equals(header.bodySha256())) {
+        if (!Digests.hex(sha.digest()).equals(header.bodySha256())) {
             throw new IOException("torn record: the body's SHA-256 differs from its header's");
         }
     }
 
-    private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
-        while (bytes.hasRemaining()) {
-            out.write(bytes);
-        }
-    }
-
+    /** Creates {@code folder} and its missing parents owner-only (0700) unless it is there. */
     static void createFolder(Path folder) throws IOException {
-        if (Files.isDirectory(folder)) {
-            return;
-        }
-        Files.createDirectories(folder);
-        try {
-            Files.setPosixFilePermissions(folder, FOLDER);
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows: the parent folder's ACL applies.
-        }
-    }
-
-    private static FileAttribute<?>[] permissions(Set<PosixFilePermission> permissions) {
-        boolean posix = Files.getFileAttributeView(Path.of("."), java.nio.file.attribute.PosixFileAttributeView.class) != null;
-        return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)} : new FileAttribute<?>[0];
-    }
-
-    /** Makes the rename durable; not every platform can open a folder, and there the rename is as durable as it gets. */
-    private static void forceFolder(Path folder) {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.log(Level.DEBUG, "cannot force folder " + folder + ": " + e);
+        if (!Files.isDirectory(folder)) {
+            OwnerOnly.createDirectories(folder);
         }
     }
 
     /** The SHA-256 of {@code body}, in hex, read through a small buffer when it is in a file. */
     static String bodySha256(Body body) throws IOException {
-        MessageDigest sha = RecordFormat.sha256();
+        MessageDigest sha = Digests.sha256();
         if (body instanceof Body.InMemory m) {
             sha.update(m.array(), m.offset(), m.size());
         } else {
@@ -233,6 +189,6 @@ final class RecordFiles {
                 }, 0, body.length());
             }
         }
-        return HexFormat.of().formatHex(sha.digest());
+        return Digests.hex(sha.digest());
     }
 }

@@ -17,10 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -262,17 +259,4 @@ public final class RecordFormat {
                 && bytes[(int) bodyOffset - 2] == '\n' && bytes[(int) bodyOffset - 1] == '\n';
     }
 
-    public static String sha256Hex(byte[] bytes) {
-        MessageDigest sha = sha256();
-        sha.update(bytes);
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
 }

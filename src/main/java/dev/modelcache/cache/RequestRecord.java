@@ -1,5 +1,6 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.files.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -117,8 +118,8 @@ public record RequestRecord(String provider, String method, String path, String 
         ObjectNode note = JSON.createObjectNode();
         note.put("mediaType", contentType);
         note.put("bytes", bytes.length);
-        note.put("sha256", RecordFormat.sha256Hex(bytes));
-        note.put("keySha256", RecordFormat.sha256Hex(MultipartBody.withoutBoundary(contentType, bytes)));
+        note.put("sha256", Digests.sha256Hex(bytes));
+        note.put("keySha256", Digests.sha256Hex(MultipartBody.withoutBoundary(contentType, bytes)));
         if (bytes.length <= INLINE_BODY_BYTES) {
             note.put("base64", Base64.getEncoder().encodeToString(bytes));
         }

@@ -29,7 +29,42 @@ public final class AtomicFile {
         Path folder = file.toAbsolutePath().getParent();
         Path temp = folder.resolve(file.getFileName() + ".tmp");
         Files.deleteIfExists(temp);
-        writeForced(temp, bytes, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly(folder));
+        writeForced(temp, out -> writeFully(out, ByteBuffer.wrap(bytes)),
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly(folder));
+        moveOver(temp, file, folder);
+    }
+
+    /** What goes into a file replaced by {@link #write(Path, String, Contents)}: written to the channel, in order. */
+    @FunctionalInterface
+    public interface Contents {
+        void writeTo(FileChannel out) throws IOException;
+    }
+
+    /**
+     * Replaces {@code file} with what {@code contents} writes, as durably as {@link #write(Path, byte[])}, for a file
+     * too large to hold as one array (a record whose body is copied from a spill file). The temporary file is
+     * {@code <name>-<random><tempSuffix>} in the same folder, so that two writers of one name never share one, and
+     * a crash leaves at most a file with that suffix for the owner's next start to delete.
+     */
+    public static void write(Path file, String tempSuffix, Contents contents) throws IOException {
+        Path folder = file.toAbsolutePath().getParent();
+        Path temp = Files.createTempFile(folder, file.getFileName() + "-", tempSuffix, ownerOnly(folder));
+        try {
+            writeForced(temp, contents, Set.of(StandardOpenOption.WRITE), new FileAttribute<?>[0]);
+            moveOver(temp, file, folder);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Writes all of {@code bytes}: a channel may take fewer in one call. */
+    public static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void moveOver(Path temp, Path file, Path folder) throws IOException {
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -48,7 +83,8 @@ public final class AtomicFile {
         Path folder = file.toAbsolutePath().getParent();
         Path temp = Files.createTempFile(folder, file.getFileName() + "-", ".tmp", ownerOnly(folder));
         try {
-            writeForced(temp, bytes, Set.of(StandardOpenOption.WRITE), new FileAttribute<?>[0]);
+            writeForced(temp, out -> writeFully(out, ByteBuffer.wrap(bytes)), Set.of(StandardOpenOption.WRITE),
+                    new FileAttribute<?>[0]);
             try {
                 Files.move(temp, file);
             } catch (FileAlreadyExistsException raced) {
@@ -63,17 +99,14 @@ public final class AtomicFile {
 
     private static FileAttribute<?>[] ownerOnly(Path folder) {
         return folder.getFileSystem().supportedFileAttributeViews().contains("posix")
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OwnerOnly.FILE)}
                 : new FileAttribute<?>[0];
     }
 
-    private static void writeForced(Path temp, byte[] bytes, Set<StandardOpenOption> options, FileAttribute<?>[] attributes)
-            throws IOException {
+    private static void writeForced(Path temp, Contents contents, Set<StandardOpenOption> options,
+                                    FileAttribute<?>[] attributes) throws IOException {
         try (FileChannel out = FileChannel.open(temp, options, attributes)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
+            contents.writeTo(out);
             out.force(true);
         }
     }

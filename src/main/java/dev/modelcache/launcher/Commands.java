@@ -1,7 +1,7 @@
 package dev.modelcache.launcher;
 
 import dev.modelcache.cache.CacheKeyFactory;
-import dev.modelcache.cache.OwnerOnly;
+import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.cache.RecordFile;
 import dev.modelcache.config.CommandConfig;
 import dev.modelcache.config.ConfigException;

@@ -1,6 +1,6 @@
 package dev.modelcache.launcher;
 
-import dev.modelcache.cache.OwnerOnly;
+import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.config.CacheConfig;
 import dev.modelcache.config.ConfigException;
 import dev.modelcache.config.ConfigReader;

@@ -1,5 +1,6 @@
 package dev.modelcache.replay;
 
+import dev.modelcache.files.FileTrees;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.RecordFile;
@@ -17,12 +18,10 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -80,7 +79,7 @@ final class CassetteZip {
             refused.addAll(result.refused());
             return new ImportResult(result.imported(), refused, unpacked.skipped());
         } finally {
-            deleteTree(folder);
+            FileTrees.delete(folder);
         }
     }
 
@@ -214,17 +213,10 @@ final class CassetteZip {
         try (java.nio.file.DirectoryStream<Path> folders = Files.newDirectoryStream(unpackInto, UNPACK_PREFIX + "*")) {
             for (Path folder : folders) {
                 if (Files.isDirectory(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    deleteTree(folder);
+                    FileTrees.delete(folder);
                 }
             }
         }
     }
 
-    private static void deleteTree(Path folder) throws IOException {
-        try (Stream<Path> all = Files.walk(folder)) {
-            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modelcache.cache.OwnerOnly;
+import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.http.CacheStatus;
 import dev.modelcache.tokens.Usage;

@@ -53,7 +53,7 @@ class SpendingJournalTest {
         try (BudgetBook book = BudgetBook.open(cacheDir, DAY)) {
             book.settle(book.reserve(DAY, "alice", usd("0.01", 1000)), usd("0.002", 300));
         }
-        assertEquals(dev.modelcache.cache.OwnerOnly.FILE,
+        assertEquals(dev.modelcache.files.OwnerOnly.FILE,
                 Files.getPosixFilePermissions(cacheDir.resolve(SpendingJournal.FILE_NAME)));
     }
 

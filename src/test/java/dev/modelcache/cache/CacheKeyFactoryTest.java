@@ -359,7 +359,7 @@ class CacheKeyFactoryTest {
         RequestRecord record = RequestRecord.of(OPENAI, exchange, factory, "ns").inSequence(2);
         CachedResponse response = new CachedResponse(200, Headers.of("Content-Type", "application/json"), new byte[] {'{', '}'},
                 java.util.List.of(new CachedResponse.Chunk(2, 0)), 1L, dev.modelcache.tokens.Usage.NONE, "openai", "gpt-4o");
-        byte[] header = RecordFormat.header(factory.create(record), record, response, RecordFormat.sha256Hex(new byte[] {'{', '}'}));
+        byte[] header = RecordFormat.header(factory.create(record), record, response, dev.modelcache.files.Digests.sha256Hex(new byte[] {'{', '}'}));
         RequestRecord read = RecordFormat.request(RecordFormat.readHeader(new java.io.ByteArrayInputStream(header)));
         assertEquals(factory.create(record), factory.create(read));
         assertEquals("ns", read.namespace());

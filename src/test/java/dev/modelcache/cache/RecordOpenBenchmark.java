@@ -1,5 +1,6 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.files.FileTrees;
 import dev.modelcache.cache.CachedResponse.Chunk;
 import dev.modelcache.http.Headers;
 import dev.modelcache.tokens.Usage;
@@ -10,9 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Not a test: how long a start after a crash takes with 10,000 entries in the record. Writes 10,000 records
@@ -51,7 +50,7 @@ public final class RecordOpenBenchmark {
                 lines.add(String.format("open the record (index every header), run %d: %.2f s, %d entries", run, seconds(start), reader.count()));
             }
             for (int run = 1; run <= 3; run++) {
-                deleteTree(dir.resolve("ehcache"));
+                FileTrees.delete(dir.resolve("ehcache"));
                 start = System.nanoTime();
                 try (DurableResponseStore store = DurableResponseStore.open(dir, 32 * 1024, 0, 1024, Duration.ZERO, Long.MAX_VALUE)) {
                     lines.add(String.format("open the whole store after a crash (Ehcache too), run %d: %.2f s, %d entries",
@@ -66,7 +65,7 @@ public final class RecordOpenBenchmark {
             lines.add("java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
                     + " cores, " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         } finally {
-            deleteTree(dir);
+            FileTrees.delete(dir);
         }
         Path out = Path.of("target", "bench", "record-open.txt");
         Files.createDirectories(out.getParent());
@@ -100,16 +99,5 @@ public final class RecordOpenBenchmark {
 
     private static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static void deleteTree(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.modelcache.cache;
+package dev.modelcache.files;
 
 import java.io.IOException;
 import java.nio.file.FileSystem;
