@@ -16,7 +16,7 @@ import java.util.List;
  * A complete upstream answer as the cache keeps it: status, the header fields a client needs, the body, and the
  * body's chunks (one per SSE event, with the milliseconds after the response headers at which it arrived; a
  * plain body is one chunk), plus when it was stored and the tokens it cost. Ehcache keeps it as bytes in a small
- * format of its own ({@link #toBytes()}, {@link CachedResponseBytes}), never with Java serialization, so that the
+ * format of its own (the Ehcache tier's {@code CachedResponseBytes}), never with Java serialization, so that the
  * disk tier does not depend on our classes; the record files behind Ehcache use {@link RecordFormat}.
  *
  * <p>The body is a {@link Body}: a region of an array (decoding an Ehcache value views its body in place) or of a
@@ -170,19 +170,6 @@ public final class CachedResponse {
      */
     public boolean isEventStream() {
         return StreamMediaType.isStream(headers.first("Content-Type").orElse(null));
-    }
-
-    /** The bytes Ehcache keeps, in the format of {@link CachedResponseBytes}. */
-    public byte[] toBytes() {
-        return CachedResponseBytes.encode(this);
-    }
-
-    /**
-     * Reads {@link #toBytes()}, viewing the body in {@code bytes} rather than copying it (the array must not change
-     * afterwards); anything else fails with an IOException, which the store treats as a miss.
-     */
-    public static CachedResponse fromBytes(byte[] bytes) throws IOException {
-        return CachedResponseBytes.decode(bytes);
     }
 
     /**

@@ -26,14 +26,14 @@ import java.util.Map;
  * when not 0), the chunk count and each chunk's end and arrival,
  * then the body's length and the body. No Java serialization, so the disk tier does not depend on our classes.
  */
-final class CachedResponseBytes {
+public final class CachedResponseBytes {
     private static final int MAGIC = 0x4D435231; // "MCR1"
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CachedResponseBytes() {
     }
 
-    static byte[] encode(CachedResponse response) {
+    public static byte[] encode(CachedResponse response) {
         ObjectNode meta = JSON.createObjectNode();
         meta.put("status", response.status());
         ArrayNode fields = meta.putArray("headers");
@@ -79,7 +79,7 @@ final class CachedResponseBytes {
     }
 
     /** Reads {@link #encode}, viewing the body in {@code bytes}; anything else fails with an IOException. */
-    static CachedResponse decode(byte[] bytes) throws IOException {
+    public static CachedResponse decode(byte[] bytes) throws IOException {
         try {
             return read(bytes);
         } catch (BufferUnderflowException e) {

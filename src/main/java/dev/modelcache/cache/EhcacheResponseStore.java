@@ -30,7 +30,7 @@ import org.ehcache.spi.service.ServiceProvider;
 /**
  * The cache tiers in Ehcache 3: a heap tier bounded in bytes ({@code heapKB}; or, when that is 0, in entries) over
  * a persistent disk tier of {@code diskMB} in {@code <cache dir>/ehcache}, keyed by the hex key and holding
- * {@link CachedResponse#toBytes() bytes}. An entry lives for its own lifetime ({@link CachedResponse#ttlMillis()})
+ * {@link CachedResponseBytes bytes}. An entry lives for its own lifetime ({@link CachedResponse#ttlMillis()})
  * when it has one, else for the store's time to live (zero: until evicted), counted from when it was put. A hit views its body in the held array
  * without copying it. Ehcache writes the disk tier's index on {@link #close()} only: after a crash the tiers start
  * empty and {@link DurableResponseStore} refills them from the record.
@@ -71,7 +71,7 @@ public final class EhcacheResponseStore implements AutoCloseable {
     public Optional<CachedResponse> get(CacheKey key) {
         try {
             byte[] bytes = cache.get(key.hex());
-            return bytes == null ? Optional.empty() : Optional.of(CachedResponse.fromBytes(bytes));
+            return bytes == null ? Optional.empty() : Optional.of(CachedResponseBytes.decode(bytes));
         } catch (IOException | RuntimeException e) {
             failed("read", key, e);
             remove(key);
@@ -81,7 +81,7 @@ public final class EhcacheResponseStore implements AutoCloseable {
 
     public void put(CacheKey key, CachedResponse response) {
         try {
-            cache.put(key.hex(), response.toBytes());
+            cache.put(key.hex(), CachedResponseBytes.encode(response));
         } catch (RuntimeException e) {
             failed("write", key, e);
         }
@@ -130,7 +130,7 @@ public final class EhcacheResponseStore implements AutoCloseable {
         public Duration getExpiryForCreation(String key, byte[] value) {
             Duration lifetime;
             try {
-                lifetime = CachedResponse.fromBytes(value).ttl(ttl);
+                lifetime = CachedResponseBytes.decode(value).ttl(ttl);
             } catch (IOException e) {
                 lifetime = ttl;
             }

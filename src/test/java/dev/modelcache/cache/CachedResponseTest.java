@@ -36,7 +36,7 @@ class CachedResponseTest {
     @Test
     void roundTripKeepsEverything() throws IOException {
         CachedResponse original = sample();
-        CachedResponse back = CachedResponse.fromBytes(original.toBytes());
+        CachedResponse back = CachedResponseBytes.decode(CachedResponseBytes.encode(original));
         assertEquals(200, back.status());
         assertEquals(original.headers().fields(), back.headers().fields());
         assertArrayEquals(SSE, back.body());
@@ -52,17 +52,17 @@ class CachedResponseTest {
     void promptCacheCountsSurviveTheRoundTripAndAreWrittenOnlyWhenNotZero() throws IOException {
         CachedResponse cached = new CachedResponse(200, Headers.of("Content-Type", "application/json"), new byte[] {'{', '}'},
                 List.of(new Chunk(2, 0)), 1L, new Usage(2060, 4, false, 2048, 7), "anthropic", "claude-sonnet-4-5");
-        assertEquals(new Usage(2060, 4, false, 2048, 7), CachedResponse.fromBytes(cached.toBytes()).usage());
-        String plain = new String(sample().toBytes(), StandardCharsets.ISO_8859_1);
+        assertEquals(new Usage(2060, 4, false, 2048, 7), CachedResponseBytes.decode(CachedResponseBytes.encode(cached)).usage());
+        String plain = new String(CachedResponseBytes.encode(sample()), StandardCharsets.ISO_8859_1);
         assertFalse(plain.contains("cacheReadTokens") || plain.contains("cacheWriteTokens"),
                 "entries without prompt-cache counts keep the format older versions wrote");
-        assertEquals(new Usage(11, 22, true), CachedResponse.fromBytes(sample().toBytes()).usage());
+        assertEquals(new Usage(11, 22, true), CachedResponseBytes.decode(CachedResponseBytes.encode(sample())).usage());
     }
 
     @Test
     void roundTripOfAnEmptyNon200AnswerWithoutProviderOrModel() throws IOException {
         CachedResponse original = new CachedResponse(204, Headers.EMPTY, new byte[0], List.of(), 0L, Usage.NONE, null, null);
-        CachedResponse back = CachedResponse.fromBytes(original.toBytes());
+        CachedResponse back = CachedResponseBytes.decode(CachedResponseBytes.encode(original));
         assertEquals(204, back.status());
         assertEquals(List.of(), back.headers().fields());
         assertEquals(0, back.body().length);
@@ -81,13 +81,13 @@ class CachedResponseTest {
         }
         CachedResponse original = new CachedResponse(200, Headers.of("Content-Type", "audio/mpeg"), body,
                 List.of(new Chunk(256, 0)), 5L, new Usage(1, 0, false), "openai", "tts-1");
-        assertArrayEquals(body, CachedResponse.fromBytes(original.toBytes()).body());
+        assertArrayEquals(body, CachedResponseBytes.decode(CachedResponseBytes.encode(original)).body());
     }
 
     @Test
     void anOwnTtlSurvivesTheByteRoundTrip() throws IOException {
         CachedResponse original = sample().withTtl(Duration.ofSeconds(90));
-        CachedResponse back = CachedResponse.fromBytes(original.toBytes());
+        CachedResponse back = CachedResponseBytes.decode(CachedResponseBytes.encode(original));
         assertEquals(90_000, back.ttlMillis());
         assertEquals(original.storedAtMillis(), back.storedAtMillis());
         assertArrayEquals(SSE, back.body());
@@ -95,11 +95,11 @@ class CachedResponseTest {
 
     @Test
     void aValueWithoutAnOwnTtlIsWrittenAsBeforeAndAnOldValueReadsAsTtlZero() throws IOException {
-        byte[] bytes = sample().toBytes();
+        byte[] bytes = CachedResponseBytes.encode(sample());
         assertFalse(new String(bytes, StandardCharsets.UTF_8).contains("ttl"), "no field when there is no own ttl");
-        assertArrayEquals(bytes, sample().withTtl(Duration.ZERO).toBytes());
-        assertEquals(0, CachedResponse.fromBytes(bytes).ttlMillis());
-        assertEquals(0, CachedResponse.fromBytes(entry("{\"status\":200,\"storedAt\":5}".getBytes(StandardCharsets.UTF_8)))
+        assertArrayEquals(bytes, CachedResponseBytes.encode(sample().withTtl(Duration.ZERO)));
+        assertEquals(0, CachedResponseBytes.decode(bytes).ttlMillis());
+        assertEquals(0, CachedResponseBytes.decode(entry("{\"status\":200,\"storedAt\":5}".getBytes(StandardCharsets.UTF_8)))
                 .ttlMillis(), "a value written before the field existed");
     }
 
@@ -107,7 +107,7 @@ class CachedResponseTest {
     void aTtlInTheBytesThatIsNegativeOrNotAWholeNumberFails() {
         for (String ttl : new String[] {"-1000", "1.5", "\"soon\"", "99999999999999999999999"}) {
             byte[] meta = ("{\"status\":200,\"ttlMillis\":" + ttl + "}").getBytes(StandardCharsets.UTF_8);
-            assertThrows(IOException.class, () -> CachedResponse.fromBytes(entry(meta)), ttl);
+            assertThrows(IOException.class, () -> CachedResponseBytes.decode(entry(meta)), ttl);
         }
     }
 
@@ -135,23 +135,23 @@ class CachedResponseTest {
 
     @Test
     void badMagicFails() {
-        byte[] bytes = sample().toBytes();
+        byte[] bytes = CachedResponseBytes.encode(sample());
         bytes[0] ^= 0x20;
-        assertThrows(IOException.class, () -> CachedResponse.fromBytes(bytes));
-        assertThrows(IOException.class, () -> CachedResponse.fromBytes("{\"status\":200}".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IOException.class, () -> CachedResponseBytes.decode(bytes));
+        assertThrows(IOException.class, () -> CachedResponseBytes.decode("{\"status\":200}".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void emptyInputFails() {
-        assertThrows(IOException.class, () -> CachedResponse.fromBytes(new byte[0]));
+        assertThrows(IOException.class, () -> CachedResponseBytes.decode(new byte[0]));
     }
 
     @Test
     void everyTruncationFails() {
-        byte[] bytes = sample().toBytes();
+        byte[] bytes = CachedResponseBytes.encode(sample());
         for (int length = 0; length < bytes.length; length++) {
             byte[] cut = Arrays.copyOf(bytes, length);
-            assertThrows(IOException.class, () -> CachedResponse.fromBytes(cut), "truncated to " + length + " bytes");
+            assertThrows(IOException.class, () -> CachedResponseBytes.decode(cut), "truncated to " + length + " bytes");
         }
     }
 
@@ -159,7 +159,7 @@ class CachedResponseTest {
     void chunkEndingPastTheBodyFails() {
         byte[] body = "abc".getBytes(StandardCharsets.UTF_8);
         CachedResponse bad = new CachedResponse(200, Headers.EMPTY, body, List.of(new Chunk(10, 0)), 0L, Usage.NONE, "p", "m");
-        IOException e = assertThrows(IOException.class, () -> CachedResponse.fromBytes(bad.toBytes()));
+        IOException e = assertThrows(IOException.class, () -> CachedResponseBytes.decode(CachedResponseBytes.encode(bad)));
         assertTrue(e.getMessage().contains("chunk"), e.getMessage());
     }
 
@@ -168,12 +168,12 @@ class CachedResponseTest {
         byte[] body = "abcdef".getBytes(StandardCharsets.UTF_8);
         CachedResponse bad = new CachedResponse(200, Headers.EMPTY, body, List.of(new Chunk(4, 0), new Chunk(2, 1)), 0L,
                 Usage.NONE, "p", "m");
-        assertThrows(IOException.class, () -> CachedResponse.fromBytes(bad.toBytes()));
+        assertThrows(IOException.class, () -> CachedResponseBytes.decode(CachedResponseBytes.encode(bad)));
     }
 
     @Test
     void hugeOrNegativeLengthFieldsFail() {
-        byte[] bytes = sample().toBytes();
+        byte[] bytes = CachedResponseBytes.encode(sample());
         int metaLengthAt = 4;
         int chunkCountAt = 8 + ByteBuffer.wrap(bytes).getInt(metaLengthAt);
         int bodyLengthAt = chunkCountAt + 4 + 8 * ByteBuffer.wrap(bytes).getInt(chunkCountAt);
@@ -182,14 +182,14 @@ class CachedResponseTest {
             for (int value : new int[] {-1, Integer.MIN_VALUE, Integer.MAX_VALUE, bytes.length + 1}) {
                 byte[] copy = bytes.clone();
                 ByteBuffer.wrap(copy).putInt(at, value);
-                assertThrows(IOException.class, () -> CachedResponse.fromBytes(copy), "length " + value + " at " + at);
+                assertThrows(IOException.class, () -> CachedResponseBytes.decode(copy), "length " + value + " at " + at);
             }
         }
     }
 
     @Test
     void metadataThatIsNotJsonFails() throws IOException {
-        assertThrows(IOException.class, () -> CachedResponse.fromBytes(entry("{not json".getBytes(StandardCharsets.UTF_8))));
+        assertThrows(IOException.class, () -> CachedResponseBytes.decode(entry("{not json".getBytes(StandardCharsets.UTF_8))));
     }
 
     /** A hand-made entry: magic, the given metadata, no chunks, an empty body. */
@@ -207,8 +207,8 @@ class CachedResponseTest {
 
     @Test
     void wellFormedMetadataOfTheWrongShapeFailsWithIOException() {
-        assertThrows(IOException.class, () -> CachedResponse.fromBytes(entry("{\"headers\":[1]}".getBytes(StandardCharsets.UTF_8))));
-        assertThrows(IOException.class, () -> CachedResponse.fromBytes(
+        assertThrows(IOException.class, () -> CachedResponseBytes.decode(entry("{\"headers\":[1]}".getBytes(StandardCharsets.UTF_8))));
+        assertThrows(IOException.class, () -> CachedResponseBytes.decode(
                 entry("{\"usage\":{\"promptTokens\":-1}}".getBytes(StandardCharsets.UTF_8))));
     }
 

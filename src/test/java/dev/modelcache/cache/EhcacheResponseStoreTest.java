@@ -143,8 +143,8 @@ class EhcacheResponseStoreTest {
     void theExpiryPolicyGivesTheOwnTtlElseTheStoresElseNever() {
         EhcacheResponseStore.EntryTtl minute = new EhcacheResponseStore.EntryTtl(Duration.ofMinutes(1));
         EhcacheResponseStore.EntryTtl never = new EhcacheResponseStore.EntryTtl(Duration.ZERO);
-        byte[] own = answer("{}").withTtl(Duration.ofHours(1)).toBytes();
-        byte[] none = answer("{}").toBytes();
+        byte[] own = CachedResponseBytes.encode(answer("{}").withTtl(Duration.ofHours(1)));
+        byte[] none = CachedResponseBytes.encode(answer("{}"));
         assertEquals(Duration.ofHours(1), minute.getExpiryForCreation("k", own), "longer than the store's");
         assertEquals(Duration.ofHours(1), never.getExpiryForCreation("k", own));
         assertEquals(Duration.ofMinutes(1), minute.getExpiryForCreation("k", none));
@@ -174,7 +174,7 @@ class EhcacheResponseStoreTest {
                 .build(true)) {
             Cache<String, byte[]> cache = manager.getCache(EhcacheResponseStore.CACHE_NAME, String.class, byte[].class);
             cache.put(key('a').hex(), "this is not a ModelCache entry".getBytes(StandardCharsets.UTF_8));
-            cache.put(key('b').hex(), answer("{\"good\":1}").toBytes());
+            cache.put(key('b').hex(), CachedResponseBytes.encode(answer("{\"good\":1}")));
         }
         try (EhcacheResponseStore store = open(Duration.ZERO)) {
             assertEquals(Optional.empty(), store.get(key('a')));
