@@ -1,7 +1,7 @@
 package dev.modelcache.auth;
 
-import dev.modelcache.files.Digests;
 import dev.modelcache.config.AuthConfig;
+import dev.modelcache.files.Digests;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;

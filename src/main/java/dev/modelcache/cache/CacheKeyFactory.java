@@ -1,10 +1,10 @@
 package dev.modelcache.cache;
 
-import dev.modelcache.files.Digests;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelcache.files.Digests;
 import dev.modelcache.http.Exchange;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

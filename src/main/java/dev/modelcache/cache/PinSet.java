@@ -1,7 +1,7 @@
 package dev.modelcache.cache;
 
-import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.files.AtomicFile;
+import dev.modelcache.files.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.modelcache.cache;
 
-import dev.modelcache.files.Digests;
 import dev.modelcache.files.AtomicFile;
+import dev.modelcache.files.Digests;
 import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.files.RegularFiles;
 import java.io.BufferedInputStream;

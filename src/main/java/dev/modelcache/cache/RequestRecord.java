@@ -1,10 +1,10 @@
 package dev.modelcache.cache;
 
-import dev.modelcache.files.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modelcache.files.Digests;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.JsonParsers;
 import dev.modelcache.http.Redacted;

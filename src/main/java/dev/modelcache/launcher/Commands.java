@@ -1,11 +1,11 @@
 package dev.modelcache.launcher;
 
 import dev.modelcache.cache.CacheKeyFactory;
-import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.cache.RecordFile;
 import dev.modelcache.config.CommandConfig;
 import dev.modelcache.config.ConfigException;
 import dev.modelcache.config.Settings;
+import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.replay.CassetteFilter;
 import dev.modelcache.replay.CassetteStore;
 import dev.modelcache.replay.Cassettes;

@@ -1,11 +1,11 @@
 package dev.modelcache.launcher;
 
-import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.config.CacheConfig;
 import dev.modelcache.config.ConfigException;
 import dev.modelcache.config.ConfigReader;
 import dev.modelcache.config.Settings;
 import dev.modelcache.files.AtomicFile;
+import dev.modelcache.files.OwnerOnly;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.modelcache.replay;
 
-import dev.modelcache.files.FileTrees;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.RecordFile;
 import dev.modelcache.cache.RecordFormat;
 import dev.modelcache.cache.ResponseStore;
+import dev.modelcache.files.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

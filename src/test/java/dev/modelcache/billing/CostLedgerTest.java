@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.events.ExchangeSummary;
+import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.http.CacheStatus;
 import dev.modelcache.tokens.Usage;
 import java.math.BigDecimal;

@@ -1,7 +1,7 @@
 package dev.modelcache.cache;
 
-import dev.modelcache.files.FileTrees;
 import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.files.FileTrees;
 import dev.modelcache.http.Headers;
 import dev.modelcache.tokens.Usage;
 import java.io.IOException;
