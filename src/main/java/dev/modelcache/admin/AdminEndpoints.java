@@ -77,7 +77,8 @@ public final class AdminEndpoints {
      */
     public static AdminEndpoints withReplay(Supplier<ObjectNode> counters, ProviderTable providers,
                                             String adminToken, ReplayControls controls, ProxyKeyCheck proxyKeys,
-                                            ExplainPlanner answers, int maxBodyBytes, ImportLimits imports, Path unpackInto) {
+                                            ExplainPlanner answers, int maxBodyBytes, ImportLimits imports,
+                                            Path unpackInto) {
         ReplayEndpoints replay = new ReplayEndpoints(controls, proxyKeys, answers, maxBodyBytes, imports, unpackInto);
         return new AdminEndpoints(counters, controls.store(), providers.providers(), adminToken, replay);
     }

@@ -27,8 +27,8 @@ import java.util.function.Predicate;
  * ({@link ExchangeSummary#spending()} decides, for the metrics and the stats too).
  * The dollars are the summary's, priced once by the pipeline ({@link ExchangePricing}); the ledger never prices. An
  * exchange of a model without a price costs 0 and its model is reported as unpriced, as it was when counted (a price
- * file changed later does not re-judge it). The ledger lives in {@code <cache dir>/ledger.json}, written at most about once a second after a change
- * and on {@link #close()}, and keeps the last {@value #RETAINED_DAYS} days.
+ * file changed later does not re-judge it). The ledger lives in {@code <cache dir>/ledger.json}, written at most
+ * about once a second after a change and on {@link #close()}, and keeps the last {@value #RETAINED_DAYS} days.
  */
 public final class CostLedger implements ProxyListener, AutoCloseable {
     static final int RETAINED_DAYS = 366;

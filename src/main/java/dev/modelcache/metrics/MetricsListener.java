@@ -112,7 +112,7 @@ public final class MetricsListener implements ProxyListener {
         return registry.scrape();
     }
 
-    /** What the exchange's tokens cost, as its summary says, saved or spent; 0 and one unpriced for a model without a price. */
+    /** What the exchange cost, as its summary says, saved or spent; 0 and one unpriced for a model without a price. */
     private void dollars(boolean saved, ExchangeSummary exchange, Tags tags) {
         Counter.builder(saved ? "modelcache.saved.usd" : "modelcache.spent.usd")
                 .description(saved ? "US dollars the cache saved" : "US dollars spent on providers")

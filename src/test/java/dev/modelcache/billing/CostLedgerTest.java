@@ -27,8 +27,8 @@ class CostLedgerTest {
     /** An exchange as the pipeline hands it to the listeners: priced once, by the shipped table. */
     static ExchangeSummary exchange(String model, CacheStatus status, boolean coalesced, long prompt, long completion,
                                     String caller) {
-        return PRICING.price(new ExchangeSummary("POST", "/v1/chat/completions", "openai", model, status, coalesced, 200,
-                new Usage(prompt, completion, false), "key", caller, 1));
+        return PRICING.price(new ExchangeSummary("POST", "/v1/chat/completions", "openai", model, status, coalesced,
+                200, new Usage(prompt, completion, false), "key", caller, 1));
     }
 
     static void assertUsd(String expected, JsonNode usd) {
@@ -123,6 +123,25 @@ class CostLedgerTest {
             assertEquals(1500, again.spentToday("alice").tokens().total());
             again.exchangeEnded(exchange("gpt-4o-mini", CacheStatus.MISS, false, 1000, 500, "alice"));
             assertUsd("0.0009", again.report().at("/total/spent/usd"));
+        }
+    }
+
+    @Test
+    void aLedgerWrittenBeforeTheUnpricedMarkCountsRowsOfTokensAtNoCostAsUnpriced() throws Exception {
+        String tally = "{\"count\":1,\"inputTokens\":100,\"outputTokens\":100,\"usd\":%s}";
+        String empty = "{\"count\":0}";
+        Files.writeString(cacheDir.resolve("ledger.json"), "{\"version\":1,\"days\":{\"2026-12-03\":["
+                + "{\"provider\":\"ollama\",\"model\":\"llama3.2\",\"caller\":\"a\",\"spent\":" + tally.formatted("0")
+                + ",\"saved\":" + empty + "},"
+                + "{\"provider\":\"openai\",\"model\":\"gpt-4o-mini\",\"caller\":\"a\",\"spent\":"
+                + tally.formatted("0.00045") + ",\"saved\":" + empty + "}]}}");
+        try (CostLedger ledger = CostLedger.open(cacheDir, PRICING.checked(), NOON)) {
+            JsonNode unpriced = ledger.report().path("unpriced");
+            assertEquals(1, unpriced.size(), unpriced.toString());
+            assertEquals("llama3.2", unpriced.get(0).asText());
+        }
+        try (CostLedger again = CostLedger.open(cacheDir, PRICING.checked(), NOON)) {
+            assertEquals("[\"llama3.2\"]", again.report().path("unpriced").toString(), "the mark is kept once written");
         }
     }
 

@@ -50,8 +50,8 @@ class OnePricePerExchangeTest {
     }
 
     String ask(String question) throws Exception {
-        String cache = proxy.post(CHAT, "{\"model\":\"" + UNPRICED + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
-                + question + "\"}]}").headers().firstValue("X-Cache").orElse("");
+        String cache = proxy.post(CHAT, "{\"model\":\"" + UNPRICED + "\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"" + question + "\"}]}").headers().firstValue("X-Cache").orElse("");
         proxy.events().awaitSettled();
         return cache;
     }
@@ -72,7 +72,8 @@ class OnePricePerExchangeTest {
     }
 
     static boolean hasMetric(String text, String name) {
-        return text.lines().anyMatch(line -> line.startsWith(name + "{") && line.contains("model=\"" + UNPRICED + "\""));
+        return text.lines()
+                .anyMatch(line -> line.startsWith(name + "{") && line.contains("model=\"" + UNPRICED + "\""));
     }
 
     @Test
@@ -89,7 +90,7 @@ class OnePricePerExchangeTest {
         assertEquals(0, costs.at("/byModel/" + UNPRICED + "/spent/usd").decimalValue().signum());
 
         JsonNode byModel = stats.at("/sinceStart/byModel/" + UNPRICED);
-        assertEquals(2, byModel.path("unpriced").asLong(), "the stats count the same two exchanges as unpriced: " + byModel);
+        assertEquals(2, byModel.path("unpriced").asLong(), "the stats count the two exchanges as unpriced: " + byModel);
         assertEquals(2, stats.at("/sinceStart/unpriced").asLong());
         assertEquals(2, stats.at("/sinceCreated/unpriced").asLong());
         assertEquals(0, byModel.path("spentUsd").decimalValue().signum());
@@ -124,8 +125,8 @@ class OnePricePerExchangeTest {
         assertEquals(UNPRICED, costs.at("/unpriced/0").asText(),
                 "the first exchange was counted at 0 USD for want of a price, and the ledger still says so: " + costs);
         assertEquals(2, costs.at("/byModel/" + UNPRICED + "/spent/count").asLong());
-        assertEquals(0, new BigDecimal("0.007").compareTo(costs.at("/byModel/" + UNPRICED + "/spent/usd").decimalValue()),
-                costs.toString());
+        BigDecimal spent = costs.at("/byModel/" + UNPRICED + "/spent/usd").decimalValue();
+        assertEquals(0, new BigDecimal("0.007").compareTo(spent), costs.toString());
         JsonNode sinceCreated = stats.at("/sinceCreated/byModel/" + UNPRICED);
         assertEquals(1, sinceCreated.path("unpriced").asLong(), "the stats agree: " + sinceCreated);
         assertEquals(0, new BigDecimal("0.007").compareTo(sinceCreated.path("spentUsd").decimalValue()),
