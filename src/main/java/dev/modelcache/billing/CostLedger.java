@@ -97,8 +97,8 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
      * Adds one exchange that cost {@code usd} ({@code priced} false for a model without a price): {@code saved} for a
      * hit, else spent.
      */
-    public void record(String provider, String model, String caller, Tokens tokens, BigDecimal usd, boolean priced,
-                       boolean saved) {
+    private void record(String provider, String model, String caller, Tokens tokens, BigDecimal usd, boolean priced,
+                        boolean saved) {
         Line line = new Line(orUnknown(provider), orUnknown(model), orUnknown(caller));
         synchronized (this) {
             Account account = days.computeIfAbsent(today(), day -> new HashMap<>()).computeIfAbsent(line, l -> new Account());
