@@ -3,6 +3,7 @@ package dev.modelcache;
 import dev.modelcache.EntryRecorder.Recorded;
 import dev.modelcache.Forwarder.Relayed;
 import dev.modelcache.billing.BudgetGuard;
+import dev.modelcache.billing.ExchangePricing;
 import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CachePolicy.Decision;
@@ -34,7 +35,7 @@ import java.util.Optional;
  * {@link StorageVerdict} lets into the store, unless a call that started later stored first. A read follows an
  * identical request whose answer is on its way and not yet stored rather than read the entry it replaces; answers
  * this request did not fetch are written by {@link Replies}. Every exchange ends with one event for the
- * {@link Listeners}.
+ * {@link Listeners}, priced here once ({@link ExchangePricing}) so that no listener prices it again.
  */
 public final class CachingProxy {
     private final ResponseStore store;
@@ -46,9 +47,11 @@ public final class CachingProxy {
     private final Misses misses;
     private final StoredAnswers answers;
     private final Replies replies;
+    private final ExchangePricing pricing;
 
     CachingProxy(StoredAnswers answers, ResponseStore store, Forwarder forwarder, Listeners events,
-                 Duration coalesceWait, Misses misses) {
+                 Duration coalesceWait, Misses misses, ExchangePricing pricing) {
+        this.pricing = pricing;
         this.answers = answers;
         this.misses = misses;
         this.store = store;
@@ -86,7 +89,7 @@ public final class CachingProxy {
             trace.failed(e instanceof ProxyError error ? error.status() : 500);
             throw e;
         } finally {
-            events.exchangeEnded(trace.summary());
+            events.exchangeEnded(pricing.price(trace.summary()));
         }
     }
 

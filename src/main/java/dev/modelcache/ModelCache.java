@@ -2,11 +2,11 @@ package dev.modelcache;
 
 import dev.modelcache.admin.AdminEndpoints;
 import dev.modelcache.admin.MetricsEndpoint;
-import dev.modelcache.admin.ProxyStats;
 import dev.modelcache.auth.ProxyKeyCheck;
 import dev.modelcache.auth.ProxyKeys;
 import dev.modelcache.billing.BudgetGuard;
 import dev.modelcache.billing.CostLedger;
+import dev.modelcache.billing.ExchangePricing;
 import dev.modelcache.billing.PriceTable;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
@@ -56,8 +56,7 @@ public final class ModelCache implements AutoCloseable {
     private final ProviderTable providers;
     private final ResponseStore store;
     private final UpstreamClient upstream;
-    private final ProxyStats stats = new ProxyStats();
-    private final Listeners events = new Listeners(stats);
+    private final Listeners events = new Listeners();
     private final CachingProxy proxy;
     private final AdminEndpoints admin;
     private final InFlight inFlight = new InFlight();
@@ -75,7 +74,7 @@ public final class ModelCache implements AutoCloseable {
         PriceTable prices = PriceTable.load(config.billing().pricesFile());
         Path spillDir = config.cache().dir().resolve("tmp");
         prepare(config.cache().dir(), spillDir);
-        this.ledger = CostLedger.open(config.cache().dir(), prices, Clock.systemUTC());
+        this.ledger = CostLedger.open(config.cache().dir(), prices.checked(), Clock.systemUTC());
         events.add(ledger);
         ReplayConfig replay = config.replay();
         CacheKeyFactory keys = new CacheKeyFactory(KeySalt.of(config.cache().keySalt(), config.cache().dir()),
@@ -96,19 +95,19 @@ public final class ModelCache implements AutoCloseable {
         StoredAnswers answers = new StoredAnswers(providers, policy, keys, store, controls.sequences(), misses,
                 replay.repeatLastInSequence());
         this.proxy = new CachingProxy(answers, store, forwarder, events, config.upstream().longestWaitForFirstBytes(),
-                misses);
-        this.admin = AdminEndpoints.withReplay(stats, providers, config.admin().token(), controls,
+                misses, new ExchangePricing(prices));
+        this.usage = UsageStats.open(config.cache().dir(), store, Clock.systemUTC());
+        events.add(usage);
+        this.admin = AdminEndpoints.withReplay(usage::counters, providers, config.admin().token(), controls,
                 proxyKeys, answers::explain,
                 config.server().maxBodyBytes(), ImportLimits.forRecords(config.cache().maxEntryBytes(),
                         config.server().maxBodyBytes()), spillDir);
         admin.addStats("costs", ledger::report);
-        this.usage = UsageStats.open(config.cache().dir(), prices, store, Clock.systemUTC());
-        events.add(usage);
         admin.addStats("sinceStart", usage::sinceStart);
         admin.addStats("sinceCreated", usage::sinceCreated);
         admin.addStats("timeline", usage::timeline);
         admin.latestRequests(usage::recent);
-        MetricsListener metrics = new MetricsListener(store, prices);
+        MetricsListener metrics = new MetricsListener(store);
         events.add(metrics);
         admin.metrics(new MetricsEndpoint(metrics));
         if (config.log().access()) {
@@ -173,10 +172,6 @@ public final class ModelCache implements AutoCloseable {
     /** The cache mode now; it can be changed while the proxy runs. */
     public ModeSwitch mode() {
         return mode;
-    }
-
-    public ProxyStats stats() {
-        return stats;
     }
 
     /** The listeners told of every exchange; the stats are one of them, and more may be added. */

@@ -6,6 +6,8 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import dev.modelcache.billing.ExchangePricing;
+import dev.modelcache.billing.PriceTable;
 import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
@@ -74,7 +76,8 @@ class CachingProxyTest {
         Misses misses = new Misses(new MissExplainer(store, keys), new ReplayReport());
         CachingProxy proxy = new CachingProxy(new StoredAnswers(ProviderTable.create(config, new TokenCounter()), new CachePolicy(),
                 keys, store, new Sequences(), misses, true), store,
-                new Forwarder(client, events, dir.resolve("tmp"), 1 << 20), events, Duration.ofSeconds(5), misses);
+                new Forwarder(client, events, dir.resolve("tmp"), 1 << 20), events, Duration.ofSeconds(5), misses,
+                new ExchangePricing(PriceTable.builtIn()));
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         HttpServletResponse response = response(body);
 

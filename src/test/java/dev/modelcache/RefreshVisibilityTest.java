@@ -7,6 +7,8 @@ import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import dev.modelcache.billing.ExchangePricing;
+import dev.modelcache.billing.PriceTable;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.DurableResponseStore;
@@ -101,7 +103,8 @@ class RefreshVisibilityTest {
         Misses misses = new Misses(new MissExplainer(store, keys), new ReplayReport());
         proxy = new CachingProxy(new StoredAnswers(ProviderTable.create(config, new TokenCounter()), new CachePolicy(),
                 keys, store, new Sequences(), misses, true), store,
-                new Forwarder(client, hold, dir.resolve("tmp"), 1 << 20), new Listeners(), Duration.ofSeconds(10), misses);
+                new Forwarder(client, hold, dir.resolve("tmp"), 1 << 20), new Listeners(), Duration.ofSeconds(10), misses,
+                new ExchangePricing(PriceTable.builtIn()));
     }
 
     @AfterEach

@@ -40,7 +40,7 @@ public final class AdminEndpoints {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int LATEST_DEFAULT = 50;
 
-    private final ProxyStats stats;
+    private final Supplier<ObjectNode> counters;
     private final ResponseStore store;
     private final List<ModelProvider> providers;
     private final String adminToken;
@@ -51,13 +51,15 @@ public final class AdminEndpoints {
     private volatile MetricsEndpoint metrics;
     private volatile IntFunction<? extends JsonNode> latest;
 
-    public AdminEndpoints(ProxyStats stats, ResponseStore store, List<ModelProvider> providers, String adminToken) {
-        this(stats, store, providers, adminToken, null);
+    /** {@code counters}: the flat counters {@code /_cache/stats} shows at its top level (the usage stats'). */
+    public AdminEndpoints(Supplier<ObjectNode> counters, ResponseStore store, List<ModelProvider> providers,
+                          String adminToken) {
+        this(counters, store, providers, adminToken, null);
     }
 
-    AdminEndpoints(ProxyStats stats, ResponseStore store, List<ModelProvider> providers, String adminToken,
-                   ReplayEndpoints replay) {
-        this.stats = stats;
+    AdminEndpoints(Supplier<ObjectNode> counters, ResponseStore store, List<ModelProvider> providers,
+                   String adminToken, ReplayEndpoints replay) {
+        this.counters = counters;
         this.store = store;
         this.providers = List.copyOf(providers);
         this.adminToken = adminToken;
@@ -73,11 +75,12 @@ public final class AdminEndpoints {
      * {@code proxyKeys} and plans it with the pipeline's {@code answers}; an import holds to {@code imports} and
      * unpacks below {@code unpackInto}.
      */
-    public static AdminEndpoints withReplay(ProxyStats stats, ProviderTable providers, String adminToken,
-                                            ReplayControls controls, ProxyKeyCheck proxyKeys, ExplainPlanner answers,
-                                            int maxBodyBytes, ImportLimits imports, Path unpackInto) {
+    public static AdminEndpoints withReplay(Supplier<ObjectNode> counters, ProviderTable providers,
+                                            String adminToken, ReplayControls controls, ProxyKeyCheck proxyKeys,
+                                            ExplainPlanner answers, int maxBodyBytes, ImportLimits imports,
+                                            Path unpackInto) {
         ReplayEndpoints replay = new ReplayEndpoints(controls, proxyKeys, answers, maxBodyBytes, imports, unpackInto);
-        return new AdminEndpoints(stats, controls.store(), providers.providers(), adminToken, replay);
+        return new AdminEndpoints(counters, controls.store(), providers.providers(), adminToken, replay);
     }
 
     /** Adds {@code section} to the stats body under {@code name} (the cost ledger under {@code "costs"}). */
@@ -123,7 +126,8 @@ public final class AdminEndpoints {
             case PREFIX + "/health" -> write(response, health());
             case PREFIX + "/stats" -> {
                 authorize(request);
-                ObjectNode body = JSON.valueToTree(stats.snapshot());
+                ObjectNode body = JSON.createObjectNode();
+                body.setAll(counters.get());
                 body.set("store", JSON.valueToTree(store.stats()));
                 statsSections.forEach((name, section) -> body.set(name, section.get()));
                 write(response, body);

@@ -25,9 +25,10 @@ import java.util.function.Predicate;
  * token counts, never zeroed), by provider, model and caller, in one bucket per UTC day. A request that shared an
  * identical request's call and got a non-2xx answer adds nothing: the call was counted once, for that request
  * ({@link ExchangeSummary#spending()} decides, for the metrics and the stats too).
- * Costs are priced when recorded, from the {@link PriceTable}; a model without a price costs 0 and is reported as
- * unpriced. The ledger lives in {@code <cache dir>/ledger.json}, written at most about once a second after a change
- * and on {@link #close()}, and keeps the last {@value #RETAINED_DAYS} days.
+ * The dollars are the summary's, priced once by the pipeline ({@link ExchangePricing}); the ledger never prices. An
+ * exchange of a model without a price costs 0 and its model is reported as unpriced, as it was when counted (a price
+ * file changed later does not re-judge it). The ledger lives in {@code <cache dir>/ledger.json}, written at most
+ * about once a second after a change and on {@link #close()}, and keeps the last {@value #RETAINED_DAYS} days.
  */
 public final class CostLedger implements ProxyListener, AutoCloseable {
     static final int RETAINED_DAYS = 366;
@@ -38,34 +39,35 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
     record Line(String provider, String model, String caller) {
     }
 
-    /** A line's two sums. */
+    /** A line's two sums, and how many of its exchanges had no price (counted at 0 USD). */
     static final class Account {
         final CostTally spent = new CostTally();
         final CostTally saved = new CostTally();
+        long unpriced;
     }
 
-    private final PriceTable prices;
+    private final String pricesChecked;
     private final Clock clock;
     private final SortedMap<LocalDate, Map<Line, Account>> days;
     private final FlushedFile onDisk;
 
-    private CostLedger(PriceTable prices, Clock clock, Path file, SortedMap<LocalDate, Map<Line, Account>> days) {
-        this.prices = prices;
+    private CostLedger(String pricesChecked, Clock clock, Path file, SortedMap<LocalDate, Map<Line, Account>> days) {
+        this.pricesChecked = pricesChecked;
         this.clock = clock.withZone(ZoneOffset.UTC);
         this.days = days;
         this.onDisk = new FlushedFile(file, "ledger", "the cost ledger", this::encode);
     }
 
-    /** A ledger kept in memory only. */
-    public static CostLedger inMemory(PriceTable prices, Clock clock) {
-        return new CostLedger(prices, clock, null, new TreeMap<>());
+    /** A ledger kept in memory only; {@code pricesChecked} is the price table's date, shown with the report. */
+    public static CostLedger inMemory(String pricesChecked, Clock clock) {
+        return new CostLedger(pricesChecked, clock, null, new TreeMap<>());
     }
 
     /**
      * The ledger of {@code cacheDir}, as its last run left it. A ledger file that cannot be read is moved aside (to
      * {@code ledger.json.unreadable}) with a warning, and the ledger starts empty: bookkeeping never stops the proxy.
      */
-    public static CostLedger open(Path cacheDir, PriceTable prices, Clock clock) {
+    public static CostLedger open(Path cacheDir, String pricesChecked, Clock clock) {
         Path file = cacheDir.resolve(LedgerFile.FILE_NAME);
         SortedMap<LocalDate, Map<Line, Account>> days = new TreeMap<>();
         if (Files.exists(file)) {
@@ -79,7 +81,7 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
                 }
             }
         }
-        return new CostLedger(prices, clock, file, days);
+        return new CostLedger(pricesChecked, clock, file, days);
     }
 
     @Override
@@ -87,17 +89,23 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
         ExchangeSummary.Spending spending = exchange.spending();
         if (spending != ExchangeSummary.Spending.NONE) {
             record(exchange.provider(), exchange.model(), exchange.caller(), Tokens.of(exchange.usage()),
-                    spending == ExchangeSummary.Spending.SAVED);
+                    exchange.usd(), exchange.priced(), spending == ExchangeSummary.Spending.SAVED);
         }
     }
 
-    /** Adds one exchange: {@code saved} for a hit, else spent. */
-    public void record(String provider, String model, String caller, Tokens tokens, boolean saved) {
-        BigDecimal cost = prices.cost(model, tokens);
+    /**
+     * Adds one exchange that cost {@code usd} ({@code priced} false for a model without a price): {@code saved} for a
+     * hit, else spent.
+     */
+    private void record(String provider, String model, String caller, Tokens tokens, BigDecimal usd, boolean priced,
+                        boolean saved) {
         Line line = new Line(orUnknown(provider), orUnknown(model), orUnknown(caller));
         synchronized (this) {
             Account account = days.computeIfAbsent(today(), day -> new HashMap<>()).computeIfAbsent(line, l -> new Account());
-            (saved ? account.saved : account.spent).add(tokens, cost);
+            (saved ? account.saved : account.spent).add(tokens, usd);
+            if (!priced) {
+                account.unpriced++;
+            }
             while (days.size() > RETAINED_DAYS) {
                 days.remove(days.firstKey());
             }
@@ -144,7 +152,7 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
 
     /** The figures for {@code /_cache/stats}, as {@link LedgerReport} lays them out. */
     public synchronized com.fasterxml.jackson.databind.node.ObjectNode report() {
-        return LedgerReport.of(days, today(), prices);
+        return LedgerReport.of(days, today(), pricesChecked);
     }
 
     /** Writes the ledger now if it changed since it was last written. */

@@ -15,8 +15,10 @@ import java.util.TreeMap;
 
 /**
  * The ledger on disk, {@code <cache dir>/ledger.json}: {@code {"version":1,"days":{"2026-12-03":[{"provider",
- * "model","caller","spent":{...},"saved":{...}}]}}}, one bucket per UTC day, written whole through
+ * "model","caller","spent":{...},"saved":{...},"unpriced":0}]}}}, one bucket per UTC day, written whole through
  * {@link dev.modelcache.files.AtomicFile}, so a crash leaves the old or the new ledger, never half of one.
+ * {@code unpriced} counts the line's exchanges whose model had no price; a row written before it was kept has none,
+ * and counts as unpriced when it holds tokens and no dollars (what "unpriced" meant to the ledger that wrote it).
  */
 final class LedgerFile {
     static final String FILE_NAME = "ledger.json";
@@ -38,6 +40,7 @@ final class LedgerFile {
                 row.put("caller", line.caller());
                 row.set("spent", account.spent.toJson());
                 row.set("saved", account.saved.toJson());
+                row.put("unpriced", account.unpriced);
             });
         });
         return JSON.writeValueAsBytes(root);
@@ -57,11 +60,19 @@ final class LedgerFile {
                 CostLedger.Account account = new CostLedger.Account();
                 account.spent.add(CostTally.fromJson(row.path("spent")));
                 account.saved.add(CostTally.fromJson(row.path("saved")));
+                account.unpriced = row.has("unpriced") ? row.path("unpriced").asLong() : unpricedBefore(account);
                 lines.put(new CostLedger.Line(row.path("provider").asText(), row.path("model").asText(),
                         row.path("caller").asText()), account);
             }
             days.put(LocalDate.parse(bucket.getKey()), lines);
         }
         return days;
+    }
+
+    /** A row of a ledger that did not keep the mark: unpriced when it counted tokens at no cost. */
+    private static long unpricedBefore(CostLedger.Account account) {
+        boolean tokens = account.spent.tokens().total() + account.saved.tokens().total() > 0;
+        boolean free = account.spent.usd().signum() == 0 && account.saved.usd().signum() == 0;
+        return tokens && free ? account.spent.count() + account.saved.count() : 0;
     }
 }

@@ -15,17 +15,17 @@ import java.util.function.Function;
  * The ledger as {@code /_cache/stats} shows it under {@code "costs"}: each figure a pair {@code spent} and
  * {@code saved} (exchanges, tokens by kind and in all, US dollars). {@code total} covers every day kept,
  * {@code today} the current UTC day ({@code day}); {@code byProvider}, {@code byModel} and {@code byCaller} split the
- * total, {@code days} gives each day's; {@code unpriced} lists the models that had no price (counted at 0 USD), and
- * {@code pricesChecked} the date of the price table.
+ * total, {@code days} gives each day's; {@code unpriced} lists the models that had no price when their exchanges were
+ * counted (at 0 USD), and {@code pricesChecked} the date of the price table.
  */
 final class LedgerReport {
     private LedgerReport() {
     }
 
     static ObjectNode of(SortedMap<LocalDate, Map<CostLedger.Line, CostLedger.Account>> days, LocalDate today,
-                         PriceTable prices) {
+                         String pricesChecked) {
         ObjectNode report = JsonNodeFactory.instance.objectNode();
-        report.put("pricesChecked", prices.checked());
+        report.put("pricesChecked", pricesChecked);
         report.put("day", today.toString());
         report.set("today", pair(total(List.of(days.getOrDefault(today, Map.of())))));
         report.set("total", pair(total(days.values())));
@@ -35,8 +35,8 @@ final class LedgerReport {
         ObjectNode byDay = report.putObject("days");
         days.forEach((day, lines) -> byDay.set(day.toString(), pair(total(List.of(lines)))));
         TreeSet<String> unpriced = new TreeSet<>();
-        days.values().forEach(lines -> lines.keySet().forEach(line -> {
-            if (prices.lookup(line.model()).isEmpty()) {
+        days.values().forEach(lines -> lines.forEach((line, account) -> {
+            if (account.unpriced > 0) {
                 unpriced.add(line.model());
             }
         }));

@@ -2,6 +2,7 @@ package dev.modelcache.events;
 
 import dev.modelcache.http.CacheStatus;
 import dev.modelcache.tokens.Usage;
+import java.math.BigDecimal;
 
 /**
  * One proxied exchange, as it ended. {@code cacheStatus} is null when the request was refused before the cache
@@ -14,10 +15,22 @@ import dev.modelcache.tokens.Usage;
  * call to the provider took, until its answer ended or failed; -1 when it made none (a hit, a coalesced follower, a
  * request refused). {@code requestBody}: the bytes the client sent, for a listener told explicitly to log bodies;
  * never to be logged, kept or shown otherwise.
+ * <p>
+ * {@code usd} and {@code priced}: the exchange's price, set once by the pipeline when it ends
+ * ({@code billing.ExchangePricing}) so that the ledger, the stats and the metrics count the same dollars and never
+ * price it again: what the answer's tokens cost at the model's price ({@link #spending()} says whether that was spent
+ * or saved), 0 when the exchange counts for nothing; {@code priced} is false when the model has no price (then
+ * {@code usd} is 0, and the tokens are counted as unpriced, not as free). A summary not yet priced has 0 and false.
  */
 public record ExchangeSummary(String method, String path, String provider, String model, CacheStatus cacheStatus,
                               boolean coalesced, int httpStatus, Usage usage, String keyId, String caller,
-                              long totalMillis, String namespace, long upstreamMillis, byte[] requestBody) {
+                              long totalMillis, String namespace, long upstreamMillis, byte[] requestBody,
+                              BigDecimal usd, boolean priced) {
+    public ExchangeSummary {
+        usage = usage == null ? Usage.NONE : usage;
+        usd = usd == null ? BigDecimal.ZERO : usd;
+    }
+
     /** What an exchange's tokens count as. */
     public enum Spending {
         /** Answered from the cache: what the call would have cost was saved. */
@@ -36,10 +49,29 @@ public record ExchangeSummary(String method, String path, String provider, Strin
         return cacheStatus == CacheStatus.HIT ? Spending.SAVED : Spending.SPENT;
     }
 
-    /** A summary without namespace, upstream call or body (for tests and listeners' units). */
+    /** A summary not yet priced. */
+    public ExchangeSummary(String method, String path, String provider, String model, CacheStatus cacheStatus,
+                           boolean coalesced, int httpStatus, Usage usage, String keyId, String caller,
+                           long totalMillis, String namespace, long upstreamMillis, byte[] requestBody) {
+        this(method, path, provider, model, cacheStatus, coalesced, httpStatus, usage, keyId, caller, totalMillis,
+                namespace, upstreamMillis, requestBody, BigDecimal.ZERO, false);
+    }
+
+    /** A summary without namespace, upstream call or body, not yet priced (for tests and listeners' units). */
     public ExchangeSummary(String method, String path, String provider, String model, CacheStatus cacheStatus,
                            boolean coalesced, int httpStatus, Usage usage, String keyId, String caller, long totalMillis) {
         this(method, path, provider, model, cacheStatus, coalesced, httpStatus, usage, keyId, caller, totalMillis,
                 null, -1, null);
+    }
+
+    /** The same exchange at its price: {@code usd} spent or saved, {@code priced} false for a model without a price. */
+    public ExchangeSummary withPrice(BigDecimal dollars, boolean hasPrice) {
+        return new ExchangeSummary(method, path, provider, model, cacheStatus, coalesced, httpStatus, usage, keyId,
+                caller, totalMillis, namespace, upstreamMillis, requestBody, dollars, hasPrice);
+    }
+
+    /** True when this exchange's tokens count (spent or saved) but its model has no price: counted at 0 USD. */
+    public boolean unpriced() {
+        return !priced && spending() != Spending.NONE;
     }
 }

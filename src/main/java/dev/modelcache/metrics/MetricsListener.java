@@ -1,7 +1,5 @@
 package dev.modelcache.metrics;
 
-import dev.modelcache.billing.PriceTable;
-import dev.modelcache.billing.Tokens;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.events.ProxyListener;
@@ -29,8 +27,10 @@ import java.util.Locale;
  *   <li>{@code gen_ai.client.token.usage}: tokens per exchange by type (input, output) and whether the cache saved
  *       them (hit) or they were spent;</li>
  *   <li>{@code modelcache.saved.usd} and {@code modelcache.spent.usd}: US dollars the cache saved (hits) and spent on
- *       providers (everything else), priced by the {@link PriceTable} and decided as the cost ledger decides
- *       ({@link ExchangeSummary#spending()}); exchanges of a model without a price are not counted there;</li>
+ *       providers (everything else), as each summary carries them (priced once by the pipeline, so the metrics, the
+ *       ledger and the stats count the same dollars) and decided as the cost ledger decides
+ *       ({@link ExchangeSummary#spending()}); {@code modelcache.unpriced.exchanges} (by saved or not): the exchanges
+ *       of those whose model had no price, counted at 0 USD there as in the ledger and the stats;</li>
  *   <li>{@code gen_ai.client.operation.duration}: the whole exchange as the client saw it;</li>
  *   <li>{@code modelcache.upstream.duration}, {@code modelcache.upstream.time_to_first_byte} (status and headers)
  *       and, for streamed answers, {@code modelcache.upstream.time_to_first_event}: calls to providers, by result.</li>
@@ -49,14 +49,9 @@ public final class MetricsListener implements ProxyListener {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final BoundedNames models = new BoundedNames(MAX_MODELS);
     private final BoundedNames providers = new BoundedNames(MAX_MODELS);
-    private final PriceTable prices;
 
-    /**
-     * Meters for the events, priced with {@code prices}, and the gauge {@code cache.size} reading {@code store}'s entry
-     * count when scraped.
-     */
-    public MetricsListener(ResponseStore store, PriceTable prices) {
-        this.prices = prices;
+    /** Meters for the events, and the gauge {@code cache.size} reading {@code store}'s entry count when scraped. */
+    public MetricsListener(ResponseStore store) {
         Gauge.builder("cache.size", store, s -> s.stats().entries()).tag("cache", CACHE_NAME).strongReference(true)
                 .description("Entries in the response store").register(registry);
     }
@@ -117,12 +112,16 @@ public final class MetricsListener implements ProxyListener {
         return registry.scrape();
     }
 
-    /** What the exchange's tokens cost at its model's price, as saved or spent; nothing for a model without one. */
+    /** What the exchange cost, as its summary says, saved or spent; 0 and one unpriced for a model without a price. */
     private void dollars(boolean saved, ExchangeSummary exchange, Tags tags) {
-        prices.lookup(exchange.model()).map(price -> price.cost(Tokens.of(exchange.usage()))).ifPresent(usd ->
-                Counter.builder(saved ? "modelcache.saved.usd" : "modelcache.spent.usd")
-                        .description(saved ? "US dollars the cache saved" : "US dollars spent on providers")
-                        .tags(tags).register(registry).increment(usd.doubleValue()));
+        Counter.builder(saved ? "modelcache.saved.usd" : "modelcache.spent.usd")
+                .description(saved ? "US dollars the cache saved" : "US dollars spent on providers")
+                .tags(tags).register(registry).increment(exchange.usd().doubleValue());
+        if (exchange.unpriced()) {
+            Counter.builder("modelcache.unpriced.exchanges")
+                    .description("Exchanges of a model without a price, counted at 0 USD")
+                    .tags(tags).tag("saved", String.valueOf(saved)).register(registry).increment();
+        }
     }
 
     private DistributionSummary tokenUsage(Tags tags, String type) {

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.http.Redacted;
-import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
  * The last {@value #KEPT} proxied exchanges, for the dashboard's list of latest requests: when, what, which model
- * and namespace, the cache status, the status line, the time taken, tokens, dollars and the cache key's short id.
+ * and namespace, the cache status, the status line, the time taken, tokens, dollars (and whether the model had a
+ * price) and the cache key's short id.
  * The path has no query string (it may carry a credential); no prompt text is kept. Not thread-safe:
  * {@link UsageStats} guards it.
  */
@@ -22,8 +22,8 @@ final class RecentRequests {
     private final ObjectNode[] rows = new ObjectNode[KEPT];
     private long added;
 
-    void add(Instant at, ExchangeSummary exchange, BigDecimal usd) {
-        rows[(int) (added % KEPT)] = row(at, exchange, usd);
+    void add(Instant at, ExchangeSummary exchange) {
+        rows[(int) (added % KEPT)] = row(at, exchange);
         added++;
     }
 
@@ -38,7 +38,7 @@ final class RecentRequests {
         return json;
     }
 
-    private static ObjectNode row(Instant at, ExchangeSummary e, BigDecimal usd) {
+    private static ObjectNode row(Instant at, ExchangeSummary e) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("at", at.toString());
         json.put("method", e.method());
@@ -53,7 +53,8 @@ final class RecentRequests {
         json.put("upstreamMs", e.upstreamMillis());
         json.put("inputTokens", e.usage().promptTokens());
         json.put("outputTokens", e.usage().completionTokens());
-        json.put("usd", Tally.usd(usd));
+        json.put("usd", Tally.usd(e.usd()));
+        json.put("priced", e.priced());
         json.put("key", e.keyId() == null ? null : e.keyId().substring(0, Math.min(KEY_CHARS, e.keyId().length())));
         return json;
     }

@@ -10,12 +10,15 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.events.ExchangeSummary.Spending;
+import dev.modelcache.http.CacheStatus;
 import java.math.BigDecimal;
 
 /**
  * The counts of a set of exchanges (all of them, or one provider's, model's, namespace's or caller's): requests by
- * cache status, errors (answered with a status of 400 or more), the exchanges that called a provider themselves,
- * tokens and US dollars saved and spent, and the time they took. Not thread-safe: {@link UsageStats} guards it.
+ * cache status, hits that waited for an identical request in flight, errors (answered with a status of 400 or
+ * more), the exchanges that called a provider themselves, tokens and US dollars saved and spent (the summary's, priced
+ * once by the pipeline), the exchanges of those whose model had no price ({@code unpriced}: their tokens are counted,
+ * their dollars are not known), and the time they took. Not thread-safe: {@link UsageStats} guards it.
  */
 final class Tally {
     /** Reads and writes the fields themselves, so the file has exactly the counts kept here. */
@@ -39,10 +42,11 @@ final class Tally {
     long spentOutputTokens;
     BigDecimal savedUsd = BigDecimal.ZERO;
     BigDecimal spentUsd = BigDecimal.ZERO;
+    long unpriced;
     long totalMillis;
 
-    /** Counts one exchange whose tokens cost {@code usd}. */
-    void add(ExchangeSummary exchange, BigDecimal usd) {
+    /** Counts one exchange, at the dollars its summary carries. */
+    void add(ExchangeSummary exchange) {
         requests++;
         if (exchange.cacheStatus() == null) {
             refused++;
@@ -54,7 +58,7 @@ final class Tally {
                 case BYPASS -> bypasses++;
             }
         }
-        if (exchange.coalesced()) {
+        if (exchange.coalesced() && exchange.cacheStatus() == CacheStatus.HIT) {
             coalesced++;
         }
         if (exchange.httpStatus() >= 400) {
@@ -67,11 +71,14 @@ final class Tally {
         if (spending == Spending.SAVED) {
             savedInputTokens += exchange.usage().promptTokens();
             savedOutputTokens += exchange.usage().completionTokens();
-            savedUsd = savedUsd.add(usd);
+            savedUsd = savedUsd.add(exchange.usd());
         } else if (spending == Spending.SPENT) {
             spentInputTokens += exchange.usage().promptTokens();
             spentOutputTokens += exchange.usage().completionTokens();
-            spentUsd = spentUsd.add(usd);
+            spentUsd = spentUsd.add(exchange.usd());
+        }
+        if (exchange.unpriced()) {
+            unpriced++;
         }
         totalMillis += Math.max(0, exchange.totalMillis());
     }
@@ -97,6 +104,7 @@ final class Tally {
         json.put("spentTokens", spentInputTokens + spentOutputTokens);
         json.put("savedUsd", usd(savedUsd));
         json.put("spentUsd", usd(spentUsd));
+        json.put("unpriced", unpriced);
         json.put("avgMillis", requests == 0 ? 0 : totalMillis / requests);
         return json;
     }

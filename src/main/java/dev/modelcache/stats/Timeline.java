@@ -37,7 +37,7 @@ final class Timeline {
         }
     }
 
-    void add(long nowMillis, ExchangeSummary exchange, BigDecimal usd) {
+    void add(long nowMillis, ExchangeSummary exchange) {
         Bucket bucket = bucket(nowMillis / MINUTE_MILLIS);
         bucket.requests++;
         if (exchange.cacheStatus() == CacheStatus.HIT) {
@@ -50,9 +50,9 @@ final class Timeline {
         }
         if (exchange.spending() == Spending.SAVED) {
             bucket.savedTokens += exchange.usage().totalTokens();
-            bucket.savedUsd = bucket.savedUsd.add(usd);
+            bucket.savedUsd = bucket.savedUsd.add(exchange.usd());
         } else if (exchange.spending() == Spending.SPENT) {
-            bucket.spentUsd = bucket.spentUsd.add(usd);
+            bucket.spentUsd = bucket.spentUsd.add(exchange.usd());
         }
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.events.ExchangeSummary;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -51,9 +50,9 @@ final class Totals {
         return splits;
     }
 
-    void add(ExchangeSummary exchange, BigDecimal usd) {
-        all.add(exchange, usd);
-        SPLITS.forEach((split, name) -> group(groups.get(split), name.apply(exchange)).add(exchange, usd));
+    void add(ExchangeSummary exchange) {
+        all.add(exchange);
+        SPLITS.forEach((split, name) -> group(groups.get(split), name.apply(exchange)).add(exchange));
     }
 
     private static Tally group(Map<String, Tally> split, String name) {
@@ -95,6 +94,7 @@ final class Totals {
         ObjectNode usd = json.putObject("usd");
         usd.put("saved", Tally.usd(all.savedUsd));
         usd.put("spent", Tally.usd(all.spentUsd));
+        json.put("unpriced", all.unpriced);
         json.put("stored", stored);
         json.put("storedBytes", storedBytes);
         json.put("entries", entries);

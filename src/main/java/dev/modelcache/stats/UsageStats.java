@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modelcache.billing.PriceTable;
-import dev.modelcache.billing.Tokens;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.cache.StoreStats;
 import dev.modelcache.events.ExchangeSummary;
-import dev.modelcache.events.ExchangeSummary.Spending;
 import dev.modelcache.events.ProxyListener;
 import dev.modelcache.events.Stored;
 import dev.modelcache.events.UpstreamCall;
@@ -18,7 +15,6 @@ import dev.modelcache.files.FlushedFile;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,21 +22,22 @@ import java.time.Instant;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The whole picture of what the proxy did, as a listener of its events: requests by cache status, calls to
- * providers and their failures, hit ratio, tokens and dollars saved and spent (priced from the {@link PriceTable}
- * when counted), answers stored, split by provider, model, namespace and caller ({@link Totals}); counted since
+ * The whole picture of what the proxy did, as the one listener that counts its events: requests by cache status,
+ * calls to providers and their failures, hit ratio, tokens and dollars saved and spent (the dollars each summary
+ * carries, priced once by the pipeline; exchanges of a model without a price counted as {@code unpriced}), answers
+ * stored, split by provider, model, namespace and caller ({@link Totals}); counted since
  * start and, kept in {@code <cache dir>/stats.json}, since the cache was created (or since the file was first
  * written). Also the last hour a minute at a time ({@link Timeline}) and the latest exchanges
- * ({@link RecentRequests}) for the dashboard. The file is rewritten whole at most about once a second after a change
- * and on {@link #close()}; one that cannot be read is moved aside and counting starts again: bookkeeping never stops
- * the proxy.
+ * ({@link RecentRequests}) for the dashboard, and the flat counters since start that {@code /_cache/stats} showed
+ * first ({@link #snapshot()}). The file is rewritten whole at most about once a second after a change and on
+ * {@link #close()}; one that cannot be read is moved aside and counting starts again: bookkeeping never stops the
+ * proxy.
  */
 public final class UsageStats implements ProxyListener, AutoCloseable {
     static final String FILE_NAME = "stats.json";
     private static final Logger LOG = System.getLogger(UsageStats.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private final PriceTable prices;
     private final ResponseStore store;
     private final Clock clock;
     private final Totals sinceStart;
@@ -51,9 +48,21 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
     private final LongAdder inFlight = new LongAdder();
     private final FlushedFile onDisk;
 
-    private UsageStats(PriceTable prices, ResponseStore store, Clock clock, Path file, Totals sinceCreated,
-                       long storeFailuresBefore) {
-        this.prices = prices;
+    /**
+     * The flat counters since start, as {@code /_cache/stats} shows them at its top level for scripts that read them
+     * before the breakdowns came: requests (proxied exchanges that ended; admin requests are not counted); hits
+     * (answered from the cache, including requests that waited for an identical one in flight, which
+     * {@code coalesced} counts apart); misses, refreshes, bypasses (answered by the provider, by {@code X-Cache}
+     * status); upstreamCalls and, of those, upstreamErrors (failed to connect, timed out or broke off); stored
+     * (answers written); savedPromptTokens and savedCompletionTokens (what the hits would have cost); inFlight (a
+     * gauge: upstream calls under way that identical requests may wait on).
+     */
+    public record Snapshot(long requests, long hits, long misses, long refreshes, long bypasses, long coalesced,
+                           long upstreamCalls, long upstreamErrors, long stored, long savedPromptTokens,
+                           long savedCompletionTokens, long inFlight) {
+    }
+
+    private UsageStats(ResponseStore store, Clock clock, Path file, Totals sinceCreated, long storeFailuresBefore) {
         this.store = store;
         this.clock = clock;
         this.sinceStart = new Totals(clock.instant());
@@ -63,12 +72,12 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
     }
 
     /** Counters kept in memory only: since start and "since created" are the same span. */
-    public static UsageStats inMemory(PriceTable prices, ResponseStore store, Clock clock) {
-        return new UsageStats(prices, store, clock, null, new Totals(clock.instant()), 0);
+    public static UsageStats inMemory(ResponseStore store, Clock clock) {
+        return new UsageStats(store, clock, null, new Totals(clock.instant()), 0);
     }
 
     /** The counters of {@code cacheDir}, as its last run left them. */
-    public static UsageStats open(Path cacheDir, PriceTable prices, ResponseStore store, Clock clock) {
+    public static UsageStats open(Path cacheDir, ResponseStore store, Clock clock) {
         Path file = cacheDir.resolve(FILE_NAME);
         if (Files.exists(file)) {
             try {
@@ -77,7 +86,7 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
                     throw new IOException("not a version 1 counters file");
                 }
                 JsonNode totals = saved.path("sinceCreated");
-                return new UsageStats(prices, store, clock, file, Totals.decode(totals),
+                return new UsageStats(store, clock, file, Totals.decode(totals),
                         totals.path("storeFailures").asLong());
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "cannot read the counters " + file + " (" + e.getMessage() + "); it is moved to "
@@ -85,21 +94,19 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
                 AtomicFile.moveAside(file);
             }
         }
-        UsageStats stats = new UsageStats(prices, store, clock, file, new Totals(clock.instant()), 0);
+        UsageStats stats = new UsageStats(store, clock, file, new Totals(clock.instant()), 0);
         stats.onDisk.changed(); // writes the creation time at the first flush
         return stats;
     }
 
     @Override
     public void exchangeEnded(ExchangeSummary exchange) {
-        BigDecimal usd = exchange.spending() == Spending.NONE ? BigDecimal.ZERO
-                : prices.cost(exchange.model(), Tokens.of(exchange.usage()));
         Instant now = clock.instant();
         synchronized (this) {
-            sinceStart.add(exchange, usd);
-            sinceCreated.add(exchange, usd);
-            timeline.add(now.toEpochMilli(), exchange, usd);
-            recent.add(now, exchange, usd);
+            sinceStart.add(exchange);
+            sinceCreated.add(exchange);
+            timeline.add(now.toEpochMilli(), exchange);
+            recent.add(now, exchange);
         }
         onDisk.changed();
     }
@@ -132,6 +139,19 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
     @Override
     public void flightEnded() {
         inFlight.decrement();
+    }
+
+    /** The flat counters since start (see {@link Snapshot}). */
+    public synchronized Snapshot snapshot() {
+        Tally all = sinceStart.all;
+        return new Snapshot(all.requests, all.hits, all.misses, all.refreshes, all.bypasses, all.coalesced,
+                sinceStart.upstreamCalls, sinceStart.upstreamErrors, sinceStart.stored, all.savedInputTokens,
+                all.savedOutputTokens, inFlight.sum());
+    }
+
+    /** {@link #snapshot()} as {@code /_cache/stats} shows it at its top level. */
+    public ObjectNode counters() {
+        return JSON.valueToTree(snapshot());
     }
 
     /** Everything since the proxy started. */

@@ -40,7 +40,7 @@ class BudgetGuardTest {
 
     /** A guard whose book already holds alice's one call: gpt-4o-mini, 1000 + 500 tokens, 0.00045 USD. */
     static BudgetGuard guard(BillingConfig caps) {
-        CostLedger ledger = CostLedger.inMemory(PriceTable.builtIn(), CostLedgerTest.NOON);
+        CostLedger ledger = CostLedger.inMemory(PriceTable.builtIn().checked(), CostLedgerTest.NOON);
         ledger.exchangeEnded(CostLedgerTest.exchange("gpt-4o-mini", CacheStatus.MISS, false, 1000, 500, "alice"));
         BudgetBook book = BudgetBook.inMemory();
         ledger.spentTodayByCaller().forEach((caller, tally) ->

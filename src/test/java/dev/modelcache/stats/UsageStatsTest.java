@@ -6,10 +6,14 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelcache.billing.ExchangePricing;
 import dev.modelcache.billing.PriceTable;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.cache.StoreStats;
 import dev.modelcache.events.ExchangeSummary;
+import dev.modelcache.events.Listeners;
+import dev.modelcache.events.Stored;
+import dev.modelcache.events.UpstreamCall;
 import dev.modelcache.http.CacheStatus;
 import dev.modelcache.tokens.Usage;
 import java.math.BigDecimal;
@@ -53,14 +57,56 @@ class UsageStatsTest {
         when(store.stats()).thenReturn(new StoreStats(2, 2048, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0));
     }
 
+    /** An exchange as the pipeline hands it to the listeners: priced once, by the shipped table. */
     static ExchangeSummary exchange(String caller, CacheStatus status, boolean coalesced, int http) {
-        return new ExchangeSummary("POST", "/v1/chat/completions", "openai", "gpt-4o-mini", status, coalesced, http,
-                new Usage(1000, 500, false), "ab".repeat(32), caller, 7, "", status == CacheStatus.MISS ? 5 : -1, null);
+        return new ExchangePricing(PriceTable.builtIn()).price(new ExchangeSummary("POST", "/v1/chat/completions",
+                "openai", "gpt-4o-mini", status, coalesced, http, new Usage(1000, 500, false), "ab".repeat(32), caller, 7,
+                "", status == CacheStatus.MISS ? 5 : -1, null));
+    }
+
+    static ExchangeSummary exchange(CacheStatus status, boolean coalesced, Usage usage) {
+        return new ExchangeSummary("POST", "/v1/chat/completions", "openai", "gpt-4o", status, coalesced, 200, usage,
+                "k", "caller", 1);
+    }
+
+    /** The flat counters /_cache/stats shows at its top level, which ProxyStats kept before UsageStats counted alone. */
+    @Test
+    void theFlatCountersCountEachExchangeByItsCacheStatus() {
+        UsageStats stats = UsageStats.inMemory(store, clock);
+        Listeners listeners = new Listeners(stats);
+        listeners.exchangeEnded(exchange(CacheStatus.HIT, true, new Usage(10, 3, false)));
+        listeners.exchangeEnded(exchange(CacheStatus.HIT, false, new Usage(5, 1, false)));
+        listeners.exchangeEnded(exchange(CacheStatus.MISS, false, new Usage(7, 7, false)));
+        listeners.exchangeEnded(exchange(CacheStatus.MISS, true, new Usage(7, 7, false)));
+        listeners.exchangeEnded(exchange(CacheStatus.REFRESH, false, Usage.NONE));
+        listeners.exchangeEnded(exchange(CacheStatus.BYPASS, false, Usage.NONE));
+        listeners.exchangeEnded(exchange(null, false, Usage.NONE));
+        listeners.upstreamCall(new UpstreamCall("openai", UpstreamCall.Result.COMPLETE, 200, 5, 9));
+        listeners.upstreamCall(new UpstreamCall("openai", UpstreamCall.Result.TIMEOUT, 0, 5, 5));
+        listeners.stored(new Stored("k", "openai", "gpt-4o", 10));
+        listeners.flightStarted();
+        UsageStats.Snapshot s = stats.snapshot();
+        assertEquals(7, s.requests(), "a refused request counts as a request");
+        assertEquals(2, s.hits());
+        assertEquals(1, s.coalesced(), "a hit that waited; not a follower that shared an error");
+        assertEquals(2, s.misses());
+        assertEquals(1, s.refreshes());
+        assertEquals(1, s.bypasses());
+        assertEquals(15, s.savedPromptTokens(), "only hits save tokens");
+        assertEquals(4, s.savedCompletionTokens());
+        assertEquals(2, s.upstreamCalls());
+        assertEquals(1, s.upstreamErrors());
+        assertEquals(1, s.stored());
+        assertEquals(1, s.inFlight());
+        assertEquals(1, stats.sinceStart().path("coalesced").asLong(), "the same count in the breakdown");
+        assertEquals(7, stats.counters().path("requests").asLong());
+        listeners.flightEnded();
+        assertEquals(0, stats.snapshot().inFlight());
     }
 
     @Test
     void aFollowerSharingAnErrorCountsAsARequestButCostsNothing() {
-        UsageStats stats = UsageStats.inMemory(PriceTable.builtIn(), store, clock);
+        UsageStats stats = UsageStats.inMemory(store, clock);
         stats.exchangeEnded(exchange("a", CacheStatus.MISS, false, 500));
         stats.exchangeEnded(exchange("a", CacheStatus.MISS, true, 500));
         JsonNode now = stats.sinceStart();
@@ -73,7 +119,7 @@ class UsageStatsTest {
 
     @Test
     void aSplitKeepsItsFirstThousandNamesAndCountsTheRestAsOther() {
-        UsageStats stats = UsageStats.inMemory(PriceTable.builtIn(), store, clock);
+        UsageStats stats = UsageStats.inMemory(store, clock);
         for (int i = 0; i < Totals.MAX_GROUPS + 50; i++) {
             stats.exchangeEnded(exchange("caller-" + i, CacheStatus.HIT, false, 200));
         }
@@ -85,7 +131,7 @@ class UsageStatsTest {
 
     @Test
     void theTimelineKeepsTheLastHourAMinuteAtATime() {
-        UsageStats stats = UsageStats.inMemory(PriceTable.builtIn(), store, clock);
+        UsageStats stats = UsageStats.inMemory(store, clock);
         stats.exchangeEnded(exchange("a", CacheStatus.MISS, false, 200));
         millis.addAndGet(60_000);
         stats.exchangeEnded(exchange("a", CacheStatus.HIT, false, 200));
@@ -110,7 +156,7 @@ class UsageStatsTest {
 
     @Test
     void theLatestRequestsKeepTheNewestTwoHundred() {
-        UsageStats stats = UsageStats.inMemory(PriceTable.builtIn(), store, clock);
+        UsageStats stats = UsageStats.inMemory(store, clock);
         for (int i = 0; i < RecentRequests.KEPT + 5; i++) {
             millis.incrementAndGet();
             stats.exchangeEnded(exchange("a", CacheStatus.HIT, false, 200));
@@ -125,13 +171,13 @@ class UsageStatsTest {
     @Test
     void anUnreadableCountersFileIsMovedAsideAndCountingStartsAgain() throws Exception {
         Files.writeString(cacheDir.resolve(UsageStats.FILE_NAME), "{not json");
-        try (UsageStats stats = UsageStats.open(cacheDir, PriceTable.builtIn(), store, clock)) {
+        try (UsageStats stats = UsageStats.open(cacheDir, store, clock)) {
             stats.exchangeEnded(exchange("a", CacheStatus.HIT, false, 200));
             assertEquals(1, stats.sinceCreated().path("requests").asLong());
             assertEquals(START.toString(), stats.sinceCreated().path("since").asText());
         }
         assertEquals("{not json", Files.readString(cacheDir.resolve(UsageStats.FILE_NAME + ".unreadable")));
-        try (UsageStats reopened = UsageStats.open(cacheDir, PriceTable.builtIn(), store, clock)) {
+        try (UsageStats reopened = UsageStats.open(cacheDir, store, clock)) {
             assertEquals(1, reopened.sinceCreated().path("requests").asLong());
             assertEquals(0, reopened.sinceStart().path("requests").asLong());
             assertEquals(6, reopened.sinceCreated().path("storeFailures").asLong(), "3 carried over and 3 of this run");

@@ -2,10 +2,10 @@ package dev.modelcache.support;
 
 import dev.modelcache.ModelCache;
 import dev.modelcache.ModelCacheServlet;
-import dev.modelcache.admin.ProxyStats;
 import dev.modelcache.config.Config;
 import dev.modelcache.config.Settings;
 import dev.modelcache.launcher.ServerSettings;
+import dev.modelcache.stats.UsageStats;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -96,9 +96,9 @@ public final class TestProxy implements AutoCloseable {
     }
 
     /** The stats once every exchange that began has ended (its bookkeeping runs after the client has its answer). */
-    public ProxyStats.Snapshot settledStats() throws InterruptedException {
+    public UsageStats.Snapshot settledStats() throws InterruptedException {
         events.awaitSettled();
-        return app.stats().snapshot();
+        return app.usage().snapshot();
     }
 
     /** The port the proxy listens on (loopback). */
