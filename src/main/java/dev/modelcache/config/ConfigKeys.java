@@ -169,6 +169,24 @@ public enum ConfigKeys {
         this.summary = summary;
     }
 
+    /** True for an entry of the provider table, {@code providers/<name>/<field>}. */
+    public boolean templated() {
+        return key.contains(NAME);
+    }
+
+    /** This templated entry's key for the provider {@code name}. */
+    public String of(String name) {
+        if (!templated()) {
+            throw new IllegalStateException(key + " is not a provider key");
+        }
+        return key.replace(NAME, name);
+    }
+
+    /** A templated entry's field, such as {@code baseUrl}. */
+    public String field() {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+
     /** The key, such as {@code cache/dir}; a templated one holds {@link #NAME}. */
     public String key() {
         return key;
@@ -204,24 +222,6 @@ public enum ConfigKeys {
     /** One line, in Markdown. */
     public String summary() {
         return summary;
-    }
-
-    /** True for an entry of the provider table, {@code providers/<name>/<field>}. */
-    public boolean templated() {
-        return key.contains(NAME);
-    }
-
-    /** This templated entry's key for the provider {@code name}. */
-    public String of(String name) {
-        if (!templated()) {
-            throw new IllegalStateException(key + " is not a provider key");
-        }
-        return key.replace(NAME, name);
-    }
-
-    /** A templated entry's field, such as {@code baseUrl}. */
-    public String field() {
-        return key.substring(key.lastIndexOf('/') + 1);
     }
 
     /** The fields of one provider's block: {@code type}, {@code baseUrl}, {@code models}, {@code apiKey}. */
