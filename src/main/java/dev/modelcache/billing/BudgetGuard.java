@@ -2,6 +2,7 @@ package dev.modelcache.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelcache.config.BillingConfig;
+import dev.modelcache.config.ConfigKeys;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.tokens.Usage;
@@ -125,11 +126,11 @@ public final class BudgetGuard implements AutoCloseable {
     /** The check and the reservation, as one step: two calls cannot both take the last room under a cap. */
     private synchronized Admission admit(String who, String model, Spend estimate) {
         LocalDate today = LocalDate.now(clock);
-        String why = passed(book.standing(today), estimate, caps.dailyUsd(), caps.dailyTokens(), "budget/dailyUsd",
-                "budget/dailyTokens", "");
+        String why = passed(book.standing(today), estimate, caps.dailyUsd(), caps.dailyTokens(),
+                ConfigKeys.BUDGET_DAILY_USD.key(), ConfigKeys.BUDGET_DAILY_TOKENS.key(), "");
         if (why == null && (caps.perKeyDailyUsd() != null || caps.perKeyDailyTokens() != null)) {
             why = passed(book.standing(today, who), estimate, caps.perKeyDailyUsd(), caps.perKeyDailyTokens(),
-                    "budget/perKeyDailyUsd", "budget/perKeyDailyTokens", " by caller " + who);
+                    ConfigKeys.BUDGET_PER_KEY_DAILY_USD.key(), ConfigKeys.BUDGET_PER_KEY_DAILY_TOKENS.key(), " by caller " + who);
         }
         if (why != null) {
             Instant reset = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();

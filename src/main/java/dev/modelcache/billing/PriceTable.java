@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.config.ConfigException;
+import dev.modelcache.config.ConfigKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -32,7 +33,7 @@ public final class PriceTable {
     /** The shipped table, on the class path. */
     public static final String RESOURCE = "/dev/modelcache/billing/prices.json";
     /** The configuration key that names a file of prices. */
-    public static final String FILE_KEY = "prices/file";
+    public static final String FILE_KEY = ConfigKeys.PRICES_FILE.key();
     private static final Set<String> ENTRY_FIELDS = Set.of("input", "output", "cacheRead", "cacheWrite");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -59,7 +60,7 @@ public final class PriceTable {
         }
     }
 
-    /** The shipped table, with the prices of {@code file} over it; null for none. Fails naming {@value #FILE_KEY}. */
+    /** The shipped table, with the prices of {@code file} over it; null for none. Fails naming {@code prices/file}. */
     public static PriceTable load(Path file) {
         PriceTable shipped = builtIn();
         if (file == null) {

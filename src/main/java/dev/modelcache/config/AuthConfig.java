@@ -14,7 +14,7 @@ import java.util.Map;
  * (the default) means the proxy asks clients for nothing. {@link #toString()} prints the names only.
  */
 public record AuthConfig(Map<String, String> keyHashes) {
-    public static final String KEYS = "auth/keys";
+    public static final String KEYS = ConfigKeys.AUTH_KEYS.key();
     private static final String FORMAT = "name:sha256:<64 hex digits>, separated by commas"
             + " (the hash of a key is printf %s \"$KEY\" | sha256sum)";
 
@@ -33,7 +33,7 @@ public record AuthConfig(Map<String, String> keyHashes) {
     }
 
     static AuthConfig read(ConfigReader r) {
-        return r.text(KEYS).map(AuthConfig::parse).orElseGet(AuthConfig::none);
+        return r.text(ConfigKeys.AUTH_KEYS).map(AuthConfig::parse).orElseGet(AuthConfig::none);
     }
 
     /** Parses the value of {@code auth/keys}: lower-case hex hashes by name, in the order given. */
@@ -82,7 +82,7 @@ public record AuthConfig(Map<String, String> keyHashes) {
         }
         List<String> missing = providers.table().stream().filter(p -> p.apiKey() == null).map(ProviderConfig::name).toList();
         if (!missing.isEmpty()) {
-            throw new ConfigException("providers/" + missing.get(0) + "/apiKey", "is missing, but " + KEYS
+            throw new ConfigException(ConfigKeys.PROVIDER_API_KEY.of(missing.get(0)), "is missing, but " + KEYS
                     + " is set: with proxy keys the proxy sends each provider's own key, and providers " + missing
                     + " have none (a keyless upstream such as a local Ollama takes any placeholder value)");
         }

@@ -20,12 +20,13 @@ public record BillingConfig(Path pricesFile, BigDecimal dailyUsd, Long dailyToke
     }
 
     static BillingConfig read(ConfigReader r) {
-        String onExceeded = r.text("budget/onExceeded").orElse("reject").trim().toLowerCase(Locale.ROOT);
+        String onExceeded = r.textOrDefault(ConfigKeys.BUDGET_ON_EXCEEDED).trim().toLowerCase(Locale.ROOT);
         if (!onExceeded.equals("reject") && !onExceeded.equals("replay")) {
-            throw new ConfigException("budget/onExceeded", "'" + onExceeded + "' is not one of reject, replay");
+            throw new ConfigException(ConfigKeys.BUDGET_ON_EXCEEDED.key(), "'" + onExceeded + "' is not one of reject, replay");
         }
-        return new BillingConfig(r.path("prices/file", null), usd(r, "budget/dailyUsd"), tokens(r, "budget/dailyTokens"),
-                usd(r, "budget/perKeyDailyUsd"), tokens(r, "budget/perKeyDailyTokens"), onExceeded.equals("replay"));
+        return new BillingConfig(r.path(ConfigKeys.PRICES_FILE, null), usd(r, ConfigKeys.BUDGET_DAILY_USD),
+                tokens(r, ConfigKeys.BUDGET_DAILY_TOKENS), usd(r, ConfigKeys.BUDGET_PER_KEY_DAILY_USD),
+                tokens(r, ConfigKeys.BUDGET_PER_KEY_DAILY_TOKENS), onExceeded.equals("replay"));
     }
 
     /** True when any cap is set. */
@@ -33,7 +34,7 @@ public record BillingConfig(Path pricesFile, BigDecimal dailyUsd, Long dailyToke
         return dailyUsd != null || dailyTokens != null || perKeyDailyUsd != null || perKeyDailyTokens != null;
     }
 
-    private static BigDecimal usd(ConfigReader r, String key) {
+    private static BigDecimal usd(ConfigReader r, ConfigKeys key) {
         String raw = r.text(key).orElse(null);
         if (raw == null) {
             return null;
@@ -42,15 +43,15 @@ public record BillingConfig(Path pricesFile, BigDecimal dailyUsd, Long dailyToke
         try {
             value = new BigDecimal(raw.trim());
         } catch (NumberFormatException e) {
-            throw new ConfigException(key, "'" + raw + "' is not an amount of US dollars (for example 25 or 2.50)");
+            throw new ConfigException(key.key(), "'" + raw + "' is not an amount of US dollars (for example 25 or 2.50)");
         }
         if (value.signum() <= 0) {
-            throw new ConfigException(key, value + " must be more than 0 (leave it unset for no cap)");
+            throw new ConfigException(key.key(), value + " must be more than 0 (leave it unset for no cap)");
         }
         return value;
     }
 
-    private static Long tokens(ConfigReader r, String key) {
-        return r.text(key).isPresent() ? r.number(key, 0, 1, Long.MAX_VALUE) : null;
+    private static Long tokens(ConfigReader r, ConfigKeys key) {
+        return r.text(key).isPresent() ? r.number(key, 1, Long.MAX_VALUE) : null;
     }
 }

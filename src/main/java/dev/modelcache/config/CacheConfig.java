@@ -24,23 +24,25 @@ public record CacheConfig(Path dir, long heapMB, int heapEntries, long diskMB, l
     public static final int MIN_KEY_SALT_CHARS = 16;
 
     static CacheConfig read(ConfigReader r) {
-        Path dir = r.path("cache/dir", defaultDir());
-        int heapEntries = (int) r.number("cache/heapEntries", DEFAULT_HEAP_ENTRIES, 1, 10_000_000);
-        long diskMB = r.number("cache/diskMB", DEFAULT_DISK_MB, 1, 10_000_000);
-        long heapMB = r.number("cache/heapMB", DEFAULT_HEAP_MB, 0, 1_000_000);
-        if (r.text("cache/heapMB").isPresent() && heapMB >= diskMB) {
-            throw new ConfigException("cache/heapMB", "is " + heapMB + " but must be smaller than the disk tier (cache/diskMB = " + diskMB + ")");
+        Path dir = r.path(ConfigKeys.CACHE_DIR, defaultDir());
+        int heapEntries = (int) r.number(ConfigKeys.CACHE_HEAP_ENTRIES, 1, 10_000_000);
+        long diskMB = r.number(ConfigKeys.CACHE_DISK_MB, 1, 10_000_000);
+        long heapMB = r.number(ConfigKeys.CACHE_HEAP_MB, 0, 1_000_000);
+        if (r.text(ConfigKeys.CACHE_HEAP_MB).isPresent() && heapMB >= diskMB) {
+            throw new ConfigException(ConfigKeys.CACHE_HEAP_MB.key(), "is " + heapMB + " but must be smaller than the disk tier ("
+                    + ConfigKeys.CACHE_DISK_MB.key() + " = " + diskMB + ")");
         }
-        Duration ttl = r.seconds("cache/ttl", DEFAULT_TTL_SECONDS, 0, Long.MAX_VALUE / 1000);
-        long maxEntryMB = r.number("cache/maxEntryMB", DEFAULT_MAX_ENTRY_MB, 1, 2047);
-        long recordMB = r.number("cache/recordMB", DEFAULT_RECORD_MB, 1, 1_000_000_000);
+        Duration ttl = r.seconds(ConfigKeys.CACHE_TTL, 0, Long.MAX_VALUE / 1000);
+        long maxEntryMB = r.number(ConfigKeys.CACHE_MAX_ENTRY_MB, 1, 2047);
+        long recordMB = r.number(ConfigKeys.CACHE_RECORD_MB, 1, 1_000_000_000);
         if (maxEntryMB > recordMB) {
-            throw new ConfigException("cache/maxEntryMB", "is " + maxEntryMB + " but the record (cache/recordMB) holds only " + recordMB);
+            throw new ConfigException(ConfigKeys.CACHE_MAX_ENTRY_MB.key(), "is " + maxEntryMB + " but the record ("
+                    + ConfigKeys.CACHE_RECORD_MB.key() + ") holds only " + recordMB);
         }
-        String keySalt = r.text("cache/keySalt").orElse(null);
+        String keySalt = r.text(ConfigKeys.CACHE_KEY_SALT).orElse(null);
         if (keySalt != null && keySalt.length() < MIN_KEY_SALT_CHARS) {
             // Never echo the value: it is a secret.
-            throw new ConfigException("cache/keySalt", "is " + keySalt.length() + " characters long; at least "
+            throw new ConfigException(ConfigKeys.CACHE_KEY_SALT.key(), "is " + keySalt.length() + " characters long; at least "
                     + MIN_KEY_SALT_CHARS + " are needed (for example 64 hex digits from openssl rand -hex 32)");
         }
         return new CacheConfig(dir, heapMB, heapEntries, diskMB, recordMB, ttl, maxEntryMB * 1024 * 1024, keySalt);

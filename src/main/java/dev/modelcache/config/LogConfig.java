@@ -10,7 +10,7 @@ public record LogConfig(boolean access, boolean bodies, int bodyMaxChars) {
     static final int MAX_BODY_MAX_CHARS = 1_000_000;
 
     static LogConfig read(ConfigReader r) {
-        return new LogConfig(r.flag("log/access", true), r.flag("log/bodies", false),
-                (int) r.number("log/bodyMaxChars", DEFAULT_BODY_MAX_CHARS, 1, MAX_BODY_MAX_CHARS));
+        return new LogConfig(r.flag(ConfigKeys.LOG_ACCESS), r.flag(ConfigKeys.LOG_BODIES),
+                (int) r.number(ConfigKeys.LOG_BODY_MAX_CHARS, 1, MAX_BODY_MAX_CHARS));
     }
 }

@@ -17,7 +17,7 @@ import java.util.Set;
 public record ProvidersConfig(String defaultProvider, List<ProviderConfig> table) {
     public static final String DEFAULT_PROVIDER = "openai";
     /** The keys of one provider's block, {@code providers/<name>/<key>}. */
-    public static final Set<String> KEYS = Set.of("type", "baseUrl", "models", "apiKey");
+    public static final Set<String> KEYS = ConfigKeys.providerFields();
 
     public ProvidersConfig {
         table = List.copyOf(table);
@@ -28,34 +28,35 @@ public record ProvidersConfig(String defaultProvider, List<ProviderConfig> table
     }
 
     static ProvidersConfig read(ConfigReader r) {
-        String defaultProvider = r.text("defaultProvider").orElse(DEFAULT_PROVIDER);
+        String defaultProvider = r.textOrDefault(ConfigKeys.DEFAULT_PROVIDER);
         List<ProviderConfig> table = new ArrayList<>();
         for (String name : r.settings().children("providers", KEYS)) {
             table.add(row(r, name));
         }
         if (table.stream().noneMatch(p -> p.name().equals(defaultProvider))) {
-            throw new ConfigException("defaultProvider", "names provider '" + defaultProvider
+            throw new ConfigException(ConfigKeys.DEFAULT_PROVIDER.key(), "names provider '" + defaultProvider
                     + "', but the provider table has " + table.stream().map(ProviderConfig::name).toList()
-                    + " (define providers/" + defaultProvider + "/baseUrl)");
+                    + " (define " + ConfigKeys.PROVIDER_BASE_URL.of(defaultProvider) + ")");
         }
         return new ProvidersConfig(defaultProvider, table);
     }
 
     private static ProviderConfig row(ConfigReader r, String name) {
-        String prefix = "providers/" + name + "/";
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
-            throw new ConfigException(prefix + "type", "provider name '" + name + "' may hold only letters, digits, '-' and '_'");
+            throw new ConfigException(ConfigKeys.PROVIDER_TYPE.of(name), "provider name '" + name + "' may hold only letters, digits, '-' and '_'");
         }
-        String type = r.text(prefix + "type").orElse("openai").toLowerCase(Locale.ROOT);
-        URI baseUrl = baseUrl(r, prefix + "baseUrl");
-        List<String> models = Arrays.stream(r.text(prefix + "models").orElse("").split(","))
+        String type = r.text(ConfigKeys.PROVIDER_TYPE.of(name)).orElse(ConfigKeys.PROVIDER_TYPE.defaultValue())
+                .toLowerCase(Locale.ROOT);
+        URI baseUrl = baseUrl(r, ConfigKeys.PROVIDER_BASE_URL.of(name));
+        String modelsKey = ConfigKeys.PROVIDER_MODELS.of(name);
+        List<String> models = Arrays.stream(r.text(modelsKey).orElse(ConfigKeys.PROVIDER_MODELS.defaultValue()).split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         for (String glob : models) {
             if (!glob.matches("[A-Za-z0-9._:/@*?-]+")) {
-                throw new ConfigException(prefix + "models", "'" + glob + "' is not a model glob (letters, digits, . _ : / @ - and the wildcards * ?)");
+                throw new ConfigException(modelsKey, "'" + glob + "' is not a model glob (letters, digits, . _ : / @ - and the wildcards * ?)");
             }
         }
-        return new ProviderConfig(name, type, baseUrl, models, r.text(prefix + "apiKey").orElse(null));
+        return new ProviderConfig(name, type, baseUrl, models, r.text(ConfigKeys.PROVIDER_API_KEY.of(name)).orElse(null));
     }
 
     private static URI baseUrl(ConfigReader r, String key) {
@@ -68,7 +69,7 @@ public record ProvidersConfig(String defaultProvider, List<ProviderConfig> table
         }
         if (url.getRawUserInfo() != null) {
             throw new ConfigException(key, "must not carry user information ('user:password@'): put the provider's key in "
-                    + key.substring(0, key.lastIndexOf('/')) + "/apiKey");
+                    + ConfigKeys.PROVIDER_API_KEY.of(key.split("/")[1]));
         }
         String scheme = url.getScheme();
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))

@@ -20,7 +20,7 @@ import java.util.Locale;
 public record ReplayConfig(CacheMode mode, boolean deterministicOnly, boolean shared, List<String> ignoreFields,
                            List<Path> cassettes, boolean sequences, boolean repeatLastInSequence) {
     /** Fields that never change an answer: who asks ({@code user}) and the caller's own labels ({@code metadata}). */
-    public static final List<String> DEFAULT_IGNORE_FIELDS = List.of("/user", "/metadata");
+    public static final List<String> DEFAULT_IGNORE_FIELDS = List.of(ConfigKeys.CACHE_IGNORE_FIELDS.defaultValue().split(","));
 
     public ReplayConfig {
         ignoreFields = List.copyOf(ignoreFields);
@@ -33,20 +33,20 @@ public record ReplayConfig(CacheMode mode, boolean deterministicOnly, boolean sh
     }
 
     static ReplayConfig read(ConfigReader r) {
-        CacheMode mode = r.text("cache/mode").map(text -> CacheMode.parse(text).orElseThrow(() -> new ConfigException(
-                "cache/mode", "'" + text + "' is not one of readthrough, record, replay, passthrough")))
-                .orElse(CacheMode.READTHROUGH);
-        String policy = r.text("cache/policy").orElse("all").trim().toLowerCase(Locale.ROOT);
+        String modeText = r.textOrDefault(ConfigKeys.CACHE_MODE);
+        CacheMode mode = CacheMode.parse(modeText).orElseThrow(() -> new ConfigException(ConfigKeys.CACHE_MODE.key(),
+                "'" + modeText + "' is not one of readthrough, record, replay, passthrough"));
+        String policy = r.textOrDefault(ConfigKeys.CACHE_POLICY).trim().toLowerCase(Locale.ROOT);
         if (!policy.equals("all") && !policy.equals("deterministic")) {
-            throw new ConfigException("cache/policy", "'" + policy + "' is not one of all, deterministic");
+            throw new ConfigException(ConfigKeys.CACHE_POLICY.key(), "'" + policy + "' is not one of all, deterministic");
         }
-        List<String> ignore = r.text("cache/ignoreFields").map(text -> pointers(text)).orElse(DEFAULT_IGNORE_FIELDS);
-        String end = r.text("cache/sequenceEnd").orElse("repeat").trim().toLowerCase(Locale.ROOT);
+        List<String> ignore = r.text(ConfigKeys.CACHE_IGNORE_FIELDS).map(text -> pointers(text)).orElse(DEFAULT_IGNORE_FIELDS);
+        String end = r.textOrDefault(ConfigKeys.CACHE_SEQUENCE_END).trim().toLowerCase(Locale.ROOT);
         if (!end.equals("repeat") && !end.equals("fail")) {
-            throw new ConfigException("cache/sequenceEnd", "'" + end + "' is not one of repeat, fail");
+            throw new ConfigException(ConfigKeys.CACHE_SEQUENCE_END.key(), "'" + end + "' is not one of repeat, fail");
         }
-        return new ReplayConfig(mode, policy.equals("deterministic"), r.flag("cache/shared", false), ignore,
-                r.text("cache/cassettes").map(ReplayConfig::folders).orElse(List.of()), r.flag("cache/sequences", false),
+        return new ReplayConfig(mode, policy.equals("deterministic"), r.flag(ConfigKeys.CACHE_SHARED), ignore,
+                r.text(ConfigKeys.CACHE_CASSETTES).map(ReplayConfig::folders).orElse(List.of()), r.flag(ConfigKeys.CACHE_SEQUENCES),
                 end.equals("repeat"));
     }
 
@@ -58,12 +58,12 @@ public record ReplayConfig(CacheMode mode, boolean deterministicOnly, boolean sh
                 continue;
             }
             if (!pointer.startsWith("/")) {
-                throw new ConfigException("cache/ignoreFields", "'" + pointer + "' is not a JSON pointer (it must start with /, for example /user)");
+                throw new ConfigException(ConfigKeys.CACHE_IGNORE_FIELDS.key(), "'" + pointer + "' is not a JSON pointer (it must start with /, for example /user)");
             }
             try {
                 JsonPointer.compile(pointer);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("cache/ignoreFields", "'" + pointer + "' is not a JSON pointer: " + e.getMessage());
+                throw new ConfigException(ConfigKeys.CACHE_IGNORE_FIELDS.key(), "'" + pointer + "' is not a JSON pointer: " + e.getMessage());
             }
             pointers.add(pointer);
         }
@@ -80,7 +80,7 @@ public record ReplayConfig(CacheMode mode, boolean deterministicOnly, boolean sh
             try {
                 folders.add(Path.of(folder.startsWith("~/") ? System.getProperty("user.home") + folder.substring(1) : folder));
             } catch (InvalidPathException e) {
-                throw new ConfigException("cache/cassettes", "'" + folder + "' is not a usable path");
+                throw new ConfigException(ConfigKeys.CACHE_CASSETTES.key(), "'" + folder + "' is not a usable path");
             }
         }
         return folders;

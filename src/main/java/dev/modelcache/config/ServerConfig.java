@@ -14,8 +14,8 @@ public record ServerConfig(int port, int maxBodyBytes, Duration shutdownDrain) {
     public static final long DEFAULT_SHUTDOWN_DRAIN_SECONDS = 30;
 
     static ServerConfig read(ConfigReader r) {
-        return new ServerConfig((int) r.number("port", DEFAULT_PORT, 0, 65535),
-                (int) r.number("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE - 8),
-                r.seconds("shutdownDrainSeconds", DEFAULT_SHUTDOWN_DRAIN_SECONDS, 0, 3600));
+        return new ServerConfig((int) r.number(ConfigKeys.PORT, 0, 65535),
+                (int) r.number(ConfigKeys.MAX_BODY_BYTES, 1024, Integer.MAX_VALUE - 8),
+                r.seconds(ConfigKeys.SHUTDOWN_DRAIN_SECONDS, 0, 3600));
     }
 }

@@ -24,6 +24,10 @@ import javax.naming.Reference;
  * JNDI {@code java:comp/env/modelcache/<a>/<b>}, overridden by the system property {@code modelcache.<a>.<b>},
  * overridden by the environment variable {@code MODELCACHE_<A>_<B>} (upper case, {@code /} and {@code .} become
  * {@code _}). An empty value counts as unset. Typed reading and validation live in {@link Config}.
+ *
+ * <p>Only keys registered in {@link ConfigKeys} can be looked up: asking for another name is a programming error
+ * (an {@link IllegalArgumentException}), so a key the code reads is always one the registry, and with it every file
+ * generated from or checked against the registry, knows.
  */
 public final class Settings {
     private static final String JNDI_ROOT = "java:comp/env/modelcache";
@@ -52,6 +56,7 @@ public final class Settings {
      * every other layer leaves a key unset: what an embedding launcher supplies.
      */
     public Settings withDefaults(Map<String, String> values) {
+        values.keySet().forEach(Settings::registered);
         Map<String, String> merged = new LinkedHashMap<>(defaults);
         merged.putAll(values);
         return new Settings(jndi, properties, environment, merged);
@@ -72,7 +77,13 @@ public final class Settings {
         return new Settings(jndi, propertiesAsKeys(systemProperties), environment);
     }
 
+    public Optional<String> get(ConfigKeys key) {
+        return get(key.key());
+    }
+
+    /** A concrete key, such as {@code cache/dir} or {@code providers/groq/apiKey}: it must be registered. */
     public Optional<String> get(String key) {
+        registered(key);
         String value = environment.get(environmentName(key));
         if (isEmpty(value)) {
             value = properties.get(key);
@@ -128,6 +139,12 @@ public final class Settings {
             }
         }
         return Collections.unmodifiableSet(names);
+    }
+
+    private static void registered(String key) {
+        if (ConfigKeys.find(key).isEmpty()) {
+            throw new IllegalArgumentException("'" + key + "' is not a registered setting: add it to ConfigKeys");
+        }
     }
 
     public static String systemPropertyName(String key) {

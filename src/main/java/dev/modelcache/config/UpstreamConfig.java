@@ -16,9 +16,9 @@ public record UpstreamConfig(Duration connectTimeout, Duration responseTimeout, 
     public static final int DEFAULT_MAX_CONNECTIONS = 1000;
 
     static UpstreamConfig read(ConfigReader r) {
-        return new UpstreamConfig(r.seconds("upstream/connectTimeout", DEFAULT_CONNECT_TIMEOUT_SECONDS, 1, 3600),
-                r.seconds("upstream/responseTimeout", DEFAULT_RESPONSE_TIMEOUT_SECONDS, 1, 86_400),
-                (int) r.number("upstream/maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 100_000),
+        return new UpstreamConfig(r.seconds(ConfigKeys.UPSTREAM_CONNECT_TIMEOUT, 1, 3600),
+                r.seconds(ConfigKeys.UPSTREAM_RESPONSE_TIMEOUT, 1, 86_400),
+                (int) r.number(ConfigKeys.UPSTREAM_MAX_CONNECTIONS, 1, 100_000),
                 denyAddresses(r));
     }
 
@@ -28,11 +28,11 @@ public record UpstreamConfig(Duration connectTimeout, Duration responseTimeout, 
     }
 
     private static AddressRanges denyAddresses(ConfigReader r) {
-        String spec = r.text("upstream/denyAddresses").orElse(AddressRanges.DEFAULT);
+        String spec = r.textOrDefault(ConfigKeys.UPSTREAM_DENY_ADDRESSES);
         try {
             return AddressRanges.parse(spec);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("upstream/denyAddresses", e.getMessage());
+            throw new ConfigException(ConfigKeys.UPSTREAM_DENY_ADDRESSES.key(), e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.modelcache.launcher;
 
 import dev.modelcache.config.ConfigException;
+import dev.modelcache.config.ConfigKeys;
 import dev.modelcache.config.ConfigReader;
 import dev.modelcache.config.ProvidersConfig;
 import dev.modelcache.config.Settings;
@@ -23,7 +24,7 @@ import java.util.function.UnaryOperator;
  */
 public final class EnvKeys implements UnaryOperator<Settings> {
     /** The switch, default true. */
-    public static final String SWITCH = "launcher/envKeys";
+    public static final String SWITCH = ConfigKeys.LAUNCHER_ENV_KEYS.key();
     /** Where a provider type's key is conventionally found, and the only host it is sent to. */
     public record Convention(String variable, String host) {
     }
@@ -53,7 +54,7 @@ public final class EnvKeys implements UnaryOperator<Settings> {
         }
         List<String> from = keys.keySet().stream().map(key -> key + " from " + variableOf(settings, key)).toList();
         if (!ServerSettings.address(host).isLoopbackAddress()) {
-            throw new ConfigException("host", "is " + host + ", but the launcher took provider keys from the environment ("
+            throw new ConfigException(ConfigKeys.HOST.key(), "is " + host + ", but the launcher took provider keys from the environment ("
                     + String.join(", ", from) + "), and then listens on loopback only: bind 127.0.0.1, or configure the"
                     + " keys (or set " + SWITCH + "=false)");
         }
@@ -65,24 +66,28 @@ public final class EnvKeys implements UnaryOperator<Settings> {
     /** {@code providers/<name>/apiKey} to its value, for each provider the environment supplies a key to. */
     Map<String, String> supplied(Settings settings) {
         Map<String, String> keys = new LinkedHashMap<>();
-        if (!new ConfigReader(settings).flag(SWITCH, true)) {
+        if (!new ConfigReader(settings).flag(ConfigKeys.LAUNCHER_ENV_KEYS)) {
             return keys;
         }
         for (String name : settings.children("providers", ProvidersConfig.KEYS)) {
-            String prefix = "providers/" + name + "/";
-            Convention convention = CONVENTIONS.get(settings.get(prefix + "type").orElse("openai").toLowerCase(Locale.ROOT));
+            Convention convention = CONVENTIONS.get(type(settings, name));
             String value = convention == null ? null : environment.get(convention.variable());
-            if (value != null && !value.isBlank() && settings.get(prefix + "apiKey").isEmpty()
-                    && convention.host().equalsIgnoreCase(host(settings.get(prefix + "baseUrl").orElse("")))) {
-                keys.put(prefix + "apiKey", value.trim());
+            String apiKey = ConfigKeys.PROVIDER_API_KEY.of(name);
+            if (value != null && !value.isBlank() && settings.get(apiKey).isEmpty()
+                    && convention.host().equalsIgnoreCase(host(settings.get(ConfigKeys.PROVIDER_BASE_URL.of(name)).orElse("")))) {
+                keys.put(apiKey, value.trim());
             }
         }
         return keys;
     }
 
     private static String variableOf(Settings settings, String apiKey) {
-        String prefix = apiKey.substring(0, apiKey.length() - "apiKey".length());
-        return CONVENTIONS.get(settings.get(prefix + "type").orElse("openai").toLowerCase(Locale.ROOT)).variable();
+        return CONVENTIONS.get(type(settings, apiKey.split("/")[1])).variable();
+    }
+
+    private static String type(Settings settings, String provider) {
+        return settings.get(ConfigKeys.PROVIDER_TYPE.of(provider)).orElse(ConfigKeys.PROVIDER_TYPE.defaultValue())
+                .toLowerCase(Locale.ROOT);
     }
 
     private static String host(String url) {

@@ -3,6 +3,7 @@ package dev.modelcache.launcher;
 import dev.modelcache.AppLifecycle;
 import dev.modelcache.ModelCache;
 import dev.modelcache.config.ConfigException;
+import dev.modelcache.config.ConfigKeys;
 import dev.modelcache.config.ConfigReader;
 import dev.modelcache.config.ServerConfig;
 import dev.modelcache.config.Settings;
@@ -171,7 +172,7 @@ public final class Launcher {
         int port;
         ServerSettings server;
         try {
-            port = (int) new ConfigReader(settings).number("port", ServerConfig.DEFAULT_PORT, 0, 65535);
+            port = (int) new ConfigReader(settings).number(ConfigKeys.PORT, 0, 65535);
             server = ServerSettings.from(settings);
         } catch (ConfigException e) {
             afterStop.run();

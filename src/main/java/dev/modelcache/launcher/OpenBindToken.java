@@ -2,6 +2,7 @@ package dev.modelcache.launcher;
 
 import dev.modelcache.config.CacheConfig;
 import dev.modelcache.config.ConfigException;
+import dev.modelcache.config.ConfigKeys;
 import dev.modelcache.config.ConfigReader;
 import dev.modelcache.config.Settings;
 import dev.modelcache.files.AtomicFile;
@@ -40,13 +41,13 @@ final class OpenBindToken implements UnaryOperator<Settings> {
     @Override
     public Settings apply(Settings settings) {
         file = null;
-        if (ServerSettings.address(host).isLoopbackAddress() || settings.get("admin/token").isPresent()) {
+        if (ServerSettings.address(host).isLoopbackAddress() || settings.get(ConfigKeys.ADMIN_TOKEN).isPresent()) {
             return settings;
         }
-        Path tokenFile = new ConfigReader(settings).path("cache/dir", CacheConfig.defaultDir()).resolve(FILE_NAME);
+        Path tokenFile = new ConfigReader(settings).path(ConfigKeys.CACHE_DIR, CacheConfig.defaultDir()).resolve(FILE_NAME);
         String token = loadOrCreate(tokenFile);
         file = tokenFile;
-        return settings.withDefaults(Map.of("admin/token", token));
+        return settings.withDefaults(Map.of(ConfigKeys.ADMIN_TOKEN.key(), token));
     }
 
     /** The file the token came from, when this launcher made or reused one (for the start banner). */
@@ -74,7 +75,7 @@ final class OpenBindToken implements UnaryOperator<Settings> {
             }
             return token;
         } catch (IOException e) {
-            throw new ConfigException("admin/token", "is not set and the launcher listens beyond this machine, but the"
+            throw new ConfigException(ConfigKeys.ADMIN_TOKEN.key(), "is not set and the launcher listens beyond this machine, but the"
                     + " token file " + file.toAbsolutePath() + " cannot be used (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + "); set the key, or bind 127.0.0.1");
         }

@@ -1,6 +1,7 @@
 package dev.modelcache.launcher;
 
 import dev.modelcache.config.ConfigException;
+import dev.modelcache.config.ConfigKeys;
 import dev.modelcache.config.ConfigReader;
 import dev.modelcache.config.Settings;
 import java.net.InetAddress;
@@ -22,16 +23,16 @@ import org.apache.catalina.connector.Connector;
  * </ul>
  */
 public record ServerSettings(String host, int maxThreads, int maxConnections) {
-    public static final String DEFAULT_HOST = "127.0.0.1";
-    public static final int DEFAULT_MAX_THREADS = 400;
-    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final String DEFAULT_HOST = ConfigKeys.HOST.defaultValue();
+    public static final int DEFAULT_MAX_THREADS = Integer.parseInt(ConfigKeys.SERVER_MAX_THREADS.defaultValue());
+    public static final int DEFAULT_MAX_CONNECTIONS = Integer.parseInt(ConfigKeys.SERVER_MAX_CONNECTIONS.defaultValue());
 
     public static ServerSettings from(Settings settings) {
-        String host = settings.get("host").orElse(DEFAULT_HOST);
+        String host = settings.get(ConfigKeys.HOST).orElse(DEFAULT_HOST);
         address(host);
         ConfigReader r = new ConfigReader(settings);
-        return new ServerSettings(host, (int) r.number("server/maxThreads", DEFAULT_MAX_THREADS, 2, 100_000),
-                (int) r.number("server/maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
+        return new ServerSettings(host, (int) r.number(ConfigKeys.SERVER_MAX_THREADS, 2, 100_000),
+                (int) r.number(ConfigKeys.SERVER_MAX_CONNECTIONS, 1, 1_000_000));
     }
 
     /** Sets the address and sizes of {@code connector} (before it starts). */
@@ -54,12 +55,12 @@ public record ServerSettings(String host, int maxThreads, int maxConnections) {
                 && Arrays.stream(host.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255);
         boolean v6 = host.contains(":");
         if (!v4 && !v6 && !host.equalsIgnoreCase("localhost")) {
-            throw new ConfigException("host", problem);
+            throw new ConfigException(ConfigKeys.HOST.key(), problem);
         }
         try {
             return host.equalsIgnoreCase("localhost") ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw new ConfigException("host", problem);
+            throw new ConfigException(ConfigKeys.HOST.key(), problem);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.modelcache.provider;
 
 import dev.modelcache.config.Config;
 import dev.modelcache.config.ConfigException;
+import dev.modelcache.config.ConfigKeys;
 import dev.modelcache.config.ProviderConfig;
 import dev.modelcache.http.ErrorShape;
 import dev.modelcache.http.Exchange;
@@ -52,9 +53,9 @@ public final class ProviderTable {
                 ProviderConfig b = rows.get(j);
                 List<String> pair = GlobOverlap.firstOverlap(a.models(), b.models());
                 if (pair != null) {
-                    throw new ConfigException("providers/" + a.name() + "/models", "glob '" + pair.get(0)
-                            + "' overlaps glob '" + pair.get(1) + "' of providers/" + b.name()
-                            + "/models: a model both match would have two providers. Narrow one of them.");
+                    throw new ConfigException(ConfigKeys.PROVIDER_MODELS.of(a.name()), "glob '" + pair.get(0)
+                            + "' overlaps glob '" + pair.get(1) + "' of " + ConfigKeys.PROVIDER_MODELS.of(b.name())
+                            + ": a model both match would have two providers. Narrow one of them.");
                 }
             }
         }

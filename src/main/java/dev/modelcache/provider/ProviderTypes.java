@@ -1,6 +1,7 @@
 package dev.modelcache.provider;
 
 import dev.modelcache.config.ConfigException;
+import dev.modelcache.config.ConfigKeys;
 import dev.modelcache.config.ProviderConfig;
 import dev.modelcache.tokens.TokenCounter;
 import java.util.Map;
@@ -38,7 +39,7 @@ public final class ProviderTypes {
     public static ModelProvider create(ProviderConfig row, TokenCounter tokens) {
         Factory factory = TYPES.get(row.type());
         if (factory == null) {
-            throw new ConfigException("providers/" + row.name() + "/type", "'" + row.type()
+            throw new ConfigException(ConfigKeys.PROVIDER_TYPE.of(row.name()), "'" + row.type()
                     + "' is not a known provider type " + names());
         }
         return factory.create(row, tokens);

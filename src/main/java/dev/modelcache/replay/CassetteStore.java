@@ -10,6 +10,7 @@ import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.cache.StoreStats;
 import dev.modelcache.config.ConfigException;
+import dev.modelcache.config.ConfigKeys;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -59,7 +60,7 @@ public final class CassetteStore implements ResponseStore {
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (Path folder : folders) {
             if (!Files.isDirectory(folder)) {
-                throw new ConfigException("cache/cassettes", "the cassette folder " + folder.toAbsolutePath() + " does not exist");
+                throw new ConfigException(ConfigKeys.CACHE_CASSETTES.key(), "the cassette folder " + folder.toAbsolutePath() + " does not exist");
             }
             try {
                 for (String name : RecordScan.files(folder)) {
@@ -68,7 +69,7 @@ public final class CassetteStore implements ResponseStore {
                     }
                 }
             } catch (IOException e) {
-                throw new ConfigException("cache/cassettes", "cannot read the cassette folder " + folder.toAbsolutePath() + ": " + e.getMessage());
+                throw new ConfigException(ConfigKeys.CACHE_CASSETTES.key(), "cannot read the cassette folder " + folder.toAbsolutePath() + ": " + e.getMessage());
             }
         }
         return new CassetteStore(entries, 0);
@@ -79,11 +80,11 @@ public final class CassetteStore implements ResponseStore {
         try {
             contents = RecordFile.read(file);
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException("cache/cassettes", "the cassette " + file.toAbsolutePath() + " cannot be used: " + e.getMessage());
+            throw new ConfigException(ConfigKeys.CACHE_CASSETTES.key(), "the cassette " + file.toAbsolutePath() + " cannot be used: " + e.getMessage());
         }
         RequestRecord stored = contents.request();
         if (!CacheKeyFactory.canKey(stored)) {
-            throw new ConfigException("cache/cassettes", "the cassette " + file.toAbsolutePath() + " cannot be keyed: its request"
+            throw new ConfigException(ConfigKeys.CACHE_CASSETTES.key(), "the cassette " + file.toAbsolutePath() + " cannot be keyed: its request"
                     + " body is kept without keySha256; record it again");
         }
         RequestRecord request = stored.withPartition(CacheKeyFactory.SHARED, stored.namespace()).withCurrentRecipe();
@@ -126,7 +127,7 @@ public final class CassetteStore implements ResponseStore {
         try {
             fileBytes = Files.size(file);
         } catch (IOException e) {
-            throw new ConfigException("cache/cassettes", "cannot read " + file.toAbsolutePath() + ": " + e.getMessage());
+            throw new ConfigException(ConfigKeys.CACHE_CASSETTES.key(), "cannot read " + file.toAbsolutePath() + ": " + e.getMessage());
         }
         return new EntrySummary(key.hex(), request.provider(), request.model(), request.method(), request.path(),
                 request.partition(), request.namespace(), response.status(), response.isEventStream(),

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -19,19 +18,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigTest {
-    private static final String OPENAI_URL = "providers/openai/baseUrl";
+    private static final String OPENAI_URL = ConfigFixtures.OPENAI_URL;
 
     private static Map<String, String> minimal(String... more) {
-        Map<String, String> m = new HashMap<>();
-        m.put(OPENAI_URL, "https://api.openai.com");
-        for (int i = 0; i + 1 < more.length; i += 2) {
-            m.put(more[i], more[i + 1]);
-        }
-        return m;
+        return ConfigFixtures.minimal(more);
     }
 
     private static Config config(String... more) {
-        return Config.from(Settings.of(minimal(more)));
+        return ConfigFixtures.config(more);
     }
 
     private static ConfigException fails(Map<String, String> values) {

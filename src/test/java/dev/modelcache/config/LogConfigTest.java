@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -14,12 +12,7 @@ import org.junit.jupiter.api.Test;
 /** {@code log/access}, {@code log/bodies} and {@code log/bodyMaxChars}: bodies stay out of the log unless asked for. */
 class LogConfigTest {
     private static LogConfig log(String... keysAndValues) {
-        Map<String, String> values = new HashMap<>();
-        values.put("providers/openai/baseUrl", "https://api.openai.com");
-        for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
-            values.put(keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return Config.from(Settings.of(values)).log();
+        return ConfigFixtures.config(keysAndValues).log();
     }
 
     @Test

@@ -7,21 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelcache.cache.CacheMode;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ReplayConfigTest {
     private static ReplayConfig replay(String... pairs) {
-        Map<String, String> m = new HashMap<>();
-        m.put("providers/openai/baseUrl", "https://api.openai.com");
-        for (int i = 0; i + 1 < pairs.length; i += 2) {
-            m.put(pairs[i], pairs[i + 1]);
-        }
-        return Config.from(Settings.of(m)).replay();
+        return ConfigFixtures.config(pairs).replay();
     }
 
     @Test

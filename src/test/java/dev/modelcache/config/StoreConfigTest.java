@@ -6,19 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The store's keys: cache/heapMB, cache/recordMB and cache/keySalt. */
 class StoreConfigTest {
     private static Config config(String... namesAndValues) {
-        Map<String, String> map = new HashMap<>();
-        map.put("providers/openai/baseUrl", "https://api.openai.com");
-        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
-            map.put(namesAndValues[i], namesAndValues[i + 1]);
-        }
-        return Config.from(Settings.of(map));
+        return ConfigFixtures.config(namesAndValues);
     }
 
     private static ConfigException fails(String... namesAndValues) {

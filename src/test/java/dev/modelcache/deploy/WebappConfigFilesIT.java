@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modelcache.config.ConfigKeys;
 import dev.modelcache.config.ProvidersConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,17 +27,23 @@ import org.w3c.dom.NodeList;
  * web.xml's declaration. A mismatch here is a deployment that silently reads a key as unset.
  */
 class WebappConfigFilesIT {
-    /** Every JNDI key ModelCache reads (port is the launchers' own, never JNDI). */
-    static final Set<String> KEYS = Set.of("cache/dir", "cache/heapMB", "cache/heapEntries", "cache/diskMB", "cache/ttl", "cache/maxEntryMB",
-            "cache/recordMB", "cache/keySalt",
-            "cache/mode", "cache/policy", "cache/shared", "cache/ignoreFields", "cache/cassettes", "cache/sequences", "cache/sequenceEnd",
-            "defaultProvider", "providers/openai/type", "providers/openai/baseUrl", "providers/openai/models",
-            "providers/openai/apiKey", "providers/anthropic/type", "providers/anthropic/baseUrl", "providers/anthropic/models",
-            "providers/anthropic/apiKey", "providers/gemini/type", "providers/gemini/baseUrl", "providers/gemini/models",
-            "providers/gemini/apiKey", "upstream/connectTimeout", "upstream/responseTimeout", "upstream/maxConnections",
-            "upstream/denyAddresses", "maxBodyBytes", "admin/token",
-            "shutdownDrainSeconds", "auth/keys", "launcher/envKeys", "prices/file", "budget/dailyUsd", "budget/dailyTokens", "budget/perKeyDailyUsd",
-            "budget/perKeyDailyTokens", "budget/onExceeded", "log/access", "log/bodies", "log/bodyMaxChars");
+    /**
+     * Every JNDI key ModelCache reads, from the registry: the keys that apply to the web application, the provider
+     * table's for each provider the shipped files declare (the launchers' own keys, such as port, are never JNDI).
+     */
+    static final Set<String> KEYS = webappKeys();
+
+    private static Set<String> webappKeys() {
+        Set<String> keys = new TreeSet<>();
+        for (ConfigKeys entry : ConfigKeys.values()) {
+            if (entry.appliesToWebapp() && entry.templated()) {
+                ConfigKeys.DECLARED_PROVIDERS.forEach(provider -> keys.add(entry.of(provider)));
+            } else if (entry.appliesToWebapp()) {
+                keys.add(entry.key());
+            }
+        }
+        return keys;
+    }
 
     @Test
     void webXmlDeclaresEveryKeyWithoutAValue() throws Exception {
