@@ -47,7 +47,7 @@ final class RecordStore {
         this.ttl = ttl;
         this.maxBytes = maxBytes;
         this.clock = clock;
-        this.pins = new PinSet(root.resolveSibling("pins"));
+        this.pins = PinSet.besideRecords(root);
     }
 
     /**
@@ -261,7 +261,7 @@ final class RecordStore {
     }
 
     private boolean expired(EntrySummary entry, long now) {
-        return !pins.contains(entry.key()) && CachedResponse.expired(entry.storedAtMillis(), entry.ttlMillis(), ttl, now);
+        return !pins.contains(entry.key()) && entry.expired(ttl, now);
     }
 
     private synchronized void evictPastBound() {

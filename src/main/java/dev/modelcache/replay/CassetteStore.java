@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -34,7 +35,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       naming {@code cache/cassettes} and the file: a test suite should not quietly run against fewer answers
  *       than were committed. Two files of the same request: the first in folder then name order wins.</li>
  *   <li>{@link #ofRecords}: a cache's own record folder as recorded (each entry under the key its header names),
- *       for the export command beside a running proxy; unreadable and expired records are left out.</li>
+ *       for the export command beside a running proxy; unreadable and expired records are left out, expired
+ *       by the proxy's rule (an entry's own lifetime, else the store's; a pinned entry never).</li>
  * </ul>
  * Ages (a listing's {@code maxAge}, a record's expiry) are counted on the store's {@link Clock}.
  */
@@ -116,6 +118,7 @@ public final class CassetteStore implements ResponseStore {
         Map<String, Entry> entries = new LinkedHashMap<>();
         long ignored = 0;
         long now = clock.millis();
+        Set<String> pinned = RecordFile.pinnedKeys(recordsFolder);
         for (String name : RecordScan.files(recordsFolder)) {
             if (!name.endsWith(RecordFile.SUFFIX)) {
                 continue;
@@ -123,7 +126,7 @@ public final class CassetteStore implements ResponseStore {
             Path file = recordsFolder.resolve(name);
             try {
                 RecordFile.Head head = RecordFile.readHead(file);
-                if (ttl.isZero() || now - head.summary().storedAtMillis() < ttl.toMillis()) {
+                if (!RecordFile.expired(head.summary(), pinned, ttl, now)) {
                     entries.put(head.key().hex(), new Entry(file, head.request(), head.request(), head.summary()));
                 }
             } catch (IOException | RuntimeException e) {
