@@ -88,7 +88,7 @@ public final class ModelCache implements AutoCloseable {
         this.mode = new ModeSwitch(replay.mode());
         CachePolicy policy = new CachePolicy(mode, replay.deterministicOnly(), replay.sequences());
         ReplayControls controls = new ReplayControls(mode, policy, keys, store, new Sequences(),
-                new MissExplainer(store, keys), new ReplayReport());
+                new MissExplainer(store, keys), new ReplayReport(clock));
         this.upstream = new UpstreamClient(config.upstream(), config.admin().token());
         Forwarder forwarder = new Forwarder(upstream, events, spillDir, config.cache().maxEntryBytes());
         this.budget = BudgetGuard.open(config.billing(), config.cache().dir(), ledger, prices, tokens, clock);
