@@ -34,13 +34,13 @@ class ExplainAgreesWithPipelineTest {
     static final String ALICE = "mc-alice-7f3a9c";
     static final String BOB = "mc-bob-55e01a";
     static final String ADMIN = "admin-token-1234";
+    /** The proxy's time: a test moves it past a max-age or a lifetime instead of sleeping. */
+    final TestClock clock = new TestClock();
 
     @TempDir
     Path cacheDir;
     FakeUpstream upstream;
     TestProxy proxy;
-    /** The proxy's time: a test moves it past a max-age or a lifetime instead of sleeping. */
-    final TestClock clock = new TestClock();
     final AtomicInteger answers = new AtomicInteger();
 
     /** A proxy whose provider answers "answer 1", "answer 2", ... in turn, with an admin token. */
