@@ -81,7 +81,8 @@ public final class ModelCache implements AutoCloseable {
         CacheKeyFactory keys = new CacheKeyFactory(KeySalt.of(config.cache().keySalt(), config.cache().dir()),
                 replay.ignoreFields(), replay.shared());
         ResponseStore durable = DurableResponseStore.open(config.cache().dir(), config.cache().heapKB(),
-                config.cache().heapEntries(), config.cache().diskMB(), config.cache().ttl(), config.cache().recordBytes(), clock);
+                config.cache().heapEntries(), config.cache().diskMB(), config.cache().ttl(), config.cache().recordBytes(),
+                clock);
         restrictStoreFiles(config.cache().dir());
         Rekeying.run(config.cache().dir(), durable, keys);
         this.store = LayeredStore.withCassettes(durable, replay.cassettes(), keys, clock);
