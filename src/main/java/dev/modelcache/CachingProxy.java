@@ -41,7 +41,7 @@ public final class CachingProxy {
     private final ResponseStore store;
     private final FlightRegistry flights = new FlightRegistry();
     private final Forwarder forwarder;
-    private final EntryRecorder recorder = new EntryRecorder();
+    private final EntryRecorder recorder;
     private final Listeners events;
     private final Duration coalesceWait;
     private final Misses misses;
@@ -58,7 +58,8 @@ public final class CachingProxy {
         this.forwarder = forwarder;
         this.events = events;
         this.coalesceWait = coalesceWait;
-        this.replies = new Replies(coalesceWait);
+        this.recorder = new EntryRecorder(answers.clock());
+        this.replies = new Replies(coalesceWait, answers.clock());
     }
 
     /** One exchange on its way through the pipeline, with its request record and key ({@code id}). */

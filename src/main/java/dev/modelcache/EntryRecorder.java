@@ -25,6 +25,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -53,6 +54,13 @@ final class EntryRecorder {
     /** Where providers report usage and the model in a JSON answer (OpenAI, Anthropic, Gemini, Ollama). */
     private static final Set<String> REPORTED_FIELDS = Set.of("model", "modelVersion", "usage", "usageMetadata",
             "prompt_eval_count", "eval_count");
+
+    /** When an entry is stored: the clock its lifetime and {@code max-age} are later counted on. */
+    private final Clock clock;
+
+    EntryRecorder(Clock clock) {
+        this.clock = clock;
+    }
 
     /**
      * The verdict, the entry and the answer's tokens. The entry is null when nothing was kept, or when a 2xx answer
@@ -133,7 +141,7 @@ final class EntryRecorder {
             return new Recorded(verdict, null, usage);
         }
         Headers kept = success ? CachedResponse.storableHeaders(answer.headers()) : sharedHeaders(answer.headers());
-        return new Recorded(verdict, new CachedResponse(status, kept, body, answer.chunks(), System.currentTimeMillis(),
+        return new Recorded(verdict, new CachedResponse(status, kept, body, answer.chunks(), clock.millis(),
                 usage, provider.name(), provider.model(exchange)), usage);
     }
 

@@ -66,7 +66,7 @@ public final class ModelCache implements AutoCloseable {
     private final BudgetGuard budget;
     private final UsageStats usage;
 
-    private ModelCache(Config config) {
+    private ModelCache(Config config, Clock clock) {
         this.config = config;
         this.proxyKeys = new ProxyKeyCheck(ProxyKeys.of(config.auth()));
         TokenCounter tokens = new TokenCounter();
@@ -74,29 +74,30 @@ public final class ModelCache implements AutoCloseable {
         PriceTable prices = PriceTable.load(config.billing().pricesFile());
         Path spillDir = config.cache().dir().resolve("tmp");
         prepare(config.cache().dir(), spillDir);
-        this.ledger = CostLedger.open(config.cache().dir(), prices.checked(), Clock.systemUTC());
+        this.ledger = CostLedger.open(config.cache().dir(), prices.checked(), clock);
         events.add(ledger);
         ReplayConfig replay = config.replay();
         CacheKeyFactory keys = new CacheKeyFactory(KeySalt.of(config.cache().keySalt(), config.cache().dir()),
                 replay.ignoreFields(), replay.shared());
         ResponseStore durable = DurableResponseStore.open(config.cache().dir(), config.cache().heapKB(),
-                config.cache().heapEntries(), config.cache().diskMB(), config.cache().ttl(), config.cache().recordBytes());
+                config.cache().heapEntries(), config.cache().diskMB(), config.cache().ttl(), config.cache().recordBytes(),
+                clock);
         restrictStoreFiles(config.cache().dir());
         Rekeying.run(config.cache().dir(), durable, keys);
-        this.store = LayeredStore.withCassettes(durable, replay.cassettes(), keys);
+        this.store = LayeredStore.withCassettes(durable, replay.cassettes(), keys, clock);
         this.mode = new ModeSwitch(replay.mode());
         CachePolicy policy = new CachePolicy(mode, replay.deterministicOnly(), replay.sequences());
         ReplayControls controls = new ReplayControls(mode, policy, keys, store, new Sequences(),
-                new MissExplainer(store, keys), new ReplayReport());
+                new MissExplainer(store, keys), new ReplayReport(clock));
         this.upstream = new UpstreamClient(config.upstream(), config.admin().token());
         Forwarder forwarder = new Forwarder(upstream, events, spillDir, config.cache().maxEntryBytes());
-        this.budget = BudgetGuard.open(config.billing(), config.cache().dir(), ledger, prices, tokens, Clock.systemUTC());
+        this.budget = BudgetGuard.open(config.billing(), config.cache().dir(), ledger, prices, tokens, clock);
         Misses misses = controls.misses(budget);
         StoredAnswers answers = new StoredAnswers(providers, policy, keys, store, controls.sequences(), misses,
-                replay.repeatLastInSequence());
+                replay.repeatLastInSequence(), clock);
         this.proxy = new CachingProxy(answers, store, forwarder, events, config.upstream().longestWaitForFirstBytes(),
                 misses, new ExchangePricing(prices));
-        this.usage = UsageStats.open(config.cache().dir(), store, Clock.systemUTC());
+        this.usage = UsageStats.open(config.cache().dir(), store, clock);
         events.add(usage);
         this.admin = AdminEndpoints.withReplay(usage::counters, providers, config.admin().token(), controls,
                 proxyKeys, answers::explain,
@@ -116,7 +117,15 @@ public final class ModelCache implements AutoCloseable {
     }
 
     public static ModelCache start(Config config) {
-        return new ModelCache(config);
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * The same, on {@code clock}: what every lifetime, {@code max-age}, stored time, day of the ledger and budget,
+     * and counter window is read from. Tests move a clock of their own instead of sleeping past a lifetime.
+     */
+    public static ModelCache start(Config config, Clock clock) {
+        return new ModelCache(config, clock);
     }
 
     /**

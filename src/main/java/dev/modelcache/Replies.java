@@ -13,6 +13,7 @@ import dev.modelcache.http.ResponseHead;
 import dev.modelcache.stream.Replayer;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -23,10 +24,12 @@ import java.time.Duration;
  */
 final class Replies {
     private final Duration idle;
+    private final Clock clock;
 
-    /** {@code idle}: how long a follower waits for each event of a live stream. */
-    Replies(Duration idle) {
+    /** {@code idle}: how long a follower waits for each event of a live stream; {@code clock}: what {@code Age} counts on. */
+    Replies(Duration idle, Clock clock) {
         this.idle = idle;
+        this.clock = clock;
     }
 
     /** What an exchange's answer is written to, and recorded in; {@code paced}: a stream keeps its recorded pacing. */
@@ -53,7 +56,7 @@ final class Replies {
         client.trace().answered(label, entry.status(), coalesced);
         client.trace().usage(entry.usage());
         ResponseHead.write(client.response(), entry.status(), entry.headers(), label, entry.storedAtMillis(),
-                entry.isEventStream() ? ResponseHead.UNKNOWN_LENGTH : entry.bodyLength());
+                entry.isEventStream() ? ResponseHead.UNKNOWN_LENGTH : entry.bodyLength(), clock);
         Replayer.replay(entry, body, client.response().getOutputStream(), client.paced() && entry.isEventStream());
         return true;
     }
@@ -73,7 +76,7 @@ final class Replies {
         try {
             client.trace().answered(CacheStatus.HIT, live.status(), true);
             ResponseHead.write(client.response(), live.status(), live.headers(), CacheStatus.HIT,
-                    System.currentTimeMillis(), ResponseHead.UNKNOWN_LENGTH);
+                    clock.millis(), ResponseHead.UNKNOWN_LENGTH, clock);
             live.relayTo(client.response().getOutputStream(), idle);
         } finally {
             live.leave();

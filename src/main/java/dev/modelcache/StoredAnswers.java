@@ -13,6 +13,7 @@ import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
 import dev.modelcache.replay.Misses;
 import dev.modelcache.replay.Sequences;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -39,9 +40,21 @@ public final class StoredAnswers {
     private final Sequences sequences;
     private final Misses misses;
     private final boolean repeatLast;
+    private final Clock clock;
 
+    /** On the system clock. */
     StoredAnswers(ProviderTable providers, CachePolicy policy, CacheKeyFactory keys, ResponseStore store,
                   Sequences sequences, Misses misses, boolean repeatLast) {
+        this(providers, policy, keys, store, sequences, misses, repeatLast, Clock.systemUTC());
+    }
+
+    /**
+     * {@code clock}: the store's, on which an entry's age is counted for {@code max-age}; the pipeline stamps new
+     * entries from it too ({@link #clock()}), so that store times and ages are read from one clock.
+     */
+    StoredAnswers(ProviderTable providers, CachePolicy policy, CacheKeyFactory keys, ResponseStore store,
+                  Sequences sequences, Misses misses, boolean repeatLast, Clock clock) {
+        this.clock = clock;
         this.providers = providers;
         this.policy = policy;
         this.keys = keys;
@@ -92,8 +105,13 @@ public final class StoredAnswers {
         return plan.decision().read() && lookUp(plan, false).isPresent();
     }
 
+    /** The clock entries are stamped and aged on. */
+    Clock clock() {
+        return clock;
+    }
+
     private Optional<CachedResponse> lookUp(Plan plan, boolean use) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         Decision decision = plan.decision();
         CacheKey key = plan.key();
         Optional<CachedResponse> hit = store.get(key).filter(entry -> decision.fresh(entry.storedAtMillis(), now));

@@ -12,9 +12,11 @@ import dev.modelcache.admin.AdminEndpoints;
 import dev.modelcache.auth.ProxyKeys;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.TestClock;
 import dev.modelcache.support.TestProxy;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +34,8 @@ class ExplainAgreesWithPipelineTest {
     static final String ALICE = "mc-alice-7f3a9c";
     static final String BOB = "mc-bob-55e01a";
     static final String ADMIN = "admin-token-1234";
+    /** The proxy's time: a test moves it past a max-age or a lifetime instead of sleeping. */
+    final TestClock clock = new TestClock();
 
     @TempDir
     Path cacheDir;
@@ -50,7 +54,7 @@ class ExplainAgreesWithPipelineTest {
         for (int i = 0; i + 1 < settings.length; i += 2) {
             config.put(settings[i], settings[i + 1]);
         }
-        proxy = TestProxy.start(config);
+        proxy = TestProxy.start(config, clock);
     }
 
     @AfterEach
@@ -143,8 +147,9 @@ class ExplainAgreesWithPipelineTest {
     void anEntryOlderThanTheRequestsMaxAgeIsNoHitForExplainNorForTheProxy() throws Exception {
         start();
         HttpResponse<String> stored = ask();
-        // max-age=0 accepts only an entry stored this very millisecond: let one pass (the store reads the system clock).
-        Thread.sleep(5);
+        JsonNode now = json(explain("Cache-Control", "max-age=0"));
+        assertTrue(now.path("hit").asBoolean(), "max-age=0 takes an entry stored this very millisecond: " + now);
+        clock.advance(Duration.ofMillis(1));
         JsonNode fresh = json(explain());
         assertTrue(fresh.path("hit").asBoolean(), fresh.toString());
         JsonNode stale = json(explain("Cache-Control", "max-age=0"));
@@ -152,6 +157,21 @@ class ExplainAgreesWithPipelineTest {
         assertFalse(stale.path("hit").asBoolean(), stale.toString());
         assertEquals("MISS", ask("Cache-Control", "max-age=0").headers().firstValue("X-Cache").orElseThrow(),
                 "the proxy agrees");
+        assertEquals(2, upstream.calls());
+    }
+
+    @Test
+    void anExpiredEntryIsNoHitForExplainNorForTheProxy() throws Exception {
+        start();
+        HttpResponse<String> stored = ask("X-Cache-TTL", "60");
+        clock.advance(Duration.ofSeconds(59));
+        JsonNode live = json(explain());
+        assertTrue(live.path("hit").asBoolean(), live.toString());
+        clock.advance(Duration.ofSeconds(1));
+        JsonNode expired = json(explain());
+        assertEquals(key(stored), expired.path("key").asText(), expired.toString());
+        assertFalse(expired.path("hit").asBoolean(), "its own minute is over: " + expired);
+        assertEquals("MISS", ask().headers().firstValue("X-Cache").orElseThrow(), "the proxy agrees");
         assertEquals(2, upstream.calls());
     }
 }

@@ -11,10 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.TestClock;
 import dev.modelcache.support.TestProxy;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +32,8 @@ class ReplayModesIntegrationTest {
     Path cacheDir;
     FakeUpstream upstream;
     TestProxy proxy;
+    /** The proxy's time: a test moves it past a lifetime or a max-age instead of sleeping. */
+    final TestClock clock = new TestClock();
     final AtomicInteger answers = new AtomicInteger();
 
     /** A proxy whose provider answers "answer 1", "answer 2", ... in turn. */
@@ -41,7 +45,7 @@ class ReplayModesIntegrationTest {
         for (int i = 0; i + 1 < settings.length; i += 2) {
             config.put(settings[i], settings[i + 1]);
         }
-        proxy = TestProxy.start(config);
+        proxy = TestProxy.start(config, clock);
     }
 
     @AfterEach
@@ -156,7 +160,10 @@ class ReplayModesIntegrationTest {
         start();
         ask(ASK);
         assertEquals("HIT", ask(ASK, "Cache-Control", "max-age=3600").headers().firstValue("X-Cache").orElseThrow());
-        Thread.sleep(1100);
+        clock.advance(Duration.ofMillis(999));
+        assertEquals("HIT", ask(ASK, "Cache-Control", "max-age=1").headers().firstValue("X-Cache").orElseThrow(),
+                "not a second old yet");
+        clock.advance(Duration.ofMillis(2));
         HttpResponse<String> stale = ask(ASK, "Cache-Control", "max-age=1");
         assertEquals("MISS", stale.headers().firstValue("X-Cache").orElseThrow());
         assertEquals("answer 2", content(stale));
@@ -169,9 +176,13 @@ class ReplayModesIntegrationTest {
         start();
         ask(ASK, "X-Cache-TTL", "1");
         ask(ASK.replace("hi", "ho"));
-        Thread.sleep(1200);
+        clock.advance(Duration.ofMillis(999));
+        assertEquals("HIT", ask(ASK).headers().firstValue("X-Cache").orElseThrow(), "its own second is not over");
+        clock.advance(Duration.ofMillis(1));
         assertEquals("MISS", ask(ASK).headers().firstValue("X-Cache").orElseThrow(), "expired after its own 1 s");
-        assertEquals("HIT", ask(ASK.replace("hi", "ho")).headers().firstValue("X-Cache").orElseThrow());
+        HttpResponse<String> other = ask(ASK.replace("hi", "ho"));
+        assertEquals("HIT", other.headers().firstValue("X-Cache").orElseThrow());
+        assertEquals("1", other.headers().firstValue("Age").orElseThrow(), "a second old on the proxy's clock");
         assertEquals(400, ask(ASK, "X-Cache-TTL", "-5").statusCode());
     }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +35,7 @@ public final class DurableResponseStore implements ResponseStore {
     private final RecordStore record;
     private final EhcacheResponseStore tier;
     private final Duration ttl;
+    private final Clock clock;
     private final LongAdder reads = new LongAdder();
     private final LongAdder tierHits = new LongAdder();
     private final LongAdder recordHits = new LongAdder();
@@ -44,10 +46,11 @@ public final class DurableResponseStore implements ResponseStore {
     private final Object[] stripes = new Object[STRIPES];
     private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
 
-    DurableResponseStore(RecordStore record, EhcacheResponseStore tier, Duration ttl) {
+    DurableResponseStore(RecordStore record, EhcacheResponseStore tier, Duration ttl, Clock clock) {
         this.record = record;
         this.tier = tier;
         this.ttl = ttl;
+        this.clock = clock;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }
@@ -55,25 +58,33 @@ public final class DurableResponseStore implements ResponseStore {
 
     /**
      * Opens the record in {@code <cache dir>/records} (bounded by {@code recordBytes}) and the Ehcache tiers in
-     * {@code <cache dir>/ehcache} (heap bounded by {@code heapKB}, or by {@code heapEntries} when that is 0).
+     * {@code <cache dir>/ehcache} (heap bounded by {@code heapKB}, or by {@code heapEntries} when that is 0), on the
+     * system clock.
      */
     public static DurableResponseStore open(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl,
                                             long recordBytes) {
-        RecordStore record = new RecordStore(cacheDir.resolve("records"), ttl, recordBytes);
+        return open(cacheDir, heapKB, heapEntries, diskMB, ttl, recordBytes, Clock.systemUTC());
+    }
+
+    /** The same, counting every age and lifetime, in the record and in the tiers, on {@code clock}. */
+    public static DurableResponseStore open(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl,
+                                            long recordBytes, Clock clock) {
+        RecordStore record = new RecordStore(cacheDir.resolve("records"), ttl, recordBytes, clock);
         try {
             record.open();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "cannot open the record folder " + cacheDir.resolve("records")
                     + "; answers will not be stored until it is usable: " + e);
         }
-        return new DurableResponseStore(record, openTiers(cacheDir, heapKB, heapEntries, diskMB, ttl), ttl);
+        return new DurableResponseStore(record, openTiers(cacheDir, heapKB, heapEntries, diskMB, ttl, clock), ttl, clock);
     }
 
     /** Ehcache's tiers; if their folder cannot be opened it is emptied (the record has everything), else none. */
-    private static EhcacheResponseStore openTiers(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl) {
+    private static EhcacheResponseStore openTiers(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl,
+                                                  Clock clock) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return new EhcacheResponseStore(cacheDir, heapKB, heapEntries, diskMB, ttl);
+                return new EhcacheResponseStore(cacheDir, heapKB, heapEntries, diskMB, ttl, clock);
             } catch (RuntimeException e) {
                 if (attempt == 2) {
                     LOG.log(Level.ERROR, "Ehcache cannot open in " + cacheDir.resolve("ehcache")
@@ -206,7 +217,7 @@ public final class DurableResponseStore implements ResponseStore {
     }
 
     private boolean expired(CachedResponse response) {
-        return CachedResponse.expired(response.storedAtMillis(), response.ttlMillis(), ttl, System.currentTimeMillis());
+        return CachedResponse.expired(response.storedAtMillis(), response.ttlMillis(), ttl, clock.millis());
     }
 
     @Override

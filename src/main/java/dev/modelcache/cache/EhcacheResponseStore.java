@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,6 +24,7 @@ import org.ehcache.core.spi.store.heap.SizeOfEngineProvider;
 import org.ehcache.event.CacheEventListener;
 import org.ehcache.event.EventType;
 import org.ehcache.expiry.ExpiryPolicy;
+import org.ehcache.impl.internal.TimeSourceConfiguration;
 import org.ehcache.spi.service.Service;
 import org.ehcache.spi.service.ServiceConfiguration;
 import org.ehcache.spi.service.ServiceProvider;
@@ -37,6 +39,9 @@ import org.ehcache.spi.service.ServiceProvider;
  *
  * <p>Ehcache splits the disk tier into segments (16 by default) and an entry must fit in one: an entry larger than
  * about {@code diskMB / 16} is evicted at once. Entries that large are kept in the record only.
+ *
+ * <p>Ehcache reads the time from the store's {@link Clock} (as its {@code TimeSource}), so that its expiry agrees
+ * with the record's and a test can move time on instead of sleeping past a lifetime.
  */
 public final class EhcacheResponseStore implements AutoCloseable {
     private static final Logger LOG = System.getLogger(EhcacheResponseStore.class.getName());
@@ -49,7 +54,13 @@ public final class EhcacheResponseStore implements AutoCloseable {
     private final LongAdder failures = new LongAdder();
     private final LongAdder evictions = new LongAdder();
 
+    /** The tiers on the system clock. */
     public EhcacheResponseStore(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl) {
+        this(cacheDir, heapKB, heapEntries, diskMB, ttl, Clock.systemUTC());
+    }
+
+    /** The tiers, with expiry counted on {@code clock}. */
+    public EhcacheResponseStore(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl, Clock clock) {
         ResourcePoolsBuilder pools = heapKB > 0
                 ? ResourcePoolsBuilder.newResourcePoolsBuilder().heap(heapKB, MemoryUnit.KB)
                 : ResourcePoolsBuilder.newResourcePoolsBuilder().heap(heapEntries, EntryUnit.ENTRIES);
@@ -60,7 +71,8 @@ public final class EhcacheResponseStore implements AutoCloseable {
                         .unordered().asynchronous())
                 .withExpiry(new EntryTtl(ttl));
         CacheManagerBuilder<PersistentCacheManager> builder = CacheManagerBuilder.newCacheManagerBuilder()
-                .with(CacheManagerBuilder.persistence(cacheDir.resolve("ehcache").toFile()));
+                .with(CacheManagerBuilder.persistence(cacheDir.resolve("ehcache").toFile()))
+                .using(new TimeSourceConfiguration(clock::millis));
         if (heapKB > 0) {
             builder = builder.using(new ExactSizeOf());
         }

@@ -23,6 +23,11 @@ final class PinSet {
         this.file = file;
     }
 
+    /** The pins of the record folder {@code recordsFolder}: the file {@code pins} beside it. */
+    static PinSet besideRecords(Path recordsFolder) {
+        return new PinSet(recordsFolder.resolveSibling("pins"));
+    }
+
     /** Reads the file when there is one; lines that are not a key are skipped. */
     void load() throws IOException {
         if (!Files.exists(file)) {

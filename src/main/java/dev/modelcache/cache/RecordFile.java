@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * One {@link RecordFormat record file} as a whole, wherever it lies: in the cache's record folder, in a cassette
@@ -58,6 +60,22 @@ public final class RecordFile {
     /** Where the cache keeps the record of {@code key} below its record folder ({@code <cache dir>/records}). */
     public static Path pathIn(Path recordsFolder, CacheKey key) {
         return new RecordFiles(recordsFolder).pathOf(key);
+    }
+
+    /**
+     * Whether the record of {@code entry} has expired at {@code nowMillis} by the rule the
+     * proxy applies: its own lifetime, else {@code storeTtl}, and never while it is pinned ({@code pinned}: the keys
+     * of {@link #pinnedKeys}).
+     */
+    public static boolean expired(EntrySummary entry, Set<String> pinned, Duration storeTtl, long nowMillis) {
+        return !pinned.contains(entry.key()) && entry.expired(storeTtl, nowMillis);
+    }
+
+    /** The keys pinned in the cache whose record folder is {@code recordsFolder} (none when it has no pins file). */
+    public static Set<String> pinnedKeys(Path recordsFolder) throws IOException {
+        PinSet pins = PinSet.besideRecords(recordsFolder);
+        pins.load();
+        return pins.keys();
     }
 
     /**

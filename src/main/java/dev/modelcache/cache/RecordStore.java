@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
  * expired record is a miss, and is deleted) and a size bound (past {@code maxBytes}, the oldest records are deleted first),
  * except for {@linkplain PinSet pinned} entries, which neither expire nor are evicted. Every read checks
  * that the record is the key's and whole ({@link RecordReads}), so a torn or foreign record is never served; one
- * that breaks while it is served leaves the index.
+ * that breaks while it is served leaves the index. Ages are counted on the store's {@link Clock}.
  */
 final class RecordStore {
     private static final Logger LOG = System.getLogger(RecordStore.class.getName());
@@ -27,6 +28,7 @@ final class RecordStore {
     private final RecordFiles files;
     private final Duration ttl;
     private final long maxBytes;
+    private final Clock clock;
     private final RecordIndex index = new RecordIndex();
     private final PinSet pins;
     private final RecordReads reads = new RecordReads();
@@ -37,10 +39,15 @@ final class RecordStore {
     private final Map<String, FileTime> lookedAt = new ConcurrentHashMap<>();
 
     RecordStore(Path root, Duration ttl, long maxBytes) {
+        this(root, ttl, maxBytes, Clock.systemUTC());
+    }
+
+    RecordStore(Path root, Duration ttl, long maxBytes, Clock clock) {
         this.files = new RecordFiles(root);
         this.ttl = ttl;
         this.maxBytes = maxBytes;
-        this.pins = new PinSet(root.resolveSibling("pins"));
+        this.clock = clock;
+        this.pins = PinSet.besideRecords(root);
     }
 
     /**
@@ -50,7 +57,7 @@ final class RecordStore {
     void open() throws IOException {
         List<Path> records = files.open();
         pins.load();
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         for (Path file : records) {
             indexFile(file, now);
         }
@@ -88,7 +95,7 @@ final class RecordStore {
         if (entry.isEmpty()) {
             return Optional.empty();
         }
-        if (expired(entry.get(), System.currentTimeMillis())) {
+        if (expired(entry.get(), clock.millis())) {
             expirations.increment();
             remove(key);
             return Optional.empty();
@@ -144,7 +151,7 @@ final class RecordStore {
             if (!Files.exists(file) || Files.getLastModifiedTime(file).equals(lookedAt.get(key.hex()))) {
                 return Optional.empty(); // none, or already found invalid as it is
             }
-            indexFile(file, System.currentTimeMillis());
+            indexFile(file, clock.millis());
             return index.get(key.hex());
         } catch (IOException e) {
             return Optional.empty();
@@ -225,7 +232,7 @@ final class RecordStore {
     }
 
     List<EntrySummary> list(EntryFilter filter) {
-        return index.list(filter, System.currentTimeMillis());
+        return index.list(filter, clock.millis());
     }
 
     long count() {
@@ -254,7 +261,7 @@ final class RecordStore {
     }
 
     private boolean expired(EntrySummary entry, long now) {
-        return !pins.contains(entry.key()) && CachedResponse.expired(entry.storedAtMillis(), entry.ttlMillis(), ttl, now);
+        return !pins.contains(entry.key()) && entry.expired(ttl, now);
     }
 
     private synchronized void evictPastBound() {

@@ -1,6 +1,7 @@
 package dev.modelcache.http;
 
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -23,6 +24,12 @@ public final class ResponseHead {
      */
     public static void write(HttpServletResponse response, int status, Headers fields, CacheStatus label,
                              long storedAtMillis, long contentLength) {
+        write(response, status, fields, label, storedAtMillis, contentLength, Clock.systemUTC());
+    }
+
+    /** The same, counting {@code Age} on {@code clock}: the clock the answer's store time was read from. */
+    public static void write(HttpServletResponse response, int status, Headers fields, CacheStatus label,
+                             long storedAtMillis, long contentLength, Clock clock) {
         response.setStatus(status);
         Headers sent = label == CacheStatus.HIT ? StoredHeaders.of(fields) : fields.endToEnd();
         for (Map.Entry<String, String> field : sent.fields()) {
@@ -30,7 +37,7 @@ public final class ResponseHead {
         }
         response.setHeader("X-Cache", label.name());
         if (label == CacheStatus.HIT) {
-            long age = Math.max(0, (System.currentTimeMillis() - storedAtMillis) / 1000);
+            long age = Math.max(0, (clock.millis() - storedAtMillis) / 1000);
             response.setHeader("Age", Long.toString(age));
         }
         if (contentLength >= 0) {

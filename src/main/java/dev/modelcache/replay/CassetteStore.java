@@ -16,12 +16,14 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -34,8 +36,10 @@ import java.util.concurrent.atomic.LongAdder;
  *       naming {@code cache/cassettes} and the file: a test suite should not quietly run against fewer answers
  *       than were committed. Two files of the same request: the first in folder then name order wins.</li>
  *   <li>{@link #ofRecords}: a cache's own record folder as recorded (each entry under the key its header names),
- *       for the export command beside a running proxy; unreadable and expired records are left out.</li>
+ *       for the export command beside a running proxy; unreadable and expired records are left out, expired
+ *       by the proxy's rule (an entry's own lifetime, else the store's; a pinned entry never).</li>
  * </ul>
+ * Ages (a listing's {@code maxAge}, a record's expiry) are counted on the store's {@link Clock}.
  */
 public final class CassetteStore implements ResponseStore {
     private static final Logger LOG = System.getLogger(CassetteStore.class.getName());
@@ -46,17 +50,24 @@ public final class CassetteStore implements ResponseStore {
 
     private final Map<String, Entry> entries;
     private final long ignored;
+    private final Clock clock;
     private final LongAdder reads = new LongAdder();
     private final LongAdder hits = new LongAdder();
     private final LongAdder readFailures = new LongAdder();
 
-    private CassetteStore(Map<String, Entry> entries, long ignored) {
+    private CassetteStore(Map<String, Entry> entries, long ignored, Clock clock) {
         this.entries = Map.copyOf(entries);
         this.ignored = ignored;
+        this.clock = clock;
     }
 
     /** The cassettes in {@code folders}, re-keyed by {@code keys}; fails with a {@link ConfigException} on {@code cache/cassettes}. */
     public static CassetteStore open(List<Path> folders, CacheKeyFactory keys) {
+        return open(folders, keys, Clock.systemUTC());
+    }
+
+    /** The same, listing ages on {@code clock}. */
+    public static CassetteStore open(List<Path> folders, CacheKeyFactory keys, Clock clock) {
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (Path folder : folders) {
             if (!Files.isDirectory(folder)) {
@@ -72,7 +83,7 @@ public final class CassetteStore implements ResponseStore {
                 throw new ConfigException(ConfigKeys.CACHE_CASSETTES.key(), "cannot read the cassette folder " + folder.toAbsolutePath() + ": " + e.getMessage());
             }
         }
-        return new CassetteStore(entries, 0);
+        return new CassetteStore(entries, 0, clock);
     }
 
     private static void addCassette(Path file, CacheKeyFactory keys, Map<String, Entry> entries) {
@@ -100,9 +111,15 @@ public final class CassetteStore implements ResponseStore {
 
     /** The record files in a cache's record folder, under their own keys; the unreadable and expired left out. */
     public static CassetteStore ofRecords(Path recordsFolder, Duration ttl) throws IOException {
+        return ofRecords(recordsFolder, ttl, Clock.systemUTC());
+    }
+
+    /** The same, expiring on {@code clock}. */
+    public static CassetteStore ofRecords(Path recordsFolder, Duration ttl, Clock clock) throws IOException {
         Map<String, Entry> entries = new LinkedHashMap<>();
         long ignored = 0;
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
+        Set<String> pinned = RecordFile.pinnedKeys(recordsFolder);
         for (String name : RecordScan.files(recordsFolder)) {
             if (!name.endsWith(RecordFile.SUFFIX)) {
                 continue;
@@ -110,7 +127,7 @@ public final class CassetteStore implements ResponseStore {
             Path file = recordsFolder.resolve(name);
             try {
                 RecordFile.Head head = RecordFile.readHead(file);
-                if (ttl.isZero() || now - head.summary().storedAtMillis() < ttl.toMillis()) {
+                if (!RecordFile.expired(head.summary(), pinned, ttl, now)) {
                     entries.put(head.key().hex(), new Entry(file, head.request(), head.request(), head.summary()));
                 }
             } catch (IOException | RuntimeException e) {
@@ -118,7 +135,7 @@ public final class CassetteStore implements ResponseStore {
                 LOG.log(Level.WARNING, "ignoring record " + file + ": " + e.getMessage());
             }
         }
-        return new CassetteStore(entries, ignored);
+        return new CassetteStore(entries, ignored, clock);
     }
 
     private static EntrySummary summary(RecordFile.Contents contents, CacheKey key, RequestRecord request, Path file) {
@@ -174,7 +191,7 @@ public final class CassetteStore implements ResponseStore {
 
     @Override
     public List<EntrySummary> list(EntryFilter filter) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         return entries.values().stream().map(Entry::summary).filter(e -> filter.matches(e, now))
                 .sorted(Comparator.comparingLong(EntrySummary::storedAtMillis).reversed().thenComparing(EntrySummary::key))
                 .toList();

@@ -9,6 +9,7 @@ import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.cache.StoreStats;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,13 @@ public final class LayeredStore implements ResponseStore {
      * {@code cache/cassettes} when a folder does not exist or a cassette in it cannot be used.
      */
     public static ResponseStore withCassettes(ResponseStore primary, List<Path> folders, CacheKeyFactory keys) {
-        return folders.isEmpty() ? primary : new LayeredStore(primary, CassetteStore.open(folders, keys));
+        return withCassettes(primary, folders, keys, Clock.systemUTC());
+    }
+
+    /** The same, the cassettes counting ages on {@code clock} (as the primary should). */
+    public static ResponseStore withCassettes(ResponseStore primary, List<Path> folders, CacheKeyFactory keys,
+                                              Clock clock) {
+        return folders.isEmpty() ? primary : new LayeredStore(primary, CassetteStore.open(folders, keys, clock));
     }
 
     /** The cassettes behind the primary store. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.EntrySummary;
 import dev.modelcache.cache.RequestRecord;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -32,7 +33,19 @@ public final class ReplayReport {
     private final AtomicInteger kept = new AtomicInteger();
     private final AtomicLong missCount = new AtomicLong();
     private final Set<String> used = ConcurrentHashMap.newKeySet();
-    private volatile Instant since = Instant.now();
+    private final Clock clock;
+    private volatile Instant since;
+
+    /** A report on the system clock. */
+    public ReplayReport() {
+        this(Clock.systemUTC());
+    }
+
+    /** A report whose miss times and start ({@code since}) are read from {@code clock}: the proxy's. */
+    public ReplayReport(Clock clock) {
+        this.clock = clock;
+        this.since = clock.instant();
+    }
 
     /** A request that missed; {@code offline} when it was refused rather than sent to the provider. */
     public void missed(RequestRecord request, CacheKey key, Explanation explanation, boolean offline) {
@@ -51,7 +64,7 @@ public final class ReplayReport {
             miss.put("sequence", request.sequence());
         }
         miss.put("answered", offline ? "504 cache_miss" : "from the provider");
-        miss.put("at", Instant.now().toString());
+        miss.put("at", clock.instant().toString());
         miss.set("explanation", explanation.toJson());
         misses.add(miss);
     }
@@ -93,6 +106,6 @@ public final class ReplayReport {
         kept.set(0);
         missCount.set(0);
         used.clear();
-        since = Instant.now();
+        since = clock.instant();
     }
 }

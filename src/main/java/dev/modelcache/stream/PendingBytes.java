@@ -41,11 +41,6 @@ final class PendingBytes {
         return bytes.length;
     }
 
-    void add(byte b) {
-        grow(1);
-        bytes[size++] = b;
-    }
-
     /** Adds {@code length} bytes, which must fit ({@link #room()}). */
     void add(byte[] from, int offset, int length) {
         grow(length);

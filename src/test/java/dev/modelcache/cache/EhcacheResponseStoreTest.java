@@ -1,12 +1,12 @@
 package dev.modelcache.cache;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelcache.cache.CachedResponse.Chunk;
 import dev.modelcache.http.Headers;
+import dev.modelcache.support.TestClock;
 import dev.modelcache.tokens.Usage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +31,8 @@ class EhcacheResponseStoreTest {
 
     @TempDir
     Path dir;
+    /** Ehcache's time: tests move it past a lifetime instead of sleeping. */
+    private final TestClock clock = new TestClock();
 
     private static CacheKey key(char c) {
         return new CacheKey(String.valueOf(c).repeat(64));
@@ -43,21 +45,12 @@ class EhcacheResponseStoreTest {
     }
 
     private EhcacheResponseStore open(Duration ttl) {
-        return new EhcacheResponseStore(dir, 0, HEAP, DISK_MB, ttl);
+        return new EhcacheResponseStore(dir, 0, HEAP, DISK_MB, ttl, clock);
     }
 
     private static void assertSameAnswer(CachedResponse expected, Optional<CachedResponse> actual) {
         assertTrue(actual.isPresent(), "expected a hit");
-        CachedResponse got = actual.get();
-        assertEquals(expected.status(), got.status());
-        assertEquals(expected.headers().fields(), got.headers().fields());
-        assertArrayEquals(expected.body(), got.body());
-        assertEquals(expected.chunks(), got.chunks());
-        assertEquals(expected.usage(), got.usage());
-        assertEquals(expected.storedAtMillis(), got.storedAtMillis());
-        assertEquals(expected.provider(), got.provider());
-        assertEquals(expected.model(), got.model());
-        assertEquals(expected.ttlMillis(), got.ttlMillis());
+        RecordFixtures.assertSameAnswer(expected, actual.get());
     }
 
     @Test
@@ -107,26 +100,30 @@ class EhcacheResponseStoreTest {
     }
 
     @Test
-    void entryExpiresAfterItsTimeToLive() throws InterruptedException {
+    void entryExpiresAfterItsTimeToLive() {
         try (EhcacheResponseStore store = open(Duration.ofSeconds(1))) {
             store.put(key('a'), answer("{}"));
+            clock.advance(Duration.ofMillis(999));
             assertTrue(store.get(key('a')).isPresent(), "fresh entry is a hit");
-            Thread.sleep(1_500);
+            clock.advance(Duration.ofMillis(1));
             assertEquals(Optional.empty(), store.get(key('a')), "expired entry is a miss");
         }
     }
 
     @Test
-    void anEntryWithItsOwnShorterTtlExpiresWhileTheOthersStay() throws InterruptedException {
+    void anEntryWithItsOwnShorterTtlExpiresWhileTheOthersStay() {
         try (EhcacheResponseStore store = open(Duration.ofSeconds(2))) {
             store.put(key('a'), answer("{}").withTtl(Duration.ofSeconds(1)));
             store.put(key('b'), answer("{}"));
             store.put(key('c'), answer("{}").withTtl(Duration.ofHours(1)));
             assertSameAnswer(answer("{}").withTtl(Duration.ofSeconds(1)), store.get(key('a')));
-            Thread.sleep(1_500);
+            clock.advance(Duration.ofMillis(1_500));
             assertEquals(Optional.empty(), store.get(key('a')), "its own second is over");
             assertTrue(store.get(key('b')).isPresent(), "the store's two seconds are not");
             assertTrue(store.get(key('c')).isPresent());
+            clock.advance(Duration.ofMillis(500));
+            assertEquals(Optional.empty(), store.get(key('b')), "now the store's two seconds are over too");
+            assertTrue(store.get(key('c')).isPresent(), "its own hour is not");
         }
     }
 
@@ -155,10 +152,10 @@ class EhcacheResponseStoreTest {
     }
 
     @Test
-    void zeroTimeToLiveMeansNoExpiry() throws InterruptedException {
+    void zeroTimeToLiveMeansNoExpiry() {
         try (EhcacheResponseStore store = open(Duration.ZERO)) {
             store.put(key('a'), answer("{}"));
-            Thread.sleep(1_100);
+            clock.advance(Duration.ofDays(3650));
             assertTrue(store.get(key('a')).isPresent());
         }
     }

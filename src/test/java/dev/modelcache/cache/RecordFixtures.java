@@ -1,5 +1,8 @@
 package dev.modelcache.cache;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.cache.CachedResponse.Chunk;
 import dev.modelcache.http.Headers;
@@ -15,6 +18,19 @@ final class RecordFixtures {
     static final String SSE = "data: {\"n\":1}\n\n" + "data: {\"n\":2}\n\n" + "data: [DONE]\n\n";
 
     private RecordFixtures() {
+    }
+
+    /** Every field of {@code got} as in {@code expected}: what a store must hand back of what it was given. */
+    static void assertSameAnswer(CachedResponse expected, CachedResponse got) {
+        assertEquals(expected.status(), got.status());
+        assertEquals(expected.headers().fields(), got.headers().fields());
+        assertArrayEquals(expected.body(), got.body());
+        assertEquals(expected.chunks(), got.chunks());
+        assertEquals(expected.usage(), got.usage());
+        assertEquals(expected.storedAtMillis(), got.storedAtMillis());
+        assertEquals(expected.provider(), got.provider());
+        assertEquals(expected.model(), got.model());
+        assertEquals(expected.ttlMillis(), got.ttlMillis());
     }
 
     static CacheKey key(int i) {

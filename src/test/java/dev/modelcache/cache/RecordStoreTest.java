@@ -2,11 +2,11 @@ package dev.modelcache.cache;
 
 import dev.modelcache.tokens.Usage;
 
+import static dev.modelcache.cache.RecordFixtures.assertSameAnswer;
 import static dev.modelcache.cache.RecordFixtures.key;
 import static dev.modelcache.cache.RecordFixtures.plain;
 import static dev.modelcache.cache.RecordFixtures.request;
 import static dev.modelcache.cache.RecordFixtures.stream;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,18 +42,6 @@ class RecordStoreTest {
         return dir.resolve("records").resolve(key.hex().substring(0, 2)).resolve(key.hex() + ".mcr");
     }
 
-    private static void assertSame(CachedResponse expected, CachedResponse got) {
-        assertEquals(expected.status(), got.status());
-        assertEquals(expected.headers().fields(), got.headers().fields());
-        assertArrayEquals(expected.body(), got.body());
-        assertEquals(expected.chunks(), got.chunks());
-        assertEquals(expected.usage(), got.usage());
-        assertEquals(expected.storedAtMillis(), got.storedAtMillis());
-        assertEquals(expected.provider(), got.provider());
-        assertEquals(expected.model(), got.model());
-        assertEquals(expected.ttlMillis(), got.ttlMillis());
-    }
-
     @Test
     void promptCacheCountsAreKeptInTheRecordOnlyWhenNotZero() throws IOException {
         CachedResponse plain = plain("{\"x\":1}", 1000);
@@ -76,8 +64,8 @@ class RecordStoreTest {
         open(Duration.ZERO, UNBOUNDED).put(key(1), request(), stream(1000));
         open(Duration.ZERO, UNBOUNDED).put(key(2), request(), plain("{\"x\":1}", 1000));
         RecordStore reopened = open(Duration.ZERO, UNBOUNDED);
-        assertSame(stream(1000), reopened.get(key(1), Long.MAX_VALUE).orElseThrow());
-        assertSame(plain("{\"x\":1}", 1000), reopened.get(key(2), Long.MAX_VALUE).orElseThrow());
+        assertSameAnswer(stream(1000), reopened.get(key(1), Long.MAX_VALUE).orElseThrow());
+        assertSameAnswer(plain("{\"x\":1}", 1000), reopened.get(key(2), Long.MAX_VALUE).orElseThrow());
         assertEquals(2, reopened.count());
     }
 
@@ -88,7 +76,7 @@ class RecordStoreTest {
         store.put(key(1), request(), big);
         CachedResponse got = open(Duration.ZERO, UNBOUNDED).get(key(1), 1024).orElseThrow();
         assertTrue(got.bodySource() instanceof Body.InFile, "streamed from the record file");
-        assertSame(big, got);
+        assertSameAnswer(big, got);
     }
 
     @Test
@@ -116,7 +104,7 @@ class RecordStoreTest {
         open(Duration.ZERO, UNBOUNDED).put(key(1), request, plain("{}", 1000));
         RecordStore reopened = open(Duration.ZERO, UNBOUNDED);
         assertEquals(1, reopened.count(), "the header is read again, not dropped as unreadable");
-        assertSame(plain("{}", 1000), reopened.get(key(1), Long.MAX_VALUE).orElseThrow());
+        assertSameAnswer(plain("{}", 1000), reopened.get(key(1), Long.MAX_VALUE).orElseThrow());
         String whole = new String(Files.readAllBytes(file(key(1))), StandardCharsets.UTF_8);
         assertTrue(whole.contains("\"temperature\" : 1E+400"), "the number keeps its exact value");
     }
@@ -228,9 +216,9 @@ class RecordStoreTest {
         store.put(key(3), request(), stream(now));
         store.put(key(4), request(), plain("{}", now).withTtl(Duration.ofSeconds(Long.MAX_VALUE)));
         RecordStore reopened = open(Duration.ZERO, UNBOUNDED);
-        assertSame(plain("{}", now).withTtl(Duration.ofSeconds(Long.MAX_VALUE)),
+        assertSameAnswer(plain("{}", now).withTtl(Duration.ofSeconds(Long.MAX_VALUE)),
                 reopened.get(key(4), Long.MAX_VALUE).orElseThrow());
-        assertSame(plain("{}", now).withTtl(Duration.ofHours(1)), reopened.get(key(1), Long.MAX_VALUE).orElseThrow());
+        assertSameAnswer(plain("{}", now).withTtl(Duration.ofHours(1)), reopened.get(key(1), Long.MAX_VALUE).orElseThrow());
         assertEquals(3_600_000, reopened.get(key(1), 0).orElseThrow().ttlMillis(), "streamed from the file too");
         assertFalse(Files.exists(file(key(2))), "expired at open by its own ttl");
         assertEquals(1, reopened.expirations());

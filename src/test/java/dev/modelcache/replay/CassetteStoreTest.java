@@ -12,14 +12,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelcache.cache.CacheKeyFactory;
+import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.DurableResponseStore;
 import dev.modelcache.cache.EntryFilter;
+import dev.modelcache.cache.EntrySummary;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.config.ConfigException;
 import dev.modelcache.replay.CassetteFixtures.Recorded;
+import dev.modelcache.support.TestClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -103,6 +107,51 @@ class CassetteStoreTest {
     void withoutCassetteFoldersThePrimaryIsUsedAsItIs() {
         try (DurableResponseStore primary = openStore(dir.resolve("primary"))) {
             assertSame(primary, LayeredStore.withCassettes(primary, List.of(), KEYS));
+        }
+    }
+
+    /**
+     * The export command reads the record folder beside a running proxy: what it leaves out as expired is what the
+     * proxy counts expired (an entry's own lifetime wins over the store's; a pinned entry never expires).
+     */
+    @Test
+    void theExportCommandLeavesOutWhatTheProxyCountsExpiredAndNothingElse() throws IOException {
+        TestClock clock = new TestClock();
+        Duration ttl = Duration.ofMinutes(1);
+        Path cache = dir.resolve("live");
+        Recorded storesOwn = CassetteFixtures.plainChat("");
+        Recorded ownHour = CassetteFixtures.streamedChat("");
+        Recorded ownTenSeconds = CassetteFixtures.streamedResponses("");
+        Recorded pinned = CassetteFixtures.embeddings("");
+        try (DurableResponseStore store = DurableResponseStore.open(cache, 1024, 0, 8, ttl, Long.MAX_VALUE, clock)) {
+            store.put(storesOwn.key(), storesOwn.request(), storedNow(storesOwn, clock, Duration.ZERO));
+            store.put(ownHour.key(), ownHour.request(), storedNow(ownHour, clock, Duration.ofHours(1)));
+            store.put(ownTenSeconds.key(), ownTenSeconds.request(), storedNow(ownTenSeconds, clock, Duration.ofSeconds(10)));
+            store.put(pinned.key(), pinned.request(), storedNow(pinned, clock, Duration.ZERO));
+            assertTrue(store.setPinned(pinned.key(), true));
+
+            clock.advance(Duration.ofSeconds(30));
+            assertEquals(List.of(storesOwn.key().hex(), ownHour.key().hex(), pinned.key().hex()).stream().sorted().toList(),
+                    exported(cache, ttl, clock), "its own 10 s are over, the store's minute is not");
+            clock.advance(Duration.ofSeconds(90));
+            assertEquals(List.of(ownHour.key().hex(), pinned.key().hex()).stream().sorted().toList(),
+                    exported(cache, ttl, clock), "the store's minute is over; its own hour and a pin are not");
+            for (Recorded entry : List.of(storesOwn, ownHour, ownTenSeconds, pinned)) {
+                assertEquals(exported(cache, ttl, clock).contains(entry.key().hex()), store.get(entry.key()).isPresent(),
+                        "the proxy agrees on " + entry.path());
+            }
+        }
+    }
+
+    private static CachedResponse storedNow(Recorded entry, TestClock clock, Duration ownTtl) {
+        CachedResponse r = entry.response();
+        return new CachedResponse(r.status(), r.headers(), r.body(), r.chunks(), clock.millis(), r.usage(), r.provider(),
+                r.model()).withTtl(ownTtl);
+    }
+
+    private static List<String> exported(Path cache, Duration ttl, TestClock clock) throws IOException {
+        try (CassetteStore records = CassetteStore.ofRecords(cache.resolve("records"), ttl, clock)) {
+            return records.list(EntryFilter.ALL).stream().map(EntrySummary::key).sorted().toList();
         }
     }
 }

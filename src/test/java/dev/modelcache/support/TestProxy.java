@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,8 +36,8 @@ public final class TestProxy implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestProxy(Map<String, String> settings, Duration bodyTimeout) throws IOException, LifecycleException {
-        app = ModelCache.start(Config.from(Settings.of(settings)));
+    private TestProxy(Map<String, String> settings, Duration bodyTimeout, Clock clock) throws IOException, LifecycleException {
+        app = ModelCache.start(Config.from(Settings.of(settings)), clock);
         app.events().add(events);
         Path base = Files.createTempDirectory("modelcache-test-tomcat");
         tomcat.setBaseDir(base.toString());
@@ -66,12 +67,17 @@ public final class TestProxy implements AutoCloseable {
     }
 
     public static TestProxy start(Map<String, String> settings) throws IOException, LifecycleException {
-        return new TestProxy(settings, ModelCacheServlet.DEFAULT_BODY_TIMEOUT);
+        return new TestProxy(settings, ModelCacheServlet.DEFAULT_BODY_TIMEOUT, Clock.systemUTC());
+    }
+
+    /** The same, on {@code clock} (a {@link TestClock}, say): lifetimes and {@code max-age} count on it. */
+    public static TestProxy start(Map<String, String> settings, Clock clock) throws IOException, LifecycleException {
+        return new TestProxy(settings, ModelCacheServlet.DEFAULT_BODY_TIMEOUT, clock);
     }
 
     /** The same, giving a request body {@code bodyTimeout} to arrive (then 408). */
     public static TestProxy start(Map<String, String> settings, Duration bodyTimeout) throws IOException, LifecycleException {
-        return new TestProxy(settings, bodyTimeout);
+        return new TestProxy(settings, bodyTimeout, Clock.systemUTC());
     }
 
     public static TestProxy start(String upstreamBaseUrl, Path cacheDir) throws IOException, LifecycleException {
