@@ -10,7 +10,7 @@ import dev.modelcache.billing.ExchangePricing;
 import dev.modelcache.billing.PriceTable;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
-import dev.modelcache.cache.DurableResponseStore;
+import dev.modelcache.cache.EhcacheResponseStore;
 import dev.modelcache.cache.KeySalt;
 import dev.modelcache.cache.Rekeying;
 import dev.modelcache.cache.ResponseStore;
@@ -79,7 +79,7 @@ public final class ModelCache implements AutoCloseable {
         ReplayConfig replay = config.replay();
         CacheKeyFactory keys = new CacheKeyFactory(KeySalt.of(config.cache().keySalt(), config.cache().dir()),
                 replay.ignoreFields(), replay.shared());
-        ResponseStore durable = DurableResponseStore.open(config.cache().dir(), config.cache().heapKB(),
+        ResponseStore durable = EhcacheResponseStore.durable(config.cache().dir(), config.cache().heapKB(),
                 config.cache().heapEntries(), config.cache().diskMB(), config.cache().ttl(), config.cache().recordBytes(),
                 clock);
         restrictStoreFiles(config.cache().dir());

@@ -11,7 +11,7 @@ import dev.modelcache.billing.ExchangePricing;
 import dev.modelcache.billing.PriceTable;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
-import dev.modelcache.cache.DurableResponseStore;
+import dev.modelcache.cache.EhcacheResponseStore;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.config.Config;
 import dev.modelcache.config.Settings;
@@ -97,7 +97,7 @@ class RefreshVisibilityTest {
                     : Reply.json(200, "{\"id\":\"chatcmpl-" + n + "\",\"object\":\"chat.completion\"}");
         });
         client = new UpstreamClient(Duration.ofSeconds(2), Duration.ofSeconds(5), 10);
-        store = DurableResponseStore.open(dir.resolve("cache"), 0, 100, 16, Duration.ZERO, 1L << 30);
+        store = EhcacheResponseStore.durable(dir.resolve("cache"), 0, 100, 16, Duration.ZERO, 1L << 30);
         Config config = Config.from(Settings.of(TestProxy.settings(upstream.baseUrl(), dir)));
         CacheKeyFactory keys = new CacheKeyFactory(new byte[32]);
         Misses misses = new Misses(new MissExplainer(store, keys), new ReplayReport());

@@ -1,6 +1,5 @@
 package dev.modelcache.cache;
 
-import dev.modelcache.files.FileTrees;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -13,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The store: Ehcache's heap and disk tiers in front of a crash-safe record of files behind them.
+ * The store: a fast {@link Tier} (Ehcache's heap and disk tiers) in front of a crash-safe record of files behind it.
  * <ul>
  *   <li>put writes the record first, durably (temp file, fsync, atomic move), then the tiers; once put returns,
  *       the answer survives {@code kill -9}. An answer larger than {@link #TIER_ENTRY_LIMIT} stays out of the tiers:
@@ -33,7 +32,7 @@ public final class DurableResponseStore implements ResponseStore {
     private static final int STRIPES = 64;
 
     private final RecordStore record;
-    private final EhcacheResponseStore tier;
+    private final Tier tier;
     private final Duration ttl;
     private final Clock clock;
     private final LongAdder reads = new LongAdder();
@@ -46,7 +45,7 @@ public final class DurableResponseStore implements ResponseStore {
     private final Object[] stripes = new Object[STRIPES];
     private final AtomicLongArray generations = new AtomicLongArray(STRIPES);
 
-    DurableResponseStore(RecordStore record, EhcacheResponseStore tier, Duration ttl, Clock clock) {
+    DurableResponseStore(RecordStore record, Tier tier, Duration ttl, Clock clock) {
         this.record = record;
         this.tier = tier;
         this.ttl = ttl;
@@ -57,18 +56,11 @@ public final class DurableResponseStore implements ResponseStore {
     }
 
     /**
-     * Opens the record in {@code <cache dir>/records} (bounded by {@code recordBytes}) and the Ehcache tiers in
-     * {@code <cache dir>/ehcache} (heap bounded by {@code heapKB}, or by {@code heapEntries} when that is 0), on the
-     * system clock.
+     * Opens the record in {@code <cache dir>/records} (bounded by {@code recordBytes}) behind {@code tier} (none when
+     * null: every hit is read from its record file), counting every age and lifetime on {@code clock}. A record
+     * folder that cannot be opened is logged, and answers are not stored until it is usable.
      */
-    public static DurableResponseStore open(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl,
-                                            long recordBytes) {
-        return open(cacheDir, heapKB, heapEntries, diskMB, ttl, recordBytes, Clock.systemUTC());
-    }
-
-    /** The same, counting every age and lifetime, in the record and in the tiers, on {@code clock}. */
-    public static DurableResponseStore open(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl,
-                                            long recordBytes, Clock clock) {
+    public static DurableResponseStore open(Path cacheDir, Tier tier, Duration ttl, long recordBytes, Clock clock) {
         RecordStore record = new RecordStore(cacheDir.resolve("records"), ttl, recordBytes, clock);
         try {
             record.open();
@@ -76,26 +68,7 @@ public final class DurableResponseStore implements ResponseStore {
             LOG.log(Level.ERROR, "cannot open the record folder " + cacheDir.resolve("records")
                     + "; answers will not be stored until it is usable: " + e);
         }
-        return new DurableResponseStore(record, openTiers(cacheDir, heapKB, heapEntries, diskMB, ttl, clock), ttl, clock);
-    }
-
-    /** Ehcache's tiers; if their folder cannot be opened it is emptied (the record has everything), else none. */
-    private static EhcacheResponseStore openTiers(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl,
-                                                  Clock clock) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return new EhcacheResponseStore(cacheDir, heapKB, heapEntries, diskMB, ttl, clock);
-            } catch (RuntimeException e) {
-                if (attempt == 2) {
-                    LOG.log(Level.ERROR, "Ehcache cannot open in " + cacheDir.resolve("ehcache")
-                            + "; answering from the record files alone: " + e);
-                    return null;
-                }
-                LOG.log(Level.WARNING, "Ehcache cannot open in " + cacheDir.resolve("ehcache")
-                        + "; emptying it, the record files still hold every entry: " + e);
-                deleteTree(cacheDir.resolve("ehcache"));
-            }
-        }
+        return new DurableResponseStore(record, tier, ttl, clock);
     }
 
     @Override
@@ -224,14 +197,6 @@ public final class DurableResponseStore implements ResponseStore {
     public void close() {
         if (tier != null) {
             tier.close();
-        }
-    }
-
-    private static void deleteTree(Path folder) {
-        try {
-            FileTrees.delete(folder);
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot empty " + folder + ": " + e);
         }
     }
 }

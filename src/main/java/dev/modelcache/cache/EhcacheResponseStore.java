@@ -1,5 +1,6 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.files.FileTrees;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -43,7 +44,7 @@ import org.ehcache.spi.service.ServiceProvider;
  * <p>Ehcache reads the time from the store's {@link Clock} (as its {@code TimeSource}), so that its expiry agrees
  * with the record's and a test can move time on instead of sleeping past a lifetime.
  */
-public final class EhcacheResponseStore implements AutoCloseable {
+public final class EhcacheResponseStore implements Tier {
     private static final Logger LOG = System.getLogger(EhcacheResponseStore.class.getName());
     static final String CACHE_NAME = "responses";
     /** Bytes counted for an entry besides its key's characters and its value: the holder objects. */
@@ -53,6 +54,49 @@ public final class EhcacheResponseStore implements AutoCloseable {
     private final Cache<String, byte[]> cache;
     private final LongAdder failures = new LongAdder();
     private final LongAdder evictions = new LongAdder();
+
+    /**
+     * The durable store with these tiers in front: the record in {@code <cache dir>/records} (bounded by
+     * {@code recordBytes}) and the tiers in {@code <cache dir>/ehcache} (heap bounded by {@code heapKB}, or by
+     * {@code heapEntries} when that is 0), on the system clock.
+     */
+    public static DurableResponseStore durable(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl,
+                                               long recordBytes) {
+        return durable(cacheDir, heapKB, heapEntries, diskMB, ttl, recordBytes, Clock.systemUTC());
+    }
+
+    /** The same, counting every age and lifetime, in the record and in the tiers, on {@code clock}. */
+    public static DurableResponseStore durable(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl,
+                                               long recordBytes, Clock clock) {
+        return DurableResponseStore.open(cacheDir, openOrEmpty(cacheDir, heapKB, heapEntries, diskMB, ttl, clock), ttl,
+                recordBytes, clock);
+    }
+
+    /**
+     * The tiers; if their folder cannot be opened it is emptied and opened again (the record has everything), and
+     * if that fails too, none (null): the proxy answers from the record files alone rather than refusing to start.
+     */
+    static EhcacheResponseStore openOrEmpty(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl,
+                                            Clock clock) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new EhcacheResponseStore(cacheDir, heapKB, heapEntries, diskMB, ttl, clock);
+            } catch (RuntimeException e) {
+                if (attempt == 2) {
+                    LOG.log(Level.ERROR, "Ehcache cannot open in " + cacheDir.resolve("ehcache")
+                            + "; answering from the record files alone: " + e);
+                    return null;
+                }
+                LOG.log(Level.WARNING, "Ehcache cannot open in " + cacheDir.resolve("ehcache")
+                        + "; emptying it, the record files still hold every entry: " + e);
+                try {
+                    FileTrees.delete(cacheDir.resolve("ehcache"));
+                } catch (IOException deleteFailed) {
+                    LOG.log(Level.WARNING, "cannot empty " + cacheDir.resolve("ehcache") + ": " + deleteFailed);
+                }
+            }
+        }
+    }
 
     /** The tiers on the system clock. */
     public EhcacheResponseStore(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl) {
@@ -80,6 +124,7 @@ public final class EhcacheResponseStore implements AutoCloseable {
         this.cache = manager.getCache(CACHE_NAME, String.class, byte[].class);
     }
 
+    @Override
     public Optional<CachedResponse> get(CacheKey key) {
         try {
             byte[] bytes = cache.get(key.hex());
@@ -91,6 +136,7 @@ public final class EhcacheResponseStore implements AutoCloseable {
         }
     }
 
+    @Override
     public void put(CacheKey key, CachedResponse response) {
         try {
             cache.put(key.hex(), CachedResponseBytes.encode(response));
@@ -99,6 +145,7 @@ public final class EhcacheResponseStore implements AutoCloseable {
         }
     }
 
+    @Override
     public void remove(CacheKey key) {
         try {
             cache.remove(key.hex());
@@ -108,11 +155,13 @@ public final class EhcacheResponseStore implements AutoCloseable {
     }
 
     /** How many reads and writes failed since start. */
+    @Override
     public long failures() {
         return failures.sum();
     }
 
     /** Entries Ehcache evicted for space since start (from either tier; the record still holds them). */
+    @Override
     public long evictions() {
         return evictions.sum();
     }

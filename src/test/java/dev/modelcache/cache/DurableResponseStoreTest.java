@@ -35,7 +35,7 @@ class DurableResponseStoreTest {
     }
 
     private DurableResponseStore open(Duration ttl) {
-        return DurableResponseStore.open(dir, HEAP_KB, 0, DISK_MB, ttl, Long.MAX_VALUE);
+        return EhcacheResponseStore.durable(dir, HEAP_KB, 0, DISK_MB, ttl, Long.MAX_VALUE);
     }
 
     /** What kill -9 leaves of Ehcache: a disk tier without its index, which it discards. */

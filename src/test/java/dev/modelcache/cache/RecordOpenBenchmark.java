@@ -52,7 +52,7 @@ public final class RecordOpenBenchmark {
             for (int run = 1; run <= 3; run++) {
                 FileTrees.delete(dir.resolve("ehcache"));
                 start = System.nanoTime();
-                try (DurableResponseStore store = DurableResponseStore.open(dir, 32 * 1024, 0, 1024, Duration.ZERO, Long.MAX_VALUE)) {
+                try (DurableResponseStore store = EhcacheResponseStore.durable(dir, 32 * 1024, 0, 1024, Duration.ZERO, Long.MAX_VALUE)) {
                     lines.add(String.format("open the whole store after a crash (Ehcache too), run %d: %.2f s, %d entries",
                             run, seconds(start), store.stats().entries()));
                     start = System.nanoTime();

@@ -23,7 +23,7 @@ class RekeyingTest {
     Path dir;
 
     private DurableResponseStore open() {
-        return DurableResponseStore.open(dir, 1024, 100, 16, Duration.ZERO, 1 << 30);
+        return EhcacheResponseStore.durable(dir, 1024, 100, 16, Duration.ZERO, 1 << 30);
     }
 
     /** A record of an older recipe: stored under a key the current recipe does not compute. */

@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.CachedResponse.Chunk;
-import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.DurableResponseStore;
+import dev.modelcache.cache.EhcacheResponseStore;
 import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.JsonParsers;
@@ -58,7 +59,7 @@ class MissExplainerFuzzTest {
     @BeforeContainer
     static void openStore() throws Exception {
         dir = Files.createTempDirectory("modelcache-fuzz-explainer");
-        store = DurableResponseStore.open(dir, 2048, 0, 8, Duration.ZERO, Long.MAX_VALUE);
+        store = EhcacheResponseStore.durable(dir, 2048, 0, 8, Duration.ZERO, Long.MAX_VALUE);
         explainer = new MissExplainer(store, Targets.KEYS);
         for (String body : STORED) {
             for (String partition : List.of(MINE, "fedcba9876543210")) {

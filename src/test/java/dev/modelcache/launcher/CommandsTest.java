@@ -9,6 +9,7 @@ import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.DurableResponseStore;
+import dev.modelcache.cache.EhcacheResponseStore;
 import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.config.Settings;
 import dev.modelcache.http.Headers;
@@ -65,7 +66,7 @@ class CommandsTest {
     }
 
     private static DurableResponseStore open(Path cacheDir) {
-        return DurableResponseStore.open(cacheDir, 1024, 0, 8, Duration.ZERO, Long.MAX_VALUE);
+        return EhcacheResponseStore.durable(cacheDir, 1024, 0, 8, Duration.ZERO, Long.MAX_VALUE);
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.CachedResponse.Chunk;
 import dev.modelcache.cache.DurableResponseStore;
+import dev.modelcache.cache.EhcacheResponseStore;
 import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.config.Config;
@@ -113,7 +114,7 @@ final class CassetteFixtures {
     }
 
     static DurableResponseStore openStore(Path cacheDir) {
-        return DurableResponseStore.open(cacheDir, 1024, 0, 8, Duration.ZERO, Long.MAX_VALUE);
+        return EhcacheResponseStore.durable(cacheDir, 1024, 0, 8, Duration.ZERO, Long.MAX_VALUE);
     }
 
     static void putAll(ResponseStore store, List<Recorded> entries) {

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.DurableResponseStore;
+import dev.modelcache.cache.EhcacheResponseStore;
 import dev.modelcache.cache.EntryFilter;
 import dev.modelcache.cache.EntrySummary;
 import dev.modelcache.cache.ResponseStore;
@@ -123,7 +124,7 @@ class CassetteStoreTest {
         Recorded ownHour = CassetteFixtures.streamedChat("");
         Recorded ownTenSeconds = CassetteFixtures.streamedResponses("");
         Recorded pinned = CassetteFixtures.embeddings("");
-        try (DurableResponseStore store = DurableResponseStore.open(cache, 1024, 0, 8, ttl, Long.MAX_VALUE, clock)) {
+        try (DurableResponseStore store = EhcacheResponseStore.durable(cache, 1024, 0, 8, ttl, Long.MAX_VALUE, clock)) {
             store.put(storesOwn.key(), storesOwn.request(), storedNow(storesOwn, clock, Duration.ZERO));
             store.put(ownHour.key(), ownHour.request(), storedNow(ownHour, clock, Duration.ofHours(1)));
             store.put(ownTenSeconds.key(), ownTenSeconds.request(), storedNow(ownTenSeconds, clock, Duration.ofSeconds(10)));

@@ -1,6 +1,7 @@
 package dev.modelcache.replay;
 
 import dev.modelcache.cache.DurableResponseStore;
+import dev.modelcache.cache.EhcacheResponseStore;
 import dev.modelcache.cache.RequestRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ public final class MissExplainerBenchmark {
                 + System.getProperty("os.arch"));
         for (int entries : sizes) {
             Path dir = Files.createTempDirectory("modelcache-explain-bench");
-            try (DurableResponseStore store = DurableResponseStore.open(dir, 32 * 1024, 1000, 256, Duration.ZERO, Long.MAX_VALUE)) {
+            try (DurableResponseStore store = EhcacheResponseStore.durable(dir, 32 * 1024, 1000, 256, Duration.ZERO, Long.MAX_VALUE)) {
                 long now = System.currentTimeMillis();
                 for (int i = 0; i < entries; i++) {
                     StoredRequests.chat().set("messages", message("question number " + i)).storeIn(store, now - i);

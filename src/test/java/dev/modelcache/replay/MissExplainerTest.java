@@ -14,6 +14,7 @@ import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.DurableResponseStore;
+import dev.modelcache.cache.EhcacheResponseStore;
 import dev.modelcache.cache.EntryFilter;
 import dev.modelcache.cache.EntrySummary;
 import dev.modelcache.cache.RequestRecord;
@@ -45,7 +46,7 @@ class MissExplainerTest {
 
     @BeforeEach
     void open() {
-        store = DurableResponseStore.open(dir, 2048, 0, 8, Duration.ZERO, Long.MAX_VALUE);
+        store = EhcacheResponseStore.durable(dir, 2048, 0, 8, Duration.ZERO, Long.MAX_VALUE);
         explainer = new MissExplainer(store, KEYS);
     }
 
