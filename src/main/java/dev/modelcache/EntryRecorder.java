@@ -11,6 +11,7 @@ import dev.modelcache.cache.CachedResponse.Chunk;
 import dev.modelcache.cache.StorageVerdict;
 import dev.modelcache.cache.StorageVerdict.Verdict;
 import dev.modelcache.http.Exchange;
+import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.JsonParsers;
 import dev.modelcache.http.Redacted;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Turns a relayed answer into the entry the cache keeps, with its token counts, and asks {@link StorageVerdict}
@@ -37,10 +37,6 @@ import java.util.regex.Pattern;
  */
 final class EntryRecorder {
     private static final Logger LOG = System.getLogger(EntryRecorder.class.getName());
-    /** Never handed to another client: credentials and cookies (the rate-limit fields, {@code ...-tokens}, are not). */
-    private static final Pattern NEVER_SHARED = Pattern.compile("(?i)(?!x-ratelimit-|anthropic-ratelimit-)"
-            + "(set-cookie2?|cookie|authorization|proxy-authorization|.*api-key.*|.*secret.*|.*token.*|.*password.*"
-            + "|x-cache.*|age)");
     /**
      * The most answer bytes (a JSON body, or a stream's event data) read back for token counting. Past it the answer
      * is relayed and stored all the same, and counts only for the usage its provider reports (a stream's last report,
@@ -132,7 +128,7 @@ final class EntryRecorder {
         if (success && !verdict.store()) {
             return new Recorded(verdict, null, usage);
         }
-        Headers kept = success ? CachedResponse.storableHeaders(answer.headers()) : sharedHeaders(answer.headers());
+        Headers kept = success ? HeaderPolicy.stored(answer.headers()) : HeaderPolicy.sharedError(answer.headers());
         return new Recorded(verdict, new CachedResponse(status, kept, body, answer.chunks(), System.currentTimeMillis(),
                 usage, provider.name(), provider.model(exchange)), usage);
     }
@@ -141,15 +137,6 @@ final class EntryRecorder {
                                                boolean terminalRequired) {
         return new StorageVerdict.Answer(answer.status(), answer.eventStream(), answer.framed(), terminal, error,
                 captured, Forwarder.stillEncoded(answer.headers()), terminalRequired);
-    }
-
-    /**
-     * The header fields an answer that is not stored (an error) shares with the requests that waited for it: every
-     * end-to-end field, so that each client gets {@code Retry-After}, {@code x-ratelimit-*} and the request id, but
-     * never credentials or cookies.
-     */
-    private static Headers sharedHeaders(Headers upstream) {
-        return upstream.endToEnd().filter(name -> !NEVER_SHARED.matcher(name).matches());
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.modelcache.flight.Flight;
 import dev.modelcache.flight.LiveStream;
 import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
+import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.http.Redacted;
@@ -29,7 +30,6 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -99,9 +99,9 @@ final class Forwarder {
             StreamFraming framing = framing(headers);
             boolean eventStream = framing != null;
             LiveStream live = flight != null && eventStream && storable
-                    ? flight.startLive(status, CachedResponse.storableHeaders(headers), capture) : null;
+                    ? flight.startLive(status, HeaderPolicy.stored(headers), capture) : null;
             trace.answered(label, status, false);
-            ResponseHead.write(response, status, headers.endToEnd(), label, 0,
+            ResponseHead.write(response, status, headers, label, 0,
                     eventStream ? ResponseHead.UNKNOWN_LENGTH : contentLength(headers));
             Relay relay = live == null ? new Relay(response.getOutputStream(), capture)
                     : new Relay(response.getOutputStream(), capture, live::published);
@@ -139,18 +139,11 @@ final class Forwarder {
     }
 
     /**
-     * The client's end-to-end header fields, less the cache's controls ({@code X-Cache-*}, {@code Cache-Control},
-     * {@code Pragma}: they are for this cache, never the provider's) and {@code Accept-Encoding} (the
-     * provider answers uncompressed, so the body can be relayed, read and stored as it is), plus the provider's
+     * The client's fields that go upstream by the {@link HeaderPolicy#fromClient header policy}, plus the provider's
      * configured key when the caller sent no credential, and the fields its API requires that the caller left out.
      */
     static Headers upstreamHeaders(Exchange exchange, ModelProvider provider) {
-        List<Map.Entry<String, String>> fields = new ArrayList<>(exchange.headers().endToEnd()
-                .filter(name -> {
-                    String lower = name.toLowerCase(Locale.ROOT);
-                    return !lower.startsWith("x-cache") && !lower.equals("accept-encoding") && !lower.equals("expect")
-                            && !lower.equals("cache-control") && !lower.equals("pragma");
-                }).fields());
+        List<Map.Entry<String, String>> fields = new ArrayList<>(HeaderPolicy.fromClient(exchange.headers()).fields());
         if (provider.credential(exchange).isEmpty()) {
             fields.addAll(provider.defaultAuthentication());
         }

@@ -1,0 +1,122 @@
+package dev.modelcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import dev.modelcache.EntryRecorder.Recorded;
+import dev.modelcache.Forwarder.Relayed;
+import dev.modelcache.config.Config;
+import dev.modelcache.config.Settings;
+import dev.modelcache.events.ExchangeTrace;
+import dev.modelcache.events.Listeners;
+import dev.modelcache.http.CacheStatus;
+import dev.modelcache.http.Exchange;
+import dev.modelcache.http.Headers;
+import dev.modelcache.provider.ModelProvider;
+import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.support.FakeUpstream;
+import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.TestProxy;
+import dev.modelcache.tokens.TokenCounter;
+import dev.modelcache.upstream.UpstreamClient;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The entry made from a relayed answer, the answer relayed by the real {@link Forwarder} from a provider on loopback:
+ * a stream's events are found while it is relayed, never by reading its copy back (a large answer's spill file), and
+ * an error shares with its followers what the header policy lets them see.
+ */
+class EntryRecorderTest {
+    @TempDir
+    Path dir;
+    FakeUpstream upstream;
+    UpstreamClient client;
+    Forwarder forwarder;
+    ProviderTable providers;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = FakeUpstream.start();
+        client = new UpstreamClient(Duration.ofSeconds(2), Duration.ofSeconds(10), 4);
+        forwarder = new Forwarder(client, new Listeners(), dir.resolve("spill"), 64L << 20);
+        providers = ProviderTable.create(Config.from(Settings.of(TestProxy.settings(upstream.baseUrl(), dir))),
+                new TokenCounter());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        client.close();
+        upstream.close();
+    }
+
+    @Test
+    void theFollowersOfAnErrorSeeItsRateLimitsButNeitherCookiesNorTheAccountThatMadeTheCall() throws Exception {
+        upstream.handler(r -> Reply.json(429, "{\"error\":{\"message\":\"slow down\"}}").header("Retry-After", "7")
+                .header("x-ratelimit-remaining-tokens", "0").header("openai-organization", "org-alice")
+                .header("openai-project", "proj_alice").header("openai-processing-ms", "12"));
+        Exchange exchange = chat("{\"model\":\"gpt-4o-mini\",\"messages\":[]}");
+        ModelProvider provider = providers.resolve(exchange);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        HttpServletResponse own = response(body);
+        try (Relayed relayed = forwarder.forward(exchange, provider, own, CacheStatus.MISS, null,
+                new ExchangeTrace("POST", TestProxy.CHAT))) {
+            Recorded recorded = new EntryRecorder().record(exchange, provider, relayed);
+
+            Headers shared = recorded.entry().headers();
+            List<String> names = shared.fields().stream().map(Map.Entry::getKey).map(String::toLowerCase).toList();
+            assertEquals("7", shared.first("Retry-After").orElse(null));
+            assertEquals("0", shared.first("x-ratelimit-remaining-tokens").orElse(null));
+            assertEquals("req_fake", shared.first("x-request-id").orElse(null));
+            assertEquals("12", shared.first("openai-processing-ms").orElse(null));
+            assertFalse(names.contains("set-cookie"), names.toString());
+            assertFalse(names.contains("openai-organization"), "a waiter may be another caller: " + names);
+            assertFalse(names.contains("openai-project"), names.toString());
+        }
+        // The client that made the call sees its own answer's fields.
+        org.mockito.Mockito.verify(own).addHeader("openai-organization", "org-alice");
+    }
+
+    private static Exchange chat(String json) {
+        return new Exchange("POST", TestProxy.CHAT, null, Headers.of("Content-Type", "application/json",
+                "Authorization", "Bearer sk-alice"), json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpServletResponse response(ByteArrayOutputStream body) throws Exception {
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        when(response.getOutputStream()).thenReturn(new ServletOutputStream() {
+            @Override
+            public void write(int b) {
+                body.write(b);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                body.write(bytes, offset, length);
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setWriteListener(WriteListener listener) {
+            }
+        });
+        return response;
+    }
+}
