@@ -19,6 +19,7 @@ import dev.modelcache.http.ResponseHead;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.stream.Capture;
 import dev.modelcache.stream.Relay;
+import dev.modelcache.stream.StreamEvents;
 import dev.modelcache.stream.StreamFraming;
 import dev.modelcache.upstream.UpstreamClient;
 import dev.modelcache.upstream.UpstreamFailure;
@@ -54,9 +55,12 @@ final class Forwarder {
         this.maxEntryBytes = maxEntryBytes;
     }
 
-    /** An answer relayed whole to the client, with its copy (empty when none was kept); closing it drops the copy. */
+    /**
+     * An answer relayed whole to the client, with its copy (empty when none was kept) and, for an event stream, what
+     * its events said as they passed ({@code events}, null for any other body); closing it drops the copy.
+     */
     record Relayed(int status, Headers headers, boolean eventStream, boolean framed, Capture capture,
-                   List<Chunk> chunks) implements AutoCloseable {
+                   List<Chunk> chunks, StreamEvents events) implements AutoCloseable {
         @Override
         public void close() {
             capture.close();
@@ -103,8 +107,10 @@ final class Forwarder {
             trace.answered(label, status, false);
             ResponseHead.write(response, status, headers, label, 0,
                     eventStream ? ResponseHead.UNKNOWN_LENGTH : contentLength(headers));
-            Relay relay = live == null ? new Relay(response.getOutputStream(), capture)
-                    : new Relay(response.getOutputStream(), capture, live::published);
+            StreamEvents noted = eventStream
+                    ? new StreamEvents(framing, provider.streamDialect(), EntryRecorder.COUNTED_BYTES) : null;
+            Relay relay = new Relay(response.getOutputStream(), capture, live == null ? end -> { } : live::published,
+                    noted);
             try {
                 relay.run(answer.body(), framing);
             } catch (IOException e) {
@@ -131,7 +137,7 @@ final class Forwarder {
             long firstEvent = eventStream && !relay.chunks().isEmpty() ? headersMillis + relay.chunks().get(0).atMillis() : -1;
             events.upstreamCall(new UpstreamCall(provider.name(), Result.COMPLETE, status, headersMillis, firstEvent,
                     millisSince(start)));
-            return new Relayed(status, headers, eventStream, answer.framed(), capture, relay.chunks());
+            return new Relayed(status, headers, eventStream, answer.framed(), capture, relay.chunks(), noted);
         } catch (IOException | RuntimeException e) {
             capture.close();
             throw e;

@@ -2,6 +2,8 @@ package dev.modelcache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -26,10 +28,13 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
  * an error shares with its followers what the header policy lets them see.
  */
 class EntryRecorderTest {
+    static final String STREAM_REQUEST = "{\"model\":\"gpt-4o-mini\",\"stream\":true,"
+            + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"long\"}]}";
+
     @TempDir
     Path dir;
     FakeUpstream upstream;
@@ -61,6 +69,60 @@ class EntryRecorderTest {
     void stop() throws Exception {
         client.close();
         upstream.close();
+    }
+
+    @Test
+    void aStreamThatSpilledToDiskIsRecordedWithoutReadingTheSpillFileBack() throws Exception {
+        List<String> events = new ArrayList<>();
+        String content = "word ".repeat(4096);
+        long size = 0;
+        while (size <= Forwarder.CAPTURE_MEMORY_BYTES + 512 * 1024) {
+            String event = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":"
+                    + "[{\"index\":0,\"delta\":{\"content\":\"" + content + "\"},\"finish_reason\":null}]}\n\n";
+            events.add(event);
+            size += event.length();
+        }
+        events.add("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":[],"
+                + "\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":500}}\n\n");
+        events.add("data: [DONE]\n\n");
+        upstream.handler(r -> Reply.sse(events));
+        Exchange exchange = chat(STREAM_REQUEST);
+        ModelProvider provider = providers.resolve(exchange);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+        try (Relayed relayed = forwarder.forward(exchange, provider, response(body), CacheStatus.MISS, null,
+                new ExchangeTrace("POST", TestProxy.CHAT))) {
+            assertEquals(String.join("", events), body.toString(StandardCharsets.UTF_8), "the client had it all");
+            // The copy spilled to disk; take the spill file away: storing must not need to read it.
+            List<Path> spilled;
+            try (Stream<Path> files = Files.list(dir.resolve("spill"))) {
+                spilled = files.toList();
+            }
+            assertEquals(1, spilled.size(), "the answer spilled to one file: " + spilled);
+            Files.delete(spilled.get(0));
+
+            Recorded recorded = new EntryRecorder().record(exchange, provider, relayed);
+
+            assertTrue(recorded.verdict().store(), recorded.verdict().toString());
+            assertNotNull(recorded.entry());
+            assertEquals(events.size(), recorded.entry().chunks().size(), "one chunk an event");
+            assertEquals(size + events.get(events.size() - 2).length() + events.get(events.size() - 1).length(),
+                    recorded.entry().bodyLength());
+            assertEquals(1500, recorded.usage().totalTokens(), "the usage the provider reported in its last chunk");
+        }
+    }
+
+    @Test
+    void aStreamWithoutItsTerminalEventOrWithAnErrorEventIsNotStored() throws Exception {
+        upstream.handler(r -> Reply.sse(List.of("data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n",
+                "data: {\"error\":{\"message\":\"overloaded\"}}\n\n", "data: [DONE]\n\n")));
+        Exchange exchange = chat(STREAM_REQUEST);
+        ModelProvider provider = providers.resolve(exchange);
+        try (Relayed relayed = forwarder.forward(exchange, provider, response(new ByteArrayOutputStream()),
+                CacheStatus.MISS, null, new ExchangeTrace("POST", TestProxy.CHAT))) {
+            Recorded recorded = new EntryRecorder().record(exchange, provider, relayed);
+            assertFalse(recorded.verdict().store(), "an error event inside a 200 stream: " + recorded.verdict());
+        }
     }
 
     @Test
