@@ -1,6 +1,5 @@
 package dev.modelcache;
 
-import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.CachedResponse.Chunk;
 import dev.modelcache.cache.StorageVerdict;
 import dev.modelcache.events.ExchangeTrace;
