@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 import dev.modelcache.EntryRecorder.Recorded;
 import dev.modelcache.Forwarder.Relayed;
@@ -20,11 +18,10 @@ import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.MockResponses;
 import dev.modelcache.support.TestProxy;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.upstream.UpstreamClient;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -73,15 +71,10 @@ class EntryRecorderTest {
 
     @Test
     void aStreamThatSpilledToDiskIsRecordedWithoutReadingTheSpillFileBack() throws Exception {
-        List<String> events = new ArrayList<>();
-        String content = "word ".repeat(4096);
-        long size = 0;
-        while (size <= Forwarder.CAPTURE_MEMORY_BYTES + 512 * 1024) {
-            String event = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":"
-                    + "[{\"index\":0,\"delta\":{\"content\":\"" + content + "\"},\"finish_reason\":null}]}\n\n";
-            events.add(event);
-            size += event.length();
-        }
+        String chunk = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":"
+                + "[{\"index\":0,\"delta\":{\"content\":\"" + "word ".repeat(4096) + "\"},\"finish_reason\":null}]}\n\n";
+        // Past the part of a copy kept in memory, so that the copy spills to a file.
+        List<String> events = new ArrayList<>(Collections.nCopies(Forwarder.CAPTURE_MEMORY_BYTES / chunk.length() + 16, chunk));
         events.add("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":[],"
                 + "\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":500}}\n\n");
         events.add("data: [DONE]\n\n");
@@ -90,7 +83,7 @@ class EntryRecorderTest {
         ModelProvider provider = providers.resolve(exchange);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
 
-        try (Relayed relayed = forwarder.forward(exchange, provider, response(body), CacheStatus.MISS, null,
+        try (Relayed relayed = forwarder.forward(exchange, provider, MockResponses.into(body), CacheStatus.MISS, null,
                 new ExchangeTrace("POST", TestProxy.CHAT))) {
             assertEquals(String.join("", events), body.toString(StandardCharsets.UTF_8), "the client had it all");
             // The copy spilled to disk; take the spill file away: storing must not need to read it.
@@ -106,8 +99,7 @@ class EntryRecorderTest {
             assertTrue(recorded.verdict().store(), recorded.verdict().toString());
             assertNotNull(recorded.entry());
             assertEquals(events.size(), recorded.entry().chunks().size(), "one chunk an event");
-            assertEquals(size + events.get(events.size() - 2).length() + events.get(events.size() - 1).length(),
-                    recorded.entry().bodyLength());
+            assertEquals(String.join("", events).length(), recorded.entry().bodyLength());
             assertEquals(1500, recorded.usage().totalTokens(), "the usage the provider reported in its last chunk");
         }
     }
@@ -118,7 +110,7 @@ class EntryRecorderTest {
                 "data: {\"error\":{\"message\":\"overloaded\"}}\n\n", "data: [DONE]\n\n")));
         Exchange exchange = chat(STREAM_REQUEST);
         ModelProvider provider = providers.resolve(exchange);
-        try (Relayed relayed = forwarder.forward(exchange, provider, response(new ByteArrayOutputStream()),
+        try (Relayed relayed = forwarder.forward(exchange, provider, MockResponses.into(new ByteArrayOutputStream()),
                 CacheStatus.MISS, null, new ExchangeTrace("POST", TestProxy.CHAT))) {
             Recorded recorded = new EntryRecorder().record(exchange, provider, relayed);
             assertFalse(recorded.verdict().store(), "an error event inside a 200 stream: " + recorded.verdict());
@@ -133,7 +125,7 @@ class EntryRecorderTest {
         Exchange exchange = chat("{\"model\":\"gpt-4o-mini\",\"messages\":[]}");
         ModelProvider provider = providers.resolve(exchange);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        HttpServletResponse own = response(body);
+        HttpServletResponse own = MockResponses.into(body);
         try (Relayed relayed = forwarder.forward(exchange, provider, own, CacheStatus.MISS, null,
                 new ExchangeTrace("POST", TestProxy.CHAT))) {
             Recorded recorded = new EntryRecorder().record(exchange, provider, relayed);
@@ -155,30 +147,5 @@ class EntryRecorderTest {
     private static Exchange chat(String json) {
         return new Exchange("POST", TestProxy.CHAT, null, Headers.of("Content-Type", "application/json",
                 "Authorization", "Bearer sk-alice"), json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static HttpServletResponse response(ByteArrayOutputStream body) throws Exception {
-        HttpServletResponse response = mock(HttpServletResponse.class);
-        when(response.getOutputStream()).thenReturn(new ServletOutputStream() {
-            @Override
-            public void write(int b) {
-                body.write(b);
-            }
-
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                body.write(bytes, offset, length);
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public void setWriteListener(WriteListener listener) {
-            }
-        });
-        return response;
     }
 }
