@@ -7,22 +7,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.Forwarder.Relayed;
 import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CachedResponse;
-import dev.modelcache.cache.CachedResponse.Chunk;
 import dev.modelcache.cache.StorageVerdict;
 import dev.modelcache.cache.StorageVerdict.Verdict;
 import dev.modelcache.http.Exchange;
+import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.JsonParsers;
 import dev.modelcache.http.Redacted;
 import dev.modelcache.provider.ModelProvider;
-import dev.modelcache.stream.SseEvent;
-import dev.modelcache.stream.StreamDialect;
-import dev.modelcache.stream.StreamFraming;
+import dev.modelcache.stream.StreamEvents;
 import dev.modelcache.tokens.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -30,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Turns a relayed answer into the entry the cache keeps, with its token counts, and asks {@link StorageVerdict}
@@ -38,12 +34,9 @@ import java.util.regex.Pattern;
  */
 final class EntryRecorder {
     private static final Logger LOG = System.getLogger(EntryRecorder.class.getName());
-    /** Never handed to another client: credentials and cookies (the rate-limit fields, {@code ...-tokens}, are not). */
-    private static final Pattern NEVER_SHARED = Pattern.compile("(?i)(?!x-ratelimit-|anthropic-ratelimit-)"
-            + "(set-cookie2?|cookie|authorization|proxy-authorization|.*api-key.*|.*secret.*|.*token.*|.*password.*"
-            + "|x-cache.*|age)");
     /**
-     * The most answer bytes (a JSON body, or a stream's event data) read back for token counting. Past it the answer
+     * The most answer bytes (a JSON body read back, or a stream's event data noted as it was relayed, see
+     * {@link StreamEvents}) used for token counting. Past it the answer
      * is relayed and stored all the same, and counts only for the usage its provider reports (a stream's last report,
      * a JSON answer's top-level {@code usage}), its text beyond not counted: counting it would hold several copies
      * in the heap at once (bytes, the parsed tree, the text), and a 64 MB answer must not need hundreds of MB of heap
@@ -82,40 +75,17 @@ final class EntryRecorder {
         boolean terminal = false;
         boolean error = false;
         if (answer.eventStream()) {
-            StreamDialect dialect = provider.streamDialect();
-            StreamFraming framing = Forwarder.framing(answer.headers());
-            List<String> data = new ArrayList<>();
-            long dataChars = 0;
-            String lastUsage = null;
-            try (Body.Reader reader = body.open()) {
-                int from = 0;
-                for (Chunk chunk : answer.chunks()) {
-                    // One event at a time (the splitter bounds each), never the whole body.
-                    ByteArrayOutputStream event = new ByteArrayOutputStream(Math.max(0, chunk.end() - from));
-                    reader.copy(event, from, chunk.end());
-                    SseEvent parsed = framing.event(event.toByteArray());
-                    from = chunk.end();
-                    error |= dialect.isError(parsed);
-                    terminal |= dialect.isTerminal(parsed);
-                    if (parsed.data() != null && dataChars <= COUNTED_BYTES) {
-                        dataChars += parsed.data().length();
-                        data.add(parsed.data());
-                    } else if (parsed.data() != null && reportsUsage(parsed.data())) {
-                        lastUsage = parsed.data();
-                    }
-                }
-                if (lastUsage != null) {
-                    data.add(lastUsage);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (success && !error && dataChars > COUNTED_BYTES) {
+            // What the events said was noted as they passed: the capture (a spill file, for a large answer) is not
+            // read back.
+            StreamEvents events = answer.events();
+            error = events.sawError();
+            terminal = events.sawTerminal();
+            if (success && !error && events.pastCountingBound()) {
                 LOG.log(Level.WARNING, "a stream of " + body.length() + " bytes is past what is read for counting ("
                         + COUNTED_BYTES + " bytes of data): its text beyond is not counted, the usage it reports is");
             }
             if (success && !error) {
-                usage = countSafely(() -> provider.streamUsage(exchange.json(), data));
+                usage = countSafely(() -> provider.streamUsage(exchange.json(), events.data()));
             }
         } else if (success && body.length() > COUNTED_BYTES) {
             LOG.log(Level.WARNING, "an answer of " + body.length() + " bytes is past what is read for counting ("
@@ -140,7 +110,7 @@ final class EntryRecorder {
         if (success && !verdict.store()) {
             return new Recorded(verdict, null, usage);
         }
-        Headers kept = success ? CachedResponse.storableHeaders(answer.headers()) : sharedHeaders(answer.headers());
+        Headers kept = success ? HeaderPolicy.stored(answer.headers()) : HeaderPolicy.sharedError(answer.headers());
         return new Recorded(verdict, new CachedResponse(status, kept, body, answer.chunks(), clock.millis(),
                 usage, provider.name(), provider.model(exchange)), usage);
     }
@@ -149,24 +119,6 @@ final class EntryRecorder {
                                                boolean terminalRequired) {
         return new StorageVerdict.Answer(answer.status(), answer.eventStream(), answer.framed(), terminal, error,
                 captured, Forwarder.stillEncoded(answer.headers()), terminalRequired);
-    }
-
-    /**
-     * The header fields an answer that is not stored (an error) shares with the requests that waited for it: every
-     * end-to-end field, so that each client gets {@code Retry-After}, {@code x-ratelimit-*} and the request id, but
-     * never credentials or cookies.
-     */
-    private static Headers sharedHeaders(Headers upstream) {
-        return upstream.endToEnd().filter(name -> !NEVER_SHARED.matcher(name).matches());
-    }
-
-    /**
-     * Whether an event's data may carry the usage the provider reports (OpenAI's and Anthropic's {@code usage},
-     * Gemini's {@code usageMetadata}, Ollama's {@code eval_count}). Past the counting bound the last such event is
-     * kept: every dialect's later report replaces the earlier ones.
-     */
-    private static boolean reportsUsage(String data) {
-        return data.contains("\"usage") || data.contains("eval_count\"");
     }
 
     /**

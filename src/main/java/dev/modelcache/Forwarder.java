@@ -1,6 +1,5 @@
 package dev.modelcache;
 
-import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.CachedResponse.Chunk;
 import dev.modelcache.cache.StorageVerdict;
 import dev.modelcache.events.ExchangeTrace;
@@ -11,6 +10,7 @@ import dev.modelcache.flight.Flight;
 import dev.modelcache.flight.LiveStream;
 import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
+import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.http.Redacted;
@@ -18,6 +18,7 @@ import dev.modelcache.http.ResponseHead;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.stream.Capture;
 import dev.modelcache.stream.Relay;
+import dev.modelcache.stream.StreamEvents;
 import dev.modelcache.stream.StreamFraming;
 import dev.modelcache.upstream.UpstreamClient;
 import dev.modelcache.upstream.UpstreamFailure;
@@ -29,7 +30,6 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -54,9 +54,12 @@ final class Forwarder {
         this.maxEntryBytes = maxEntryBytes;
     }
 
-    /** An answer relayed whole to the client, with its copy (empty when none was kept); closing it drops the copy. */
+    /**
+     * An answer relayed whole to the client, with its copy (empty when none was kept) and, for an event stream, what
+     * its events said as they passed ({@code events}, null for any other body); closing it drops the copy.
+     */
     record Relayed(int status, Headers headers, boolean eventStream, boolean framed, Capture capture,
-                   List<Chunk> chunks) implements AutoCloseable {
+                   List<Chunk> chunks, StreamEvents events) implements AutoCloseable {
         @Override
         public void close() {
             capture.close();
@@ -99,12 +102,14 @@ final class Forwarder {
             StreamFraming framing = framing(headers);
             boolean eventStream = framing != null;
             LiveStream live = flight != null && eventStream && storable
-                    ? flight.startLive(status, CachedResponse.storableHeaders(headers), capture) : null;
+                    ? flight.startLive(status, HeaderPolicy.stored(headers), capture) : null;
             trace.answered(label, status, false);
-            ResponseHead.write(response, status, headers.endToEnd(), label, 0,
+            ResponseHead.write(response, status, headers, label, 0,
                     eventStream ? ResponseHead.UNKNOWN_LENGTH : contentLength(headers));
-            Relay relay = live == null ? new Relay(response.getOutputStream(), capture)
-                    : new Relay(response.getOutputStream(), capture, live::published);
+            StreamEvents noted = eventStream
+                    ? new StreamEvents(framing, provider.streamDialect(), EntryRecorder.COUNTED_BYTES) : null;
+            Relay relay = new Relay(response.getOutputStream(), capture, live == null ? end -> { } : live::published,
+                    noted);
             try {
                 relay.run(answer.body(), framing);
             } catch (IOException e) {
@@ -131,7 +136,7 @@ final class Forwarder {
             long firstEvent = eventStream && !relay.chunks().isEmpty() ? headersMillis + relay.chunks().get(0).atMillis() : -1;
             events.upstreamCall(new UpstreamCall(provider.name(), Result.COMPLETE, status, headersMillis, firstEvent,
                     millisSince(start)));
-            return new Relayed(status, headers, eventStream, answer.framed(), capture, relay.chunks());
+            return new Relayed(status, headers, eventStream, answer.framed(), capture, relay.chunks(), noted);
         } catch (IOException | RuntimeException e) {
             capture.close();
             throw e;
@@ -139,18 +144,11 @@ final class Forwarder {
     }
 
     /**
-     * The client's end-to-end header fields, less the cache's controls ({@code X-Cache-*}, {@code Cache-Control},
-     * {@code Pragma}: they are for this cache, never the provider's) and {@code Accept-Encoding} (the
-     * provider answers uncompressed, so the body can be relayed, read and stored as it is), plus the provider's
+     * The client's fields that go upstream by the {@link HeaderPolicy#fromClient header policy}, plus the provider's
      * configured key when the caller sent no credential, and the fields its API requires that the caller left out.
      */
     static Headers upstreamHeaders(Exchange exchange, ModelProvider provider) {
-        List<Map.Entry<String, String>> fields = new ArrayList<>(exchange.headers().endToEnd()
-                .filter(name -> {
-                    String lower = name.toLowerCase(Locale.ROOT);
-                    return !lower.startsWith("x-cache") && !lower.equals("accept-encoding") && !lower.equals("expect")
-                            && !lower.equals("cache-control") && !lower.equals("pragma");
-                }).fields());
+        List<Map.Entry<String, String>> fields = new ArrayList<>(HeaderPolicy.fromClient(exchange.headers()).fields());
         if (provider.credential(exchange).isEmpty()) {
             fields.addAll(provider.defaultAuthentication());
         }

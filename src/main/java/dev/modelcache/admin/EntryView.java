@@ -1,5 +1,6 @@
 package dev.modelcache.admin;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -64,8 +65,9 @@ final class EntryView {
         byte[] bytes = stored.body();
         String text = new String(bytes, StandardCharsets.UTF_8);
         StreamMediaType stream = StreamMediaType.of(type);
-        if (stream != null || type.contains("ndjson") || type.contains("jsonl")) {
-            // Server-sent events end at a blank line; NDJSON (and any other JSON-lines body) has one event a line.
+        if (stream != null) {
+            // A stream by the one rule (StreamMediaType), as the listing's eventStream says: server-sent events end at
+            // a blank line, NDJSON has one event a line. Any other body is shown whole, never cut by a guess.
             ArrayNode events = response.putArray("events");
             for (String event : text.split(stream == StreamMediaType.SSE ? "\\r?\\n\\r?\\n" : "\\r?\\n")) {
                 if (!event.isBlank()) {
@@ -87,7 +89,8 @@ final class EntryView {
 
     private static JsonNode parsed(String text) {
         try {
-            return JSON.readTree(text);
+            // One JSON value or nothing: JSON lines under another media type must not show as their first line.
+            return JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(text);
         } catch (Exception e) {
             return null;
         }

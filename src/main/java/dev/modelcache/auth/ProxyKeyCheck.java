@@ -1,6 +1,7 @@
 package dev.modelcache.auth;
 
 import dev.modelcache.http.Exchange;
+import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.http.RequestTarget;
@@ -24,7 +25,7 @@ import java.util.Optional;
  */
 public final class ProxyKeyCheck {
     /** The request header fields a proxy key may come in, and which are removed before the request goes upstream. */
-    public static final List<String> KEY_HEADERS = List.of("Authorization", "x-api-key", "x-goog-api-key", "api-key");
+    public static final List<String> KEY_HEADERS = HeaderPolicy.CREDENTIAL_HEADERS;
     /**
      * Query parameters that carry a provider key (Gemini's {@code key}, in any case and, the query being canonical,
      * any spelling), removed before the request goes upstream.
@@ -102,7 +103,7 @@ public final class ProxyKeyCheck {
     }
 
     private static boolean isKeyHeader(String name) {
-        return KEY_HEADERS.stream().anyMatch(name::equalsIgnoreCase);
+        return HeaderPolicy.credential(name);
     }
 
     /** The 401 for a missing or wrong proxy key; it never repeats what was sent. */

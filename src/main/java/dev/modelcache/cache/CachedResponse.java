@@ -1,7 +1,7 @@
 package dev.modelcache.cache;
 
+import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.Headers;
-import dev.modelcache.http.StoredHeaders;
 import dev.modelcache.http.StreamMediaType;
 import dev.modelcache.tokens.Usage;
 import java.io.IOException;
@@ -159,9 +159,9 @@ public final class CachedResponse {
         return lifetime > 0 && nowMillis - storedAtMillis >= lifetime;
     }
 
-    /** The header fields of an upstream answer that may be stored and replayed: those of {@link StoredHeaders}. */
+    /** The header fields of an upstream answer that may be stored and replayed: those of {@link HeaderPolicy#stored}. */
     public static Headers storableHeaders(Headers upstream) {
-        return StoredHeaders.of(upstream);
+        return HeaderPolicy.stored(upstream);
     }
 
     /**

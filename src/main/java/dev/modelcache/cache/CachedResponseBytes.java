@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.Headers;
-import dev.modelcache.http.StoredHeaders;
 import dev.modelcache.tokens.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -113,7 +113,7 @@ public final class CachedResponseBytes {
                 tokens.path("estimated").asBoolean(), tokens.path("cacheReadTokens").asLong(0),
                 tokens.path("cacheWriteTokens").asLong(0));
         CachedResponse.checkChunks(chunks, bodyLength);
-        return new CachedResponse(CachedResponse.checkedStatus(meta.path("status")), StoredHeaders.of(Headers.of(fields)), body, chunks,
+        return new CachedResponse(CachedResponse.checkedStatus(meta.path("status")), HeaderPolicy.stored(Headers.of(fields)), body, chunks,
                 meta.path("storedAt").asLong(), usage, meta.path("provider").asText(null), meta.path("model").asText(null),
                 ttlMillis(meta.path("ttlMillis")));
     }

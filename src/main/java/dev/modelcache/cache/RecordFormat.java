@@ -8,9 +8,9 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.JsonParsers;
-import dev.modelcache.http.StoredHeaders;
 import dev.modelcache.tokens.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -226,7 +226,7 @@ public final class RecordFormat {
         Usage usage = new Usage(tokens.path("promptTokens").asLong(), tokens.path("completionTokens").asLong(),
                 tokens.path("estimated").asBoolean(), tokens.path("cacheReadTokens").asLong(0),
                 tokens.path("cacheWriteTokens").asLong(0));
-        return new CachedResponse(CachedResponse.checkedStatus(response.path("status")), StoredHeaders.of(Headers.of(fields)), body, chunks,
+        return new CachedResponse(CachedResponse.checkedStatus(response.path("status")), HeaderPolicy.stored(Headers.of(fields)), body, chunks,
                 response.path("storedAt").asLong(), usage, request.path("provider").asText(null),
                 request.path("model").asText(null), header.ttlMillis());
     }

@@ -23,7 +23,9 @@ final class RecordIndex {
         String contentType = "";
         for (JsonNode field : response.path("headers")) {
             if (field.path(0).asText().equalsIgnoreCase("Content-Type")) {
+                // The first, as the entry read back from the record decides (Headers.first): one answer, one verdict.
                 contentType = field.path(1).asText().toLowerCase(Locale.ROOT);
+                break;
             }
         }
         return new EntrySummary(key, request.path("provider").asText(null), request.path("model").asText(null),

@@ -18,7 +18,7 @@ public final class ResponseHead {
 
     /**
      * Writes the head: {@code status}, the end-to-end fields of {@code fields} (for a {@link CacheStatus#HIT} only
-     * those {@link StoredHeaders} keeps, whatever the store handed back), the {@code X-Cache} label, {@code Age} for a
+     * those {@link HeaderPolicy#stored} keeps, whatever the store handed back), the {@code X-Cache} label, {@code Age} for a
      * hit, and {@code Content-Length} when the length is known. The framing is always this proxy's own: a
      * {@code Content-Length} or {@code Transfer-Encoding} in {@code fields} is never sent.
      */
@@ -31,7 +31,7 @@ public final class ResponseHead {
     public static void write(HttpServletResponse response, int status, Headers fields, CacheStatus label,
                              long storedAtMillis, long contentLength, Clock clock) {
         response.setStatus(status);
-        Headers sent = label == CacheStatus.HIT ? StoredHeaders.of(fields) : fields.endToEnd();
+        Headers sent = HeaderPolicy.toClient(fields, label == CacheStatus.HIT);
         for (Map.Entry<String, String> field : sent.fields()) {
             response.addHeader(field.getKey(), field.getValue());
         }

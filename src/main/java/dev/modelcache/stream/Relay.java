@@ -32,8 +32,10 @@ public final class Relay {
     private final OutputStream client;
     private final Capture capture;
     private final LongConsumer tap;
+    private final StreamEvents events;
     private final long startNanos;
     private final List<Chunk> chunks = new ArrayList<>();
+    private EventSplitter splitter;
     private boolean clientGone;
 
     public Relay(OutputStream client, Capture capture) {
@@ -45,9 +47,19 @@ public final class Relay {
      * that follow this one and read the capture).
      */
     public Relay(OutputStream client, Capture capture, LongConsumer tap) {
+        this(client, capture, tap, null);
+    }
+
+    /**
+     * {@code events} (null: none) notes what each event of an event stream says as it passes, so that nothing has to
+     * read the events back from the capture; an event cut in pieces (past {@link EventSplitter#MAX_EVENT_BYTES}) or
+     * one after the copy was given up is not noted: such an answer is never stored.
+     */
+    public Relay(OutputStream client, Capture capture, LongConsumer tap, StreamEvents events) {
         this.client = client;
         this.capture = capture;
         this.tap = tap;
+        this.events = events;
         this.startNanos = System.nanoTime();
     }
 
@@ -62,7 +74,7 @@ public final class Relay {
      */
     public void run(InputStream upstream, StreamFraming framing) throws IOException {
         byte[] buffer = new byte[BUFFER_BYTES];
-        EventSplitter splitter = framing == null ? null : framing.splitter(this::piece);
+        splitter = framing == null ? null : framing.splitter(this::piece);
         int n;
         while ((n = upstream.read(buffer)) != -1) {
             if (splitter != null) {
@@ -100,6 +112,9 @@ public final class Relay {
         capture.write(event, 0, event.length);
         chunks.add(new Chunk((int) Math.min(Integer.MAX_VALUE, capture.size()), elapsedMillis()));
         tap.accept(capture.size());
+        if (events != null && !splitter.oversized() && !capture.abandoned()) {
+            events.note(event);
+        }
     }
 
     private void toClient(byte[] bytes, int offset, int length) {

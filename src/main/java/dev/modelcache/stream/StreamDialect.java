@@ -20,4 +20,13 @@ public interface StreamDialect {
     default boolean terminalRequired() {
         return false;
     }
+
+    /**
+     * True when an event may carry the usage its provider reports (OpenAI's and Anthropic's {@code usage}, Gemini's
+     * {@code usageMetadata}, Ollama's {@code eval_count}): past the counting bound, the last such event is kept.
+     */
+    default boolean reportsUsage(SseEvent event) {
+        String data = event.data();
+        return data != null && (data.contains("\"usage") || data.contains("eval_count\""));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.modelcache.upstream;
 
 import dev.modelcache.config.UpstreamConfig;
+import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.Headers;
 import java.io.Closeable;
 import java.io.IOException;
@@ -32,11 +33,12 @@ import org.apache.hc.core5.util.Timeout;
  * the miss, every hit and the token counts see the same plain bytes. Any other coding comes through untouched,
  * with its {@code Content-Encoding}. Two rules hold for every request it sends, whoever built it: no connection to
  * an address in {@code upstream/denyAddresses} ({@link AddressGuard}, at connect time), and no header carrying the
- * admin token ({@link OutgoingHeaders}).
+ * admin token ({@link HeaderPolicy#sendable}).
  */
 public final class UpstreamClient implements Closeable {
     private final AddressGuard guard;
-    private final OutgoingHeaders outgoing;
+    /** Never sent in any header (null: none configured). */
+    private final String adminToken;
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
 
@@ -47,7 +49,7 @@ public final class UpstreamClient implements Closeable {
 
     /**
      * The same, never connecting to an address in {@code config}'s deny list ({@link AddressGuard}) and never sending
-     * {@code adminToken} (may be null) in any header ({@link OutgoingHeaders}).
+     * {@code adminToken} (may be null) in any header ({@link HeaderPolicy#sendable}).
      */
     public UpstreamClient(UpstreamConfig config, String adminToken) {
         this(config, adminToken, new AddressGuard(config.denyAddresses()));
@@ -59,7 +61,7 @@ public final class UpstreamClient implements Closeable {
 
     UpstreamClient(UpstreamConfig config, String adminToken, AddressGuard guard) {
         this.guard = guard;
-        this.outgoing = new OutgoingHeaders(adminToken);
+        this.adminToken = adminToken;
         this.pool = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(guard)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -94,7 +96,7 @@ public final class UpstreamClient implements Closeable {
     public UpstreamResponse send(String method, URI target, Headers headers, byte[] body) throws IOException {
         guard.check(target);
         HttpUriRequestBase request = new HttpUriRequestBase(method, target);
-        for (Map.Entry<String, String> field : outgoing.filter(headers).fields()) {
+        for (Map.Entry<String, String> field : HeaderPolicy.sendable(headers, adminToken).fields()) {
             request.addHeader(field.getKey(), field.getValue());
         }
         if (body.length > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
