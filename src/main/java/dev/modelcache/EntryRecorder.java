@@ -15,6 +15,7 @@ import dev.modelcache.http.Headers;
 import dev.modelcache.http.JsonParsers;
 import dev.modelcache.http.Redacted;
 import dev.modelcache.provider.ModelProvider;
+import dev.modelcache.stream.Capture;
 import dev.modelcache.stream.StreamEvents;
 import dev.modelcache.tokens.Usage;
 import java.io.ByteArrayOutputStream;
@@ -69,7 +70,9 @@ final class EntryRecorder {
         if (!captured) {
             return new Recorded(StorageVerdict.decide(facts(answer, false, false, false, false)), null, Usage.NONE);
         }
-        Body body = answer.capture().body();
+        Capture capture = answer.capture();
+        Body body = capture.spilled().<Body>map(file -> new Body.InFile(file, 0, capture.size()))
+                .orElseGet(() -> Body.of(capture.inMemory()));
         boolean success = StorageVerdict.storableStatus(status);
         Usage usage = Usage.NONE;
         boolean terminal = false;

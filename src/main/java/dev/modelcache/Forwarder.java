@@ -1,6 +1,6 @@
 package dev.modelcache;
 
-import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.cache.StorageVerdict;
 import dev.modelcache.events.ExchangeTrace;
 import dev.modelcache.events.ProxyListener;

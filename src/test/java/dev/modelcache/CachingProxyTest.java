@@ -11,10 +11,6 @@ import dev.modelcache.billing.PriceTable;
 import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
-import dev.modelcache.replay.MissExplainer;
-import dev.modelcache.replay.Misses;
-import dev.modelcache.replay.ReplayReport;
-import dev.modelcache.replay.Sequences;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.config.Config;
@@ -23,6 +19,11 @@ import dev.modelcache.events.Listeners;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
 import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.replay.MissExplainer;
+import dev.modelcache.replay.Misses;
+import dev.modelcache.replay.ReplayReport;
+import dev.modelcache.replay.Sequences;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.TestProxy;
@@ -66,7 +67,7 @@ class CachingProxyTest {
     void aHitWhoseRecordFileVanishedBeforeTheReplayIsAMissNotAFailure() throws Exception {
         ResponseStore store = mock(ResponseStore.class);
         CachedResponse vanished = new CachedResponse(200, Headers.of("Content-Type", "application/json"),
-                new Body.InFile(dir.resolve("records/gone.mcr"), 100, 20), List.of(new CachedResponse.Chunk(20, 0)),
+                new Body.InFile(dir.resolve("records/gone.mcr"), 100, 20), List.of(new Chunk(20, 0)),
                 System.currentTimeMillis(), Usage.NONE, "openai", "gpt-4o-mini");
         when(store.get(any())).thenReturn(Optional.of(vanished));
         when(store.put(any(), any(), any())).thenReturn(true);

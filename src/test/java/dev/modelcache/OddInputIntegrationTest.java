@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.RawClient;
@@ -18,9 +19,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Odd input over the wire, against the real servlet in embedded Tomcat: a malformed chunked body gets a 400 in the

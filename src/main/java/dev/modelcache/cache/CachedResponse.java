@@ -3,6 +3,7 @@ package dev.modelcache.cache;
 import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.StreamMediaType;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.tokens.Usage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,10 +29,6 @@ import java.util.List;
 public final class CachedResponse {
     /** The longest lifetime of an entry's own, in seconds: as long as milliseconds can count. */
     static final long MAX_TTL_SECONDS = Long.MAX_VALUE / 1000;
-
-    /** One piece of the body: it ends at {@code end} (exclusive) and arrived {@code atMillis} after the headers. */
-    public record Chunk(int end, int atMillis) {
-    }
 
     private final int status;
     private final Headers headers;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.JsonParsers;

@@ -1,6 +1,5 @@
 package dev.modelcache.stream;
 
-import dev.modelcache.cache.Body;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -11,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
  * The copy of an answer taken while it streams to the client. The first {@code memoryBytes} stay in memory; beyond
@@ -138,23 +138,37 @@ public final class Capture implements Closeable, ReadableCopy {
     }
 
     /**
-     * Everything captured, where it lies: the in-memory part as an array, or the spill file itself, so that a large
-     * answer is stored by copying the file through a small buffer rather than by reading it into the heap. A file
-     * body is only good while the capture is open: the spill file goes when the last holder lets go.
+     * The spill file holding everything captured, flushed, or empty when it all stayed in memory
+     * ({@link #inMemory()}): a large answer is stored by copying this file through a small buffer rather than by
+     * reading it into the heap. The file is only good while the capture is open: it goes when the last holder lets
+     * go.
      */
-    public synchronized Body body() {
-        if (abandoned) {
-            throw new IllegalStateException("the capture was abandoned");
-        }
+    public synchronized Optional<Path> spilled() {
+        checkKept();
         if (spill == null) {
-            return Body.of(memory.toByteArray());
+            return Optional.empty();
         }
         try {
             spill.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Body.InFile(spillFile, 0, size);
+        return Optional.of(spillFile);
+    }
+
+    /** Everything captured, as one array, when it stayed in memory ({@link #spilled()} is empty). */
+    public synchronized byte[] inMemory() {
+        checkKept();
+        if (spill != null) {
+            throw new IllegalStateException("the capture spilled to " + spillFile);
+        }
+        return memory.toByteArray();
+    }
+
+    private void checkKept() {
+        if (abandoned) {
+            throw new IllegalStateException("the capture was abandoned");
+        }
     }
 
     @Override

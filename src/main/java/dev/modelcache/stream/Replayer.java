@@ -2,7 +2,7 @@ package dev.modelcache.stream;
 
 import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CachedResponse;
-import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.stream.Chunk;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;

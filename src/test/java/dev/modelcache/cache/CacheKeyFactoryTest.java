@@ -13,6 +13,7 @@ import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.tokens.TokenCounter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -358,7 +359,7 @@ class CacheKeyFactoryTest {
                 "application/json", "Authorization", KEY_A);
         RequestRecord record = RequestRecord.of(OPENAI, exchange, factory, "ns").inSequence(2);
         CachedResponse response = new CachedResponse(200, Headers.of("Content-Type", "application/json"), new byte[] {'{', '}'},
-                java.util.List.of(new CachedResponse.Chunk(2, 0)), 1L, dev.modelcache.tokens.Usage.NONE, "openai", "gpt-4o");
+                java.util.List.of(new Chunk(2, 0)), 1L, dev.modelcache.tokens.Usage.NONE, "openai", "gpt-4o");
         byte[] header = RecordFormat.header(factory.create(record), record, response, dev.modelcache.files.Digests.sha256Hex(new byte[] {'{', '}'}));
         RequestRecord read = RecordFormat.request(RecordFormat.readHeader(new java.io.ByteArrayInputStream(header)));
         assertEquals(factory.create(record), factory.create(read));

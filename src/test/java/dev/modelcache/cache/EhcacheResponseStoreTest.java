@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.http.Headers;
 import dev.modelcache.support.TestClock;
 import dev.modelcache.tokens.Usage;

@@ -1,6 +1,6 @@
 package dev.modelcache.cache;
 
-import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.files.FileTrees;
 import dev.modelcache.http.Headers;
 import dev.modelcache.tokens.Usage;

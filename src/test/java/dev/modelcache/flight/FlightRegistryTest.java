@@ -13,6 +13,7 @@ import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.stream.ReadableCopy;
 import dev.modelcache.tokens.Usage;
 import java.io.IOException;
@@ -34,7 +35,7 @@ class FlightRegistryTest {
     private static CachedResponse answer(int status) {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
         return new CachedResponse(status, Headers.of("Content-Type", "application/json"), body,
-                List.of(new CachedResponse.Chunk(body.length, 0)), 0, Usage.NONE, "openai", "gpt-4o");
+                List.of(new Chunk(body.length, 0)), 0, Usage.NONE, "openai", "gpt-4o");
     }
 
     /** Starts a follower on another thread, and waits until it is really waiting. */

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachedResponse;
-import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.cache.DurableResponseStore;
 import dev.modelcache.cache.EhcacheResponseStore;
 import dev.modelcache.cache.RequestRecord;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CachedResponse;
-import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.cache.RecordFile;
 import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.http.Exchange;

@@ -14,6 +14,7 @@ import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.config.Settings;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.JsonParsers;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.tokens.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -62,7 +63,7 @@ class CommandsTest {
     private static CachedResponse answer() {
         byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
         return new CachedResponse(200, Headers.of("Content-Type", "application/json"), body,
-                List.of(new CachedResponse.Chunk(body.length, 0)), 1_700_000_000_000L, Usage.NONE, "openai", "gpt-4o");
+                List.of(new Chunk(body.length, 0)), 1_700_000_000_000L, Usage.NONE, "openai", "gpt-4o");
     }
 
     private static DurableResponseStore open(Path cacheDir) {
@@ -147,7 +148,7 @@ class CommandsTest {
         byte[] large = new byte[3 * 1024 * 1024];
         java.util.Arrays.fill(large, (byte) 'a');
         CachedResponse big = new CachedResponse(200, Headers.of("Content-Type", "application/json"), large,
-                List.of(new CachedResponse.Chunk(large.length, 0)), 1_700_000_000_000L, Usage.NONE, "openai", "gpt-4o");
+                List.of(new Chunk(large.length, 0)), 1_700_000_000_000L, Usage.NONE, "openai", "gpt-4o");
         dev.modelcache.cache.RecordFile.write(cassettes.resolve("big.mcr"), KEYS.create(request("")), request(""), big);
         dev.modelcache.cache.RecordFile.write(cassettes.resolve("small.mcr"), KEYS.create(request("a")), request("a"), answer());
         Path cacheDir = dir.resolve("cache");

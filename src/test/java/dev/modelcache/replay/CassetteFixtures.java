@@ -3,7 +3,7 @@ package dev.modelcache.replay;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachedResponse;
-import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.cache.DurableResponseStore;
 import dev.modelcache.cache.EhcacheResponseStore;
 import dev.modelcache.cache.RequestRecord;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachedResponse;
-import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.http.Headers;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelcache.cache.CachedResponse;
-import dev.modelcache.cache.CachedResponse.Chunk;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.http.Headers;
 import dev.modelcache.tokens.Usage;
 import java.io.ByteArrayOutputStream;
