@@ -10,10 +10,7 @@ import dev.modelcache.billing.ExchangePricing;
 import dev.modelcache.billing.PriceTable;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
-import dev.modelcache.cache.EhcacheResponseStore;
 import dev.modelcache.cache.KeySalt;
-import dev.modelcache.cache.Rekeying;
-import dev.modelcache.cache.ResponseStore;
 import dev.modelcache.config.Config;
 import dev.modelcache.config.ReplayConfig;
 import dev.modelcache.events.Listeners;
@@ -21,16 +18,24 @@ import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.metrics.AccessLog;
 import dev.modelcache.metrics.MetricsListener;
 import dev.modelcache.provider.ProviderTable;
-import dev.modelcache.replay.Cassettes;
-import dev.modelcache.replay.ImportLimits;
-import dev.modelcache.replay.LayeredStore;
+import dev.modelcache.proxy.CachingProxy;
+import dev.modelcache.proxy.Forwarder;
+import dev.modelcache.proxy.InFlight;
+import dev.modelcache.proxy.Misses;
+import dev.modelcache.proxy.StoredAnswers;
 import dev.modelcache.replay.MissExplainer;
-import dev.modelcache.replay.Misses;
 import dev.modelcache.replay.ModeSwitch;
 import dev.modelcache.replay.ReplayControls;
 import dev.modelcache.replay.ReplayReport;
 import dev.modelcache.replay.Sequences;
+import dev.modelcache.replay.cassette.CassetteStore;
+import dev.modelcache.replay.cassette.Cassettes;
+import dev.modelcache.replay.cassette.ImportLimits;
+import dev.modelcache.servlet.AppLifecycle;
 import dev.modelcache.stats.UsageStats;
+import dev.modelcache.store.Rekeying;
+import dev.modelcache.store.ResponseStore;
+import dev.modelcache.store.ehcache.EhcacheResponseStore;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.upstream.UpstreamClient;
 import java.io.IOException;
@@ -84,7 +89,7 @@ public final class ModelCache implements AutoCloseable {
                 clock);
         restrictStoreFiles(config.cache().dir());
         Rekeying.run(config.cache().dir(), durable, keys);
-        this.store = LayeredStore.withCassettes(durable, replay.cassettes(), keys, clock);
+        this.store = CassetteStore.behind(durable, replay.cassettes(), keys, clock);
         this.mode = new ModeSwitch(replay.mode());
         CachePolicy policy = new CachePolicy(mode, replay.deterministicOnly(), replay.sequences());
         ReplayControls controls = new ReplayControls(mode, policy, keys, store, new Sequences(),
@@ -92,7 +97,7 @@ public final class ModelCache implements AutoCloseable {
         this.upstream = new UpstreamClient(config.upstream(), config.admin().token());
         Forwarder forwarder = new Forwarder(upstream, events, spillDir, config.cache().maxEntryBytes());
         this.budget = BudgetGuard.open(config.billing(), config.cache().dir(), ledger, prices, tokens, clock);
-        Misses misses = controls.misses(budget);
+        Misses misses = new Misses(controls.explainer(), controls.report(), budget);
         StoredAnswers answers = new StoredAnswers(providers, policy, keys, store, controls.sequences(), misses,
                 replay.repeatLastInSequence(), clock);
         this.proxy = new CachingProxy(answers, store, forwarder, events, config.upstream().longestWaitForFirstBytes(),

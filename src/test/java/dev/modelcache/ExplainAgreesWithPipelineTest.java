@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.admin.AdminEndpoints;
 import dev.modelcache.auth.ProxyKeys;
+import dev.modelcache.proxy.StoredAnswers;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.TestClock;

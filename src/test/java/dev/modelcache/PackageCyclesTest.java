@@ -20,13 +20,65 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages of {@code dev.modelcache} import each other without a cycle, so that each can be read, tested and
- * changed from the bottom up. Reads the compiled classes with the JDK's {@code jdeps}.
+ * changed from the bottom up, and only downwards through the layers below: the request's path reads from the
+ * servlet at the top to the wire formats at the bottom. Reads the compiled classes with the JDK's {@code jdeps}.
  */
 class PackageCyclesTest {
     static final Pattern EDGE = Pattern.compile("^\\s+(dev\\.modelcache[\\w.]*)\\s+->\\s+(dev\\.modelcache[\\w.]*)\\s");
 
+    /**
+     * The layers, bottom first (package names below {@code dev.modelcache}; {@code ""} is the composition root). A
+     * package may import packages of lower layers only, never one of its own layer or above. A new package must be
+     * placed here, which is the moment to decide what it may know.
+     */
+    static final List<Set<String>> LAYERS = List.of(
+            Set.of("http", "files"),                                // wire shapes, headers; atomic files and digests
+            Set.of("stream", "tokens"),                             // SSE/NDJSON framing; token counting
+            Set.of("cache", "events"),                              // keys, policy, the entry model; exchange events
+            Set.of("config", "store", "flight"),                    // settings; the store SPI and records; coalescing
+            Set.of("store.ehcache", "upstream", "auth", "provider", "billing"),
+            Set.of("replay", "replay.cassette", "metrics", "stats"),
+            Set.of("proxy"),                                        // the pipeline
+            Set.of("admin"),                                        // /_cache/ endpoints
+            Set.of(""),                                             // the composition root, ModelCache
+            Set.of("servlet"),                                      // the one servlet and its lifecycle
+            Set.of("launcher"));                                    // the local launcher and commands
+
     @Test
     void noPackageImportsOneThatImportsItBack() {
+        Map<String, Set<String>> imports = packageImports();
+        List<String> cycles = new ArrayList<>();
+        for (String start : imports.keySet()) {
+            findCycle(start, new ArrayList<>(List.of(start)), imports, cycles);
+        }
+        assertEquals(List.of(), cycles, "package cycles");
+    }
+
+    @Test
+    void eachPackageImportsOnlyTheLayersBelowIt() {
+        Map<String, Set<String>> imports = packageImports();
+        Map<String, Integer> layer = new TreeMap<>();
+        for (int i = 0; i < LAYERS.size(); i++) {
+            for (String name : LAYERS.get(i)) {
+                layer.put(name.isEmpty() ? "dev.modelcache" : "dev.modelcache." + name, i);
+            }
+        }
+        Set<String> packages = new TreeSet<>(imports.keySet());
+        imports.values().forEach(packages::addAll);
+        Set<String> unplaced = new TreeSet<>(packages);
+        unplaced.removeAll(layer.keySet());
+        assertEquals(Set.of(), unplaced, "packages not placed in a layer of PackageCyclesTest.LAYERS");
+        List<String> upward = new ArrayList<>();
+        imports.forEach((from, targets) -> targets.forEach(to -> {
+            if (layer.get(to) >= layer.get(from)) {
+                upward.add(from + " -> " + to);
+            }
+        }));
+        assertEquals(List.of(), upward, "imports of the same layer or one above");
+    }
+
+    /** Each package of ours to the other packages of ours its compiled classes use, read with jdeps. */
+    static Map<String, Set<String>> packageImports() {
         Path classes = Path.of("target", "classes");
         assertTrue(Files.isDirectory(classes.resolve("dev/modelcache/cache")), "compiled classes at " + classes);
         ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
@@ -42,11 +94,7 @@ class PackageCyclesTest {
             }
         }
         assertTrue(imports.containsKey("dev.modelcache.cache"), "jdeps found the packages: " + imports.keySet());
-        List<String> cycles = new ArrayList<>();
-        for (String start : imports.keySet()) {
-            findCycle(start, new ArrayList<>(List.of(start)), imports, cycles);
-        }
-        assertEquals(List.of(), cycles, "package cycles");
+        return imports;
     }
 
     private static void findCycle(String at, List<String> path, Map<String, Set<String>> imports, List<String> cycles) {

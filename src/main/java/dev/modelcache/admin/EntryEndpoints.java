@@ -8,7 +8,7 @@ import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.EntryFilter;
 import dev.modelcache.cache.EntrySummary;
 import dev.modelcache.cache.RequestRecord;
-import dev.modelcache.cache.ResponseStore;
+import dev.modelcache.store.ResponseStore;
 import dev.modelcache.http.ProxyError;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

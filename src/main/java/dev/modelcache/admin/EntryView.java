@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.RequestRecord;
-import dev.modelcache.http.StreamMediaType;
+import dev.modelcache.stream.StreamMediaType;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;

@@ -2,8 +2,10 @@ package dev.modelcache.cache;
 
 import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.Headers;
-import dev.modelcache.http.StreamMediaType;
+import dev.modelcache.store.RecordFormat;
+import dev.modelcache.store.ehcache.CachedResponseBytes;
 import dev.modelcache.stream.Chunk;
+import dev.modelcache.stream.StreamMediaType;
 import dev.modelcache.tokens.Usage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +30,7 @@ import java.util.List;
  */
 public final class CachedResponse {
     /** The longest lifetime of an entry's own, in seconds: as long as milliseconds can count. */
-    static final long MAX_TTL_SECONDS = Long.MAX_VALUE / 1000;
+    public static final long MAX_TTL_SECONDS = Long.MAX_VALUE / 1000;
 
     private final int status;
     private final Headers headers;
@@ -51,7 +53,7 @@ public final class CachedResponse {
     }
 
     /** With the entry's own lifetime, {@code ttlMillis} (0: none, the store's applies), as the decoders read it. */
-    CachedResponse(int status, Headers headers, Body body, List<Chunk> chunks, long storedAtMillis,
+    public CachedResponse(int status, Headers headers, Body body, List<Chunk> chunks, long storedAtMillis,
                    Usage usage, String provider, String model, long ttlMillis) {
         this.status = status;
         this.headers = headers;
@@ -143,7 +145,7 @@ public final class CachedResponse {
     }
 
     /** The lifetime that applies: the entry's own, else the store's {@code storeTtl} (zero: it never expires). */
-    Duration ttl(Duration storeTtl) {
+    public Duration ttl(Duration storeTtl) {
         return ttlMillis > 0 ? Duration.ofMillis(ttlMillis) : storeTtl;
     }
 
@@ -151,7 +153,7 @@ public final class CachedResponse {
      * True when an entry stored at {@code storedAtMillis} with its own lifetime {@code ttlMillis} (0: none), in a
      * store whose lifetime is {@code storeTtl} (zero: none), has expired at {@code nowMillis}. Its own lifetime wins.
      */
-    static boolean expired(long storedAtMillis, long ttlMillis, Duration storeTtl, long nowMillis) {
+    public static boolean expired(long storedAtMillis, long ttlMillis, Duration storeTtl, long nowMillis) {
         long lifetime = ttlMillis > 0 ? ttlMillis : storeTtl.toMillis();
         return lifetime > 0 && nowMillis - storedAtMillis >= lifetime;
     }
@@ -173,7 +175,7 @@ public final class CachedResponse {
      * The status a stored header names: a whole number from 100 to 599, or the file is unreadable. A header is read
      * as JSON, so {@code 2e9} or {@code 1.5} would otherwise be cut to some int and served as a status line.
      */
-    static int checkedStatus(com.fasterxml.jackson.databind.JsonNode status) throws IOException {
+    public static int checkedStatus(com.fasterxml.jackson.databind.JsonNode status) throws IOException {
         if (!status.isInt() || status.intValue() < 100 || status.intValue() > 599) {
             throw new IOException("unreadable status: not a whole number from 100 to 599");
         }
@@ -181,7 +183,7 @@ public final class CachedResponse {
     }
 
     /** Chunk ends must rise and stay inside the body. */
-    static void checkChunks(List<Chunk> chunks, long bodyLength) throws IOException {
+    public static void checkChunks(List<Chunk> chunks, long bodyLength) throws IOException {
         int previous = 0;
         for (Chunk chunk : chunks) {
             if (chunk.end() < previous || chunk.end() > bodyLength) {

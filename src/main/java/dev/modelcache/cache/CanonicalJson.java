@@ -40,7 +40,7 @@ public final class CanonicalJson {
     }
 
     /** Writes {@code node} in canonical form to {@code out} (which may pretty-print: the record file does). */
-    static void write(JsonNode node, JsonGenerator out) throws IOException {
+    public static void write(JsonNode node, JsonGenerator out) throws IOException {
         if (node.isObject()) {
             List<String> names = new ArrayList<>();
             Iterator<String> it = node.fieldNames();

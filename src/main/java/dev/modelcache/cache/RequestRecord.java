@@ -8,6 +8,7 @@ import dev.modelcache.files.Digests;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.JsonParsers;
 import dev.modelcache.http.Redacted;
+import dev.modelcache.store.RecordFormat;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;

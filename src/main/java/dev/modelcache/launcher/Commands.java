@@ -1,17 +1,17 @@
 package dev.modelcache.launcher;
 
 import dev.modelcache.cache.CacheKeyFactory;
-import dev.modelcache.cache.RecordFile;
+import dev.modelcache.store.RecordFile;
 import dev.modelcache.config.CommandConfig;
 import dev.modelcache.config.ConfigException;
 import dev.modelcache.config.Settings;
 import dev.modelcache.files.OwnerOnly;
-import dev.modelcache.replay.CassetteFilter;
-import dev.modelcache.replay.CassetteStore;
-import dev.modelcache.replay.Cassettes;
-import dev.modelcache.replay.ExportResult;
-import dev.modelcache.replay.ImportLimits;
-import dev.modelcache.replay.ImportResult;
+import dev.modelcache.replay.cassette.CassetteFilter;
+import dev.modelcache.replay.cassette.CassetteStore;
+import dev.modelcache.replay.cassette.Cassettes;
+import dev.modelcache.replay.cassette.ExportResult;
+import dev.modelcache.replay.cassette.ImportLimits;
+import dev.modelcache.replay.cassette.ImportResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

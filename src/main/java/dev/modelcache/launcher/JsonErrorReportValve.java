@@ -1,6 +1,6 @@
 package dev.modelcache.launcher;
 
-import dev.modelcache.ModelCacheServlet;
+import dev.modelcache.servlet.ModelCacheServlet;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,11 +1,10 @@
 package dev.modelcache.launcher;
 
-import dev.modelcache.AppLifecycle;
+import dev.modelcache.servlet.AppLifecycle;
 import dev.modelcache.ModelCache;
 import dev.modelcache.config.ConfigException;
 import dev.modelcache.config.ConfigKeys;
 import dev.modelcache.config.ConfigReader;
-import dev.modelcache.config.ServerConfig;
 import dev.modelcache.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;

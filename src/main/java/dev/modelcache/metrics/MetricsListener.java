@@ -1,6 +1,6 @@
 package dev.modelcache.metrics;
 
-import dev.modelcache.cache.ResponseStore;
+import dev.modelcache.store.ResponseStore;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.events.ProxyListener;
 import dev.modelcache.events.Stored;

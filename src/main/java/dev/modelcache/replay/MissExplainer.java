@@ -5,7 +5,7 @@ import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.EntryFilter;
 import dev.modelcache.cache.EntrySummary;
 import dev.modelcache.cache.RequestRecord;
-import dev.modelcache.cache.ResponseStore;
+import dev.modelcache.store.ResponseStore;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;

@@ -1,9 +1,8 @@
 package dev.modelcache.replay;
 
-import dev.modelcache.billing.BudgetGuard;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
-import dev.modelcache.cache.ResponseStore;
+import dev.modelcache.store.ResponseStore;
 
 /**
  * The parts of record and replay that the pipeline and the admin endpoints share: the mode switch, the policy and
@@ -12,8 +11,4 @@ import dev.modelcache.cache.ResponseStore;
  */
 public record ReplayControls(ModeSwitch mode, CachePolicy policy, CacheKeyFactory keys, ResponseStore store,
                              Sequences sequences, MissExplainer explainer, ReplayReport report) {
-    /** What happens on a miss: explained, reported, and refused when no call is allowed (504, or 429 past a budget). */
-    public Misses misses(BudgetGuard budget) {
-        return new Misses(explainer, report, budget);
-    }
 }

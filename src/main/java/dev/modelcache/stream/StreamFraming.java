@@ -1,6 +1,6 @@
 package dev.modelcache.stream;
 
-import dev.modelcache.http.StreamMediaType;
+import dev.modelcache.stream.StreamMediaType;
 import java.util.function.Consumer;
 
 /**

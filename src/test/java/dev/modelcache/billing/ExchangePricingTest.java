@@ -11,8 +11,8 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modelcache.cache.ResponseStore;
-import dev.modelcache.cache.StoreStats;
+import dev.modelcache.store.ResponseStore;
+import dev.modelcache.store.StoreStats;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.events.Listeners;
 import dev.modelcache.http.CacheStatus;

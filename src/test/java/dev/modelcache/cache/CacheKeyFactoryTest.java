@@ -13,6 +13,7 @@ import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.store.RecordFormat;
 import dev.modelcache.stream.Chunk;
 import dev.modelcache.tokens.TokenCounter;
 import java.nio.charset.StandardCharsets;
@@ -379,5 +380,12 @@ class CacheKeyFactoryTest {
         assertEquals(RequestRecord.BYTES_BODY, record.bodyType());
         assertTrue(CacheKeyFactory.canKey(record));
         assertEquals(key(a), factory.create(record));
+    }
+
+    @Test
+    void aQueryCredentialNeverReachesTheRecord() {
+        assertEquals("alt=sse&key=REDACTED", RequestRecord.withoutSecrets("alt=sse&key=AIzaSECRET"));
+        assertEquals("api-version=2024-06-01", RequestRecord.withoutSecrets("api-version=2024-06-01"));
+        assertEquals("", RequestRecord.withoutSecrets(""));
     }
 }

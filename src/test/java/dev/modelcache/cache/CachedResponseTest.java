@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modelcache.stream.Chunk;
 import dev.modelcache.http.Headers;
+import dev.modelcache.store.ehcache.CachedResponseBytes;
+import dev.modelcache.stream.Chunk;
 import dev.modelcache.tokens.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

@@ -135,7 +135,7 @@ class JettyDeploymentIT {
             assertTrue(source.startsWith(webapp.getTempDirectory().toURI().toString()) && source.endsWith("/WEB-INF/classes/"),
                     loaded + " comes from the unpacked WAR, not from " + source);
         }
-        assertNotSame(dev.modelcache.ModelCacheServlet.class, servletClass, "not the test class path's copy");
-        assertTrue(webapp.isHiddenClass(dev.modelcache.ModelCacheServlet.class), "the test class path's copy is hidden from the application");
+        assertNotSame(dev.modelcache.servlet.ModelCacheServlet.class, servletClass, "not the test class path's copy");
+        assertTrue(webapp.isHiddenClass(dev.modelcache.servlet.ModelCacheServlet.class), "the test class path's copy is hidden from the application");
     }
 }

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachedResponse;
-import dev.modelcache.cache.DurableResponseStore;
-import dev.modelcache.cache.EhcacheResponseStore;
+import dev.modelcache.store.DurableResponseStore;
+import dev.modelcache.store.ehcache.EhcacheResponseStore;
 import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.config.Settings;
 import dev.modelcache.http.Headers;
@@ -149,8 +149,8 @@ class CommandsTest {
         java.util.Arrays.fill(large, (byte) 'a');
         CachedResponse big = new CachedResponse(200, Headers.of("Content-Type", "application/json"), large,
                 List.of(new Chunk(large.length, 0)), 1_700_000_000_000L, Usage.NONE, "openai", "gpt-4o");
-        dev.modelcache.cache.RecordFile.write(cassettes.resolve("big.mcr"), KEYS.create(request("")), request(""), big);
-        dev.modelcache.cache.RecordFile.write(cassettes.resolve("small.mcr"), KEYS.create(request("a")), request("a"), answer());
+        dev.modelcache.store.RecordFile.write(cassettes.resolve("big.mcr"), KEYS.create(request("")), request(""), big);
+        dev.modelcache.store.RecordFile.write(cassettes.resolve("small.mcr"), KEYS.create(request("a")), request("a"), answer());
         Path cacheDir = dir.resolve("cache");
         out.reset();
         err.reset();

@@ -1,7 +1,7 @@
 package dev.modelcache.replay;
 
-import dev.modelcache.cache.DurableResponseStore;
-import dev.modelcache.cache.EhcacheResponseStore;
+import dev.modelcache.store.DurableResponseStore;
+import dev.modelcache.store.ehcache.EhcacheResponseStore;
 import dev.modelcache.cache.RequestRecord;
 import java.io.IOException;
 import java.nio.file.Files;

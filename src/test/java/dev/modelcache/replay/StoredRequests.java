@@ -8,7 +8,7 @@ import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.stream.Chunk;
 import dev.modelcache.cache.RequestRecord;
-import dev.modelcache.cache.ResponseStore;
+import dev.modelcache.store.ResponseStore;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.JsonParsers;
 import dev.modelcache.tokens.Usage;

@@ -3,7 +3,7 @@ package dev.modelcache.soak;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modelcache.cache.RecordFile;
+import dev.modelcache.store.RecordFile;
 import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.support.FaultyUpstream;
 import dev.modelcache.support.LogCapture;

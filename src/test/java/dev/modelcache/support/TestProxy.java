@@ -1,7 +1,7 @@
 package dev.modelcache.support;
 
 import dev.modelcache.ModelCache;
-import dev.modelcache.ModelCacheServlet;
+import dev.modelcache.servlet.ModelCacheServlet;
 import dev.modelcache.config.Config;
 import dev.modelcache.config.Settings;
 import dev.modelcache.launcher.ServerSettings;

@@ -1,0 +1,212 @@
+package dev.modelcache.proxy;
+
+import dev.modelcache.proxy.EntryRecorder.Recorded;
+import dev.modelcache.proxy.Forwarder.Relayed;
+import dev.modelcache.billing.BudgetGuard;
+import dev.modelcache.billing.ExchangePricing;
+import dev.modelcache.cache.Body;
+import dev.modelcache.cache.CacheKey;
+import dev.modelcache.cache.CachePolicy.Decision;
+import dev.modelcache.cache.CachedResponse;
+import dev.modelcache.store.ResponseStore;
+import dev.modelcache.cache.StorageVerdict;
+import dev.modelcache.events.ExchangeTrace;
+import dev.modelcache.events.Listeners;
+import dev.modelcache.events.Stored;
+import dev.modelcache.flight.Flight;
+import dev.modelcache.flight.FlightRegistry;
+import dev.modelcache.flight.Outcome;
+import dev.modelcache.flight.Ticket;
+import dev.modelcache.http.Exchange;
+import dev.modelcache.http.ProxyError;
+import dev.modelcache.proxy.Misses;
+import dev.modelcache.provider.ModelProvider;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The proxy's pipeline, and only the pipeline (after httpclient5-cache's {@code CachingExec}): resolve the
+ * provider, decide the policy, build the key ({@link StoredAnswers}, which also looks entries up); on a
+ * hit replay the stored answer; on a miss say why ({@link Misses}), and either refuse (replay mode,
+ * {@code only-if-cached}: 504) or make one upstream call per key at a time ({@link FlightRegistry}), which the
+ * {@link Forwarder} relays while copying, the {@link EntryRecorder} turns into an entry and the
+ * {@link StorageVerdict} lets into the store, unless a call that started later stored first. A read follows an
+ * identical request whose answer is on its way and not yet stored rather than read the entry it replaces; answers
+ * this request did not fetch are written by {@link Replies}. Every exchange ends with one event for the
+ * {@link Listeners}, priced here once ({@link ExchangePricing}) so that no listener prices it again.
+ */
+public final class CachingProxy {
+    private final ResponseStore store;
+    private final FlightRegistry flights = new FlightRegistry();
+    private final Forwarder forwarder;
+    private final EntryRecorder recorder;
+    private final Listeners events;
+    private final Duration coalesceWait;
+    private final Misses misses;
+    private final StoredAnswers answers;
+    private final Replies replies;
+    private final ExchangePricing pricing;
+
+    public CachingProxy(StoredAnswers answers, ResponseStore store, Forwarder forwarder, Listeners events,
+                 Duration coalesceWait, Misses misses, ExchangePricing pricing) {
+        this.pricing = pricing;
+        this.answers = answers;
+        this.misses = misses;
+        this.store = store;
+        this.forwarder = forwarder;
+        this.events = events;
+        this.coalesceWait = coalesceWait;
+        this.recorder = new EntryRecorder(answers.clock());
+        this.replies = new Replies(coalesceWait, answers.clock());
+    }
+
+    /** One exchange on its way through the pipeline, with its request record and key ({@code id}). */
+    private record Call(Exchange exchange, StoredAnswers.Plan plan, HttpServletResponse response, ExchangeTrace trace) {
+        CacheKey key() {
+            return plan.key();
+        }
+
+        ModelProvider provider() {
+            return plan.provider();
+        }
+
+        Decision decision() {
+            return plan.decision();
+        }
+
+        Replies.Client client() {
+            return new Replies.Client(exchange, response, trace, plan.decision().paced());
+        }
+    }
+
+    public void handle(Exchange exchange, HttpServletResponse response) throws IOException {
+        ExchangeTrace trace = new ExchangeTrace(exchange.method(), exchange.path(), exchange.body());
+        events.exchangeStarted(exchange.method(), exchange.path());
+        try {
+            proxy(exchange, response, trace);
+        } catch (RuntimeException e) {
+            trace.failed(e instanceof ProxyError error ? error.status() : 500);
+            throw e;
+        } finally {
+            events.exchangeEnded(pricing.price(trace.summary()));
+        }
+    }
+
+    private void proxy(Exchange exchange, HttpServletResponse response, ExchangeTrace trace) throws IOException {
+        StoredAnswers.Plan plan = answers.plan(exchange, provider -> trace.route(provider.name(), provider.model(exchange)));
+        Decision decision = plan.decision();
+        CacheKey key = plan.key();
+        trace.identified(key.hex(), exchange.caller() != null ? exchange.caller() : plan.request().partition(),
+                decision.namespace());
+        response.setHeader(Misses.KEY_HEADER, key.shortId());
+        Call call = new Call(exchange, plan, response, trace);
+        if (decision.bypass()) {
+            miss(call, null);
+            return;
+        }
+        boolean read = decision.read();
+        while (true) {
+            if (read && read(call)) {
+                return;
+            }
+            read = false; // nothing to read, or its body went away since the look-up: a miss
+            if (!decision.coalesce()) {
+                lead(call, flights.alone(key));
+                return;
+            }
+            Ticket ticket = flights.enter(key, !decision.read());
+            if (ticket instanceof Ticket.Leader) {
+                lead(call, ticket.flight());
+                return;
+            }
+            if (follow(call, ticket.flight())) {
+                return;
+            }
+            // The leader gave up for reasons of its own: look again, and lead or wait again.
+            read = decision.read();
+        }
+    }
+
+    /**
+     * Answers from the cache: from the identical request whose answer is on its way to its client and about to be
+     * stored, when there is one (so a request never reads the entry that answer replaces), else from the store.
+     * False when there is nothing to answer with; a failure of the followed answer is this request's too if the store
+     * has nothing either.
+     */
+    private boolean read(Call call) throws IOException {
+        Flight answering = flights.answering(call.key());
+        Outcome outcome = answering == null ? null : answering.await(coalesceWait);
+        if (outcome != null && replies.take(call.client(), answering, outcome)) {
+            return true;
+        }
+        Optional<CachedResponse> hit = answers.find(call.plan());
+        if (hit.isPresent() && replies.replay(call.client(), hit.get(), false)) {
+            return true;
+        }
+        if (outcome instanceof Outcome.Failed failed) {
+            throw failed.error();
+        }
+        return false;
+    }
+
+    private void lead(Call call, Flight flight) throws IOException {
+        events.flightStarted();
+        try {
+            Optional<CachedResponse> stored = call.decision().read() ? answers.find(call.plan()) : Optional.empty();
+            if (stored.isPresent() && replies.replay(call.client(), stored.get(), false)) {
+                // Stored by a leader that finished between our look-up and our claim.
+                flight.complete(stored.get());
+                return;
+            }
+            flight.complete(miss(call, flight));
+        } catch (ProxyError e) {
+            flight.fail(e);
+            throw e;
+        } finally {
+            flight.close();
+            events.flightEnded();
+        }
+    }
+
+    /** Waits for the leader and answers as it did; false when it gave up and this request must look again. */
+    private boolean follow(Call call, Flight flight) throws IOException {
+        Outcome outcome = flight.await(coalesceWait);
+        if (outcome instanceof Outcome.Failed failed) {
+            throw failed.error();
+        } else if (outcome instanceof Outcome.TimedOut) {
+            lead(call, flights.alone(call.key()));
+            return true;
+        }
+        return replies.take(call.client(), flight, outcome);
+    }
+
+    /**
+     * Calls the provider and relays its answer, storing it when the policy and the verdict allow. Returns the entry
+     * for followers (any status), or null. A call {@link Misses} forbids (replay, a budget) is its error instead.
+     */
+    private CachedResponse miss(Call call, Flight flight) throws IOException {
+        Exchange exchange = call.exchange();
+        Decision decision = call.decision();
+        try (BudgetGuard.Reservation spending = misses.beforeCall(call.plan().request(), call.key(), decision,
+                call.trace().caller(), call.response()::setHeader);
+             Relayed answer = forwarder.forward(exchange, call.provider(), call.response(), decision.missStatus(),
+                     flight, call.trace())) {
+            // Counted whether or not it is kept or could be stored: the provider was paid for what was relayed.
+            Recorded recorded = recorder.record(exchange, call.provider(), answer);
+            call.trace().usage(recorded.usage());
+            spending.settle(recorded.usage());
+            if (!decision.write()) {
+                return null;
+            }
+            CachedResponse entry = decision.ttl() == null || recorded.entry() == null ? recorded.entry()
+                    : recorded.entry().withTtl(decision.ttl());
+            if (recorded.verdict().store() && flight.store(() -> store.put(call.key(), call.plan().request(), entry))) {
+                events.stored(new Stored(call.key().hex(), call.provider().name(), call.provider().model(exchange), entry.bodyLength()));
+            }
+            // A spilled answer's body is the spill file, gone when the answer closes: followers find it in the store.
+            return entry != null && entry.bodySource() instanceof Body.InFile ? null : entry;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.modelcache.proxy;
+
+import dev.modelcache.proxy.ExplainPlanner;
+import dev.modelcache.cache.CacheKey;
+import dev.modelcache.cache.CacheKeyFactory;
+import dev.modelcache.cache.CachePolicy;
+import dev.modelcache.cache.CachePolicy.Decision;
+import dev.modelcache.cache.CachedResponse;
+import dev.modelcache.cache.RequestRecord;
+import dev.modelcache.store.ResponseStore;
+import dev.modelcache.http.Exchange;
+import dev.modelcache.provider.ModelProvider;
+import dev.modelcache.provider.ProviderTable;
+import dev.modelcache.proxy.Misses;
+import dev.modelcache.replay.Sequences;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Which stored answer a request may have: its {@link Plan} (provider, policy decision, record and key, its place
+ * in a {@link Sequences sequence} included), and the look-up, which takes an entry only when it is fresh enough
+ * for the request's {@code max-age} and, for a sequence past its last recorded answer when the provider may not be
+ * called, falls back to that last answer ({@code cache/sequenceEnd = repeat}). Every entry the pipeline finds counts
+ * as used in the replay report.
+ *
+ * <p>The pipeline and {@code POST /_cache/explain} both plan here, so that an explanation names the key the proxy
+ * would use (the proxy-key caller's partition, the sequence step) and says "hit" only when the proxy would
+ * answer from the cache. An explanation only peeks: it neither advances a sequence nor marks an entry used.</p>
+ */
+public final class StoredAnswers {
+    /** What the pipeline does with one request: its provider, the policy's decision, its record, and its key. */
+    public record Plan(ModelProvider provider, Decision decision, RequestRecord request, CacheKey key) {
+    }
+
+    private final ProviderTable providers;
+    private final CachePolicy policy;
+    private final CacheKeyFactory keys;
+    private final ResponseStore store;
+    private final Sequences sequences;
+    private final Misses misses;
+    private final boolean repeatLast;
+    private final Clock clock;
+
+    /** On the system clock. */
+    public StoredAnswers(ProviderTable providers, CachePolicy policy, CacheKeyFactory keys, ResponseStore store,
+                  Sequences sequences, Misses misses, boolean repeatLast) {
+        this(providers, policy, keys, store, sequences, misses, repeatLast, Clock.systemUTC());
+    }
+
+    /**
+     * {@code clock}: the store's, on which an entry's age is counted for {@code max-age}; the pipeline stamps new
+     * entries from it too ({@link #clock()}), so that store times and ages are read from one clock.
+     */
+    public StoredAnswers(ProviderTable providers, CachePolicy policy, CacheKeyFactory keys, ResponseStore store,
+                  Sequences sequences, Misses misses, boolean repeatLast, Clock clock) {
+        this.clock = clock;
+        this.providers = providers;
+        this.policy = policy;
+        this.keys = keys;
+        this.store = store;
+        this.sequences = sequences;
+        this.misses = misses;
+        this.repeatLast = repeatLast;
+    }
+
+    /**
+     * The plan of a request the proxy answers: a sequence's count moves on. {@code routed} learns the provider
+     * before the policy decides (which may refuse the request).
+     */
+    Plan plan(Exchange exchange, Consumer<ModelProvider> routed) {
+        return plan(exchange, routed, true);
+    }
+
+    /**
+     * The plan the proxy would make for {@code exchange} now, without moving a sequence's count, and whether it would
+     * hit: what {@code /_cache/explain} shows ({@link ExplainPlanner}).
+     */
+    public ExplainPlanner.Planned explain(Exchange exchange) {
+        Plan plan = plan(exchange, provider -> { }, false);
+        return new ExplainPlanner.Planned(plan.provider().name(), !plan.decision().bypass(), plan.request(), plan.key(),
+                wouldHit(plan));
+    }
+
+    private Plan plan(Exchange exchange, Consumer<ModelProvider> routed, boolean take) {
+        ModelProvider provider = providers.resolve(exchange);
+        routed.accept(provider);
+        Decision decision = policy.decide(exchange, provider);
+        RequestRecord request = RequestRecord.of(provider, exchange, keys, decision.namespace());
+        if (decision.sequence()) {
+            CacheKey first = keys.create(request);
+            int step = take ? sequences.next(decision.namespace(), first) : sequences.peek(decision.namespace(), first);
+            request = request.inSequence(step);
+        }
+        return new Plan(provider, decision, request, keys.create(request));
+    }
+
+    /** The stored answer the pipeline takes for {@code plan}, counted as used. */
+    Optional<CachedResponse> find(Plan plan) {
+        return lookUp(plan, true);
+    }
+
+    /** Whether the proxy would answer {@code plan} from the store now (not counting an answer on its way). */
+    boolean wouldHit(Plan plan) {
+        return plan.decision().read() && lookUp(plan, false).isPresent();
+    }
+
+    /** The clock entries are stamped and aged on. */
+    Clock clock() {
+        return clock;
+    }
+
+    private Optional<CachedResponse> lookUp(Plan plan, boolean use) {
+        long now = clock.millis();
+        Decision decision = plan.decision();
+        CacheKey key = plan.key();
+        Optional<CachedResponse> hit = store.get(key).filter(entry -> decision.fresh(entry.storedAtMillis(), now));
+        boolean fallBack = repeatLast && !decision.upstream();
+        for (int n = plan.request().sequence() - 1; hit.isEmpty() && fallBack && n >= 1; n--) {
+            key = keys.create(plan.request().inSequence(n));
+            hit = store.get(key);
+        }
+        if (hit.isPresent() && use) {
+            misses.used(key);
+        }
+        return hit;
+    }
+}
