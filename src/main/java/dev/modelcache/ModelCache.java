@@ -100,8 +100,8 @@ public final class ModelCache implements AutoCloseable {
         Misses misses = new Misses(controls.explainer(), controls.report(), budget);
         StoredAnswers answers = new StoredAnswers(providers, policy, keys, store, controls.sequences(), misses,
                 replay.repeatLastInSequence(), clock);
-        this.proxy = new CachingProxy(answers, store, forwarder, events, config.upstream().longestWaitForFirstBytes(),
-                misses, new ExchangePricing(prices));
+        this.proxy = new CachingProxy(answers, forwarder, events, config.upstream().longestWaitForFirstBytes(),
+                new ExchangePricing(prices));
         this.usage = UsageStats.open(config.cache().dir(), store, clock);
         events.add(usage);
         this.admin = AdminEndpoints.withReplay(usage::counters, providers, config.admin().token(), controls,

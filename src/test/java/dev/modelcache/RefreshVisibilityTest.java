@@ -105,8 +105,8 @@ class RefreshVisibilityTest {
         CacheKeyFactory keys = new CacheKeyFactory(new byte[32]);
         Misses misses = new Misses(new MissExplainer(store, keys), new ReplayReport());
         proxy = new CachingProxy(new StoredAnswers(ProviderTable.create(config, new TokenCounter()), new CachePolicy(),
-                keys, store, new Sequences(), misses, true), store,
-                new Forwarder(client, hold, dir.resolve("tmp"), 1 << 20), new Listeners(), Duration.ofSeconds(10), misses,
+                keys, store, new Sequences(), misses, true),
+                new Forwarder(client, hold, dir.resolve("tmp"), 1 << 20), new Listeners(), Duration.ofSeconds(10),
                 new ExchangePricing(PriceTable.builtIn()));
     }
 

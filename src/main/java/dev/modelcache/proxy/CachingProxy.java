@@ -8,7 +8,6 @@ import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CachePolicy.Decision;
 import dev.modelcache.cache.CachedResponse;
-import dev.modelcache.store.ResponseStore;
 import dev.modelcache.cache.StorageVerdict;
 import dev.modelcache.events.ExchangeTrace;
 import dev.modelcache.events.Listeners;
@@ -19,7 +18,6 @@ import dev.modelcache.flight.Outcome;
 import dev.modelcache.flight.Ticket;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ProxyError;
-import dev.modelcache.proxy.Misses;
 import dev.modelcache.provider.ModelProvider;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -38,23 +36,19 @@ import java.util.Optional;
  * {@link Listeners}, priced here once ({@link ExchangePricing}) so that no listener prices it again.
  */
 public final class CachingProxy {
-    private final ResponseStore store;
     private final FlightRegistry flights = new FlightRegistry();
     private final Forwarder forwarder;
     private final EntryRecorder recorder;
     private final Listeners events;
     private final Duration coalesceWait;
-    private final Misses misses;
     private final StoredAnswers answers;
     private final Replies replies;
     private final ExchangePricing pricing;
 
-    public CachingProxy(StoredAnswers answers, ResponseStore store, Forwarder forwarder, Listeners events,
-                 Duration coalesceWait, Misses misses, ExchangePricing pricing) {
+    public CachingProxy(StoredAnswers answers, Forwarder forwarder, Listeners events, Duration coalesceWait,
+                        ExchangePricing pricing) {
         this.pricing = pricing;
         this.answers = answers;
-        this.misses = misses;
-        this.store = store;
         this.forwarder = forwarder;
         this.events = events;
         this.coalesceWait = coalesceWait;
@@ -189,7 +183,7 @@ public final class CachingProxy {
     private CachedResponse miss(Call call, Flight flight) throws IOException {
         Exchange exchange = call.exchange();
         Decision decision = call.decision();
-        try (BudgetGuard.Reservation spending = misses.beforeCall(call.plan().request(), call.key(), decision,
+        try (BudgetGuard.Reservation spending = answers.misses().beforeCall(call.plan().request(), call.key(), decision,
                 call.trace().caller(), call.response()::setHeader);
              Relayed answer = forwarder.forward(exchange, call.provider(), call.response(), decision.missStatus(),
                      flight, call.trace())) {
@@ -202,7 +196,7 @@ public final class CachingProxy {
             }
             CachedResponse entry = decision.ttl() == null || recorded.entry() == null ? recorded.entry()
                     : recorded.entry().withTtl(decision.ttl());
-            if (recorded.verdict().store() && flight.store(() -> store.put(call.key(), call.plan().request(), entry))) {
+            if (recorded.verdict().store() && flight.store(() -> answers.keep(call.plan(), entry))) {
                 events.stored(new Stored(call.key().hex(), call.provider().name(), call.provider().model(exchange), entry.bodyLength()));
             }
             // A spilled answer's body is the spill file, gone when the answer closes: followers find it in the store.

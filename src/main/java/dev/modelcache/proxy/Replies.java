@@ -10,7 +10,6 @@ import dev.modelcache.flight.Outcome;
 import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ResponseHead;
-import dev.modelcache.proxy.Replayer;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;

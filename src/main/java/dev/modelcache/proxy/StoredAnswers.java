@@ -1,6 +1,5 @@
 package dev.modelcache.proxy;
 
-import dev.modelcache.proxy.ExplainPlanner;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachePolicy;
@@ -11,7 +10,6 @@ import dev.modelcache.store.ResponseStore;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
-import dev.modelcache.proxy.Misses;
 import dev.modelcache.replay.Sequences;
 import java.time.Clock;
 import java.util.Optional;
@@ -98,6 +96,16 @@ public final class StoredAnswers {
     /** The stored answer the pipeline takes for {@code plan}, counted as used. */
     Optional<CachedResponse> find(Plan plan) {
         return lookUp(plan, true);
+    }
+
+    /** Keeps {@code entry} as the answer to {@code plan}'s request; false when the store could not write it. */
+    public boolean keep(Plan plan, CachedResponse entry) {
+        return store.put(plan.key(), plan.request(), entry);
+    }
+
+    /** What happens on a miss besides the call: explained, reported, refused or let through a budget. */
+    public Misses misses() {
+        return misses;
     }
 
     /** Whether the proxy would answer {@code plan} from the store now (not counting an answer on its way). */

@@ -5,8 +5,6 @@ import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.EntryFilter;
 import dev.modelcache.cache.EntrySummary;
 import dev.modelcache.cache.RequestRecord;
-import dev.modelcache.store.ResponseStore;
-import dev.modelcache.store.StoreStats;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;

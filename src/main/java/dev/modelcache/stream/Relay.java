@@ -1,6 +1,5 @@
 package dev.modelcache.stream;
 
-import dev.modelcache.stream.Chunk;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,5 @@
 package dev.modelcache.stream;
 
-import dev.modelcache.stream.StreamMediaType;
 import java.util.function.Consumer;
 
 /**

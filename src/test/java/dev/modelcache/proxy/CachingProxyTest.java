@@ -20,7 +20,6 @@ import dev.modelcache.http.Exchange;
 import dev.modelcache.http.Headers;
 import dev.modelcache.provider.ProviderTable;
 import dev.modelcache.replay.MissExplainer;
-import dev.modelcache.proxy.Misses;
 import dev.modelcache.replay.ReplayReport;
 import dev.modelcache.replay.Sequences;
 import dev.modelcache.stream.Chunk;
@@ -76,8 +75,8 @@ class CachingProxyTest {
         CacheKeyFactory keys = new CacheKeyFactory(new byte[32]);
         Misses misses = new Misses(new MissExplainer(store, keys), new ReplayReport());
         CachingProxy proxy = new CachingProxy(new StoredAnswers(ProviderTable.create(config, new TokenCounter()), new CachePolicy(),
-                keys, store, new Sequences(), misses, true), store,
-                new Forwarder(client, events, dir.resolve("tmp"), 1 << 20), events, Duration.ofSeconds(5), misses,
+                keys, store, new Sequences(), misses, true),
+                new Forwarder(client, events, dir.resolve("tmp"), 1 << 20), events, Duration.ofSeconds(5),
                 new ExchangePricing(PriceTable.builtIn()));
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         HttpServletResponse response = response(body);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.http.Headers;
-import dev.modelcache.stream.StreamFraming;
 import dev.modelcache.tokens.Usage;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -17,7 +17,6 @@ import dev.modelcache.cache.EntryFilter;
 import dev.modelcache.cache.EntrySummary;
 import dev.modelcache.config.ConfigException;
 import dev.modelcache.replay.cassette.CassetteFixtures.Recorded;
-import dev.modelcache.replay.cassette.CassetteStore;
 import dev.modelcache.store.DurableResponseStore;
 import dev.modelcache.store.ResponseStore;
 import dev.modelcache.store.ehcache.EhcacheResponseStore;
