@@ -30,7 +30,7 @@ class LangChain4jAnthropicIT {
     final ProxyExtension fixture = new ProxyExtension().provider("anthropic", "anthropic", "", "claude-*")
             .handler(r -> r.bodyText().matches("(?s).*\"stream\"\\s*:\\s*true.*") ? Reply.sse(EVENTS) : Reply.json(200, MESSAGE));
 
-    private String baseUrl() {
+    private String baseUrl() throws Exception {
         return fixture.proxy().uri("/v1/").toString();
     }
 
@@ -59,7 +59,7 @@ class LangChain4jAnthropicIT {
         assertHitAfterMiss();
     }
 
-    private void assertHitAfterMiss() throws InterruptedException {
+    private void assertHitAfterMiss() throws Exception {
         List<ExchangeSummary> ended = fixture.proxy().events().awaitExchanges(2);
         assertEquals(CacheStatus.MISS, ended.get(0).cacheStatus());
         assertEquals(CacheStatus.HIT, ended.get(1).cacheStatus());

@@ -55,7 +55,7 @@ class OpenAiJavaClientsIT {
         }
     }
 
-    OpenAIClient sdk() {
+    OpenAIClient sdk() throws Exception {
         return OpenAIOkHttpClient.builder().apiKey("sk-test").baseUrl(fixture.proxy().uri("/v1").toString()).maxRetries(0).build();
     }
 
@@ -96,7 +96,7 @@ class OpenAiJavaClientsIT {
     }
 
     @Test
-    void theOpenAiJavaSdkGetsTheSameEmbeddingFromTheCache() {
+    void theOpenAiJavaSdkGetsTheSameEmbeddingFromTheCache() throws Exception {
         OpenAIClient client = sdk();
         EmbeddingCreateParams params = EmbeddingCreateParams.builder().model("text-embedding-3-small").input("hi").build();
         CreateEmbeddingResponse first = client.embeddings().create(params);
@@ -107,7 +107,7 @@ class OpenAiJavaClientsIT {
     }
 
     @Test
-    void langChain4jsOpenAiChatModelIsAnsweredFromTheCacheTheSecondTime() {
+    void langChain4jsOpenAiChatModelIsAnsweredFromTheCacheTheSecondTime() throws Exception {
         OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(fixture.proxy().uri("/v1").toString()).apiKey("sk-test")
                 .modelName("gpt-4o-mini").maxRetries(0).build();
         String first = model.chat("Say hi");
