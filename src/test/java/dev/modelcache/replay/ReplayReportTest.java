@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.RequestRecord;
+import dev.modelcache.replay.StoredRequests.Part;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class ReplayReportTest {
     @Test
     void aKeptMissIsSmallWhateverModelAndPathTheRequestHeld() {
         ReplayReport report = new ReplayReport();
-        RequestRecord request = StoredRequests.chat().path("/v1/" + "p".repeat(10_000))
+        RequestRecord request = StoredRequests.chat().with(Part.PATH, "/v1/" + "p".repeat(10_000))
                 .set("model", "\"" + "m".repeat(1_000_000) + "\"").record();
         report.missed(request, new CacheKey("ab".repeat(32)), Explanation.nothingToCompare("none"), true);
         JsonNode miss = report.snapshot(List.of()).path("misses").path(0);
