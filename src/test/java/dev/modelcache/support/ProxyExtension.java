@@ -32,6 +32,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * before it asks for {@link #proxy()}; {@link #restart()} stops the proxy and starts a new one on the same cache
  * folder (what crash and restart tests need). After the test everything is closed in reverse order: every proxy
  * (the newest first), the upstream, then the folder is deleted.
+ * Its methods are synchronized: requests sent at once from many threads (the coalescing tests) all reach the one
+ * proxy that the first of them started.
  *
  * <p>Two ways in. A field, when the class wants its own defaults:
  * <pre>{@code
