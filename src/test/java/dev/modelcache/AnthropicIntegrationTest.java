@@ -103,7 +103,7 @@ class AnthropicIntegrationTest {
         String batch = "{\"requests\":[{\"custom_id\":\"a\",\"params\":" + REQUEST + "}]}";
         fixture.post(MESSAGES + "/batches", batch, ALICE);
         fixture.post(MESSAGES + "/batches", batch, ALICE);
-        HttpResponse<String> poll = fixture.proxy().get(MESSAGES + "/batches/msgbatch_1", ALICE);
+        HttpResponse<String> poll = fixture.get(MESSAGES + "/batches/msgbatch_1", ALICE);
         assertEquals(200, poll.statusCode(), poll.body());
         assertEquals(5, fixture.upstream().calls(), "every one reached the provider");
         assertEquals("/anthropic/v1/messages/batches/msgbatch_1", fixture.upstream().requests().get(4).target(),
@@ -113,12 +113,12 @@ class AnthropicIntegrationTest {
     @Test
     void modelListingOfAnAnthropicClientGoesToAnthropicAndIsCached() throws Exception {
         fixture.handler(r -> Reply.json(200, "{\"data\":[{\"type\":\"model\",\"id\":\"claude-sonnet-4-5\"}],\"has_more\":false}"));
-        HttpResponse<String> first = fixture.proxy().get("/v1/models?limit=20", ALICE);
-        HttpResponse<String> second = fixture.proxy().get("/v1/models?limit=20", ALICE);
+        HttpResponse<String> first = fixture.get("/v1/models?limit=20", ALICE);
+        HttpResponse<String> second = fixture.get("/v1/models?limit=20", ALICE);
         assertEquals("MISS", xCache(first));
         assertEquals("HIT", xCache(second));
         assertEquals("/anthropic/v1/models?limit=20", fixture.upstream().requests().get(0).target());
-        fixture.proxy().get("/v1/models", "Authorization", "Bearer sk-openai");
+        fixture.get("/v1/models", "Authorization", "Bearer sk-openai");
         assertEquals("/v1/models", fixture.upstream().requests().get(1).target(), "without anthropic-version: the default provider");
     }
 

@@ -63,7 +63,7 @@ class OddInputIntegrationTest {
         assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
         assertTrue(answer.contains("\"invalid_body\""), answer);
         assertEquals(0, fixture.upstream().calls());
-        assertEquals(200, fixture.proxy().get("/_cache/health").statusCode(), "the proxy goes on serving");
+        assertEquals(200, fixture.get("/_cache/health").statusCode(), "the proxy goes on serving");
     }
 
     @Test

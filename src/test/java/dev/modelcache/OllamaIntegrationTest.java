@@ -213,7 +213,7 @@ class OllamaIntegrationTest {
         assertEquals("BYPASS", xCache(fixture.post("/api/pull", pull)));
         assertEquals("BYPASS", xCache(fixture.post("/api/pull", pull)));
         assertEquals("BYPASS", xCache(fixture.post("/api/show", "{\"model\":\"llama3.2\"}")));
-        HttpResponse<String> tags = fixture.proxy().get("/api/tags");
+        HttpResponse<String> tags = fixture.get("/api/tags");
         assertEquals(200, tags.statusCode(), tags.body());
         assertEquals(4, fixture.upstream().calls());
         assertEquals("/ollama/api/tags", fixture.upstream().requests().get(3).target(), "a listing without a model goes to Ollama");
@@ -251,15 +251,15 @@ class OllamaIntegrationTest {
     void aStoredNdjsonStreamIsListedAsAStreamAndShownLineByLine() throws Exception {
         assertEquals("MISS", xCache(fixture.postBytes(CHAT, CHAT_REQUEST)));
         fixture.proxy().events().awaitStored(1);
-        assertTrue(JSON.readTree(fixture.proxy().get("/_cache/entries").body()).at("/entries/0/eventStream").asBoolean(),
+        assertTrue(JSON.readTree(fixture.get("/_cache/entries").body()).at("/entries/0/eventStream").asBoolean(),
                 "listed as a stream while the proxy that stored it runs");
         fixture.restart();
-        JsonNode listed = JSON.readTree(fixture.proxy().get("/_cache/entries").body());
+        JsonNode listed = JSON.readTree(fixture.get("/_cache/entries").body());
         assertEquals(1, listed.get("count").asInt(), listed.toString());
         JsonNode entry = listed.at("/entries/0");
         assertEquals("ollama", entry.get("provider").asText(), entry.toString());
         assertTrue(entry.get("eventStream").asBoolean(), "and after a restart, from the record's header: " + entry);
-        JsonNode shown = JSON.readTree(fixture.proxy().get("/_cache/entries/" + entry.get("key").asText()).body());
+        JsonNode shown = JSON.readTree(fixture.get("/_cache/entries/" + entry.get("key").asText()).body());
         assertEquals("events", shown.at("/response/bodyShown").asText(), shown.toString());
         JsonNode events = shown.at("/response/events");
         assertEquals(CHAT_LINES.size(), events.size(), shown.toString());

@@ -194,7 +194,7 @@ class ProxyIntegrationTest {
     @Test
     void requestsWithoutAModelGoToTheDefaultProvider() throws Exception {
         fixture.handler(r -> Reply.json(200, "{\"object\":\"list\",\"data\":[]}"));
-        HttpResponse<String> models = fixture.proxy().get("/v1/models", "Authorization", "Bearer sk-alice");
+        HttpResponse<String> models = fixture.get("/v1/models", "Authorization", "Bearer sk-alice");
         assertEquals(200, models.statusCode());
         assertEquals("GET", fixture.upstream().requests().get(0).method());
         assertEquals("/v1/models", fixture.upstream().requests().get(0).target());
@@ -274,13 +274,13 @@ class ProxyIntegrationTest {
 
     @Test
     void healthAnswersWithASmallJsonStatus() throws Exception {
-        HttpResponse<String> health = fixture.proxy().get("/_cache/health");
+        HttpResponse<String> health = fixture.get("/_cache/health");
         assertEquals(200, health.statusCode());
         JsonNode body = JSON.readTree(health.body());
         assertEquals("ok", body.get("status").asText());
         assertEquals("openai", body.get("providers").get(0).asText());
         assertNotNull(body.get("uptimeSeconds"));
-        assertEquals(404, fixture.proxy().get("/_cache/nothing").statusCode());
+        assertEquals(404, fixture.get("/_cache/nothing").statusCode());
         assertEquals(0, fixture.upstream().calls());
     }
 

@@ -201,6 +201,11 @@ public final class ProxyExtension implements BeforeEachCallback, AfterEachCallba
         return proxy().post(path, json, headers);
     }
 
+    /** GETs {@code path} of {@link #proxy()}; {@code headers} are pairs of name and value. */
+    public HttpResponse<String> get(String path, String... headers) throws Exception {
+        return proxy().get(path, headers);
+    }
+
     /** The same, for the answer's bytes, once the proxy has settled the exchange (stored it, counted it). */
     public HttpResponse<byte[]> postBytes(String path, String json, String... headers) throws Exception {
         return postBytes(proxy(), path, json, headers);

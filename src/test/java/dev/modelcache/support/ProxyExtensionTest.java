@@ -47,8 +47,8 @@ class ProxyExtensionTest {
     @Test
     void settingsMadeBeforeTheFirstUseApplyAndARestartKeepsTheCacheFolder(ProxyExtension fixture) throws Exception {
         fixture.with("admin/token", "t0ken").handler(r -> Reply.json(200, CHAT_ANSWER));
-        assertEquals(401, fixture.proxy().get("/_cache/stats").statusCode());
-        assertEquals(200, fixture.proxy().get("/_cache/stats", "Authorization", "Bearer t0ken").statusCode());
+        assertEquals(401, fixture.get("/_cache/stats").statusCode());
+        assertEquals(200, fixture.get("/_cache/stats", "Authorization", "Bearer t0ken").statusCode());
         fixture.post(CHAT, BODY);
         fixture.proxy().events().awaitStored(1);
         TestProxy before = fixture.proxy();
