@@ -1,7 +1,5 @@
 package dev.modelcache.support;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.ModelCacheServlet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,12 +44,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * built hold for every test of the class; what a test changes ({@link #with}, {@link #handler}) is forgotten after it.
  *
  * <p>It also holds what the HTTP tests used to copy into each class: post a request and read {@code X-Cache}
- * ({@link #xCache}), post for bytes, call an admin path with any method, read JSON.
+ * ({@link #xCache}), post for bytes, call an admin path with any method.
  */
 public final class ProxyExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
     /** Stands for the fake upstream's base URL in a setting's value; replaced when the proxy starts. */
     public static final String UPSTREAM = "${upstream}";
-    public static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> defaults = new LinkedHashMap<>();
     private Function<FakeUpstream.Request, FakeUpstream.Reply> defaultHandler = r -> FakeUpstream.Reply.json(200, "{}");
@@ -221,26 +218,12 @@ public final class ProxyExtension implements BeforeEachCallback, AfterEachCallba
         return response;
     }
 
-    /** A request without a body, by any method (GET, DELETE, POST of an admin action...). */
-    public HttpResponse<String> send(String method, String path, String... headers) throws Exception {
-        return send(proxy(), method, path, headers);
-    }
-
-    /** {@link #send(String, String, String...)} to any proxy. */
+    /** A request without a body, by any method (GET, DELETE, PUT of an admin action...). */
     public static HttpResponse<String> send(TestProxy to, String method, String path, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(to.uri(path)).timeout(Duration.ofSeconds(30))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         addHeaders(request, headers);
         return to.client().send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** GETs {@code path} and reads its body as JSON, failing unless it answered 200. */
-    public JsonNode getJson(String path, String... headers) throws Exception {
-        HttpResponse<String> response = proxy().get(path, headers);
-        if (response.statusCode() != 200) {
-            throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return JSON.readTree(response.body());
     }
 
     private static void addHeaders(HttpRequest.Builder request, String... headers) {
