@@ -8,20 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.metrics.AccessLog;
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.LogCapture;
 import dev.modelcache.support.FakeUpstream.Reply;
-import dev.modelcache.support.TestProxy;
-import java.nio.file.Path;
+import dev.modelcache.support.ProxyExtension;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One access log line per proxied exchange, with no credential and no prompt text unless {@code log/bodies} asks for
@@ -32,9 +29,8 @@ class AccessLogIntegrationTest {
     static final String PROMPT = "Tell me the secret plan";
     static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\"}]}";
 
-    @TempDir
-    Path cacheDir;
-    FakeUpstream upstream;
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().handler(r -> Reply.json(200, CHAT_ANSWER));
     /** Held here: java.util.logging keeps its loggers only weakly. */
     final Logger access = Logger.getLogger(AccessLog.LOGGER);
     final LogCapture capture = new LogCapture();
@@ -42,25 +38,21 @@ class AccessLogIntegrationTest {
 
     @BeforeEach
     void start() throws Exception {
-        upstream = FakeUpstream.start();
-        upstream.handler(r -> Reply.json(200, CHAT_ANSWER));
         access.addHandler(capture);
     }
 
     @AfterEach
     void stop() throws Exception {
         access.removeHandler(capture);
-        upstream.close();
     }
 
     @Test
     void eachExchangeIsOneInfoLineWithRouteStatusLatencyTokensAndAShortKeyId() throws Exception {
         List<ExchangeSummary> exchanges;
-        try (TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir)) {
-            proxy.post(CHAT + "?key=" + SECRET, BODY, "Authorization", "Bearer " + SECRET);
-            proxy.post(CHAT + "?key=" + SECRET, BODY, "Authorization", "Bearer " + SECRET);
-            exchanges = proxy.events().awaitExchanges(2);
-        }
+        fixture.post(CHAT + "?key=" + SECRET, BODY, "Authorization", "Bearer " + SECRET);
+        fixture.post(CHAT + "?key=" + SECRET, BODY, "Authorization", "Bearer " + SECRET);
+        exchanges = fixture.proxy().events().awaitExchanges(2);
+        fixture.stop();
         assertEquals(2, records.size(), records.toString());
         String miss = records.get(0).getMessage();
         String hit = records.get(1).getMessage();
@@ -84,11 +76,10 @@ class AccessLogIntegrationTest {
     @Test
     void theNamespaceIsLoggedAndTheUpstreamTimeIsTheExchangesOwnCall() throws Exception {
         List<ExchangeSummary> exchanges;
-        try (TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir)) {
-            proxy.post(CHAT, BODY, "X-Cache-Namespace", "nightly-evals");
-            proxy.post(CHAT, BODY, "X-Cache-Namespace", "nightly-evals");
-            exchanges = proxy.events().awaitExchanges(2);
-        }
+        fixture.post(CHAT, BODY, "X-Cache-Namespace", "nightly-evals");
+        fixture.post(CHAT, BODY, "X-Cache-Namespace", "nightly-evals");
+        exchanges = fixture.proxy().events().awaitExchanges(2);
+        fixture.stop();
         assertEquals(2, records.size(), records.toString());
         String miss = records.get(0).getMessage();
         assertTrue(miss.contains(" namespace=nightly-evals cache=MISS status=200 upstream_ms="
@@ -107,13 +98,10 @@ class AccessLogIntegrationTest {
                 + "\"content\":\"" + PROMPT + " \\\"now\\\"\\nplease, and some more words after the cut\"}]}";
         int bound = minified.indexOf("please") + "please".length();
         String kept = minified.substring(0, bound).replace("\\", "\\\\").replace("\"", "\\\"");
-        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        settings.put("log/bodies", "true");
-        settings.put("log/bodyMaxChars", String.valueOf(bound));
-        try (TestProxy proxy = TestProxy.start(settings)) {
-            assertEquals(200, proxy.post(CHAT, pretty, "Authorization", "Bearer " + SECRET).statusCode());
-            proxy.events().awaitExchanges(1);
-        }
+        fixture.with("log/bodies", "true", "log/bodyMaxChars", String.valueOf(bound));
+        assertEquals(200, fixture.post(CHAT, pretty, "Authorization", "Bearer " + SECRET).statusCode());
+        fixture.proxy().events().awaitExchanges(1);
+        fixture.stop();
         assertEquals(1, records.size(), records.toString());
         String line = records.get(0).getMessage();
         assertFalse(line.contains("\n") || line.contains("\r"), "one line: " + line);
@@ -126,10 +114,9 @@ class AccessLogIntegrationTest {
 
     @Test
     void aRefusedRequestIsLoggedWithoutACacheStatus() throws Exception {
-        try (TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir)) {
-            proxy.post(CHAT, "{not json");
-            proxy.events().awaitExchanges(1);
-        }
+        fixture.post(CHAT, "{not json");
+        fixture.proxy().events().awaitExchanges(1);
+        fixture.stop();
         assertEquals(1, records.size(), records.toString());
         assertTrue(records.get(0).getMessage().matches("POST /v1/chat/completions provider=\\S+ model=- namespace=- cache=- "
                 + "status=400 upstream_ms=- total_ms=\\d+ prompt_tokens=0 completion_tokens=0 key_id=- caller=-"), records.get(0).getMessage());
@@ -137,10 +124,10 @@ class AccessLogIntegrationTest {
 
     @Test
     void logAccessFalseSilencesIt() throws Exception {
-        try (TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir, "log/access", "false")) {
-            assertEquals(200, proxy.post(CHAT, BODY).statusCode());
-            proxy.events().awaitExchanges(1);
-        }
+        fixture.with("log/access", "false");
+        assertEquals(200, fixture.post(CHAT, BODY).statusCode());
+        fixture.proxy().events().awaitExchanges(1);
+        fixture.stop();
         assertEquals(List.of(), records);
     }
 }

@@ -11,18 +11,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheMode;
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
-import dev.modelcache.support.TestProxy;
+import dev.modelcache.support.ProxyExtension;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every admin endpoint, every method, on a real proxy with {@code admin/token} set: without the token, or with a wrong
@@ -95,29 +92,15 @@ class AdminAuthSweepTest {
             new String[] {"Authorization", "Bearer " + TOKEN + "x"},
             new String[] {"Authorization", WRONG});
 
-    @TempDir
-    Path cacheDir;
-    FakeUpstream upstream;
-    TestProxy proxy;
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().handler(r -> Reply.json(200, CHAT_ANSWER)).with("admin/token", TOKEN);
     String id;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = FakeUpstream.start();
-        upstream.handler(r -> Reply.json(200, CHAT_ANSWER));
-        proxy = TestProxy.start(upstream.baseUrl(), cacheDir, "admin/token", TOKEN);
-        assertEquals(200, proxy.post(CHAT, BODY).statusCode());
-        id = proxy.events().awaitStored(1).get(0).keyId();
-        proxy.events().awaitSettled();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        try {
-            proxy.close();
-        } finally {
-            upstream.close();
-        }
+        assertEquals(200, fixture.post(CHAT, BODY).statusCode());
+        id = fixture.proxy().events().awaitStored(1).get(0).keyId();
+        fixture.proxy().events().awaitSettled();
     }
 
     @Test
@@ -136,11 +119,11 @@ class AdminAuthSweepTest {
             }
         }
         CacheKey key = new CacheKey(id);
-        assertTrue(proxy.app().store().get(key).isPresent(), "the entry is still there");
-        assertFalse(proxy.app().store().pinned(key), "the entry was not pinned");
-        assertEquals(1, proxy.app().store().stats().entries());
-        assertEquals(CacheMode.READTHROUGH, proxy.app().mode().get(), "the mode is unchanged");
-        assertEquals(1, upstream.calls(), "no refused call reached the provider");
+        assertTrue(fixture.proxy().app().store().get(key).isPresent(), "the entry is still there");
+        assertFalse(fixture.proxy().app().store().pinned(key), "the entry was not pinned");
+        assertEquals(1, fixture.proxy().app().store().stats().entries());
+        assertEquals(CacheMode.READTHROUGH, fixture.proxy().app().mode().get(), "the mode is unchanged");
+        assertEquals(1, fixture.upstream().calls(), "no refused call reached the provider");
     }
 
     @Test
@@ -165,7 +148,7 @@ class AdminAuthSweepTest {
     }
 
     private HttpResponse<String> send(Call call, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(proxy.uri(call.path().replace("{id}", id)))
+        HttpRequest.Builder request = HttpRequest.newBuilder(fixture.proxy().uri(call.path().replace("{id}", id)))
                 .timeout(Duration.ofSeconds(30))
                 .method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(call.body()));
@@ -175,6 +158,6 @@ class AdminAuthSweepTest {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        return proxy.client().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return fixture.proxy().client().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

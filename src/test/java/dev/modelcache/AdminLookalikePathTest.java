@@ -10,14 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.ProxyExtension;
 import dev.modelcache.support.RawHttp;
-import dev.modelcache.support.TestProxy;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A mistyped admin path is never proxied with the admin token: {@code /_cache} in any case or near spelling, and a
@@ -29,25 +26,8 @@ class AdminLookalikePathTest {
     static final String TOKEN = "lookalike-admin-token-2718";
     static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-    @TempDir
-    Path cacheDir;
-    FakeUpstream upstream;
-    TestProxy proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = FakeUpstream.start().handler(r -> Reply.json(200, CHAT_ANSWER));
-        proxy = TestProxy.start(upstream.baseUrl(), cacheDir, "admin/token", TOKEN);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        try {
-            proxy.close();
-        } finally {
-            upstream.close();
-        }
-    }
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().handler(r -> Reply.json(200, CHAT_ANSWER)).with("admin/token", TOKEN);
 
     @Test
     void nearSpellingsOfCacheAreRefusedAndNeverProxied() throws Exception {
@@ -58,23 +38,23 @@ class AdminLookalikePathTest {
         for (String path : paths) {
             for (String[] token : List.of(new String[] {"Authorization", "Bearer " + TOKEN},
                     new String[] {"X-Cache-Admin-Token", TOKEN})) {
-                RawHttp.Answer answer = RawHttp.send(proxy.uri("/"), "GET", path, null, token);
+                RawHttp.Answer answer = RawHttp.send(fixture.proxy().uri("/"), "GET", path, null, token);
                 assertTrue(answer.status() == 404 || answer.status() == 400, path + ": " + answer.status());
                 assertFalse(answer.body().contains(TOKEN), answer.body());
                 assertTrue(JSON.readTree(answer.body()).at("/error/message").isTextual(), path + ": " + answer.body());
             }
         }
-        assertEquals(0, upstream.calls(), "no look-alike of /_cache reached the provider: " + upstream.requests());
+        assertEquals(0, fixture.upstream().calls(), "no look-alike of /_cache reached the provider: " + fixture.upstream().requests());
     }
 
     @Test
     void theExactSpellingStillServesTheAdminEndpointsAlsoWhenItsUnreservedCharactersAreEncoded() throws Exception {
         for (String path : List.of("/_cache/stats", "/_cache//stats", "/_cache/./stats", "//_cache/stats",
                 "/%5Fcache/stats", "/_cach%65/stats")) {
-            RawHttp.Answer answer = RawHttp.send(proxy.uri("/"), "GET", path, null, "Authorization", "Bearer " + TOKEN);
+            RawHttp.Answer answer = RawHttp.send(fixture.proxy().uri("/"), "GET", path, null, "Authorization", "Bearer " + TOKEN);
             assertEquals(200, answer.status(), path + ": " + answer.body());
         }
-        assertEquals(0, upstream.calls());
+        assertEquals(0, fixture.upstream().calls());
     }
 
     @Test
@@ -83,11 +63,11 @@ class AdminLookalikePathTest {
                 {"x-api-key", TOKEN}, {"x-goog-api-key", TOKEN}, {"api-key", TOKEN}, {"X-Custom", "a " + TOKEN + " b"}};
         int i = 0;
         for (String[] carrier : carriers) {
-            RawHttp.Answer answer = RawHttp.send(proxy.uri("/"), "POST", CHAT, BODY.replace("hi", "hi " + i++), carrier);
+            RawHttp.Answer answer = RawHttp.send(fixture.proxy().uri("/"), "POST", CHAT, BODY.replace("hi", "hi " + i++), carrier);
             assertNotEquals(0, answer.status());
         }
-        assertEquals(carriers.length, upstream.calls());
-        for (FakeUpstream.Request seen : upstream.requests()) {
+        assertEquals(carriers.length, fixture.upstream().calls());
+        for (FakeUpstream.Request seen : fixture.upstream().requests()) {
             assertFalse(seen.headers().toString().contains(TOKEN), seen.headers().toString());
             assertFalse(seen.headers().containsKey("x-cache-admin-token"));
         }

@@ -1,15 +1,16 @@
 package dev.modelcache;
 
 import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
+import static dev.modelcache.support.ProxyExtension.xCache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.LogCapture;
+import dev.modelcache.support.ProxyExtension;
 import dev.modelcache.support.TestProxy;
 import dev.modelcache.support.ZipBomb;
 import java.io.ByteArrayInputStream;
@@ -18,17 +19,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,33 +43,19 @@ class CassetteImportIntegrationTest {
 
     @TempDir
     Path work;
-    FakeUpstream upstream;
-    final List<TestProxy> proxies = new ArrayList<>();
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension();
     final LogCapture capture = new LogCapture();
 
     @BeforeEach
     void start() throws Exception {
-        upstream = FakeUpstream.start().handler(r -> Reply.json(200, CHAT_ANSWER));
+        fixture.handler(r -> Reply.json(200, CHAT_ANSWER));
         Logger.getLogger("").addHandler(capture);
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         Logger.getLogger("").removeHandler(capture);
-        for (TestProxy proxy : proxies) {
-            proxy.close();
-        }
-        upstream.close();
-    }
-
-    TestProxy proxy(Path cacheDir, String... settings) throws Exception {
-        Map<String, String> config = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        for (int i = 0; i + 1 < settings.length; i += 2) {
-            config.put(settings[i], settings[i + 1]);
-        }
-        TestProxy proxy = TestProxy.start(config);
-        proxies.add(proxy);
-        return proxy;
     }
 
     static HttpResponse<String> post(TestProxy proxy, String target, byte[] body, String contentType) throws Exception {
@@ -94,7 +79,7 @@ class CassetteImportIntegrationTest {
 
     /** The first bytes of a real record, up to its body: what a bomb that passes for a record starts with. */
     byte[] recordHeader() throws Exception {
-        TestProxy recorder = proxy(work.resolve("recorder"));
+        TestProxy recorder = fixture.another(work.resolve("recorder"));
         recorder.post(TestProxy.CHAT, ASK, "Authorization", "Bearer sk-alice");
         recorder.settledStats();
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(
@@ -108,7 +93,7 @@ class CassetteImportIntegrationTest {
     @Test
     void aZipBombIsRefusedWith413NamingTheBoundAndNothingIsLeftUnpacked() throws Exception {
         Path cacheDir = work.resolve("cache");
-        TestProxy proxy = proxy(cacheDir);
+        TestProxy proxy = fixture.another(cacheDir);
         byte[] bomb = new ZipBomb().add("bomb.mcr", new byte[0], 1L << 30).bytes();
         assertTrue(bomb.length < 2 * MIB, "about 1 MB that inflates to 1 GiB: " + bomb.length);
         HttpResponse<String> refused = post(proxy, "/_cache/import", bomb, "application/zip");
@@ -124,7 +109,7 @@ class CassetteImportIntegrationTest {
     void aBombThatStartsAsARecordIsRefusedPastTheLargestRecordOfThisProxysSettings() throws Exception {
         byte[] header = recordHeader();
         Path cacheDir = work.resolve("cache");
-        TestProxy proxy = proxy(cacheDir, "cache/maxEntryMB", "1", "maxBodyBytes", "65536");
+        TestProxy proxy = fixture.another(cacheDir, "cache/maxEntryMB", "1", "maxBodyBytes", "65536");
         byte[] bomb = new ZipBomb().add("_default/openai/looks-right.mcr", header, 1L << 30).bytes();
         HttpResponse<String> refused = post(proxy, "/_cache/import", bomb, "application/zip");
         assertEquals(413, refused.statusCode(), refused.body());
@@ -137,7 +122,7 @@ class CassetteImportIntegrationTest {
     @Test
     void aZipThatInflatesToMoreThanAGibibyteInAllIsRefusedWith413() throws Exception {
         Path cacheDir = work.resolve("cache");
-        TestProxy proxy = proxy(cacheDir);
+        TestProxy proxy = fixture.another(cacheDir);
         ZipBomb zip = new ZipBomb();
         for (int i = 0; i < 7; i++) {
             zip.add("notes-" + i + ".txt", new byte[0], 155 * MIB);
@@ -151,7 +136,7 @@ class CassetteImportIntegrationTest {
 
     @Test
     void aZipSentAsCurlSendsAFileIsImportedAndNoBodyBytesAreLogged() throws Exception {
-        TestProxy recorder = proxy(work.resolve("recorder"));
+        TestProxy recorder = fixture.another(work.resolve("recorder"));
         recorder.post(TestProxy.CHAT, ASK, "Authorization", "Bearer sk-alice");
         recorder.settledStats();
         byte[] zip = CassetteRoundTripIntegrationTest.exportZip(recorder, "");
@@ -160,12 +145,12 @@ class CassetteImportIntegrationTest {
             entryName = in.getNextEntry().getName();
         }
 
-        TestProxy fresh = proxy(work.resolve("fresh"), "cache/shared", "true");
+        TestProxy fresh = fixture.another(work.resolve("fresh"), "cache/shared", "true");
         HttpResponse<String> imported = post(fresh, "/_cache/import?namespace=suite", zip, "application/x-www-form-urlencoded");
         assertEquals(200, imported.statusCode(), imported.body());
         assertEquals(1, JSON.readTree(imported.body()).path("imported").asInt(), imported.body());
         HttpResponse<String> hit = fresh.post(TestProxy.CHAT, ASK, "X-Cache-Namespace", "suite");
-        assertEquals("HIT", hit.headers().firstValue("X-Cache").orElseThrow(), "imported into the namespace of the query");
+        assertEquals("HIT", xCache(hit), "imported into the namespace of the query");
         assertEquals(200, post(fresh, "/_cache/import", zip, null).statusCode(), "no Content-Type at all");
 
         HttpResponse<String> notAZip = post(fresh, "/_cache/import", "not%zz a zip=PK%00".getBytes(StandardCharsets.ISO_8859_1),

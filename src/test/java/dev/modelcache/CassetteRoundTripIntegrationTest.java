@@ -3,6 +3,8 @@ package dev.modelcache;
 import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
 import static dev.modelcache.support.OpenAiFixtures.CHAT_EVENTS;
 import static dev.modelcache.support.OpenAiFixtures.RESPONSES_EVENTS;
+import static dev.modelcache.support.ProxyExtension.postBytes;
+import static dev.modelcache.support.ProxyExtension.xCache;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.ProxyExtension;
 import dev.modelcache.support.TestProxy;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
@@ -19,15 +21,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,55 +52,24 @@ class CassetteRoundTripIntegrationTest {
 
     @TempDir
     Path work;
-    FakeUpstream upstream;
-    final List<TestProxy> proxies = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (TestProxy proxy : proxies) {
-            proxy.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-    }
-
-    TestProxy proxy(Path cacheDir, String... settings) throws Exception {
-        Map<String, String> config = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        for (int i = 0; i + 1 < settings.length; i += 2) {
-            config.put(settings[i], settings[i + 1]);
-        }
-        TestProxy proxy = TestProxy.start(config);
-        proxies.add(proxy);
-        return proxy;
-    }
-
-    static HttpResponse<byte[]> send(TestProxy proxy, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(proxy.uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        HttpResponse<byte[]> response = proxy.client().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        proxy.settledStats();
-        return response;
-    }
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension();
 
     /** Records the four answers with a key in namespace "suite"; returns each one's bytes. */
     Map<String, byte[]> record(TestProxy proxy) throws Exception {
         Map<String, byte[]> answers = new LinkedHashMap<>();
         for (Map.Entry<String, String[]> request : REQUESTS.entrySet()) {
-            HttpResponse<byte[]> response = send(proxy, request.getValue()[0], request.getValue()[1],
+            HttpResponse<byte[]> response = postBytes(proxy, request.getValue()[0], request.getValue()[1],
                     "Authorization", "Bearer " + SECRET, "X-Cache-Namespace", "suite");
             assertEquals(200, response.statusCode(), request.getKey());
-            assertEquals("MISS", response.headers().firstValue("X-Cache").orElseThrow(), request.getKey());
+            assertEquals("MISS", xCache(response), request.getKey());
             answers.put(request.getKey(), response.body());
         }
         return answers;
     }
 
     void startUpstream() throws Exception {
-        upstream = FakeUpstream.start().handler(r -> {
+        fixture.handler(r -> {
             String body = r.bodyText();
             if (r.target().startsWith("/v1/embeddings")) {
                 return Reply.json(200, EMBEDDING);
@@ -132,9 +102,9 @@ class CassetteRoundTripIntegrationTest {
 
     void assertReplaysByteForByte(TestProxy proxy, Map<String, byte[]> answers, String... headers) throws Exception {
         for (Map.Entry<String, String[]> request : REQUESTS.entrySet()) {
-            HttpResponse<byte[]> response = send(proxy, request.getValue()[0], request.getValue()[1], headers);
+            HttpResponse<byte[]> response = postBytes(proxy, request.getValue()[0], request.getValue()[1], headers);
             assertEquals(200, response.statusCode(), request.getKey() + ": " + new String(response.body(), StandardCharsets.UTF_8));
-            assertEquals("HIT", response.headers().firstValue("X-Cache").orElseThrow(), request.getKey());
+            assertEquals("HIT", xCache(response), request.getKey());
             assertArrayEquals(answers.get(request.getKey()), response.body(), request.getKey());
         }
     }
@@ -142,12 +112,12 @@ class CassetteRoundTripIntegrationTest {
     @Test
     void exportedCassettesReplayOfflineWithNoKeyFromAFreshCacheByteForByte() throws Exception {
         startUpstream();
-        TestProxy recorder = proxy(work.resolve("cache-1"));
+        TestProxy recorder = fixture.another(work.resolve("cache-1"));
         Map<String, byte[]> answers = record(recorder);
         String partition = JSON.readTree(recorder.get("/_cache/entries").body()).path("entries").path(0).path("partition").asText();
         Path cassettes = work.resolve("cassettes");
         unzip(exportZip(recorder, "?namespace=suite"), cassettes);
-        upstream.close();
+        fixture.upstream().close();
 
         try (Stream<Path> files = Files.walk(cassettes)) {
             List<Path> records = files.filter(Files::isRegularFile).toList();
@@ -161,28 +131,28 @@ class CassetteRoundTripIntegrationTest {
             }
         }
 
-        TestProxy ci = proxy(work.resolve("cache-2"), "cache/cassettes", cassettes.toString(), "cache/mode", "replay",
+        TestProxy ci = fixture.another(work.resolve("cache-2"), "cache/cassettes", cassettes.toString(), "cache/mode", "replay",
                 "cache/shared", "true");
         assertReplaysByteForByte(ci, answers, "X-Cache-Namespace", "suite");
-        HttpResponse<byte[]> changed = send(ci, "/v1/chat/completions",
+        HttpResponse<byte[]> changed = postBytes(ci, "/v1/chat/completions",
                 "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}", "X-Cache-Namespace", "suite");
         assertEquals(504, changed.statusCode());
         assertTrue(new String(changed.body(), StandardCharsets.UTF_8).contains("/messages/0/content"));
         JsonNode report = JSON.readTree(ci.get("/_cache/report").body());
         assertEquals(1, report.path("missCount").asInt(), report.toString());
         assertEquals(0, report.path("unusedCount").asInt(), report.toString());
-        assertEquals(4, upstream.calls(), "only the recording reached the provider");
+        assertEquals(4, fixture.upstream().calls(), "only the recording reached the provider");
     }
 
     @Test
     void anImportedZipIsServedFromTheStoreAfterTheCacheWasWiped() throws Exception {
         startUpstream();
-        TestProxy recorder = proxy(work.resolve("cache-1"));
+        TestProxy recorder = fixture.another(work.resolve("cache-1"));
         Map<String, byte[]> answers = record(recorder);
         byte[] zip = exportZip(recorder, "");
-        upstream.close();
+        fixture.upstream().close();
 
-        TestProxy fresh = proxy(work.resolve("cache-2"), "cache/shared", "true");
+        TestProxy fresh = fixture.another(work.resolve("cache-2"), "cache/shared", "true");
         HttpResponse<String> imported = fresh.client().send(HttpRequest.newBuilder(fresh.uri("/_cache/import"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(zip)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, imported.statusCode(), imported.body());
@@ -193,7 +163,7 @@ class CassetteRoundTripIntegrationTest {
     @Test
     void aZipThatIsNotCassettesIsRefusedWith400() throws Exception {
         startUpstream();
-        TestProxy proxy = proxy(work.resolve("cache"));
+        TestProxy proxy = fixture.another(work.resolve("cache"));
         HttpResponse<String> refused = proxy.client().send(HttpRequest.newBuilder(proxy.uri("/_cache/import"))
                 .POST(HttpRequest.BodyPublishers.ofString("not a zip")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, refused.statusCode(), refused.body());
@@ -203,21 +173,21 @@ class CassetteRoundTripIntegrationTest {
     @Test
     void aRecordedSequenceKeepsItsOrderThroughCassettes() throws Exception {
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        upstream = FakeUpstream.start().handler(r -> Reply.json(200, "{\"turn\":" + n.incrementAndGet() + "}"));
+        fixture.handler(r -> Reply.json(200, "{\"turn\":" + n.incrementAndGet() + "}"));
         String ask = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"next step?\"}]}";
-        TestProxy recorder = proxy(work.resolve("cache-1"), "cache/sequences", "true");
+        TestProxy recorder = fixture.another(work.resolve("cache-1"), "cache/sequences", "true");
         for (int i = 1; i <= 2; i++) {
-            assertEquals("{\"turn\":" + i + "}", new String(send(recorder, "/v1/chat/completions", ask, "X-Cache-Namespace", "agent").body(),
+            assertEquals("{\"turn\":" + i + "}", new String(postBytes(recorder, "/v1/chat/completions", ask, "X-Cache-Namespace", "agent").body(),
                     StandardCharsets.UTF_8));
         }
         Path cassettes = work.resolve("cassettes");
         unzip(exportZip(recorder, ""), cassettes);
-        upstream.close();
+        fixture.upstream().close();
 
-        TestProxy ci = proxy(work.resolve("cache-2"), "cache/cassettes", cassettes.toString(), "cache/mode", "replay",
+        TestProxy ci = fixture.another(work.resolve("cache-2"), "cache/cassettes", cassettes.toString(), "cache/mode", "replay",
                 "cache/shared", "true", "cache/sequences", "true");
         for (String expected : new String[] {"{\"turn\":1}", "{\"turn\":2}", "{\"turn\":2}"}) {
-            HttpResponse<byte[]> answer = send(ci, "/v1/chat/completions", ask, "X-Cache-Namespace", "agent");
+            HttpResponse<byte[]> answer = postBytes(ci, "/v1/chat/completions", ask, "X-Cache-Namespace", "agent");
             assertEquals(expected, new String(answer.body(), StandardCharsets.UTF_8));
         }
         assertEquals(2, n.get());

@@ -2,6 +2,7 @@ package dev.modelcache;
 
 import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
 import static dev.modelcache.support.OpenAiFixtures.CHAT_EVENTS;
+import static dev.modelcache.support.ProxyExtension.xCache;
 import static dev.modelcache.support.TestProxy.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,18 +10,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modelcache.flight.Flight;
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
-import dev.modelcache.support.TestProxy;
+import dev.modelcache.support.Flights;
+import dev.modelcache.support.ProxyExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,9 +28,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A provider that sends 200 and then cuts the body is called once however many identical requests wait for it: they
@@ -43,23 +40,13 @@ class CutAnswerIntegrationTest {
     static final int CLIENTS = 10;
     static final String STREAM_BODY = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}]}";
 
-    @TempDir
-    Path cacheDir;
-    FakeUpstream upstream;
-    TestProxy proxy;
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension();
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
 
-    @BeforeEach
-    void start() throws Exception {
-        upstream = FakeUpstream.start();
-        proxy = TestProxy.start(upstream.baseUrl(), cacheDir);
-    }
-
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         pool.shutdownNow();
-        proxy.close();
-        upstream.close();
     }
 
     /** Half of the answer, with a Content-Length for the whole of it, then the connection closes. */
@@ -70,15 +57,15 @@ class CutAnswerIntegrationTest {
     @Test
     void tenWaitersOfACutAnswerMakeOneCallAndShareItsFailure() throws Exception {
         CountDownLatch answer = new CountDownLatch(1);
-        upstream.handler(r -> {
-            await(answer);
+        fixture.handler(r -> {
+            Flights.hold(answer);
             return cutJson();
         });
         List<Future<String>> calls = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            calls.add(pool.submit(() -> outcome(() -> proxy.post(CHAT, ProxyIntegrationTest.BODY))));
+            calls.add(pool.submit(() -> outcome(() -> fixture.post(CHAT, ProxyIntegrationTest.BODY))));
         }
-        awaitWaiters(CLIENTS - 1);
+        Flights.awaitWaiters(CLIENTS - 1);
         answer.countDown();
 
         assertSharedFailure(calls);
@@ -88,13 +75,13 @@ class CutAnswerIntegrationTest {
     @Test
     void requestsThatCameAfterTheCutAnswersHeadShareItsFailureToo() throws Exception {
         CountDownLatch rest = new CountDownLatch(1);
-        upstream.handler(r -> Reply.json(200, CHAT_ANSWER.substring(0, 20)).piece(CHAT_ANSWER.substring(20, 40), 0, rest)
+        fixture.handler(r -> Reply.json(200, CHAT_ANSWER.substring(0, 20)).piece(CHAT_ANSWER.substring(20, 40), 0, rest)
                 .cutShort(CHAT_ANSWER.length() - 40));
-        HttpRequest request = HttpRequest.newBuilder(proxy.uri(CHAT)).timeout(Duration.ofSeconds(30))
+        HttpRequest request = HttpRequest.newBuilder(fixture.proxy().uri(CHAT)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(ProxyIntegrationTest.BODY)).build();
         // The first request has its head (and the first bytes): its answer is on its way to it when the others come.
-        HttpResponse<InputStream> first = proxy.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> first = fixture.proxy().client().send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, first.statusCode());
         List<Future<String>> calls = new ArrayList<>();
         calls.add(pool.submit(() -> {
@@ -105,9 +92,9 @@ class CutAnswerIntegrationTest {
             }
         }));
         for (int i = 1; i < CLIENTS; i++) {
-            calls.add(pool.submit(() -> outcome(() -> proxy.post(CHAT, ProxyIntegrationTest.BODY))));
+            calls.add(pool.submit(() -> outcome(() -> fixture.post(CHAT, ProxyIntegrationTest.BODY))));
         }
-        awaitWaiters(CLIENTS - 1);
+        Flights.awaitWaiters(CLIENTS - 1);
         rest.countDown();
 
         assertSharedFailure(calls);
@@ -116,18 +103,18 @@ class CutAnswerIntegrationTest {
 
     @Test
     void readsDuringARefreshThatIsCutKeepTheStoredAnswer() throws Exception {
-        upstream.handler(r -> Reply.json(200, CHAT_ANSWER));
-        assertEquals("MISS", proxy.post(CHAT, ProxyIntegrationTest.BODY).headers().firstValue("X-Cache").orElse(null));
+        fixture.handler(r -> Reply.json(200, CHAT_ANSWER));
+        assertEquals("MISS", xCache(fixture.post(CHAT, ProxyIntegrationTest.BODY)));
         CountDownLatch rest = new CountDownLatch(1);
-        upstream.handler(r -> Reply.json(200, CHAT_ANSWER.substring(0, 20)).piece(CHAT_ANSWER.substring(20, 40), 0, rest)
+        fixture.handler(r -> Reply.json(200, CHAT_ANSWER.substring(0, 20)).piece(CHAT_ANSWER.substring(20, 40), 0, rest)
                 .cutShort(CHAT_ANSWER.length() - 40));
-        HttpRequest refresh = HttpRequest.newBuilder(proxy.uri(CHAT)).timeout(Duration.ofSeconds(30))
+        HttpRequest refresh = HttpRequest.newBuilder(fixture.proxy().uri(CHAT)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("Cache-Control", "no-cache")
                 .POST(HttpRequest.BodyPublishers.ofString(ProxyIntegrationTest.BODY)).build();
-        HttpResponse<InputStream> refreshing = proxy.client().send(refresh, HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals("REFRESH", refreshing.headers().firstValue("X-Cache").orElse(null));
-        Future<HttpResponse<String>> read = pool.submit(() -> proxy.post(CHAT, ProxyIntegrationTest.BODY));
-        while (!read.isDone() && waiting() < 1) {
+        HttpResponse<InputStream> refreshing = fixture.proxy().client().send(refresh, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals("REFRESH", xCache(refreshing));
+        Future<HttpResponse<String>> read = pool.submit(() -> fixture.post(CHAT, ProxyIntegrationTest.BODY));
+        while (!read.isDone() && Flights.waiting() < 1) {
             Thread.sleep(10);
         }
         rest.countDown();
@@ -139,30 +126,30 @@ class CutAnswerIntegrationTest {
         }
         HttpResponse<String> answer = read.get(30, TimeUnit.SECONDS);
         assertEquals(200, answer.statusCode(), "the refresh failed, the stored answer still stands");
-        assertEquals("HIT", answer.headers().firstValue("X-Cache").orElse(null));
+        assertEquals("HIT", xCache(answer));
         assertEquals(CHAT_ANSWER, answer.body());
-        assertEquals(2, upstream.calls());
+        assertEquals(2, fixture.upstream().calls());
     }
 
     @Test
     void tenWaitersOfACutStreamMakeOneCallAndAreBrokenOffWithIt() throws Exception {
         CountDownLatch answer = new CountDownLatch(1);
-        upstream.handler(r -> {
-            await(answer);
+        fixture.handler(r -> {
+            Flights.hold(answer);
             return Reply.sse(CHAT_EVENTS.subList(0, 2)).resetAtEnd();
         });
         List<Future<String>> calls = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            calls.add(pool.submit(() -> outcome(() -> proxy.post(CHAT, STREAM_BODY))));
+            calls.add(pool.submit(() -> outcome(() -> fixture.post(CHAT, STREAM_BODY))));
         }
-        awaitWaiters(CLIENTS - 1);
+        Flights.awaitWaiters(CLIENTS - 1);
         answer.countDown();
 
         for (Future<String> call : calls) {
             String outcome = call.get(30, TimeUnit.SECONDS);
             assertTrue(outcome.equals("broken") || outcome.equals("502"), "a waiter got " + outcome);
         }
-        assertEquals(1, upstream.calls(), "one call for all of them");
+        assertEquals(1, fixture.upstream().calls(), "one call for all of them");
         assertNothingStored(STREAM_BODY);
     }
 
@@ -201,37 +188,15 @@ class CutAnswerIntegrationTest {
                 fail("a waiter got " + outcome + " instead of the failure");
             }
         }
-        assertEquals(1, upstream.calls(), "the provider was called once for all " + CLIENTS);
+        assertEquals(1, fixture.upstream().calls(), "the provider was called once for all " + CLIENTS);
         assertEquals(1, broken, "the client whose answer was cut had its connection broken off; the others got a 502");
     }
 
     /** The next request still calls the provider: the cut answer was not stored. */
     private void assertNothingStored(String body) throws Exception {
-        upstream.handler(r -> Reply.json(200, CHAT_ANSWER));
-        HttpResponse<String> next = proxy.post(CHAT, body);
-        assertEquals("MISS", next.headers().firstValue("X-Cache").orElse(null));
-        assertEquals(2, upstream.calls());
-    }
-
-    /** Waits until {@code count} requests wait on another's flight (the provider's answer is held until then). */
-    private static void awaitWaiters(int count) throws InterruptedException {
-        while (waiting() < count) {
-            Thread.sleep(10);
-        }
-    }
-
-    private static long waiting() {
-        return Thread.getAllStackTraces().values().stream()
-                .filter(stack -> Arrays.stream(stack).anyMatch(frame -> frame.getClassName().equals(Flight.class.getName())
-                        && frame.getMethodName().equals("await")))
-                .count();
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        fixture.handler(r -> Reply.json(200, CHAT_ANSWER));
+        HttpResponse<String> next = fixture.post(CHAT, body);
+        assertEquals("MISS", xCache(next));
+        assertEquals(2, fixture.upstream().calls());
     }
 }

@@ -6,19 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modelcache.support.FakeUpstream;
-import dev.modelcache.support.TestProxy;
+import dev.modelcache.support.ProxyExtension;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The dashboard's page and files at {@code /_cache/}: served without the admin token, typed, under a strict CSP. */
 class DashboardTest {
@@ -27,24 +22,8 @@ class DashboardTest {
     static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             + "connect-src 'self'; frame-ancestors 'none'";
 
-    @TempDir
-    Path dir;
-    FakeUpstream upstream;
-    TestProxy proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = FakeUpstream.start();
-        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), dir);
-        settings.put("admin/token", TOKEN);
-        proxy = TestProxy.start(settings);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().with("admin/token", TOKEN);
 
     private static String type(HttpResponse<?> response) {
         return response.headers().firstValue("Content-Type").orElse("").replace(" ", "").toLowerCase(Locale.ROOT);
@@ -60,19 +39,19 @@ class DashboardTest {
 
     @Test
     void thePageAndItsFilesAreServedWithoutTheTokenTypedAndUnderAStrictPolicy() throws Exception {
-        HttpResponse<String> page = proxy.get("/_cache/");
+        HttpResponse<String> page = fixture.get("/_cache/");
         assertServed(page, "text/html; charset=utf-8");
         assertTrue(page.body().contains("<title>ModelCache</title>"), page.body());
-        assertServed(proxy.get("/_cache/ui/index.html"), "text/html; charset=utf-8");
-        assertServed(proxy.get("/_cache/ui/dashboard.css"), "text/css; charset=utf-8");
-        HttpResponse<String> script = proxy.get("/_cache/ui/dashboard.js");
+        assertServed(fixture.get("/_cache/ui/index.html"), "text/html; charset=utf-8");
+        assertServed(fixture.get("/_cache/ui/dashboard.css"), "text/css; charset=utf-8");
+        HttpResponse<String> script = fixture.get("/_cache/ui/dashboard.js");
         assertServed(script, "text/javascript; charset=utf-8");
         assertTrue(script.body().contains("sessionStorage"), "the token is kept for the tab");
     }
 
     @Test
     void thePageNamesOnlyItsOwnFilesAndNothingFromElsewhere() throws Exception {
-        String page = proxy.get("/_cache/").body();
+        String page = fixture.get("/_cache/").body();
         Matcher references = Pattern.compile("(?:src|href)=\"([^\"]*)\"").matcher(page);
         int count = 0;
         while (references.find()) {
@@ -80,12 +59,12 @@ class DashboardTest {
             count++;
             assertTrue(target.startsWith("ui/") || target.equals("data:,"), "the page loads " + target);
             if (target.startsWith("ui/")) {
-                assertEquals(200, proxy.get("/_cache/" + target).statusCode(), target);
+                assertEquals(200, fixture.get("/_cache/" + target).statusCode(), target);
             }
         }
         assertEquals(3, count, "a stylesheet, a script and the empty icon");
         for (String file : new String[] {"/_cache/", "/_cache/ui/dashboard.js", "/_cache/ui/dashboard.css"}) {
-            String text = proxy.get(file).body();
+            String text = fixture.get(file).body();
             String withoutSvgNamespace = text.replace("http://www.w3.org/2000/svg", "");
             assertFalse(withoutSvgNamespace.contains("http://") || text.contains("https://"), file + " names a URL");
             assertFalse(text.contains("//fonts.") || text.contains("@import"), file + " loads a font or a stylesheet");
@@ -95,7 +74,7 @@ class DashboardTest {
 
     @Test
     void theBarePrefixRedirectsToThePage() throws Exception {
-        HttpResponse<String> bare = proxy.get("/_cache");
+        HttpResponse<String> bare = fixture.get("/_cache");
         assertEquals(302, bare.statusCode());
         assertEquals("/_cache/", bare.headers().firstValue("Location").orElse(null));
     }
@@ -104,7 +83,7 @@ class DashboardTest {
     void anUnknownFileIsANotFoundInTheAdminErrorShapeAndNoPathLeavesTheList() throws Exception {
         for (String path : new String[] {"/_cache/ui/nothing.js", "/_cache/ui/", "/_cache/ui/dashboard/index.html",
                 "/_cache/ui/%2e%2e/ui/missing"}) {
-            HttpResponse<String> answer = proxy.get(path);
+            HttpResponse<String> answer = fixture.get(path);
             assertTrue(answer.statusCode() == 404 || answer.statusCode() == 400, path + " -> " + answer.statusCode());
             assertTrue(type(answer).startsWith("application/json"), path + ": " + type(answer));
             JsonNode error = JSON.readTree(answer.body()).path("error");
@@ -113,24 +92,24 @@ class DashboardTest {
         // Climbing out is refused by the container itself (400) or normalised back under /_cache/ by the servlet.
         for (String path : new String[] {"/_cache/ui/../../WEB-INF/web.xml", "/_cache/ui/..%2fDashboard.class",
                 "/_cache/ui/../ui/../../_cache/ui/Dashboard.class"}) {
-            HttpResponse<String> answer = proxy.get(path);
+            HttpResponse<String> answer = fixture.get(path);
             assertTrue(answer.statusCode() >= 400, path + " -> " + answer.statusCode());
             assertFalse(answer.body().contains("<web-app"), path);
         }
-        HttpResponse<String> missing = proxy.get("/_cache/ui/nothing.js");
+        HttpResponse<String> missing = fixture.get("/_cache/ui/nothing.js");
         assertEquals(404, missing.statusCode());
         assertEquals("not_found", JSON.readTree(missing.body()).at("/error/code").asText());
     }
 
     @Test
     void theDataStillNeedsTheTokenAndOnlyGetIsAllowedOnThePage() throws Exception {
-        assertEquals(401, proxy.get("/_cache/stats").statusCode());
-        assertEquals(401, proxy.get("/_cache/entries").statusCode());
-        assertEquals(200, proxy.get("/_cache/stats", "Authorization", "Bearer " + TOKEN).statusCode());
-        HttpResponse<String> post = proxy.client().send(HttpRequest.newBuilder(proxy.uri("/_cache/"))
+        assertEquals(401, fixture.get("/_cache/stats").statusCode());
+        assertEquals(401, fixture.get("/_cache/entries").statusCode());
+        assertEquals(200, fixture.get("/_cache/stats", "Authorization", "Bearer " + TOKEN).statusCode());
+        HttpResponse<String> post = fixture.proxy().client().send(HttpRequest.newBuilder(fixture.proxy().uri("/_cache/"))
                 .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
-        HttpResponse<Void> head = proxy.client().send(HttpRequest.newBuilder(proxy.uri("/_cache/ui/dashboard.css"))
+        HttpResponse<Void> head = fixture.proxy().client().send(HttpRequest.newBuilder(fixture.proxy().uri("/_cache/ui/dashboard.css"))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         assertEquals(200, head.statusCode());
         assertEquals("text/css;charset=utf-8", type(head));

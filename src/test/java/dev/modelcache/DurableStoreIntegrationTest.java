@@ -1,6 +1,7 @@
 package dev.modelcache;
 
 import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
+import static dev.modelcache.support.ProxyExtension.xCache;
 import static dev.modelcache.support.TestProxy.CHAT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,8 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.EntryFilter;
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.ProxyExtension;
 import dev.modelcache.support.TestProxy;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -27,14 +28,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The durable store seen over HTTP: failures are misses, records keep requests, salts, large answers. */
@@ -44,30 +44,12 @@ class DurableStoreIntegrationTest {
 
     @TempDir
     Path dir;
-    FakeUpstream upstream;
-    final List<TestProxy> proxies = new ArrayList<>();
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().handler(r -> Reply.json(200, CHAT_ANSWER));
 
-    @AfterEach
-    void stop() throws Exception {
-        for (TestProxy proxy : proxies) {
-            proxy.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-    }
 
     private TestProxy proxy(Path cacheDir, String... settings) throws Exception {
-        if (upstream == null) {
-            upstream = FakeUpstream.start().handler(r -> Reply.json(200, CHAT_ANSWER));
-        }
-        Map<String, String> map = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        for (int i = 0; i + 1 < settings.length; i += 2) {
-            map.put(settings[i], settings[i + 1]);
-        }
-        TestProxy proxy = TestProxy.start(map);
-        proxies.add(proxy);
-        return proxy;
+        return fixture.another(cacheDir, settings);
     }
 
     /** The proxy stores an answer just after the client has it: wait for the stored events, not a while. */
@@ -96,9 +78,9 @@ class DurableStoreIntegrationTest {
         HttpResponse<String> second = proxy.post(CHAT, BODY, "Authorization", "Bearer sk-alice");
         assertEquals(200, first.statusCode());
         assertEquals(CHAT_ANSWER, first.body());
-        assertEquals("MISS", first.headers().firstValue("X-Cache").orElseThrow());
+        assertEquals("MISS", xCache(first));
         assertEquals(200, second.statusCode());
-        assertEquals("MISS", second.headers().firstValue("X-Cache").orElseThrow());
+        assertEquals("MISS", xCache(second));
         proxy.events().awaitSettled();
         JsonNode store = JSON.readTree(proxy.get("/_cache/stats").body()).get("store");
         assertEquals(2, store.get("writeFailures").asInt());
@@ -167,8 +149,8 @@ class DurableStoreIntegrationTest {
     void aLargeAnswerIsReplayedToConcurrentSlowReadersFromItsRecordFile() throws Exception {
         byte[] answer = bigAnswer(20 * 1024 * 1024);
         TestProxy proxy = proxy(dir);
-        upstream.handler(r -> Reply.json(200, new String(answer, java.nio.charset.StandardCharsets.US_ASCII)));
-        assertEquals("MISS", proxy.post("/v1/embeddings", BODY).headers().firstValue("X-Cache").orElseThrow());
+        fixture.handler(r -> Reply.json(200, new String(answer, java.nio.charset.StandardCharsets.US_ASCII)));
+        assertEquals("MISS", xCache(proxy.post("/v1/embeddings", BODY)));
         awaitStored(proxy, 1);
 
         CacheKey key = new CacheKey(proxy.app().store().list(EntryFilter.ALL).get(0).key());
@@ -187,19 +169,19 @@ class DurableStoreIntegrationTest {
         } finally {
             readers.shutdownNow();
         }
-        assertEquals(1, upstream.calls());
+        assertEquals(1, fixture.upstream().calls());
     }
 
     @Test
     void aSixtyMegabyteAnswerIsStoredWhenMaxEntryMBAllowsIt() throws Exception {
         byte[] answer = bigAnswer(60 * 1024 * 1024);
         TestProxy proxy = proxy(dir, "cache/maxEntryMB", "100", "cache/diskMB", "128");
-        upstream.handler(r -> Reply.json(200, new String(answer, java.nio.charset.StandardCharsets.US_ASCII)));
+        fixture.handler(r -> Reply.json(200, new String(answer, java.nio.charset.StandardCharsets.US_ASCII)));
         byte[] expected = MessageDigest.getInstance("SHA-256").digest(answer);
         assertArrayEquals(expected, read(proxy, "MISS"));
         awaitStored(proxy, 1);
         assertArrayEquals(expected, read(proxy, "HIT"));
-        assertEquals(1, upstream.calls());
+        assertEquals(1, fixture.upstream().calls());
     }
 
     private static byte[] bigAnswer(int size) {
@@ -219,7 +201,7 @@ class DurableStoreIntegrationTest {
         HttpRequest request = HttpRequest.newBuilder(proxy.uri("/v1/embeddings")).timeout(Duration.ofSeconds(120))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
         HttpResponse<InputStream> response = proxy.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(expectedCache, response.headers().firstValue("X-Cache").orElseThrow());
+        assertEquals(expectedCache, xCache(response));
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         try (InputStream in = response.body()) {
             byte[] buffer = new byte[64 * 1024];
@@ -237,7 +219,7 @@ class DurableStoreIntegrationTest {
             HttpRequest request = HttpRequest.newBuilder(proxy.uri("/v1/embeddings")).timeout(Duration.ofSeconds(120))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
             HttpResponse<InputStream> response = proxy.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-            assertEquals("HIT", response.headers().firstValue("X-Cache").orElseThrow());
+            assertEquals("HIT", xCache(response));
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             try (InputStream in = response.body()) {
                 byte[] buffer = new byte[256 * 1024];

@@ -8,50 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.ProxyExtension;
 import dev.modelcache.support.TestProxy;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class EntryEndpointsTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String TOKEN = "t0ken";
 
-    @TempDir
-    Path dir;
-    FakeUpstream upstream;
-    final List<TestProxy> proxies = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (TestProxy proxy : proxies) {
-            proxy.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-    }
-
-    private TestProxy proxy() throws Exception {
-        if (upstream == null) {
-            upstream = FakeUpstream.start().handler(r -> r.bodyText().contains("\"stream\":true")
-                    ? Reply.sse(List.of("data: {\"delta\":\"Hel\"}\n\n", "data: {\"delta\":\"lo\"}\n\n", "data: [DONE]\n\n"))
-                    : Reply.json(200, CHAT_ANSWER));
-        }
-        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), dir);
-        settings.put("admin/token", TOKEN);
-        TestProxy proxy = TestProxy.start(settings);
-        proxies.add(proxy);
-        return proxy;
-    }
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().with("admin/token", TOKEN).handler(r -> r.bodyText().contains("\"stream\":true")
+            ? Reply.sse(List.of("data: {\"delta\":\"Hel\"}\n\n", "data: {\"delta\":\"lo\"}\n\n", "data: [DONE]\n\n"))
+            : Reply.json(200, CHAT_ANSWER));
 
     private static String chat(String model, String prompt, boolean stream) {
         return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\""
@@ -67,9 +40,7 @@ class EntryEndpointsTest {
     }
 
     private static HttpResponse<String> send(TestProxy proxy, String method, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(proxy.uri(path)).method(method, HttpRequest.BodyPublishers.noBody())
-                .header("Authorization", "Bearer " + TOKEN).build();
-        return proxy.client().send(request, HttpResponse.BodyHandlers.ofString());
+        return ProxyExtension.send(proxy, method, path, "Authorization", "Bearer " + TOKEN);
     }
 
     private static JsonNode getJson(TestProxy proxy, String path) throws Exception {
@@ -84,7 +55,7 @@ class EntryEndpointsTest {
 
     @Test
     void theListingPagesWithLimitAndOffsetAndSaysTheTotalAndTheNextPage() throws Exception {
-        TestProxy proxy = proxy();
+        TestProxy proxy = fixture.proxy();
         record(proxy, "gpt-4o-mini", 5, 0);
         JsonNode first = getJson(proxy, "/_cache/entries?limit=2");
         assertEquals(5, first.get("count").asInt());
@@ -100,7 +71,7 @@ class EntryEndpointsTest {
 
     @Test
     void theListingFiltersByModelPathAndTextInThePrompt() throws Exception {
-        TestProxy proxy = proxy();
+        TestProxy proxy = fixture.proxy();
         record(proxy, "gpt-4o-mini", 2, 0);
         record(proxy, "gpt-4o", 3, 2);
         assertEquals(3, getJson(proxy, "/_cache/entries?model=gpt-4o").get("count").asInt());
@@ -115,7 +86,7 @@ class EntryEndpointsTest {
 
     @Test
     void anEntryIsShownByItsKeyOrATwelveHexPrefixWithItsStreamAsEventsAndNoCredential() throws Exception {
-        TestProxy proxy = proxy();
+        TestProxy proxy = fixture.proxy();
         HttpResponse<String> streamed = proxy.post(CHAT + "?api-key=sk-in-query", chat("gpt-4o-mini", "stream it", true),
                 "Authorization", "Bearer sk-secret-caller");
         proxy.events().awaitStored(1);
@@ -148,7 +119,7 @@ class EntryEndpointsTest {
 
     @Test
     void deletingByIdRemovesTheEntryAndThenAnswers404() throws Exception {
-        TestProxy proxy = proxy();
+        TestProxy proxy = fixture.proxy();
         record(proxy, "gpt-4o-mini", 2, 0);
         String key = firstKey(proxy, "");
         assertEquals(204, send(proxy, "DELETE", "/_cache/entries/" + key.substring(0, 12)).statusCode());
@@ -159,7 +130,7 @@ class EntryEndpointsTest {
 
     @Test
     void deletingByFilterRemovesOnlyTheMatchingEntriesAndNeedsAFilter() throws Exception {
-        TestProxy proxy = proxy();
+        TestProxy proxy = fixture.proxy();
         record(proxy, "gpt-4o-mini", 2, 0);
         record(proxy, "gpt-4o", 3, 2);
         assertEquals(400, send(proxy, "DELETE", "/_cache/entries").statusCode());
@@ -172,7 +143,7 @@ class EntryEndpointsTest {
 
     @Test
     void aFullPurgeNeedsTheCurrentEntryCountAsConfirmation() throws Exception {
-        TestProxy proxy = proxy();
+        TestProxy proxy = fixture.proxy();
         record(proxy, "gpt-4o-mini", 3, 0);
         HttpResponse<String> unconfirmed = send(proxy, "DELETE", "/_cache/entries?all=true");
         assertEquals(409, unconfirmed.statusCode());
@@ -186,15 +157,12 @@ class EntryEndpointsTest {
 
     @Test
     void aPinShowsInTheListingAndSurvivesARestart() throws Exception {
-        TestProxy proxy = proxy();
+        TestProxy proxy = fixture.proxy();
         record(proxy, "gpt-4o-mini", 2, 0);
         String key = firstKey(proxy, "");
         assertEquals(200, send(proxy, "PUT", "/_cache/entries/" + key.substring(0, 12) + "/pin").statusCode());
         assertEquals(404, send(proxy, "PUT", "/_cache/entries/" + "0".repeat(64) + "/pin").statusCode());
-        proxy.close();
-        proxies.remove(proxy);
-
-        TestProxy restarted = proxy();
+        TestProxy restarted = fixture.restart();
         assertTrue(getJson(restarted, "/_cache/entries/" + key).get("pinned").asBoolean());
         assertTrue(getJson(restarted, "/_cache/entries").at("/entries/0/pinned").asBoolean());
         assertEquals(1, getJson(restarted, "/_cache/entries?limit=1000").findValues("pinned").stream()
@@ -205,7 +173,7 @@ class EntryEndpointsTest {
 
     @Test
     void everyEntryEndpointAnswers401WithoutTheAdminToken() throws Exception {
-        TestProxy proxy = proxy();
+        TestProxy proxy = fixture.proxy();
         record(proxy, "gpt-4o-mini", 1, 0);
         String key = firstKey(proxy, "");
         for (String[] call : new String[][] {{"GET", "/_cache/entries"}, {"GET", "/_cache/entries/" + key},

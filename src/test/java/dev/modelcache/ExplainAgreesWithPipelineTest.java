@@ -13,16 +13,14 @@ import dev.modelcache.auth.ProxyKeys;
 import dev.modelcache.proxy.StoredAnswers;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.ProxyExtension;
 import dev.modelcache.support.TestClock;
 import dev.modelcache.support.TestProxy;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code POST /_cache/explain} plans a request with the pipeline's own plan ({@link StoredAnswers#explain}), over
@@ -38,34 +36,20 @@ class ExplainAgreesWithPipelineTest {
     /** The proxy's time: a test moves it past a max-age or a lifetime instead of sleeping. */
     final TestClock clock = new TestClock();
 
-    @TempDir
-    Path cacheDir;
+    final AtomicInteger answers = new AtomicInteger();
+    /** A proxy whose provider answers "answer 1", "answer 2", ... in turn, with an admin token. */
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().clock(clock).with("admin/token", ADMIN).handler(r -> Reply.json(200,
+            "{\"id\":\"c\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                    + "\"content\":\"answer " + answers.incrementAndGet() + "\"},\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}"));
     FakeUpstream upstream;
     TestProxy proxy;
-    final AtomicInteger answers = new AtomicInteger();
 
-    /** A proxy whose provider answers "answer 1", "answer 2", ... in turn, with an admin token. */
     void start(String... settings) throws Exception {
-        upstream = FakeUpstream.start().handler(r -> Reply.json(200,
-                "{\"id\":\"c\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-                        + "\"content\":\"answer " + answers.incrementAndGet() + "\"},\"finish_reason\":\"stop\"}],"
-                        + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}"));
-        Map<String, String> config = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        config.put("admin/token", ADMIN);
-        for (int i = 0; i + 1 < settings.length; i += 2) {
-            config.put(settings[i], settings[i + 1]);
-        }
-        proxy = TestProxy.start(config, clock);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+        fixture.with(settings);
+        upstream = fixture.upstream();
+        proxy = fixture.proxy();
     }
 
     HttpResponse<String> ask(String... headers) throws Exception {

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.ProxyExtension;
 import dev.modelcache.support.TestProxy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,9 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Record files changed under a running proxy, or odd things in its record folder, over HTTP: a record is served only
@@ -44,33 +42,14 @@ class HostileRecordFilesIntegrationTest {
     /** Past DurableResponseStore.TIER_ENTRY_LIMIT: such answers live in their record file only. */
     static final int LARGE = 3 * 1024 * 1024;
 
-    @TempDir
-    Path dir;
-    FakeUpstream upstream;
-    final List<TestProxy> proxies = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws Exception {
-        for (TestProxy proxy : proxies) {
-            proxy.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-    }
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().with("upstream/responseTimeout", "30"); // a busy machine may take a while over a large answer
+    final Map<String, String> answers = new ConcurrentHashMap<>();
 
     /** A proxy whose upstream answers each request with {@link #answer} of the word in its body, {@code size} bytes. */
     private TestProxy proxy(int size) throws Exception {
-        if (upstream == null) {
-            Map<String, String> answers = new ConcurrentHashMap<>();
-            upstream = FakeUpstream.start().handler(r -> Reply.json(200,
-                    answers.computeIfAbsent(word(r.bodyText()), w -> answer(w, size))));
-        }
-        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), dir);
-        settings.put("upstream/responseTimeout", "30"); // a busy machine may take a while over a large answer
-        TestProxy proxy = TestProxy.start(settings);
-        proxies.add(proxy);
-        return proxy;
+        fixture.handler(r -> Reply.json(200, answers.computeIfAbsent(word(r.bodyText()), w -> answer(w, size))));
+        return fixture.proxy();
     }
 
     private static String body(String word) {
@@ -139,8 +118,8 @@ class HostileRecordFilesIntegrationTest {
         proxy.events().awaitStored(2);
         assertEquals("HIT", cacheStatus(post(proxy, "alpha")), "served from its record file");
 
-        Path alpha = recordOf(dir, "alpha");
-        Path bravo = recordOf(dir, "bravo");
+        Path alpha = recordOf(fixture.cacheDir(), "alpha");
+        Path bravo = recordOf(fixture.cacheDir(), "bravo");
         Path aside = alpha.resolveSibling("aside");
         Files.move(alpha, aside);
         Files.move(bravo, alpha);
@@ -152,7 +131,7 @@ class HostileRecordFilesIntegrationTest {
             assertEquals("MISS", cacheStatus(response), word + ": a record naming another request is not a hit");
             assertArrayEquals(answer(word, LARGE).getBytes(StandardCharsets.US_ASCII), response.body(), word);
         }
-        assertEquals(4, upstream.calls());
+        assertEquals(4, fixture.upstream().calls());
         proxy.events().awaitStored(4);
         HttpResponse<byte[]> again = post(proxy, "alpha");
         assertEquals("HIT", cacheStatus(again), "the fresh answer is stored again");
@@ -167,7 +146,7 @@ class HostileRecordFilesIntegrationTest {
         proxy.events().awaitStored(1);
         assertArrayEquals(expected, post(proxy, "alpha").body(), "a whole hit first: its SHA-256 is checked now");
 
-        Path record = recordOf(dir, "alpha");
+        Path record = recordOf(fixture.cacheDir(), "alpha");
         truncate(record, Files.size(record) - LARGE / 2);
 
         HttpResponse<byte[]> next = post(proxy, "alpha");
@@ -177,7 +156,7 @@ class HostileRecordFilesIntegrationTest {
         HttpResponse<byte[]> after = post(proxy, "alpha");
         assertEquals("HIT", cacheStatus(after));
         assertArrayEquals(expected, after.body());
-        assertEquals(2, upstream.calls());
+        assertEquals(2, fixture.upstream().calls());
     }
 
     @Test
@@ -187,7 +166,7 @@ class HostileRecordFilesIntegrationTest {
         byte[] expected = answer("alpha", size).getBytes(StandardCharsets.US_ASCII);
         assertEquals("MISS", cacheStatus(post(proxy, "alpha")));
         proxy.events().awaitStored(1);
-        Path record = recordOf(dir, "alpha");
+        Path record = recordOf(fixture.cacheDir(), "alpha");
 
         HttpRequest request = HttpRequest.newBuilder(proxy.uri("/v1/embeddings")).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body("alpha"))).build();
@@ -211,7 +190,7 @@ class HostileRecordFilesIntegrationTest {
         HttpResponse<byte[]> next = post(proxy, "alpha");
         assertEquals("MISS", cacheStatus(next));
         assertArrayEquals(expected, next.body());
-        assertEquals(2, upstream.calls());
+        assertEquals(2, fixture.upstream().calls());
     }
 
     @Test
@@ -226,12 +205,11 @@ class HostileRecordFilesIntegrationTest {
             assertEquals("MISS", cacheStatus(post(first, word)));
         }
         first.events().awaitStored(3);
-        first.close();
-        proxies.remove(first);
-        Path folder = recordOf(dir, "alpha").getParent();
+        fixture.stop();
+        Path folder = recordOf(fixture.cacheDir(), "alpha").getParent();
         mkfifo(folder.resolve("f".repeat(64) + ".mcr"));
         mkfifo(folder.resolve("leftover.mcr-123.tmp"));
-        Files.createSymbolicLink(folder.resolve("e".repeat(64) + ".mcr"), recordOf(dir, "bravo"));
+        Files.createSymbolicLink(folder.resolve("e".repeat(64) + ".mcr"), recordOf(fixture.cacheDir(), "bravo"));
 
         TestProxy second = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> proxy(100),
                 "the start opened a FIFO and waits for a writer that never comes");
@@ -248,13 +226,12 @@ class HostileRecordFilesIntegrationTest {
             assertEquals("MISS", cacheStatus(post(first, word)));
         }
         first.events().awaitStored(6);
-        first.close();
-        proxies.remove(first);
-        Path folder = recordOf(dir, "alpha").getParent();
+        fixture.stop();
+        Path folder = recordOf(fixture.cacheDir(), "alpha").getParent();
         Path stray = Files.createDirectory(folder.resolve("x.tmp"));
         Files.writeString(stray.resolve("note"), "not ours");
-        Files.createDirectory(dir.resolve("records").resolve("y.tmp"));
-        Files.writeString(dir.resolve("records").resolve("y.tmp").resolve("note"), "not ours either");
+        Files.createDirectory(fixture.cacheDir().resolve("records").resolve("y.tmp"));
+        Files.writeString(fixture.cacheDir().resolve("records").resolve("y.tmp").resolve("note"), "not ours either");
 
         TestProxy second = proxy(100);
         assertEquals(6, JSON.readTree(second.get("/_cache/entries").body()).get("count").asInt());
@@ -267,7 +244,7 @@ class HostileRecordFilesIntegrationTest {
             assertEquals("HIT", cacheStatus(post(second, word)), word);
         }
         assertTrue(Files.exists(stray.resolve("note")), "a folder that is not ours is left alone");
-        assertEquals(6, upstream.calls());
+        assertEquals(6, fixture.upstream().calls());
     }
 
     private static int zipEntries(byte[] zip) throws IOException {

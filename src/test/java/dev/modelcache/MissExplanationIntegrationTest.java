@@ -1,5 +1,6 @@
 package dev.modelcache;
 
+import static dev.modelcache.support.ProxyExtension.xCache;
 import static dev.modelcache.support.TestProxy.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,19 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
-import dev.modelcache.support.TestProxy;
+import dev.modelcache.support.ProxyExtension;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a miss explanation shows, over HTTP: bounded in size and work whatever the request holds, and never shaped
@@ -32,29 +29,15 @@ class MissExplanationIntegrationTest {
     static final int REASON_LIMIT = 200;
     static final int BODY_LIMIT = 64 * 1024;
 
-    @TempDir
-    Path cacheDir;
-    FakeUpstream upstream;
-    TestProxy proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = FakeUpstream.start().handler(r -> Reply.json(200,
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().handler(r -> Reply.json(200,
                 "{\"id\":\"c\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
                         + "\"content\":\"ok\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
                         + "\"total_tokens\":5}}"));
-        proxy = TestProxy.start(upstream.baseUrl(), cacheDir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
 
     HttpResponse<String> ask(String body, String... headers) throws Exception {
-        HttpResponse<String> response = proxy.post(CHAT, body, headers);
-        proxy.settledStats();
+        HttpResponse<String> response = fixture.post(CHAT, body, headers);
+        fixture.proxy().settledStats();
         return response;
     }
 
@@ -87,7 +70,7 @@ class MissExplanationIntegrationTest {
             String body = hostile.getValue();
 
             String wrapper = "{\"method\":\"POST\",\"path\":\"" + CHAT + "\",\"body\":" + body + "}";
-            HttpResponse<String> explained = proxy.post("/_cache/explain", wrapper);
+            HttpResponse<String> explained = fixture.post("/_cache/explain", wrapper);
             assertEquals(200, explained.statusCode(), what + ": " + explained.body());
             assertFalse(JSON.readTree(explained.body()).path("hit").asBoolean(true), what + ": " + explained.body());
             assertTrue(explained.body().length() < BODY_LIMIT, what + ": " + explained.body().length() + " characters");
@@ -108,10 +91,10 @@ class MissExplanationIntegrationTest {
 
             HttpResponse<String> miss = ask(body);
             assertEquals(200, miss.statusCode(), what + ": " + miss.body());
-            assertEquals("MISS", miss.headers().firstValue("X-Cache").orElseThrow(), what);
+            assertEquals("MISS", xCache(miss), what);
             assertReason(what, miss);
         }
-        assertTrue(proxy.get("/_cache/report").body().length() < hostile().size() * 3 * BODY_LIMIT);
+        assertTrue(fixture.get("/_cache/report").body().length() < hostile().size() * 3 * BODY_LIMIT);
     }
 
     static final String ALICE = "{\"model\":\"gpt-4o-mini\",\"temperature\":0.3,\"messages\":["
@@ -137,7 +120,7 @@ class MissExplanationIntegrationTest {
             seen.add(JSON.readTree(offline.body()).path("error").path("explanation").toString());
             String wrapper = "{\"method\":\"POST\",\"path\":\"" + CHAT + "\",\"headers\":{\"Authorization\":\"Bearer sk-bob\"},"
                     + "\"body\":" + guess + "}";
-            seen.add(JSON.readTree(proxy.post("/_cache/explain", wrapper).body()).path("explanation").toString());
+            seen.add(JSON.readTree(fixture.post("/_cache/explain", wrapper).body()).path("explanation").toString());
         }
         return seen;
     }
@@ -156,13 +139,13 @@ class MissExplanationIntegrationTest {
             assertFalse(seen.contains("/messages") || seen.contains("/temperature") || seen.contains("nearest entry"),
                     seen);
         }
-        String report = proxy.get("/_cache/report").body();
+        String report = fixture.get("/_cache/report").body();
         for (JsonNode miss : JSON.readTree(report).path("misses")) {
             assertFalse(miss.path("explanation").toString().contains("/messages"), miss.toString());
         }
 
         HttpResponse<String> own = ask(ALICE.replace("0.3", "0.4"), "Authorization", "Bearer sk-alice");
-        assertEquals("MISS", own.headers().firstValue("X-Cache").orElseThrow());
+        assertEquals("MISS", xCache(own));
         assertTrue(own.headers().firstValue("X-Cache-Miss-Reason").orElseThrow().endsWith(": /temperature 0.3 -> 0.4"),
                 own.headers().map().toString());
     }

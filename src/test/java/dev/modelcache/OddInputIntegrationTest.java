@@ -8,18 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.stream.Chunk;
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.ProxyExtension;
 import dev.modelcache.support.RawClient;
-import dev.modelcache.support.TestProxy;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,26 +27,9 @@ class OddInputIntegrationTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-    @TempDir
-    Path cacheDir;
-    FakeUpstream upstream;
-    TestProxy proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = FakeUpstream.start().handler(r -> Reply.json(200, CHAT_ANSWER));
-        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        settings.put("providers/anthropic/type", "anthropic");
-        settings.put("providers/anthropic/baseUrl", upstream.baseUrl() + "/anthropic");
-        settings.put("providers/anthropic/models", "claude-*");
-        proxy = TestProxy.start(settings);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().handler(r -> Reply.json(200, CHAT_ANSWER))
+            .provider("anthropic", "anthropic", "/anthropic", "claude-*");
 
     private static String chunkedHead(String path) {
         return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -64,7 +42,7 @@ class OddInputIntegrationTest {
             "2;" + "x" + "\r\n{}\r\n0\r\nbad trailer without colon\r\n\r\n"})
     void aMalformedChunkedBodyIsAnswered400InTheErrorShapeAndTheConnectionClosed(String chunks) throws Exception {
         String answer;
-        try (RawClient client = new RawClient(proxy.port())) {
+        try (RawClient client = new RawClient(fixture.proxy().port())) {
             answer = client.send(chunkedHead(CHAT) + chunks).readAnswer();
         }
         assertTrue(answer.startsWith("HTTP/1.1 400 "), "a 400, not a dropped connection: [" + answer + "]");
@@ -74,25 +52,25 @@ class OddInputIntegrationTest {
         JsonNode error = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4)).path("error");
         assertEquals("invalid_request_error", error.path("type").asText(), answer);
         assertEquals("invalid_body", error.path("code").asText(), answer);
-        assertEquals(0, upstream.calls(), "nothing was sent upstream");
+        assertEquals(0, fixture.upstream().calls(), "nothing was sent upstream");
     }
 
     @Test
     void aChunkedBodyCutShortByAClientThatStillListensIsAnswered400() throws Exception {
         String answer;
-        try (RawClient client = new RawClient(proxy.port())) {
+        try (RawClient client = new RawClient(fixture.proxy().port())) {
             answer = client.send(chunkedHead(CHAT) + "40\r\n{\"model\":").endOutput().readAnswer();
         }
         assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
         assertTrue(answer.contains("\"invalid_body\""), answer);
-        assertEquals(0, upstream.calls());
-        assertEquals(200, proxy.get("/_cache/health").statusCode(), "the proxy goes on serving");
+        assertEquals(0, fixture.upstream().calls());
+        assertEquals(200, fixture.get("/_cache/health").statusCode(), "the proxy goes on serving");
     }
 
     @Test
     void aMalformedChunkedBodyOnAnAnthropicPathIsAnsweredInAnthropicsShape() throws Exception {
         String answer;
-        try (RawClient client = new RawClient(proxy.port())) {
+        try (RawClient client = new RawClient(fixture.proxy().port())) {
             answer = client.send(chunkedHead("/v1/messages") + "zz\r\n{}\r\n0\r\n\r\n").readAnswer();
         }
         assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
@@ -104,31 +82,31 @@ class OddInputIntegrationTest {
     @Test
     void aWellFormedChunkedBodyIsStillProxied() throws Exception {
         String answer;
-        try (RawClient client = new RawClient(proxy.port())) {
+        try (RawClient client = new RawClient(fixture.proxy().port())) {
             answer = client.send(chunkedHead(CHAT) + Integer.toHexString(BODY.length()) + "\r\n" + BODY + "\r\n0\r\n\r\n")
                     .readAnswer();
         }
         assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
-        assertEquals(1, upstream.calls());
+        assertEquals(1, fixture.upstream().calls());
     }
 
     @Test
     void aControlHeaderWithAnUndocumentedValueIsRefusedAndNothingGoesUpstream() throws Exception {
-        HttpResponse<String> coalesce = proxy.post(CHAT, BODY, "X-Cache-Coalesce", "of");
+        HttpResponse<String> coalesce = fixture.post(CHAT, BODY, "X-Cache-Coalesce", "of");
         assertEquals(400, coalesce.statusCode(), coalesce.body());
         JsonNode error = JSON.readTree(coalesce.body()).path("error");
         assertEquals("invalid_cache_coalesce", error.path("code").asText());
         assertEquals("The X-Cache-Coalesce header must be on or off.", error.path("message").asText());
-        HttpResponse<String> replay = proxy.post(CHAT, BODY, "X-Cache-Replay", "fast");
+        HttpResponse<String> replay = fixture.post(CHAT, BODY, "X-Cache-Replay", "fast");
         assertEquals(400, replay.statusCode(), replay.body());
         assertTrue(replay.body().contains("X-Cache-Replay header must be realtime"), replay.body());
-        assertEquals(0, upstream.calls());
+        assertEquals(0, fixture.upstream().calls());
     }
 
     @Test
     void twoNamespaceHeadersThatDisagreeAreRefused() throws Exception {
         String answer;
-        try (RawClient client = new RawClient(proxy.port())) {
+        try (RawClient client = new RawClient(fixture.proxy().port())) {
             answer = client.send("POST " + CHAT + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "X-Cache-Namespace: suite-a\r\nX-Cache-Namespace: suite-b\r\nContent-Length: " + BODY.length()
                     + "\r\n\r\n" + BODY).readAnswer();
@@ -136,6 +114,6 @@ class OddInputIntegrationTest {
         assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
         assertTrue(answer.contains("\"invalid_cache_namespace\""), answer);
         assertTrue(answer.contains("X-Cache-Namespace header was sent more than once"), answer);
-        assertEquals(0, upstream.calls());
+        assertEquals(0, fixture.upstream().calls());
     }
 }

@@ -12,6 +12,7 @@ import static dev.modelcache.support.OllamaFixtures.FAILED_LINES;
 import static dev.modelcache.support.OllamaFixtures.GENERATE;
 import static dev.modelcache.support.OllamaFixtures.GENERATE_ANSWER;
 import static dev.modelcache.support.OllamaFixtures.GENERATE_REQUEST;
+import static dev.modelcache.support.ProxyExtension.xCache;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,41 +24,28 @@ import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.OpenAiFixtures;
+import dev.modelcache.support.ProxyExtension;
 import dev.modelcache.support.TestProxy;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The real servlet in embedded Tomcat in front of a fake Ollama on loopback, speaking its native API. */
 class OllamaIntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path cacheDir;
-    FakeUpstream upstream;
-    TestProxy proxy;
-
     /** Ollama as its disabled default entry would configure it, and OpenAI beside it. */
-    private void start(Function<FakeUpstream.Request, Reply> handler) throws Exception {
-        upstream = FakeUpstream.start().handler(handler);
-        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        settings.put("providers/ollama/type", "ollama");
-        settings.put("providers/ollama/baseUrl", upstream.baseUrl() + "/ollama");
-        settings.put("providers/ollama/models", "llama*,qwen*,mistral*,gemma*,phi*,deepseek-r1*");
-        proxy = TestProxy.start(settings);
-    }
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().handler(OllamaIntegrationTest::ollama)
+            .provider("ollama", "ollama", "/ollama", "llama*,qwen*,mistral*,gemma*,phi*,deepseek-r1*");
 
     /** Streams unless the body says "stream": false, as Ollama does. */
     private static Reply ollama(FakeUpstream.Request request) {
@@ -71,42 +59,20 @@ class OllamaIntegrationTest {
         return body.contains("\"stream\":false") ? Reply.json(200, CHAT_ANSWER) : Reply.ndjson(CHAT_LINES);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        upstream.close();
-    }
-
-    private static String cache(HttpResponse<?> response) {
-        return response.headers().firstValue("X-Cache").orElse(null);
-    }
-
-    private HttpResponse<byte[]> postBytes(String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(proxy.uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return proxy.client().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
     @Test
     void chatStreamsByDefaultAsNdjsonAndIsAMissThenAByteIdenticalHit() throws Exception {
-        start(OllamaIntegrationTest::ollama);
-        HttpResponse<byte[]> miss = postBytes(CHAT, CHAT_REQUEST);
-        HttpResponse<byte[]> hit = postBytes(CHAT, CHAT_REQUEST);
+        HttpResponse<byte[]> miss = fixture.postBytes(CHAT, CHAT_REQUEST);
+        HttpResponse<byte[]> hit = fixture.postBytes(CHAT, CHAT_REQUEST);
         byte[] upstreamBytes = String.join("", CHAT_LINES).getBytes(StandardCharsets.UTF_8);
-        assertEquals("MISS", cache(miss));
-        assertEquals("HIT", cache(hit));
+        assertEquals("MISS", xCache(miss));
+        assertEquals("HIT", xCache(hit));
         assertArrayEquals(upstreamBytes, miss.body(), "the miss relays the upstream's bytes");
         assertArrayEquals(upstreamBytes, hit.body(), "the hit replays the same bytes");
         assertTrue(hit.headers().firstValue("Content-Type").orElse("").startsWith("application/x-ndjson"));
         assertFalse(hit.headers().firstValue("Content-Length").isPresent(), "a replayed stream is not sized up front");
-        assertEquals(1, upstream.calls());
-        assertEquals("/ollama/api/chat", upstream.requests().get(0).target());
-        List<ExchangeSummary> ended = proxy.events().awaitExchanges(2);
+        assertEquals(1, fixture.upstream().calls());
+        assertEquals("/ollama/api/chat", fixture.upstream().requests().get(0).target());
+        List<ExchangeSummary> ended = fixture.proxy().events().awaitExchanges(2);
         assertEquals("ollama", ended.get(0).provider());
         assertEquals(26, ended.get(1).usage().promptTokens(), "a hit keeps the done line's prompt_eval_count");
         assertEquals(3, ended.get(1).usage().completionTokens(), "and its eval_count");
@@ -114,15 +80,15 @@ class OllamaIntegrationTest {
 
     @Test
     void realtimeReplayHandsOutTheLinesOneByOneAtTheirRecordedPace() throws Exception {
-        start(r -> Reply.ndjson(CHAT_LINES).pauseEach(200));
-        postBytes(CHAT, CHAT_REQUEST);
-        proxy.events().awaitExchanges(1);
-        proxy.events().awaitSettled();
-        HttpRequest request = HttpRequest.newBuilder(proxy.uri(CHAT)).header("Content-Type", "application/json")
+        fixture.handler(r -> Reply.ndjson(CHAT_LINES).pauseEach(200));
+        fixture.postBytes(CHAT, CHAT_REQUEST);
+        fixture.proxy().events().awaitExchanges(1);
+        fixture.proxy().events().awaitSettled();
+        HttpRequest request = HttpRequest.newBuilder(fixture.proxy().uri(CHAT)).header("Content-Type", "application/json")
                 .header("X-Cache-Replay", "realtime").POST(HttpRequest.BodyPublishers.ofString(CHAT_REQUEST)).build();
         long start = System.nanoTime();
-        HttpResponse<InputStream> paced = proxy.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals("HIT", cache(paced));
+        HttpResponse<InputStream> paced = fixture.proxy().client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals("HIT", xCache(paced));
         List<Long> lineMillis = new ArrayList<>();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (InputStream in = paced.body()) {
@@ -143,14 +109,14 @@ class OllamaIntegrationTest {
     @Test
     void anIdenticalRequestFollowsALiveStreamLineByLineWithoutASecondCall() throws Exception {
         CountDownLatch restMaySend = new CountDownLatch(1);
-        start(r -> Reply.ndjson(CHAT_LINES).gateBefore(1, restMaySend));
-        HttpRequest request = HttpRequest.newBuilder(proxy.uri(CHAT)).header("Content-Type", "application/json")
+        fixture.handler(r -> Reply.ndjson(CHAT_LINES).gateBefore(1, restMaySend));
+        HttpRequest request = HttpRequest.newBuilder(fixture.proxy().uri(CHAT)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(CHAT_REQUEST)).build();
-        HttpResponse<InputStream> leader = proxy.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> leader = fixture.proxy().client().send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream leaderBody = leader.body()) {
             assertEquals(CHAT_LINES.get(0), readLine(leaderBody), "the first line is out before the rest was sent");
-            HttpResponse<InputStream> follower = proxy.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-            assertEquals("HIT", cache(follower));
+            HttpResponse<InputStream> follower = fixture.proxy().client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals("HIT", xCache(follower));
             try (InputStream followerBody = follower.body()) {
                 assertEquals(CHAT_LINES.get(0), readLine(followerBody), "the follower gets the line already there");
                 restMaySend.countDown();
@@ -159,7 +125,7 @@ class OllamaIntegrationTest {
             }
             assertEquals(String.join("", CHAT_LINES.subList(1, 3)), new String(leaderBody.readAllBytes(), StandardCharsets.UTF_8));
         }
-        assertEquals(1, upstream.calls());
+        assertEquals(1, fixture.upstream().calls());
     }
 
     private static String readLine(InputStream in) throws Exception {
@@ -176,108 +142,104 @@ class OllamaIntegrationTest {
 
     @Test
     void chatWithStreamFalseIsOneJsonAnswerMissThenHit() throws Exception {
-        start(OllamaIntegrationTest::ollama);
-        HttpResponse<String> miss = proxy.post(CHAT, CHAT_REQUEST_NO_STREAM);
-        HttpResponse<String> hit = proxy.post(CHAT, CHAT_REQUEST_NO_STREAM);
-        assertEquals("MISS", cache(miss));
-        assertEquals("HIT", cache(hit));
+        HttpResponse<String> miss = fixture.post(CHAT, CHAT_REQUEST_NO_STREAM);
+        HttpResponse<String> hit = fixture.post(CHAT, CHAT_REQUEST_NO_STREAM);
+        assertEquals("MISS", xCache(miss));
+        assertEquals("HIT", xCache(hit));
         assertEquals(CHAT_ANSWER, hit.body());
         assertTrue(hit.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
-        assertEquals(1, upstream.calls());
-        List<ExchangeSummary> ended = proxy.events().awaitExchanges(2);
+        assertEquals(1, fixture.upstream().calls());
+        List<ExchangeSummary> ended = fixture.proxy().events().awaitExchanges(2);
         assertEquals(26, ended.get(1).usage().promptTokens());
         assertEquals(3, ended.get(1).usage().completionTokens());
     }
 
     @Test
     void generateAndEmbedAreMissesThenHits() throws Exception {
-        start(OllamaIntegrationTest::ollama);
-        assertEquals("MISS", cache(proxy.post(GENERATE, GENERATE_REQUEST)));
-        HttpResponse<String> generated = proxy.post(GENERATE, GENERATE_REQUEST);
-        assertEquals("HIT", cache(generated));
+        assertEquals("MISS", xCache(fixture.post(GENERATE, GENERATE_REQUEST)));
+        HttpResponse<String> generated = fixture.post(GENERATE, GENERATE_REQUEST);
+        assertEquals("HIT", xCache(generated));
         assertEquals(GENERATE_ANSWER, generated.body());
-        assertEquals("MISS", cache(proxy.post(EMBED, EMBED_REQUEST)));
-        HttpResponse<String> embedded = proxy.post(EMBED, EMBED_REQUEST);
-        assertEquals("HIT", cache(embedded));
+        assertEquals("MISS", xCache(fixture.post(EMBED, EMBED_REQUEST)));
+        HttpResponse<String> embedded = fixture.post(EMBED, EMBED_REQUEST);
+        assertEquals("HIT", xCache(embedded));
         assertEquals(EMBED_ANSWER, embedded.body());
-        assertEquals(2, upstream.calls());
-        List<ExchangeSummary> ended = proxy.events().awaitExchanges(4);
+        assertEquals(2, fixture.upstream().calls());
+        List<ExchangeSummary> ended = fixture.proxy().events().awaitExchanges(4);
         assertEquals(8, ended.get(3).usage().promptTokens(), "embed reports its prompt_eval_count");
     }
 
     @Test
     void aStreamCutBeforeItsDoneLineIsRelayedButNotStored() throws Exception {
-        start(r -> Reply.ndjson(CHAT_LINES.subList(0, 2)));
-        HttpResponse<byte[]> first = postBytes(CHAT, CHAT_REQUEST);
+        fixture.handler(r -> Reply.ndjson(CHAT_LINES.subList(0, 2)));
+        HttpResponse<byte[]> first = fixture.postBytes(CHAT, CHAT_REQUEST);
         assertEquals(String.join("", CHAT_LINES.subList(0, 2)), new String(first.body(), StandardCharsets.UTF_8));
-        proxy.events().awaitExchanges(1);
-        proxy.events().awaitSettled();
-        assertEquals("MISS", cache(postBytes(CHAT, CHAT_REQUEST)), "a chunked stream that ended cleanly without done: true");
-        assertEquals(2, upstream.calls());
+        fixture.proxy().events().awaitExchanges(1);
+        fixture.proxy().events().awaitSettled();
+        assertEquals("MISS", xCache(fixture.postBytes(CHAT, CHAT_REQUEST)), "a chunked stream that ended cleanly without done: true");
+        assertEquals(2, fixture.upstream().calls());
     }
 
     @Test
     void aStreamThatFailsWithAnErrorLineIsRelayedButNotStored() throws Exception {
-        start(r -> Reply.ndjson(FAILED_LINES));
-        HttpResponse<byte[]> first = postBytes(CHAT, CHAT_REQUEST);
+        fixture.handler(r -> Reply.ndjson(FAILED_LINES));
+        HttpResponse<byte[]> first = fixture.postBytes(CHAT, CHAT_REQUEST);
         assertEquals(String.join("", FAILED_LINES), new String(first.body(), StandardCharsets.UTF_8));
-        proxy.events().awaitExchanges(1);
-        proxy.events().awaitSettled();
-        assertEquals("MISS", cache(postBytes(CHAT, CHAT_REQUEST)));
-        assertEquals(2, upstream.calls());
+        fixture.proxy().events().awaitExchanges(1);
+        fixture.proxy().events().awaitSettled();
+        assertEquals("MISS", xCache(fixture.postBytes(CHAT, CHAT_REQUEST)));
+        assertEquals(2, fixture.upstream().calls());
     }
 
     @Test
     void theOpenAiCompatibleV1OfTheSameModelsIsCachedEventByEvent() throws Exception {
-        start(r -> Reply.sse(OpenAiFixtures.CHAT_EVENTS));
+        fixture.handler(r -> Reply.sse(OpenAiFixtures.CHAT_EVENTS));
         String request = "{\"model\":\"llama3.2\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
-        HttpResponse<byte[]> miss = postBytes(TestProxy.CHAT, request);
-        HttpResponse<byte[]> hit = postBytes(TestProxy.CHAT, request);
-        assertEquals("MISS", cache(miss));
-        assertEquals("HIT", cache(hit));
+        HttpResponse<byte[]> miss = fixture.postBytes(TestProxy.CHAT, request);
+        HttpResponse<byte[]> hit = fixture.postBytes(TestProxy.CHAT, request);
+        assertEquals("MISS", xCache(miss));
+        assertEquals("HIT", xCache(hit));
         assertEquals(String.join("", OpenAiFixtures.CHAT_EVENTS), new String(hit.body(), StandardCharsets.UTF_8));
-        assertEquals("/ollama/v1/chat/completions", upstream.requests().get(0).target());
-        List<ExchangeSummary> ended = proxy.events().awaitExchanges(2);
+        assertEquals("/ollama/v1/chat/completions", fixture.upstream().requests().get(0).target());
+        List<ExchangeSummary> ended = fixture.proxy().events().awaitExchanges(2);
         assertEquals("ollama", ended.get(0).provider());
         assertEquals(9, ended.get(1).usage().promptTokens(), "OpenAI's usage chunk");
     }
 
     @Test
     void modelManagementAndListingsPassThroughUncached() throws Exception {
-        start(r -> Reply.json(200, "{\"status\":\"success\"}"));
+        fixture.handler(r -> Reply.json(200, "{\"status\":\"success\"}"));
         String pull = "{\"model\":\"llama3.2\",\"stream\":false}";
-        assertEquals("BYPASS", cache(proxy.post("/api/pull", pull)));
-        assertEquals("BYPASS", cache(proxy.post("/api/pull", pull)));
-        assertEquals("BYPASS", cache(proxy.post("/api/show", "{\"model\":\"llama3.2\"}")));
-        HttpResponse<String> tags = proxy.get("/api/tags");
+        assertEquals("BYPASS", xCache(fixture.post("/api/pull", pull)));
+        assertEquals("BYPASS", xCache(fixture.post("/api/pull", pull)));
+        assertEquals("BYPASS", xCache(fixture.post("/api/show", "{\"model\":\"llama3.2\"}")));
+        HttpResponse<String> tags = fixture.get("/api/tags");
         assertEquals(200, tags.statusCode(), tags.body());
-        assertEquals(4, upstream.calls());
-        assertEquals("/ollama/api/tags", upstream.requests().get(3).target(), "a listing without a model goes to Ollama");
+        assertEquals(4, fixture.upstream().calls());
+        assertEquals("/ollama/api/tags", fixture.upstream().requests().get(3).target(), "a listing without a model goes to Ollama");
     }
 
     @Test
     void aBearerTokenKeepsItsCallersEntriesApart() throws Exception {
-        start(OllamaIntegrationTest::ollama);
-        proxy.post(CHAT, CHAT_REQUEST_NO_STREAM, "Authorization", "Bearer ol-alice");
-        assertEquals("MISS", cache(proxy.post(CHAT, CHAT_REQUEST_NO_STREAM, "Authorization", "Bearer ol-bob")));
-        assertEquals("MISS", cache(proxy.post(CHAT, CHAT_REQUEST_NO_STREAM)));
-        assertEquals("HIT", cache(proxy.post(CHAT, CHAT_REQUEST_NO_STREAM, "Authorization", "Bearer ol-alice")));
-        assertEquals(3, upstream.calls());
+        fixture.post(CHAT, CHAT_REQUEST_NO_STREAM, "Authorization", "Bearer ol-alice");
+        assertEquals("MISS", xCache(fixture.post(CHAT, CHAT_REQUEST_NO_STREAM, "Authorization", "Bearer ol-bob")));
+        assertEquals("MISS", xCache(fixture.post(CHAT, CHAT_REQUEST_NO_STREAM)));
+        assertEquals("HIT", xCache(fixture.post(CHAT, CHAT_REQUEST_NO_STREAM, "Authorization", "Bearer ol-alice")));
+        assertEquals(3, fixture.upstream().calls());
     }
 
     @Test
     void proxyErrorsOnOllamasPathsAreInOllamasShape() throws Exception {
-        start(OllamaIntegrationTest::ollama);
-        HttpResponse<String> miss = proxy.post(CHAT, CHAT_REQUEST, "X-Cache-Mode", "replay");
+        HttpResponse<String> miss = fixture.post(CHAT, CHAT_REQUEST, "X-Cache-Mode", "replay");
         assertEquals(504, miss.statusCode());
         JsonNode body = JSON.readTree(miss.body());
         assertTrue(body.path("error").isTextual(), miss.body());
         assertFalse(body.path("error").asText().isEmpty());
         assertEquals("cache_miss", body.path("code").asText());
-        HttpResponse<String> refused = proxy.post(GENERATE, "{\"model\":\"granite3\",\"prompt\":\"Hi\"}");
+        HttpResponse<String> refused = fixture.post(GENERATE, "{\"model\":\"granite3\",\"prompt\":\"Hi\"}");
         assertEquals(400, refused.statusCode());
         assertTrue(JSON.readTree(refused.body()).path("error").asText().contains("granite3"), refused.body());
-        assertEquals(0, upstream.calls());
+        assertEquals(0, fixture.upstream().calls());
     }
 
     /**
@@ -287,20 +249,17 @@ class OllamaIntegrationTest {
      */
     @Test
     void aStoredNdjsonStreamIsListedAsAStreamAndShownLineByLine() throws Exception {
-        start(OllamaIntegrationTest::ollama);
-        assertEquals("MISS", cache(postBytes(CHAT, CHAT_REQUEST)));
-        proxy.events().awaitStored(1);
-        assertTrue(JSON.readTree(proxy.get("/_cache/entries").body()).at("/entries/0/eventStream").asBoolean(),
+        assertEquals("MISS", xCache(fixture.postBytes(CHAT, CHAT_REQUEST)));
+        fixture.proxy().events().awaitStored(1);
+        assertTrue(JSON.readTree(fixture.get("/_cache/entries").body()).at("/entries/0/eventStream").asBoolean(),
                 "listed as a stream while the proxy that stored it runs");
-        proxy.close();
-        upstream.close();
-        start(OllamaIntegrationTest::ollama);
-        JsonNode listed = JSON.readTree(proxy.get("/_cache/entries").body());
+        fixture.restart();
+        JsonNode listed = JSON.readTree(fixture.get("/_cache/entries").body());
         assertEquals(1, listed.get("count").asInt(), listed.toString());
         JsonNode entry = listed.at("/entries/0");
         assertEquals("ollama", entry.get("provider").asText(), entry.toString());
         assertTrue(entry.get("eventStream").asBoolean(), "and after a restart, from the record's header: " + entry);
-        JsonNode shown = JSON.readTree(proxy.get("/_cache/entries/" + entry.get("key").asText()).body());
+        JsonNode shown = JSON.readTree(fixture.get("/_cache/entries/" + entry.get("key").asText()).body());
         assertEquals("events", shown.at("/response/bodyShown").asText(), shown.toString());
         JsonNode events = shown.at("/response/events");
         assertEquals(CHAT_LINES.size(), events.size(), shown.toString());

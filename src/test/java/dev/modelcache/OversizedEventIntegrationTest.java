@@ -1,16 +1,16 @@
 package dev.modelcache;
 
+import static dev.modelcache.support.ProxyExtension.xCache;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.ProxyExtension;
 import dev.modelcache.support.TestProxy;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,9 +19,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A stream whose one "event" never ends with a blank line (or an NDJSON line without its line feed) is relayed to
@@ -31,20 +30,8 @@ class OversizedEventIntegrationTest {
     static final String STREAM_BODY = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     static final int PIECE = 1024 * 1024;
 
-    @TempDir
-    Path dir;
-    FakeUpstream upstream;
-    TestProxy proxy;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-    }
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension();
 
     /** One event of {@code megabytes} MiB that never ends, sent chunked a MiB at a time. */
     private static List<String> endlessEvent(int megabytes) {
@@ -68,12 +55,12 @@ class OversizedEventIntegrationTest {
 
     private Callable<byte[]> read(String body, String expectedCache) {
         return () -> {
-            HttpRequest request = HttpRequest.newBuilder(proxy.uri(TestProxy.CHAT)).timeout(Duration.ofSeconds(120))
+            HttpRequest request = HttpRequest.newBuilder(fixture.proxy().uri(TestProxy.CHAT)).timeout(Duration.ofSeconds(120))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            HttpResponse<InputStream> response = proxy.client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = fixture.proxy().client().send(request, HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, response.statusCode());
             if (expectedCache != null) {
-                assertEquals(expectedCache, response.headers().firstValue("X-Cache").orElseThrow());
+                assertEquals(expectedCache, xCache(response));
             }
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             try (InputStream in = response.body()) {
@@ -90,8 +77,7 @@ class OversizedEventIntegrationTest {
     @Test
     void aThirtyMegabyteEventWithoutItsBlankLineReachesEveryClientWholeAndIsNotStored() throws Exception {
         List<String> pieces = endlessEvent(30);
-        upstream = FakeUpstream.start().handler(r -> Reply.sse(pieces));
-        proxy = TestProxy.start(upstream.baseUrl(), dir);
+        fixture.handler(r -> Reply.sse(pieces));
         byte[] expected = digest(pieces);
 
         // Four different requests (four streams relayed at once) and two more of the first (which may follow it live).
@@ -107,13 +93,13 @@ class OversizedEventIntegrationTest {
         } finally {
             clients.shutdownNow();
         }
-        proxy.events().awaitSettled();
-        int calls = upstream.calls();
-        assertEquals(0, proxy.app().store().stats().writes(), "an event past the bound is never stored");
+        fixture.proxy().events().awaitSettled();
+        int calls = fixture.upstream().calls();
+        assertEquals(0, fixture.proxy().app().store().stats().writes(), "an event past the bound is never stored");
 
         assertArrayEquals(expected, read(STREAM_BODY.replace("hi", "hi 0"), "MISS").call(),
                 "the next identical request goes to the provider");
-        assertEquals(calls + 1, upstream.calls());
+        assertEquals(calls + 1, fixture.upstream().calls());
     }
 
     @Test
@@ -122,12 +108,11 @@ class OversizedEventIntegrationTest {
         for (int i = 0; i < 12; i++) {
             pieces.add("z".repeat(PIECE));
         }
-        upstream = FakeUpstream.start().handler(r -> Reply.ndjson(pieces));
-        proxy = TestProxy.start(upstream.baseUrl(), dir);
+        fixture.handler(r -> Reply.ndjson(pieces));
         byte[] expected = digest(pieces);
         assertArrayEquals(expected, read("MISS").call());
-        proxy.events().awaitSettled();
+        fixture.proxy().events().awaitSettled();
         assertArrayEquals(expected, read("MISS").call(), "not stored");
-        assertEquals(2, upstream.calls());
+        assertEquals(2, fixture.upstream().calls());
     }
 }

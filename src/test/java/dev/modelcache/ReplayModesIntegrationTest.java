@@ -11,51 +11,36 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.ProxyExtension;
 import dev.modelcache.support.TestClock;
 import dev.modelcache.support.TestProxy;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The cache modes, the request controls and the key rules, over HTTP against a fake provider. */
 class ReplayModesIntegrationTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String ASK = "{\"model\":\"gpt-4o-mini\",\"temperature\":0.7,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-    @TempDir
-    Path cacheDir;
-    FakeUpstream upstream;
-    TestProxy proxy;
     /** The proxy's time: a test moves it past a lifetime or a max-age instead of sleeping. */
     final TestClock clock = new TestClock();
     final AtomicInteger answers = new AtomicInteger();
-
     /** A proxy whose provider answers "answer 1", "answer 2", ... in turn. */
-    void start(String... settings) throws Exception {
-        upstream = FakeUpstream.start().handler(r -> Reply.json(200,
-                "{\"id\":\"c\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"answer "
-                        + answers.incrementAndGet() + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}"));
-        Map<String, String> config = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        for (int i = 0; i + 1 < settings.length; i += 2) {
-            config.put(settings[i], settings[i + 1]);
-        }
-        proxy = TestProxy.start(config, clock);
-    }
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().clock(clock).handler(r -> Reply.json(200,
+            "{\"id\":\"c\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"answer "
+                    + answers.incrementAndGet() + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}"));
+    FakeUpstream upstream;
+    TestProxy proxy;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+    void start(String... settings) throws Exception {
+        fixture.with(settings);
+        upstream = fixture.upstream();
+        proxy = fixture.proxy();
     }
 
     HttpResponse<String> ask(String body, String... headers) throws Exception {
@@ -250,9 +235,8 @@ class ReplayModesIntegrationTest {
         start();
         ask(ASK, "Authorization", "Bearer sk-one");
         assertEquals("MISS", ask(ASK, "Authorization", "Bearer sk-two").headers().firstValue("X-Cache").orElseThrow());
-        proxy.close();
-        upstream.close();
-        start("cache/shared", "true", "cache/dir", cacheDir.resolve("shared").toString());
+        fixture.stop();
+        proxy = fixture.another(fixture.folder().resolve("shared"), "cache/shared", "true");
         ask(ASK, "Authorization", "Bearer sk-one");
         assertEquals("HIT", ask(ASK, "Authorization", "Bearer sk-two").headers().firstValue("X-Cache").orElseThrow());
         assertEquals("HIT", ask(ASK).headers().firstValue("X-Cache").orElseThrow(), "and with no key at all");

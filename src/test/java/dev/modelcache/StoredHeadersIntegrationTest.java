@@ -2,12 +2,13 @@ package dev.modelcache;
 
 import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
 import static dev.modelcache.support.OpenAiFixtures.CHAT_EVENTS;
+import static dev.modelcache.support.ProxyExtension.xCache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.ProxyExtension;
 import dev.modelcache.support.RawClient;
 import dev.modelcache.support.TestProxy;
 import java.io.ByteArrayOutputStream;
@@ -19,12 +20,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,31 +43,12 @@ class StoredHeadersIntegrationTest {
 
     @TempDir
     Path work;
-    FakeUpstream upstream;
-    final List<TestProxy> proxies = new ArrayList<>();
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension();
 
-    @AfterEach
-    void stop() throws Exception {
-        for (TestProxy proxy : proxies) {
-            proxy.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-    }
-
-    TestProxy proxy(Path cacheDir, String... settings) throws Exception {
-        Map<String, String> config = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        for (int i = 0; i + 1 < settings.length; i += 2) {
-            config.put(settings[i], settings[i + 1]);
-        }
-        TestProxy proxy = TestProxy.start(config);
-        proxies.add(proxy);
-        return proxy;
-    }
 
     void startUpstream() throws Exception {
-        upstream = FakeUpstream.start().handler(r -> r.bodyText().contains("\"stream\":true")
+        fixture.handler(r -> r.bodyText().contains("\"stream\":true")
                 ? Reply.sse(CHAT_EVENTS).header("Set-Cookie", "__cf_bm=stream-cookie; Path=/").header("Server", "upstream")
                 : Reply.json(200, CHAT_ANSWER).header("Server", "upstream"));
     }
@@ -75,9 +56,9 @@ class StoredHeadersIntegrationTest {
     @Test
     void aLiveAnswersCookieReachesItsOwnClientButIsNeitherStoredNorReplayed() throws Exception {
         startUpstream();
-        TestProxy proxy = proxy(work.resolve("cache"));
+        TestProxy proxy = fixture.another(work.resolve("cache"));
         HttpResponse<String> miss = proxy.post(TestProxy.CHAT, PLAIN, "Authorization", "Bearer sk-raw");
-        assertEquals("MISS", miss.headers().firstValue("X-Cache").orElseThrow());
+        assertEquals("MISS", xCache(miss));
         assertEquals("__cf_bm=secret-cookie; Path=/", miss.headers().firstValue("Set-Cookie").orElse(null),
                 "the client that asked gets the provider's answer as it was sent");
         assertEquals("upstream", miss.headers().firstValue("Server").orElse(null));
@@ -95,7 +76,7 @@ class StoredHeadersIntegrationTest {
     @Test
     void anImportedCassetteWithFramingConnectionAndCookieFieldsReplaysAWellFormedAnswerWithoutThem() throws Exception {
         startUpstream();
-        TestProxy recorder = proxy(work.resolve("cache-1"));
+        TestProxy recorder = fixture.another(work.resolve("cache-1"));
         recorder.post(TestProxy.CHAT, PLAIN, "Authorization", "Bearer sk-alice");
         recorder.post(TestProxy.CHAT, STREAM, "Authorization", "Bearer sk-alice");
         recorder.settledStats();
@@ -103,7 +84,7 @@ class StoredHeadersIntegrationTest {
         CassetteRoundTripIntegrationTest.unzip(CassetteRoundTripIntegrationTest.exportZip(recorder, ""), cassettes);
         byte[] zip = poison(cassettes);
 
-        TestProxy imported = proxy(work.resolve("cache-2"), "cache/shared", "true");
+        TestProxy imported = fixture.another(work.resolve("cache-2"), "cache/shared", "true");
         HttpResponse<String> answer = imported.client().send(HttpRequest.newBuilder(imported.uri("/_cache/import"))
                 .header("Content-Type", "application/zip").POST(HttpRequest.BodyPublishers.ofByteArray(zip)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -111,7 +92,7 @@ class StoredHeadersIntegrationTest {
         assertTrue(answer.body().contains("\"imported\":2"), answer.body());
         assertWellFormedWithoutThem(imported);
 
-        TestProxy fromFolder = proxy(work.resolve("cache-3"), "cache/cassettes", cassettes.toString(), "cache/mode",
+        TestProxy fromFolder = fixture.another(work.resolve("cache-3"), "cache/cassettes", cassettes.toString(), "cache/mode",
                 "replay", "cache/shared", "true");
         assertWellFormedWithoutThem(fromFolder);
     }

@@ -3,24 +3,19 @@ package dev.modelcache;
 import static dev.modelcache.support.TestProxy.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.modelcache.flight.Flight;
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
-import dev.modelcache.support.TestProxy;
+import dev.modelcache.support.Flights;
+import dev.modelcache.support.ProxyExtension;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Requests that waited for an identical one share its error answer whole, headers included. */
 class WaitersOfAnErrorIntegrationTest {
@@ -28,28 +23,14 @@ class WaitersOfAnErrorIntegrationTest {
             + "\"code\":\"rate_limit_exceeded\"}}";
     static final int CLIENTS = 4;
 
-    @TempDir
-    Path cacheDir;
-    FakeUpstream upstream;
-    TestProxy proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = FakeUpstream.start();
-        proxy = TestProxy.start(upstream.baseUrl(), cacheDir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-    }
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension();
 
     @Test
     void everyWaiterOfA429GetsRetryAfterAndTheRateLimitFields() throws Exception {
         CountDownLatch answer = new CountDownLatch(1);
-        upstream.handler(r -> {
-            await(answer);
+        fixture.handler(r -> {
+            Flights.hold(answer);
             return Reply.json(429, RATE_LIMITED).header("Retry-After", "7")
                     .header("x-ratelimit-remaining-requests", "0").header("x-ratelimit-remaining-tokens", "0");
         });
@@ -58,12 +39,10 @@ class WaitersOfAnErrorIntegrationTest {
         try {
             List<Future<HttpResponse<String>>> calls = new ArrayList<>();
             for (int i = 0; i < CLIENTS; i++) {
-                calls.add(pool.submit(() -> proxy.post(CHAT, ProxyIntegrationTest.BODY, "Authorization", "Bearer sk-alice")));
+                calls.add(pool.submit(() -> fixture.post(CHAT, ProxyIntegrationTest.BODY, "Authorization", "Bearer sk-alice")));
             }
             // Hold the provider's answer until every other request waits on the first one's flight.
-            while (threadsWaitingOnAFlight() < CLIENTS - 1) {
-                Thread.sleep(10);
-            }
+            Flights.awaitWaiters(CLIENTS - 1);
             answer.countDown();
             for (Future<HttpResponse<String>> call : calls) {
                 HttpResponse<String> response = call.get(30, TimeUnit.SECONDS);
@@ -78,22 +57,7 @@ class WaitersOfAnErrorIntegrationTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(1, upstream.calls(), "the waiters shared the first answer");
+        assertEquals(1, fixture.upstream().calls(), "the waiters shared the first answer");
         assertEquals(1, withCookie, "the cookie went to the client whose request set it, and to no waiter");
-    }
-
-    private static long threadsWaitingOnAFlight() {
-        return Thread.getAllStackTraces().values().stream()
-                .filter(stack -> Arrays.stream(stack).anyMatch(frame -> frame.getClassName().equals(Flight.class.getName())
-                        && frame.getMethodName().equals("await")))
-                .count();
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -15,7 +15,6 @@ import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.RawClient;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,9 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code java -jar target/modelcache.war}, Jenkins style, as its own process started from an empty folder: the
@@ -40,27 +38,9 @@ import org.junit.jupiter.api.Test;
  * checks the WAR's layout: the same file must deploy unchanged into a container.
  */
 class ExecutableWarIT {
-    static final Duration STARTUP = Duration.ofSeconds(60);
-
-    FakeUpstream upstream;
-    Path dir;
+    @RegisterExtension
+    final WarRuns runs = new WarRuns("java-jar");
     Process process;
-    Path output;
-
-    @BeforeEach
-    void startUpstream() throws IOException {
-        upstream = Deployment.startUpstream();
-        dir = Deployment.freshDir("java-jar");
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        try {
-            stop();
-        } finally {
-            upstream.close();
-        }
-    }
 
     @Test
     void theWarDeploysAsIsAndCarriesItsLauncherOutsideWebInfLib() throws IOException {
@@ -84,18 +64,18 @@ class ExecutableWarIT {
     void runsWithJavaJarAndKeepsItsCacheAcrossRestarts() throws Exception {
         int port = Deployment.freePort();
         URI proxy = URI.create("http://127.0.0.1:" + port);
-        Path cacheDir = dir.resolve("cache");
-        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path cacheDir = runs.dir().resolve("cache");
+        Path tmp = Files.createDirectories(runs.dir().resolve("tmp"));
 
         start(port, cacheDir, tmp);
         assertHealthy(proxy);
-        assertCachesPlainAndStreamedAnswers(proxy, upstream);
+        assertCachesPlainAndStreamedAnswers(proxy, runs.upstream());
         List<String> unpacked = list(tmp);
         assertTrue(unpacked.stream().anyMatch(n -> n.startsWith("modelcache-war-")), "the WAR is unpacked in java.io.tmpdir: " + unpacked);
-        assertTrue(output().contains("ModelCache listening on http://localhost:" + port), output());
-        assertTrue(output().contains("Cache folder: " + cacheDir.toAbsolutePath()), output());
-        assertTrue(output().contains("Dashboard: http://localhost:"), output());
-        assertTrue(output().contains("this machine only (host 127.0.0.1)"), output());
+        assertTrue(runs.output().contains("ModelCache listening on http://localhost:" + port), runs.output());
+        assertTrue(runs.output().contains("Cache folder: " + cacheDir.toAbsolutePath()), runs.output());
+        assertTrue(runs.output().contains("Dashboard: http://localhost:"), runs.output());
+        assertTrue(runs.output().contains("this machine only (host 127.0.0.1)"), runs.output());
         try (RawClient client = new RawClient(port)) {
             // An error Tomcat raises before the application: the error shape, no server version.
             LauncherServerTest.assertErrorShape(400, client.send("GET /v1/models%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readAnswer());
@@ -105,21 +85,21 @@ class ExecutableWarIT {
         assertEquals(List.of(), list(tmp), "the unpacked WAR and Tomcat's folder are deleted on the way out");
 
         // The cache was written out on the way down: the next process answers from it.
-        int callsBefore = upstream.calls();
+        int callsBefore = runs.upstream().calls();
         start(port, cacheDir, tmp);
         assertEquals("HIT", xCache(post(proxy, Deployment.CHAT, Deployment.PLAIN_REQUEST)));
         assertEquals("HIT", xCache(post(proxy, Deployment.CHAT, Deployment.STREAM_REQUEST)));
-        assertEquals(callsBefore, upstream.calls(), "answered from the cache a previous process wrote");
+        assertEquals(callsBefore, runs.upstream().calls(), "answered from the cache a previous process wrote");
     }
 
     @Test
     void sigtermLetsAStreamInFlightFinishStoresItAndLogsTheStop() throws Exception {
         int port = Deployment.freePort();
         URI proxy = URI.create("http://127.0.0.1:" + port);
-        Path cacheDir = dir.resolve("cache");
-        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path cacheDir = runs.dir().resolve("cache");
+        Path tmp = Files.createDirectories(runs.dir().resolve("tmp"));
         CountDownLatch release = new CountDownLatch(1);
-        upstream.handler(r -> FakeUpstream.Reply.sse(Deployment.EVENTS).gateBefore(2, release));
+        runs.upstream().handler(r -> FakeUpstream.Reply.sse(Deployment.EVENTS).gateBefore(2, release));
         start(port, cacheDir, tmp);
 
         HttpRequest request = HttpRequest.newBuilder(URI.create(proxy + Deployment.CHAT)).timeout(Duration.ofSeconds(60))
@@ -144,65 +124,38 @@ class ExecutableWarIT {
                 "the client gets the whole stream");
         if (!stopping.waitFor(60, TimeUnit.SECONDS)) {
             stopping.destroyForcibly();
-            fail("java -jar did not stop after its stream ended:\n" + output());
+            fail("java -jar did not stop after its stream ended:\n" + runs.output());
         }
-        assertTrue(output().contains("ModelCache stopped; the cache is written to " + cacheDir.toAbsolutePath()), output());
+        assertTrue(runs.output().contains("ModelCache stopped; the cache is written to " + cacheDir.toAbsolutePath()), runs.output());
         assertEquals(List.of(), list(tmp), "the temporary folders are deleted");
 
-        int callsBefore = upstream.calls();
+        int callsBefore = runs.upstream().calls();
         start(port, cacheDir, tmp);
         HttpResponse<byte[]> again = post(proxy, Deployment.CHAT, Deployment.STREAM_REQUEST);
         assertEquals("HIT", xCache(again), "the drained stream was stored");
         assertEquals(String.join("", Deployment.EVENTS), Deployment.text(again));
-        assertEquals(callsBefore, upstream.calls());
+        assertEquals(callsBefore, runs.upstream().calls());
     }
 
     private void awaitOutput(String text, Process running) throws InterruptedException {
-        for (int i = 0; i < 300 && !output().contains(text); i++) {
+        for (int i = 0; i < 300 && !runs.output().contains(text); i++) {
             if (!running.isAlive()) {
                 break;
             }
             Thread.sleep(100);
         }
-        assertTrue(output().contains(text), "no '" + text + "' in the output:\n" + output());
+        assertTrue(runs.output().contains(text), "no '" + text + "' in the output:\n" + runs.output());
     }
 
     private void start(int port, Path cacheDir, Path tmp) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path workingDir = Files.createDirectories(dir.resolve("cwd"));
-        output = Files.createTempFile(dir, "output-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-Djava.io.tmpdir=" + tmp.toAbsolutePath(),
-                "-jar", Deployment.war().toAbsolutePath().toString())
-                .directory(workingDir.toFile()) // an empty folder: the WAR must not need the project's files
-                .redirectErrorStream(true).redirectOutput(output.toFile());
-        Deployment.clearModelCacheVariables(builder.environment());
-        builder.environment().put("MODELCACHE_PORT", String.valueOf(port));
-        builder.environment().put("MODELCACHE_PROVIDERS_OPENAI_BASEURL", upstream.baseUrl());
-        builder.environment().put("MODELCACHE_CACHE_DIR", cacheDir.toAbsolutePath().toString());
-        process = builder.start();
-        Process started = process;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-        Deployment.awaitHealthy(URI.create("http://127.0.0.1:" + port), STARTUP, process::isAlive, this::output);
+        process = runs.serve(port, cacheDir, tmp);
     }
 
     private void stop() throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        Process stopping = process;
-        process = null;
-        stopping.destroy(); // SIGTERM, as Ctrl-C or a service manager would
-        if (!stopping.waitFor(30, TimeUnit.SECONDS)) {
-            stopping.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            fail("java -jar did not stop within 30 s of SIGTERM:\n" + output());
-        }
-    }
-
-    private String output() {
-        try {
-            return Files.readString(output, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (process != null) {
+            Process stopping = process;
+            process = null;
+            runs.stop(stopping);
         }
     }
 

@@ -285,7 +285,7 @@ class ReplayInCiIT {
         process = javaJar(List.of(), env).start();
         Process started = process;
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-        Deployment.awaitHealthy(URI.create("http://127.0.0.1:" + port), ExecutableWarIT.STARTUP, process::isAlive, this::output);
+        Deployment.awaitHealthy(URI.create("http://127.0.0.1:" + port), WarRuns.STARTUP, process::isAlive, this::output);
     }
 
     /** {@code java -jar target/modelcache.war args}, in the project folder, with {@code env} and no other ModelCache setting or key. */

@@ -1,18 +1,17 @@
 package dev.modelcache.proxy;
 
+import static dev.modelcache.support.ProxyExtension.xCache;
 import static dev.modelcache.support.TestProxy.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.modelcache.events.ExchangeSummary;
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
-import dev.modelcache.support.TestProxy;
+import dev.modelcache.support.ProxyExtension;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A stream past what is read back for counting ({@link EntryRecorder#COUNTED_BYTES}) still counts the usage its
@@ -23,8 +22,8 @@ class BigAnswerUsageTest {
     static final String REQUEST = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"long\"}]}";
 
-    @TempDir
-    Path cacheDir;
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension();
 
     @Test
     void aStreamPastTheCountingBoundCountsTheUsageItReports() throws Exception {
@@ -40,15 +39,13 @@ class BigAnswerUsageTest {
         events.add("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":[],"
                 + "\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":500}}\n\n");
         events.add("data: [DONE]\n\n");
-        try (FakeUpstream upstream = FakeUpstream.start().handler(r -> Reply.sse(events));
-             TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir)) {
-            HttpResponse<String> answer = proxy.post(CHAT, REQUEST);
-            assertEquals(200, answer.statusCode());
-            assertEquals(String.join("", events), answer.body());
-            List<ExchangeSummary> ended = proxy.events().awaitExchanges(1);
-            assertEquals(1500, ended.get(0).usage().totalTokens(), "the usage the provider reported");
-            assertEquals("HIT", proxy.post(CHAT, REQUEST).headers().firstValue("X-Cache").orElse(null));
-        }
+        fixture.handler(r -> Reply.sse(events));
+        HttpResponse<String> answer = fixture.post(CHAT, REQUEST);
+        assertEquals(200, answer.statusCode());
+        assertEquals(String.join("", events), answer.body());
+        List<ExchangeSummary> ended = fixture.proxy().events().awaitExchanges(1);
+        assertEquals(1500, ended.get(0).usage().totalTokens(), "the usage the provider reported");
+        assertEquals("HIT", xCache(fixture.post(CHAT, REQUEST)));
     }
 
     @Test
@@ -57,17 +54,15 @@ class BigAnswerUsageTest {
                 + "\"message\":{\"role\":\"assistant\",\"content\":\"" + "word ".repeat(2_000_000) + "\"},"
                 + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":500}}";
         String request = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"long\"}]}";
-        try (FakeUpstream upstream = FakeUpstream.start().handler(r -> Reply.json(200, answer));
-             TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir)) {
-            HttpResponse<String> first = proxy.post(CHAT, request);
-            assertEquals(200, first.statusCode());
-            assertEquals(answer, first.body());
-            List<ExchangeSummary> ended = proxy.events().awaitExchanges(1);
-            assertEquals(1500, ended.get(0).usage().totalTokens(), "the usage the provider reported");
-            HttpResponse<String> hit = proxy.post(CHAT, request);
-            assertEquals("HIT", hit.headers().firstValue("X-Cache").orElse(null));
-            assertEquals(answer, hit.body());
-        }
+        fixture.handler(r -> Reply.json(200, answer));
+        HttpResponse<String> first = fixture.post(CHAT, request);
+        assertEquals(200, first.statusCode());
+        assertEquals(answer, first.body());
+        List<ExchangeSummary> ended = fixture.proxy().events().awaitExchanges(1);
+        assertEquals(1500, ended.get(0).usage().totalTokens(), "the usage the provider reported");
+        HttpResponse<String> hit = fixture.post(CHAT, request);
+        assertEquals("HIT", xCache(hit));
+        assertEquals(answer, hit.body());
     }
 
     @Test
@@ -76,15 +71,13 @@ class BigAnswerUsageTest {
                 + "\"message\":{\"role\":\"assistant\",\"content\":\"" + "word ".repeat(500_000) + "\"},"
                 + "\"finish_reason\":\"stop\"}]}";
         String request = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"ttl\"}]}";
-        try (FakeUpstream upstream = FakeUpstream.start().handler(r -> Reply.json(200, answer));
-             TestProxy proxy = TestProxy.start(upstream.baseUrl(), cacheDir, "cache/maxEntryMB", "1")) {
-            HttpResponse<String> first = proxy.post(CHAT, request, "X-Cache-TTL", "60");
-            assertEquals(200, first.statusCode());
-            assertEquals(answer, first.body());
-            List<ExchangeSummary> ended = proxy.events().awaitExchanges(1);
-            assertEquals(200, ended.get(0).httpStatus(), "the exchange ended as answered, not failed in the store step");
-            assertEquals("MISS", proxy.post(CHAT, request).headers().firstValue("X-Cache").orElse(null),
-                    "past cache/maxEntryMB nothing is kept");
-        }
+        fixture.handler(r -> Reply.json(200, answer)).with("cache/maxEntryMB", "1");
+        HttpResponse<String> first = fixture.post(CHAT, request, "X-Cache-TTL", "60");
+        assertEquals(200, first.statusCode());
+        assertEquals(answer, first.body());
+        List<ExchangeSummary> ended = fixture.proxy().events().awaitExchanges(1);
+        assertEquals(200, ended.get(0).httpStatus(), "the exchange ended as answered, not failed in the store step");
+        assertEquals("MISS", xCache(fixture.post(CHAT, request)),
+                "past cache/maxEntryMB nothing is kept");
     }
 }

@@ -13,13 +13,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.CachedResponse;
-import dev.modelcache.store.DurableResponseStore;
-import dev.modelcache.store.ehcache.EhcacheResponseStore;
 import dev.modelcache.cache.EntryFilter;
 import dev.modelcache.cache.EntrySummary;
 import dev.modelcache.cache.RequestRecord;
+import dev.modelcache.replay.StoredRequests.Part;
+import dev.modelcache.store.DurableResponseStore;
 import dev.modelcache.store.ResponseStore;
 import dev.modelcache.store.StoreStats;
+import dev.modelcache.store.ehcache.EhcacheResponseStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -142,8 +143,8 @@ class MissExplainerTest {
     @Test
     void anotherCallersEntryIsNeverComparedAndTheAnswerIsTheSameAsForAnEmptyStore() {
         Explanation nothing = explain(chat().set("temperature", "0.9"));
-        chat().partition(THEIRS).storeIn(store, 1000);
-        chat().partition(THEIRS).set("temperature", "0.9").storeIn(store, 2000);
+        chat().with(Part.PARTITION, THEIRS).storeIn(store, 1000);
+        chat().with(Part.PARTITION, THEIRS).set("temperature", "0.9").storeIn(store, 2000);
         for (StoredRequests guess : List.of(chat(), chat().set("temperature", "0.9"), chat().set("seed", "1"))) {
             assertEquals(nothing, explain(guess), "another caller's entries do not shape the explanation");
         }
@@ -155,7 +156,7 @@ class MissExplainerTest {
     @Test
     void anotherCallersEntryBesideOnesOwnIsNeverTheNearest() {
         CacheKey mine = chat().set("temperature", "0.1").set("seed", "1").set("top_p", "1").storeIn(store, 1000);
-        chat().partition(THEIRS).set("temperature", "0.2").storeIn(store, 2000);
+        chat().with(Part.PARTITION, THEIRS).set("temperature", "0.2").storeIn(store, 2000);
         Explanation why = explain(chat().set("temperature", "0.2"));
         assertEquals(id(mine), why.nearestKey());
         assertEquals(1, why.candidatesCompared());
@@ -165,14 +166,14 @@ class MissExplainerTest {
 
     @Test
     void entriesRecordedWhileTheCacheWasSharedAreAnotherPartitionToACallerOfItsOwn() {
-        chat().partition(CacheKeyFactory.SHARED).set("temperature", "0.9").storeIn(store, 1000);
+        chat().with(Part.PARTITION, CacheKeyFactory.SHARED).set("temperature", "0.9").storeIn(store, 1000);
         assertEquals(NOTHING_OF_MINE, explain(chat()).summary());
     }
 
     @Test
     void whenTheCacheIsSharedEntriesOfOneCallerAreNeverCompared() {
         chat().set("temperature", "0.9").storeIn(store, 1000);
-        Explanation why = explain(chat().partition(CacheKeyFactory.SHARED));
+        Explanation why = explain(chat().with(Part.PARTITION, CacheKeyFactory.SHARED));
         assertEquals(NOTHING_OF_MINE, why.summary());
         assertEquals(List.of(NOTHING_OF_MINE + "; entries recorded by one caller before the cache was shared are "
                 + "never compared"), why.causes());
@@ -180,17 +181,17 @@ class MissExplainerTest {
 
     @Test
     void whenTheCacheIsSharedTheSharedEntriesAreTheCallersOwn() {
-        CacheKey shared = chat().partition(CacheKeyFactory.SHARED).set("temperature", "0.9").storeIn(store, 1000);
+        CacheKey shared = chat().with(Part.PARTITION, CacheKeyFactory.SHARED).set("temperature", "0.9").storeIn(store, 1000);
         chat().set("temperature", "0.8").storeIn(store, 2000); // recorded by one caller before the cache was shared
-        Explanation why = explain(chat().partition(CacheKeyFactory.SHARED));
+        Explanation why = explain(chat().with(Part.PARTITION, CacheKeyFactory.SHARED));
         assertEquals(id(shared), why.nearestKey());
         assertEquals(List.of(new Difference("/temperature", "0.9", "0.7")), why.differences());
     }
 
     @Test
     void anotherNamespaceIsNamedWithBoth() {
-        chat().namespace("a").storeIn(store, 1000);
-        Explanation why = explain(chat().namespace("b"));
+        chat().with(Part.NAMESPACE, "a").storeIn(store, 1000);
+        Explanation why = explain(chat().with(Part.NAMESPACE, "b"));
         assertEquals(List.of("recorded in namespace 'a', this request is in 'b'"), why.causes());
         assertTrue(why.summary().endsWith(": namespace 'a' -> 'b'"), why.summary());
     }
@@ -198,7 +199,7 @@ class MissExplainerTest {
     @Test
     void anEntryInNoNamespaceSaysSo() {
         chat().storeIn(store, 1000);
-        Explanation why = explain(chat().namespace("b"));
+        Explanation why = explain(chat().with(Part.NAMESPACE, "b"));
         assertEquals(List.of("recorded in no namespace, this request is in 'b'"), why.causes());
         assertTrue(why.summary().endsWith(": namespace (none) -> 'b'"), why.summary());
     }
@@ -214,21 +215,21 @@ class MissExplainerTest {
 
     @Test
     void aDifferentQueryIsNamed() {
-        chat().query("api-version=2024-06-01").storeIn(store, 1000);
-        Explanation why = explain(chat().query("api-version=2024-10-21"));
+        chat().with(Part.QUERY, "api-version=2024-06-01").storeIn(store, 1000);
+        Explanation why = explain(chat().with(Part.QUERY, "api-version=2024-10-21"));
         assertEquals(List.of("query differs: stored 'api-version=2024-06-01', request 'api-version=2024-10-21'"),
                 why.causes());
     }
 
     @Test
     void aDifferentMethodIsNamed() {
-        chat().method("PUT").storeIn(store, 1000);
+        chat().with(Part.METHOD, "PUT").storeIn(store, 1000);
         assertEquals(List.of("method differs: stored PUT, request POST"), explain(chat()).causes());
     }
 
     @Test
     void anEntryOfAnOlderKeyRecipeSaysToImportOrReRecord() {
-        RequestRecord old = chat().recipe("modelcache-key-2").record();
+        RequestRecord old = chat().with(Part.RECIPE, "modelcache-key-2").record();
         CacheKey oldKey = new CacheKey("ab".repeat(32)); // what the older recipe computed
         store.put(oldKey, old, StoredRequests.answer(1000));
         Explanation why = explain(chat());
@@ -274,9 +275,9 @@ class MissExplainerTest {
 
     @Test
     void aNonJsonBodyThatDiffersIsNamedByItsMediaType() {
-        chat().path("/v1/audio/transcriptions").bytes("multipart/form-data; boundary=x", "a".repeat(64))
+        chat().with(Part.PATH, "/v1/audio/transcriptions").bytes("multipart/form-data; boundary=x", "a".repeat(64))
                 .storeIn(store, 1000);
-        Explanation why = explain(chat().path("/v1/audio/transcriptions")
+        Explanation why = explain(chat().with(Part.PATH, "/v1/audio/transcriptions")
                 .bytes("multipart/form-data; boundary=y", "b".repeat(64)));
         assertEquals(List.of("the request body (multipart/form-data) differs"), why.causes());
         assertEquals(List.of(), why.differences());
@@ -284,15 +285,15 @@ class MissExplainerTest {
 
     @Test
     void aBodyOfAnotherTypeIsNamed() {
-        chat().path("/v1/audio/transcriptions").bytes("multipart/form-data", "a".repeat(64)).storeIn(store, 1000);
-        Explanation why = explain(chat().path("/v1/audio/transcriptions"));
+        chat().with(Part.PATH, "/v1/audio/transcriptions").bytes("multipart/form-data", "a".repeat(64)).storeIn(store, 1000);
+        Explanation why = explain(chat().with(Part.PATH, "/v1/audio/transcriptions"));
         assertEquals(List.of("the stored request has a non-JSON body, this request has a JSON body"), why.causes());
     }
 
     @Test
     void noEntryForThePathSaysSoWithoutCountingAnyOther() {
-        chat().path("/v1/embeddings").storeIn(store, 1000);
-        chat().path("/v1/chat/completions/other").storeIn(store, 1000);
+        chat().with(Part.PATH, "/v1/embeddings").storeIn(store, 1000);
+        chat().with(Part.PATH, "/v1/chat/completions/other").storeIn(store, 1000);
         Explanation why = explain(chat());
         assertEquals(NOTHING_OF_MINE, why.summary());
         assertEquals(List.of(NOTHING_OF_MINE + NOT_COMPARED), why.causes());
@@ -362,10 +363,10 @@ class MissExplainerTest {
     @Test
     void theHeaderSummaryIsAsciiAndAtMost200CharactersWhateverTheValues() {
         String unicode = "\u00e9t\u00e9 \u2603 \uD83D\uDE00 \u4e2d\u6587\r\nX-Injected: yes\u0000";
-        chat().namespace("ns-" + unicode.repeat(20)).set("temperature", "0.1")
+        chat().with(Part.NAMESPACE, "ns-" + unicode.repeat(20)).set("temperature", "0.1")
                 .set("stop", "\"" + unicode.replace("\r\n", "\\r\\n").replace("\u0000", "\\u0000") + "\"")
                 .header("openai-beta", unicode.repeat(10)).storeIn(store, 1000);
-        Explanation why = explain(chat().namespace("other " + unicode).header("openai-beta", "v\u00e9")
+        Explanation why = explain(chat().with(Part.NAMESPACE, "other " + unicode).header("openai-beta", "v\u00e9")
                 .set("stop", "\"\u00e9\"").set("\u00e9" + "k".repeat(300), "\"" + "\u4e2d".repeat(500) + "\""));
         assertTrue(why.summary().matches(ASCII_LINE), why.summary());
         assertTrue(why.summary().length() <= Explanation.SUMMARY_LIMIT, why.summary().length() + " characters");
@@ -378,7 +379,7 @@ class MissExplainerTest {
         String longName = "f".repeat(500);
         chat().set(longName + "1", "1").set(longName + "2", "1").set(longName + "3", "1").set("seed", "1")
                 .storeIn(store, 1000);
-        Explanation why = explain(chat().namespace("n".repeat(300)));
+        Explanation why = explain(chat().with(Part.NAMESPACE, "n".repeat(300)));
         assertTrue(why.summary().length() <= Explanation.SUMMARY_LIMIT, why.summary().length() + " characters");
         assertTrue(why.summary().endsWith("... and 2 more"), why.summary());
         assertEquals("/" + longName + "1", why.differences().get(0).pointer(), "the JSON names the whole path");
@@ -387,15 +388,15 @@ class MissExplainerTest {
     @Test
     void theSummaryNamesThreeItemsAndCountsTheRest() {
         chat().set("a", "1").set("b", "1").set("c", "1").set("d", "1").set("e", "1").storeIn(store, 1000);
-        Explanation why = explain(chat().namespace("x"));
+        Explanation why = explain(chat().with(Part.NAMESPACE, "x"));
         assertTrue(why.summary().endsWith(": namespace (none) -> 'x'; /a 1 -> (absent); /b 1 -> (absent)"
                 + " and 3 more"), why.summary());
     }
 
     @Test
     void theJsonCarriesEveryPart() {
-        CacheKey stored = chat().namespace("a").storeIn(store, 1000);
-        ObjectNode json = explain(chat().namespace("a").set("temperature", "0.2")).toJson();
+        CacheKey stored = chat().with(Part.NAMESPACE, "a").storeIn(store, 1000);
+        ObjectNode json = explain(chat().with(Part.NAMESPACE, "a").set("temperature", "0.2")).toJson();
         assertEquals("nearest entry " + id(stored) + ": /temperature 0.7 -> 0.2", json.get("summary").asText());
         assertEquals(id(stored), json.get("nearestKey").asText());
         assertEquals(0, json.get("causes").size());
@@ -425,7 +426,7 @@ class MissExplainerTest {
     void theWholeExplanationIsBoundedWhateverTheBodies() {
         String name = "f".repeat(2_000);
         StoredRequests stored = chat();
-        StoredRequests missed = chat().namespace("n".repeat(128)).query("q=" + "v".repeat(5_000))
+        StoredRequests missed = chat().with(Part.NAMESPACE, "n".repeat(128)).with(Part.QUERY, "q=" + "v".repeat(5_000))
                 .header("openai-beta", "b".repeat(5_000));
         for (int i = 0; i < 80; i++) {
             stored.set(name + i, "\"" + "s".repeat(3_000) + "\"");
@@ -469,7 +470,7 @@ class MissExplainerTest {
 
     @Test
     void nothingToCompareNamesALongPathShort() {
-        Explanation why = explain(chat().path(CHAT + "/x".repeat(5_000)));
+        Explanation why = explain(chat().with(Part.PATH, CHAT + "/x".repeat(5_000)));
         assertTrue(why.causes().get(0).length() < 300, why.causes().get(0));
         assertTrue(why.summary().length() <= Explanation.SUMMARY_LIMIT);
     }

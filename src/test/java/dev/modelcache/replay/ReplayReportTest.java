@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.RequestRecord;
+import dev.modelcache.replay.StoredRequests.Part;
 import dev.modelcache.support.TestClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,7 @@ class ReplayReportTest {
     @Test
     void aKeptMissIsSmallWhateverModelAndPathTheRequestHeld() {
         ReplayReport report = new ReplayReport();
-        RequestRecord request = StoredRequests.chat().path("/v1/" + "p".repeat(10_000))
+        RequestRecord request = StoredRequests.chat().with(Part.PATH, "/v1/" + "p".repeat(10_000))
                 .set("model", "\"" + "m".repeat(1_000_000) + "\"").record();
         report.missed(request, new CacheKey("ab".repeat(32)), Explanation.nothingToCompare("none"), true);
         JsonNode miss = report.snapshot(List.of()).path("misses").path(0);

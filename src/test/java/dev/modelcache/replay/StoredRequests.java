@@ -13,6 +13,7 @@ import dev.modelcache.http.Headers;
 import dev.modelcache.http.JsonParsers;
 import dev.modelcache.tokens.Usage;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +32,15 @@ final class StoredRequests {
             + "{\"role\":\"system\",\"content\":\"You are terse.\"},"
             + "{\"role\":\"user\",\"content\":\"Name three rivers of France, with their lengths in kilometres.\"}]}";
 
-    private String method = "POST";
-    private String path = CHAT;
-    private String query = "";
+    /** The parts of a record that are text taken as they are, each changed by {@link #with}. */
+    enum Part {
+        METHOD, PATH, QUERY, PARTITION, RECIPE, NAMESPACE
+    }
+
+    private final Map<Part, String> parts = new EnumMap<>(Map.of(Part.METHOD, "POST", Part.PATH, CHAT, Part.QUERY, "",
+            Part.PARTITION, MINE, Part.RECIPE, CacheKeyFactory.VERSION, Part.NAMESPACE, ""));
     private final Map<String, String> vary = new HashMap<>();
     private JsonNode body = json(BODY);
-    private String partition = MINE;
-    private String recipe = CacheKeyFactory.VERSION;
-    private String namespace = "";
     private String bodyType = RequestRecord.JSON_BODY;
 
     /** The chat completion {@link #BODY}. */
@@ -74,18 +76,9 @@ final class StoredRequests {
         return this;
     }
 
-    StoredRequests method(String value) {
-        method = value;
-        return this;
-    }
-
-    StoredRequests path(String value) {
-        path = value;
-        return this;
-    }
-
-    StoredRequests query(String value) {
-        query = value;
+    /** Sets one text part of the record (the method, the path, the partition...). */
+    StoredRequests with(Part part, String value) {
+        parts.put(part, value);
         return this;
     }
 
@@ -94,25 +87,11 @@ final class StoredRequests {
         return this;
     }
 
-    StoredRequests partition(String value) {
-        partition = value;
-        return this;
-    }
-
-    StoredRequests recipe(String value) {
-        recipe = value;
-        return this;
-    }
-
-    StoredRequests namespace(String value) {
-        namespace = value;
-        return this;
-    }
-
     RequestRecord record() {
         JsonNode model = body.path("model");
-        return new RequestRecord("openai", method, path, query, vary, body, partition, recipe,
-                model.isTextual() ? model.asText() : null, namespace, bodyType);
+        return new RequestRecord("openai", parts.get(Part.METHOD), parts.get(Part.PATH), parts.get(Part.QUERY), vary, body,
+                parts.get(Part.PARTITION), parts.get(Part.RECIPE), model.isTextual() ? model.asText() : null,
+                parts.get(Part.NAMESPACE), bodyType);
     }
 
     /** Stores the record under its key, answered at {@code storedAt}; returns the key. */

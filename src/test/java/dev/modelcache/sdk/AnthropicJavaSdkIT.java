@@ -17,15 +17,13 @@ import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.http.CacheStatus;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
-import dev.modelcache.support.TestProxy;
-import java.nio.file.Path;
+import dev.modelcache.support.ProxyExtension;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The official Anthropic Java SDK ({@code com.anthropic:anthropic-java}) as a user runs it, its base URL pointed at
@@ -33,34 +31,22 @@ import org.junit.jupiter.api.io.TempDir;
  * provider, streamed and not.
  */
 class AnthropicJavaSdkIT {
-    @TempDir
-    Path cacheDir;
-    FakeUpstream upstream;
-    TestProxy proxy;
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().provider("anthropic", "anthropic", "", "claude-*")
+            .handler(r -> r.bodyText().contains("\"stream\":true") ? Reply.sse(EVENTS) : Reply.json(200, MESSAGE));
     AnthropicClient client;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = FakeUpstream.start().handler(r -> r.bodyText().contains("\"stream\":true") ? Reply.sse(EVENTS)
-                : Reply.json(200, MESSAGE));
-        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        settings.put("providers/anthropic/type", "anthropic");
-        settings.put("providers/anthropic/baseUrl", upstream.baseUrl());
-        settings.put("providers/anthropic/models", "claude-*");
-        proxy = TestProxy.start(settings);
-        client = AnthropicOkHttpClient.builder().apiKey("sk-ant-test-key").baseUrl(proxy.uri("").toString())
+        client = AnthropicOkHttpClient.builder().apiKey("sk-ant-test-key").baseUrl(fixture.proxy().uri("").toString())
                 .maxRetries(0).timeout(Duration.ofSeconds(30)).build();
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         if (client != null) {
             client.close();
         }
-        if (proxy != null) {
-            proxy.close();
-        }
-        upstream.close();
     }
 
     private static MessageCreateParams params(String prompt) {
@@ -79,11 +65,11 @@ class AnthropicJavaSdkIT {
         assertEquals(text(first), text(second));
         assertEquals(first.id(), second.id());
         assertEquals(2048L, second.usage().cacheReadInputTokens().orElseThrow());
-        List<ExchangeSummary> ended = proxy.events().awaitExchanges(2);
+        List<ExchangeSummary> ended = fixture.proxy().events().awaitExchanges(2);
         assertEquals(CacheStatus.MISS, ended.get(0).cacheStatus());
         assertEquals(CacheStatus.HIT, ended.get(1).cacheStatus());
-        assertEquals(1, upstream.calls());
-        FakeUpstream.Request seen = upstream.requests().get(0);
+        assertEquals(1, fixture.upstream().calls());
+        FakeUpstream.Request seen = fixture.upstream().requests().get(0);
         assertTrue("sk-ant-test-key".equals(seen.header("x-api-key"))
                 || "Bearer sk-ant-test-key".equals(seen.header("authorization")), "the SDK's key reaches the provider");
         assertTrue(seen.header("anthropic-version") != null, "the SDK's own API version goes on as it sent it");
@@ -96,21 +82,21 @@ class AnthropicJavaSdkIT {
         assertEquals("Hello there!", text(first));
         assertEquals(text(first), text(second));
         assertEquals(5L, second.usage().outputTokens());
-        List<ExchangeSummary> ended = proxy.events().awaitExchanges(2);
+        List<ExchangeSummary> ended = fixture.proxy().events().awaitExchanges(2);
         assertEquals(CacheStatus.MISS, ended.get(0).cacheStatus());
         assertEquals(CacheStatus.HIT, ended.get(1).cacheStatus());
-        assertEquals(1, upstream.calls());
+        assertEquals(1, fixture.upstream().calls());
     }
 
     @Test
-    void proxysOwnErrorReachesTheCallerAsAnAnthropicError() {
+    void proxysOwnErrorReachesTheCallerAsAnAnthropicError() throws Exception {
         MessageCreateParams unserved = MessageCreateParams.builder().model("mistral-large").maxTokens(8)
                 .addUserMessage("Hi").build();
         AnthropicServiceException e = org.junit.jupiter.api.Assertions.assertThrows(AnthropicServiceException.class,
                 () -> client.messages().create(unserved));
         assertEquals(400, e.statusCode());
         assertTrue(e.getMessage().contains("mistral-large"), e.getMessage());
-        assertEquals(0, upstream.calls());
+        assertEquals(0, fixture.upstream().calls());
     }
 
     private Message streamed(String prompt) {

@@ -17,14 +17,12 @@ import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.http.CacheStatus;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
-import dev.modelcache.support.TestProxy;
-import java.nio.file.Path;
+import dev.modelcache.support.ProxyExtension;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Google's official GenAI Java SDK ({@code com.google.genai:google-genai}) as a user runs it, its base URL
@@ -33,42 +31,31 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GeminiJavaSdkIT {
     private static final String BATCH_EMBEDDINGS = "{\"embeddings\": [{\"values\": [0.013, -0.008]}]}";
-    @TempDir
-    Path cacheDir;
-    FakeUpstream upstream;
-    TestProxy proxy;
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().provider("gemini", "gemini", "", "gemini-*")
+            .handler(r -> r.target().contains(":streamGenerateContent") ? Reply.sse(EVENTS)
+                    : r.target().contains(":embedContent") ? Reply.json(200, EMBEDDING)
+                    : r.target().contains(":batchEmbedContents") ? Reply.json(200, BATCH_EMBEDDINGS) : Reply.json(200, ANSWER));
     Client client;
 
     @BeforeEach
     void start() throws Exception {
-        upstream = FakeUpstream.start().handler(r -> r.target().contains(":streamGenerateContent") ? Reply.sse(EVENTS)
-                : r.target().contains(":embedContent") ? Reply.json(200, EMBEDDING)
-                : r.target().contains(":batchEmbedContents") ? Reply.json(200, BATCH_EMBEDDINGS) : Reply.json(200, ANSWER));
-        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        settings.put("providers/gemini/type", "gemini");
-        settings.put("providers/gemini/baseUrl", upstream.baseUrl());
-        settings.put("providers/gemini/models", "gemini-*");
-        proxy = TestProxy.start(settings);
         client = Client.builder().apiKey("AIza-sdk-test-key")
-                .httpOptions(HttpOptions.builder().baseUrl(proxy.uri("").toString()).build()).build();
+                .httpOptions(HttpOptions.builder().baseUrl(fixture.proxy().uri("").toString()).build()).build();
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         if (client != null) {
             client.close();
         }
-        if (proxy != null) {
-            proxy.close();
-        }
-        upstream.close();
     }
 
-    private void assertMissThenHit() throws InterruptedException {
-        List<ExchangeSummary> ended = proxy.events().awaitExchanges(2);
+    private void assertMissThenHit() throws Exception {
+        List<ExchangeSummary> ended = fixture.proxy().events().awaitExchanges(2);
         assertEquals(CacheStatus.MISS, ended.get(0).cacheStatus());
         assertEquals(CacheStatus.HIT, ended.get(1).cacheStatus());
-        assertEquals(1, upstream.calls());
+        assertEquals(1, fixture.upstream().calls());
     }
 
     @Test
@@ -80,7 +67,7 @@ class GeminiJavaSdkIT {
         assertEquals(first.responseId(), second.responseId());
         assertEquals(20, second.usageMetadata().orElseThrow().thoughtsTokenCount().orElseThrow());
         assertMissThenHit();
-        FakeUpstream.Request seen = upstream.requests().get(0);
+        FakeUpstream.Request seen = fixture.upstream().requests().get(0);
         assertTrue(seen.target().matches("/v1(beta)?/models/gemini-2\\.5-flash:generateContent"), seen.target());
         assertEquals("AIza-sdk-test-key", seen.header("x-goog-api-key"), "the SDK's key reaches Google");
     }
@@ -90,8 +77,8 @@ class GeminiJavaSdkIT {
         assertEquals("Hello!", streamed("Stream hello"));
         assertEquals("Hello!", streamed("Stream hello"));
         assertMissThenHit();
-        assertTrue(upstream.requests().get(0).target().contains(":streamGenerateContent?alt=sse"),
-                upstream.requests().get(0).target());
+        assertTrue(fixture.upstream().requests().get(0).target().contains(":streamGenerateContent?alt=sse"),
+                fixture.upstream().requests().get(0).target());
     }
 
     @Test
@@ -104,13 +91,13 @@ class GeminiJavaSdkIT {
     }
 
     @Test
-    void proxysOwnErrorReachesTheCallerAsAGoogleApiError() {
+    void proxysOwnErrorReachesTheCallerAsAGoogleApiError() throws Exception {
         ApiException e = assertThrows(ApiException.class,
                 () -> client.models.generateContent("llama-3-70b", "Hi", null));
         assertEquals(400, e.code());
         assertEquals("INVALID_ARGUMENT", e.status());
         assertTrue(e.message().contains("llama-3-70b"), e.message());
-        assertEquals(0, upstream.calls());
+        assertEquals(0, fixture.upstream().calls());
     }
 
     private String streamed(String prompt) {

@@ -11,52 +11,27 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.http.CacheStatus;
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
-import dev.modelcache.support.TestProxy;
-import java.nio.file.Path;
+import dev.modelcache.support.ProxyExtension;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * LangChain4j's Anthropic chat models, blocking and streaming, with their base URL pointed at the proxy: the second
  * identical call is answered from the cache and the model hands its caller the same text and token counts.
  */
 class LangChain4jAnthropicIT {
-    @TempDir
-    Path cacheDir;
-    FakeUpstream upstream;
-    TestProxy proxy;
+    /** LangChain4j writes its JSON with spaces ({@code "stream" : true}). */
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().provider("anthropic", "anthropic", "", "claude-*")
+            .handler(r -> r.bodyText().matches("(?s).*\"stream\"\\s*:\\s*true.*") ? Reply.sse(EVENTS) : Reply.json(200, MESSAGE));
 
-    @BeforeEach
-    void start() throws Exception {
-        // LangChain4j writes its JSON with spaces ("stream" : true).
-        upstream = FakeUpstream.start().handler(r -> r.bodyText().matches("(?s).*\"stream\"\\s*:\\s*true.*")
-                ? Reply.sse(EVENTS) : Reply.json(200, MESSAGE));
-        Map<String, String> settings = TestProxy.settings(upstream.baseUrl(), cacheDir);
-        settings.put("providers/anthropic/type", "anthropic");
-        settings.put("providers/anthropic/baseUrl", upstream.baseUrl());
-        settings.put("providers/anthropic/models", "claude-*");
-        proxy = TestProxy.start(settings);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        upstream.close();
-    }
-
-    private String baseUrl() {
-        return proxy.uri("/v1/").toString();
+    private String baseUrl() throws Exception {
+        return fixture.proxy().uri("/v1/").toString();
     }
 
     @Test
@@ -84,11 +59,11 @@ class LangChain4jAnthropicIT {
         assertHitAfterMiss();
     }
 
-    private void assertHitAfterMiss() throws InterruptedException {
-        List<ExchangeSummary> ended = proxy.events().awaitExchanges(2);
+    private void assertHitAfterMiss() throws Exception {
+        List<ExchangeSummary> ended = fixture.proxy().events().awaitExchanges(2);
         assertEquals(CacheStatus.MISS, ended.get(0).cacheStatus());
         assertEquals(CacheStatus.HIT, ended.get(1).cacheStatus());
-        assertEquals(1, upstream.calls());
+        assertEquals(1, fixture.upstream().calls());
     }
 
     private static ChatResponse stream(AnthropicStreamingChatModel model, String prompt) throws Exception {

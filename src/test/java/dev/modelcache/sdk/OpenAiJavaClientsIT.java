@@ -18,20 +18,16 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.FakeUpstream.Request;
-import dev.modelcache.support.TestProxy;
+import dev.modelcache.support.ProxyExtension;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Java clients people use, pointed at the proxy: the official OpenAI Java SDK and LangChain4j's OpenAI chat
@@ -44,26 +40,8 @@ class OpenAiJavaClientsIT {
             + "\"embedding\":[0.0023064255,-0.009327292]}],\"model\":\"text-embedding-3-small\","
             + "\"usage\":{\"prompt_tokens\":2,\"total_tokens\":2}}";
 
-    @TempDir
-    Path cacheDir;
-    FakeUpstream upstream;
-    TestProxy proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = FakeUpstream.start().handler(OpenAiJavaClientsIT::answer);
-        proxy = TestProxy.start(upstream.baseUrl(), cacheDir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-    }
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().handler(OpenAiJavaClientsIT::answer);
 
     static Reply answer(Request request) {
         try {
@@ -77,8 +55,8 @@ class OpenAiJavaClientsIT {
         }
     }
 
-    OpenAIClient sdk() {
-        return OpenAIOkHttpClient.builder().apiKey("sk-test").baseUrl(proxy.uri("/v1").toString()).maxRetries(0).build();
+    OpenAIClient sdk() throws Exception {
+        return OpenAIOkHttpClient.builder().apiKey("sk-test").baseUrl(fixture.proxy().uri("/v1").toString()).maxRetries(0).build();
     }
 
     @Test
@@ -95,7 +73,7 @@ class OpenAiJavaClientsIT {
         assertEquals("Hi!", fromProvider.choices().get(0).message().content().orElseThrow());
         assertEquals(fromProvider, fromCache);
         assertEquals(14, fromCache.usage().orElseThrow().totalTokens());
-        assertEquals(1, upstream.calls());
+        assertEquals(1, fixture.upstream().calls());
     }
 
     @Test
@@ -107,8 +85,8 @@ class OpenAiJavaClientsIT {
         List<ChatCompletionChunk> second = chunks(client, params);
         assertEquals(CHAT_EVENTS.size() - 1, first.size(), "every chunk but [DONE]: " + first);
         assertEquals(first, second);
-        assertEquals(1, upstream.calls(), "the second stream came from the cache");
-        assertEquals("HIT", proxy.events().awaitExchanges(2).get(1).cacheStatus().name());
+        assertEquals(1, fixture.upstream().calls(), "the second stream came from the cache");
+        assertEquals("HIT", fixture.proxy().events().awaitExchanges(2).get(1).cacheStatus().name());
     }
 
     static List<ChatCompletionChunk> chunks(OpenAIClient client, ChatCompletionCreateParams params) {
@@ -118,36 +96,36 @@ class OpenAiJavaClientsIT {
     }
 
     @Test
-    void theOpenAiJavaSdkGetsTheSameEmbeddingFromTheCache() {
+    void theOpenAiJavaSdkGetsTheSameEmbeddingFromTheCache() throws Exception {
         OpenAIClient client = sdk();
         EmbeddingCreateParams params = EmbeddingCreateParams.builder().model("text-embedding-3-small").input("hi").build();
         CreateEmbeddingResponse first = client.embeddings().create(params);
         CreateEmbeddingResponse second = client.embeddings().create(params);
         assertEquals(first, second);
         assertEquals(List.of(0.0023064255f, -0.009327292f), second.data().get(0).embedding());
-        assertEquals(1, upstream.calls());
+        assertEquals(1, fixture.upstream().calls());
     }
 
     @Test
-    void langChain4jsOpenAiChatModelIsAnsweredFromTheCacheTheSecondTime() {
-        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(proxy.uri("/v1").toString()).apiKey("sk-test")
+    void langChain4jsOpenAiChatModelIsAnsweredFromTheCacheTheSecondTime() throws Exception {
+        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(fixture.proxy().uri("/v1").toString()).apiKey("sk-test")
                 .modelName("gpt-4o-mini").maxRetries(0).build();
         String first = model.chat("Say hi");
         String second = model.chat("Say hi");
         assertEquals("Hi!", first);
         assertEquals(first, second);
-        assertEquals(1, upstream.calls());
+        assertEquals(1, fixture.upstream().calls());
     }
 
     @Test
     void langChain4jsStreamingChatModelGetsTheSameTextFromTheCache() throws Exception {
-        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(proxy.uri("/v1").toString())
+        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(fixture.proxy().uri("/v1").toString())
                 .apiKey("sk-test").modelName("gpt-4o-mini").build();
         String first = stream(model);
         String second = stream(model);
         assertEquals(first, second);
         assertEquals(expectedStreamText(), first);
-        assertEquals(1, upstream.calls());
+        assertEquals(1, fixture.upstream().calls());
     }
 
     static String stream(OpenAiStreamingChatModel model) throws Exception {

@@ -11,20 +11,17 @@ import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
 import static dev.modelcache.support.OpenAiFixtures.CHAT_EVENTS;
 import static dev.modelcache.support.OpenAiFixtures.RESPONSES_EVENTS;
 
-import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.FakeUpstream.Request;
-import dev.modelcache.support.TestProxy;
+import dev.modelcache.support.ProxyExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The official OpenAI Node SDK ({@code src/test/sdk}, installed by the build's {@code npm ci}) as a user runs it
@@ -38,28 +35,8 @@ class OpenAiNodeSdkIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final long TIMEOUT_SECONDS = 60;
 
-    @TempDir
-    Path cacheDir;
-    @TempDir
-    Path scratch;
-    FakeUpstream upstream;
-    TestProxy proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        upstream = FakeUpstream.start().handler(OpenAiNodeSdkIT::answer);
-        proxy = TestProxy.start(upstream.baseUrl(), cacheDir);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
-    }
+    @RegisterExtension
+    final ProxyExtension fixture = new ProxyExtension().handler(OpenAiNodeSdkIT::answer);
 
     /** The fake provider answers by path, and for chat completions by the request's {@code stream} flag. */
     static Reply answer(Request request) {
@@ -79,7 +56,7 @@ class OpenAiNodeSdkIT {
 
     @Test
     void theSdkGetsTheSameChunksFromTheCacheAsFromTheProvider() throws Exception {
-        JsonNode result = runSdk(proxy.uri("/v1").toString());
+        JsonNode result = runSdk(fixture.proxy().uri("/v1").toString());
 
         // Chat completions, streamed.
         assertEquals("MISS", result.path("first").path("xcache").asText(null), "first streamed chat: " + result.path("first"));
@@ -108,11 +85,11 @@ class OpenAiNodeSdkIT {
                 "the SDK's Responses events from the cache are the ones it got from the provider");
 
         // One provider call per distinct request, in the order the script made them.
-        List<String> calls = upstream.requests().stream()
+        List<String> calls = fixture.upstream().requests().stream()
                 .map(r -> r.method() + " " + r.target() + (r.bodyText().contains("\"stream\":true") ? " stream" : "")).toList();
         assertEquals(List.of("POST " + CHAT + " stream", "POST " + CHAT, "POST " + RESPONSES + " stream"), calls,
                 "the provider was called once per distinct request");
-        for (Request request : upstream.requests()) {
+        for (Request request : fixture.upstream().requests()) {
             assertEquals("Bearer sk-test", request.header("Authorization"), "the SDK's key reached the provider");
         }
     }
@@ -146,8 +123,8 @@ class OpenAiNodeSdkIT {
                     + " `npm ci` in the pre-integration-test phase; by hand: npm ci --prefix src/test/sdk");
         }
 
-        Path out = scratch.resolve("sdk-stdout.json");
-        Path err = scratch.resolve("sdk-stderr.txt");
+        Path out = fixture.folder().resolve("sdk-stdout.json");
+        Path err = fixture.folder().resolve("sdk-stderr.txt");
         Process process = new ProcessBuilder("node", script.toString(), baseUrl).directory(sdk.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         process.getOutputStream().close();

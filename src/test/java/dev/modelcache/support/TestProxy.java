@@ -80,6 +80,12 @@ public final class TestProxy implements AutoCloseable {
         return new TestProxy(settings, bodyTimeout, Clock.systemUTC());
     }
 
+    /** The same, on {@code clock}. */
+    public static TestProxy start(Map<String, String> settings, Duration bodyTimeout, Clock clock)
+            throws IOException, LifecycleException {
+        return new TestProxy(settings, bodyTimeout, clock);
+    }
+
     public static TestProxy start(String upstreamBaseUrl, Path cacheDir) throws IOException, LifecycleException {
         return start(settings(upstreamBaseUrl, cacheDir));
     }
