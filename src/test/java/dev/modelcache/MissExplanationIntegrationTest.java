@@ -61,6 +61,19 @@ class MissExplanationIntegrationTest {
                 what + ": X-Cache-Miss-Reason " + reason);
     }
 
+    /** Found by HttpFuzzTest: Jackson cannot hold this exponent in a BigDecimal, and said so with an unchecked exception. */
+    @Test
+    void aNumberWhoseExponentOverflowsIsABadRequestForExplainAndNeverA500() throws Exception {
+        String body = ASK.replace("0.7", "1e2147483648");
+        String wrapper = "{\"method\":\"POST\",\"path\":\"" + CHAT + "\",\"body\":" + body + "}";
+        HttpResponse<String> explained = fixture.post("/_cache/explain", wrapper);
+        assertEquals(400, explained.statusCode(), explained.body());
+        assertEquals("invalid_json", JSON.readTree(explained.body()).path("error").path("code").asText(), explained.body());
+
+        HttpResponse<String> proxied = ask(body);
+        assertTrue(proxied.statusCode() < 500, proxied.statusCode() + " " + proxied.body());
+    }
+
     @Test
     void aHostileRequestIsAnsweredWithABoundedExplanationAsAMissAnOnlyIfCachedMissAndThroughExplain()
             throws Exception {

@@ -220,7 +220,9 @@ final class ReplayEndpoints {
             // infinity) and its long strings and names, as the proxy reads the request itself.
             JsonNode node = JsonParsers.REQUEST.readTree(bytes);
             return node == null ? JSON.createObjectNode() : node;
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
+            // Jackson throws NumberFormatException, not an IOException, for a number whose exponent overflows
+            // (1e2147483648): still a body this endpoint cannot read, not a fault of the proxy.
             throw ProxyError.badRequest("invalid_json", "The request body is not valid JSON.");
         }
     }

@@ -41,7 +41,7 @@ final class BodyText {
             if (json != null && !json.isMissingNode()) {
                 return JsonParsers.REQUEST.writeValueAsString(Redacted.json(json));
             }
-        } catch (IOException notJson) {
+        } catch (IOException | NumberFormatException notJson) {
             // Logged as text below.
         }
         return Redacted.secrets(new String(body, StandardCharsets.UTF_8));

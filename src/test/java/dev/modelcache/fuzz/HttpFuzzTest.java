@@ -90,6 +90,8 @@ class HttpFuzzTest {
     void theJsonCorpusGetsNo5xx() throws Exception {
         for (String body : Corpus.texts("json")) {
             noRequestGetsA5xxOfTheProxysOwn("POST", "/v1/chat/completions", "", body);
+            noRequestGetsA5xxOfTheProxysOwn("POST", "/_cache/explain", "",
+                    "{\"method\":\"POST\",\"path\":\"/v1/chat/completions\",\"body\":" + body + "}");
         }
     }
 
