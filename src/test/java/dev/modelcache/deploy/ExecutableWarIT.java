@@ -93,7 +93,7 @@ class ExecutableWarIT {
         List<String> unpacked = list(tmp);
         assertTrue(unpacked.stream().anyMatch(n -> n.startsWith("modelcache-war-")), "the WAR is unpacked in java.io.tmpdir: " + unpacked);
         assertTrue(output().contains("ModelCache listening on http://localhost:" + port), output());
-        assertTrue(output().contains("Cache folder: " + cacheDir.toAbsolutePath()), output());
+        assertTrue(output().contains("; cache folder " + cacheDir.toAbsolutePath() + ";"), "the start banner: " + output());
         assertTrue(output().contains("Dashboard: http://localhost:"), output());
         assertTrue(output().contains("this machine only (host 127.0.0.1)"), output());
         try (RawClient client = new RawClient(port)) {
