@@ -32,7 +32,10 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
  * answers in flight get {@code shutdownDrainSeconds} to finish. A provider without a configured key may take it
  * from its conventional environment variable ({@link EnvKeys}; then loopback only). Listening beyond this machine
  * without {@code admin/token}, it makes one and keeps it in the cache folder ({@link OpenBindToken}). Tomcat logs
- * none of what clients send ({@link TomcatUserData}).
+ * none of what clients send ({@link TomcatUserData}). A start that cannot go on (a taken port, a bad value, a name
+ * that is no setting) ends the process with exit code 1 and its reason as the last line on standard error, without a
+ * stack trace ({@link PortProbe}, {@link QuietFailure}, {@code UnknownSettings}); what runs is the application's start
+ * banner, and the launcher adds the URLs.
  *
  * <p>{@code java -jar modelcache.war} runs it too: {@link WarMain} unpacks the WAR and calls
  * {@link #runWar(Path, Runnable)} with the unpacked folder as document root and its
