@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.auth.ProxyKeyCheck;
+import dev.modelcache.config.BuildVersion;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.provider.ProviderTable;
@@ -177,8 +178,7 @@ public final class AdminEndpoints {
     }
 
     private static String version() {
-        String version = AdminEndpoints.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
+        return BuildVersion.current();
     }
 
     static void write(HttpServletResponse response, ObjectNode body) throws IOException {

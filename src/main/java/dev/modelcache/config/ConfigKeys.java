@@ -141,7 +141,12 @@ public enum ConfigKeys {
             "the same cap in tokens, per caller"),
     BUDGET_ON_EXCEEDED("budget/onExceeded", WEBAPP, false, "reject", null,
             "past a cap, a miss gets `429 budget_exceeded` (`reject`) or `504 cache_miss` as in replay mode "
-            + "(`replay`); hits are still served");
+            + "(`replay`); hits are still served"),
+    CONFIG_ALLOW_UNKNOWN("config/allowUnknown", BOTH, false, null, null,
+            "names in the configuration's namespace that are not settings and must not stop the start (a "
+            + "`MODELCACHE_*` variable, `modelcache.*` property or `modelcache/` JNDI name another tool needs), "
+            + "comma-separated as spelled, a trailing `*` matching any ending; `true` lets every name pass. Without"
+            + " it an unknown name stops the start, naming the nearest setting");
 
     /** The placeholder of a templated entry's provider name. */
     public static final String NAME = "<name>";

@@ -141,6 +141,21 @@ public final class Settings {
         return Collections.unmodifiableSet(names);
     }
 
+    /** The JNDI layer as read, keyed like {@code cache/dir}: for {@link UnknownSettings}. */
+    Map<String, String> jndiLayer() {
+        return jndi;
+    }
+
+    /** The {@code modelcache.*} system properties, keyed like {@code cache/dir}. */
+    Map<String, String> propertyLayer() {
+        return properties;
+    }
+
+    /** The environment, keyed by variable name (all of it, not only {@code MODELCACHE_*}). */
+    Map<String, String> environmentLayer() {
+        return environment;
+    }
+
     private static void registered(String key) {
         if (ConfigKeys.find(key).isEmpty()) {
             throw new IllegalArgumentException("'" + key + "' is not a registered setting: add it to ConfigKeys");

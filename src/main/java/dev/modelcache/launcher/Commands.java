@@ -5,6 +5,7 @@ import dev.modelcache.store.RecordFile;
 import dev.modelcache.config.CommandConfig;
 import dev.modelcache.config.ConfigException;
 import dev.modelcache.config.Settings;
+import dev.modelcache.config.UnknownSettings;
 import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.replay.cassette.CassetteFilter;
 import dev.modelcache.replay.cassette.CassetteStore;
@@ -75,6 +76,7 @@ public final class Commands {
             return 2;
         }
         try {
+            UnknownSettings.check(settings);
             CommandConfig config = CommandConfig.from(settings);
             return args[0].equals("export") ? export(config, options, out, err) : importFrom(config, options, out, err);
         } catch (IOException | ConfigException e) {

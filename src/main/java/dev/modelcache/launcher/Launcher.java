@@ -6,6 +6,7 @@ import dev.modelcache.config.ConfigException;
 import dev.modelcache.config.ConfigKeys;
 import dev.modelcache.config.ConfigReader;
 import dev.modelcache.config.Settings;
+import dev.modelcache.config.UnknownSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,10 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
  * answers in flight get {@code shutdownDrainSeconds} to finish. A provider without a configured key may take it
  * from its conventional environment variable ({@link EnvKeys}; then loopback only). Listening beyond this machine
  * without {@code admin/token}, it makes one and keeps it in the cache folder ({@link OpenBindToken}). Tomcat logs
- * none of what clients send ({@link TomcatUserData}).
+ * none of what clients send ({@link TomcatUserData}). A start that cannot go on (a taken port, a bad value, a name
+ * that is no setting) ends the process with exit code 1 and its reason as the last line on standard error, without a
+ * stack trace ({@link PortProbe}, {@link QuietFailure}, {@code UnknownSettings}); what runs is the application's start
+ * banner, and the launcher adds the URLs.
  *
  * <p>{@code java -jar modelcache.war} runs it too: {@link WarMain} unpacks the WAR and calls
  * {@link #runWar(Path, Runnable)} with the unpacked folder as document root and its
@@ -76,6 +80,10 @@ public final class Launcher {
             throw new IOException("no context file at " + contextFile.toAbsolutePath()
                     + " (run from the project folder, or set -Dmodelcache.contextFile=...)");
         }
+        String taken = PortProbe.problem(server.host(), port);
+        if (taken != null) {
+            throw new LifecycleException(taken);
+        }
         TomcatUserData.silence();
         adminToken = new OpenBindToken(server.host());
         baseDir = WarMain.TempFolders.create(WarMain.TempFolders.TOMCAT_PREFIX);
@@ -92,8 +100,11 @@ public final class Launcher {
         context.setParentClassLoader(Launcher.class.getClassLoader());
         // The launcher's own settings layer, read by AppLifecycle; a container adds none.
         UnaryOperator<Settings> layer = settings -> adminToken.apply(envKeys.apply(settings));
-        context.addServletContainerInitializer((classes, servletContext) ->
-                servletContext.setAttribute(AppLifecycle.SETTINGS_LAYER, layer), null);
+        QuietFailure failure = new QuietFailure();
+        context.addServletContainerInitializer((classes, servletContext) -> {
+            servletContext.setAttribute(AppLifecycle.SETTINGS_LAYER, layer);
+            servletContext.setAttribute(AppLifecycle.FAILURE, failure.holder());
+        }, null);
         if (context instanceof StandardContext standard) {
             standard.setDelegate(true);
         }
@@ -101,10 +112,18 @@ public final class Launcher {
             scanner.setScanClassPath(false);
             scanner.setScanManifest(false);
         }
-        tomcat.start();
+        try (failure) {
+            tomcat.start();
+        }
         if (context.getState() != LifecycleState.STARTED) {
             stop();
-            throw new LifecycleException("ModelCache did not start; the reason is logged above");
+            RuntimeException reason = failure.reason();
+            throw reason == null ? new LifecycleException("ModelCache did not start; the reason is logged above")
+                    : new LifecycleException(AppLifecycle.oneLine(reason), reason);
+        }
+        if (tomcat.getConnector().getState() != LifecycleState.STARTED || tomcat.getConnector().getLocalPort() < 0) {
+            stop();
+            throw new LifecycleException(PortProbe.notListening(server.host(), port, "Tomcat's connector did not start"));
         }
         if (context instanceof StandardContext standard) {
             // How long Tomcat lets requests still being served finish when the application stops (default 2 s):
@@ -171,20 +190,19 @@ public final class Launcher {
         int port;
         ServerSettings server;
         try {
+            UnknownSettings.check(settings);
             port = (int) new ConfigReader(settings).number(ConfigKeys.PORT, 0, 65535);
             server = ServerSettings.from(settings);
         } catch (ConfigException e) {
-            afterStop.run();
-            throw e;
+            exit(e.getMessage(), afterStop);
+            return;
         }
         WarMain.TempFolders.deleteStale(WarMain.TempFolders.TOMCAT_PREFIX);
         Launcher launcher;
         try {
             launcher = start(port, server, contextFile, docBase);
         } catch (IOException | LifecycleException e) {
-            System.err.println("ModelCache: " + e.getMessage());
-            afterStop.run();
-            System.exit(1);
+            exit(e.getMessage(), afterStop);
             return;
         }
         ModelCache app = launcher.app();
@@ -205,8 +223,16 @@ public final class Launcher {
         launcher.adminTokenFile().ifPresent(file -> System.out.println("Admin token (no admin/token is set and this"
                 + " proxy listens beyond this machine): in " + file.toAbsolutePath() + "; the admin endpoints and the"
                 + " dashboard ask for it"));
-        System.out.println("Cache folder: " + app.config().cache().dir().toAbsolutePath());
-        System.out.println("Providers: " + app.providers().providers() + "; default: " + app.config().providers().defaultProvider());
         launcher.tomcat.getServer().await();
+    }
+
+    /**
+     * A start that cannot go on: its reason on one line of standard error (no stack trace), the unpacked WAR
+     * deleted, exit code 1. The line is the last the process prints, so a CI log ends with it.
+     */
+    private static void exit(String reason, Runnable afterStop) {
+        afterStop.run();
+        System.err.println("ModelCache cannot start: " + reason.replaceAll("\\s*[\\r\\n]+\\s*", " "));
+        System.exit(1);
     }
 }

@@ -3,17 +3,20 @@ package dev.modelcache.servlet;
 import dev.modelcache.ModelCache;
 import dev.modelcache.config.Config;
 import dev.modelcache.config.Settings;
+import dev.modelcache.config.UnknownSettings;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
- * Starts ModelCache with the web application and stops it with it. Configuration is read and validated here, so
- * a bad value stops the application from starting at all, with a message naming the key, instead of leaving a
- * servlet that fails on every request.
+ * Starts ModelCache with the web application and stops it with it. Configuration is read and validated here (an
+ * unknown setting's name included, {@link UnknownSettings}), so a bad value stops the application from starting at
+ * all, with a one-line message naming the key, instead of leaving a servlet that fails on every request. Started,
+ * it logs the {@link StartBanner} once.
  */
 public final class AppLifecycle implements ServletContextListener {
     private static final Logger LOG = System.getLogger(AppLifecycle.class.getName());
@@ -23,21 +26,39 @@ public final class AppLifecycle implements ServletContextListener {
      * sets none, so a deployed WAR reads its configuration as the container gives it.
      */
     public static final String SETTINGS_LAYER = AppLifecycle.class.getName() + ".settingsLayer";
+    /**
+     * The servlet context attribute under which an embedding launcher may put an
+     * {@code AtomicReference<RuntimeException>}: a start that fails puts its reason there and logs nothing, since the
+     * launcher prints it itself, once, on one line. In a container the reason is logged here, on one line.
+     */
+    public static final String FAILURE = AppLifecycle.class.getName() + ".failure";
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
-        Config config;
+        ServletContext context = event.getServletContext();
         ModelCache app;
         try {
-            config = Config.from(settings(event.getServletContext()));
-            app = ModelCache.start(config); // builds the provider table, which checks types and model globs
+            Settings settings = settings(context);
+            UnknownSettings.check(settings);
+            app = ModelCache.start(Config.from(settings)); // builds the provider table, which checks types and model globs
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "ModelCache cannot start: " + e.getMessage());
+            if (context.getAttribute(FAILURE) instanceof AtomicReference<?> reported) {
+                @SuppressWarnings("unchecked")
+                AtomicReference<RuntimeException> failure = (AtomicReference<RuntimeException>) reported;
+                failure.set(e);
+            } else {
+                LOG.log(Level.ERROR, "ModelCache cannot start: " + oneLine(e));
+            }
             throw e;
         }
-        event.getServletContext().setAttribute(ModelCache.ATTRIBUTE, app);
-        LOG.log(Level.INFO, "ModelCache started: cache in " + config.cache().dir() + ", providers "
-                + app.providers().providers() + ", default " + config.providers().defaultProvider());
+        context.setAttribute(ModelCache.ATTRIBUTE, app);
+        LOG.log(Level.INFO, StartBanner.of(app, context.getContextPath()));
+    }
+
+    /** The reason of a failed start as one line: the message (a ConfigException's names its key), or the type. */
+    public static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        return message.replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 
     /** The container's settings, with the layer an embedding launcher added, if any. */

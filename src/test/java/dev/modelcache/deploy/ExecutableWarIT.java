@@ -73,7 +73,7 @@ class ExecutableWarIT {
         List<String> unpacked = list(tmp);
         assertTrue(unpacked.stream().anyMatch(n -> n.startsWith("modelcache-war-")), "the WAR is unpacked in java.io.tmpdir: " + unpacked);
         assertTrue(runs.output().contains("ModelCache listening on http://localhost:" + port), runs.output());
-        assertTrue(runs.output().contains("Cache folder: " + cacheDir.toAbsolutePath()), runs.output());
+        assertTrue(runs.output().contains("; cache folder " + cacheDir.toAbsolutePath() + ";"), "the start banner: " + runs.output());
         assertTrue(runs.output().contains("Dashboard: http://localhost:"), runs.output());
         assertTrue(runs.output().contains("this machine only (host 127.0.0.1)"), runs.output());
         try (RawClient client = new RawClient(port)) {

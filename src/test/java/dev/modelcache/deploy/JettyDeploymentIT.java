@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 class JettyDeploymentIT {
     static final String CACHE_DIR_PROPERTY = "modelcache.cache.dir";
+    static final String ALLOW_UNKNOWN_PROPERTY = "modelcache.config.allowUnknown";
 
     static String previousCacheDir;
     static FakeUpstream upstream;
@@ -66,6 +67,9 @@ class JettyDeploymentIT {
         // property, which must win over JNDI in a real container too. Nothing else in this JVM reads it.
         assertTrue(env.contains("<Arg>modelcache/cache/dir</Arg><Arg type=\"java.lang.String\"></Arg>"), "cache/dir ships empty");
         previousCacheDir = System.setProperty(CACHE_DIR_PROPERTY, base.resolve("cache").toAbsolutePath().toString());
+        // Failsafe's own properties (modelcache.it.*) are in this JVM but are no settings: an unknown name would stop
+        // the start, and config/allowUnknown is the documented way to let another tool's names pass.
+        System.setProperty(ALLOW_UNKNOWN_PROPERTY, "modelcache.it.*");
         Files.createDirectories(base.resolve("etc/modelcache"));
         Files.writeString(base.resolve("etc/modelcache/jetty-env.xml"), env);
 
@@ -101,6 +105,7 @@ class JettyDeploymentIT {
                 server.stop();
             }
         } finally {
+            System.clearProperty(ALLOW_UNKNOWN_PROPERTY);
             if (previousCacheDir == null) {
                 System.clearProperty(CACHE_DIR_PROPERTY);
             } else {

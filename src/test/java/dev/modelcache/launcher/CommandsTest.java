@@ -162,4 +162,16 @@ class CommandsTest {
         assertTrue(err().contains("refused big.mcr: it is larger than " + largest + " bytes, the largest record"), err());
         assertTrue(out().startsWith("imported 1 entries"), out());
     }
+
+    @Test
+    void aMisspelledVariableStopsExportOnOneLineNamingTheNearestOne() throws IOException {
+        Settings settings = Settings.layered(Map.of(), new java.util.Properties(),
+                Map.of("MODELCACHE_CACHE_DIR", dir.resolve("cache").toString(), "MODELCACHE_CACHE_SHARD", "true"));
+        int exit = Commands.run(new String[] {"export", "--to", dir.resolve("out").toString()}, settings,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(1, exit, err());
+        assertEquals(1, err().lines().count(), err());
+        assertTrue(err().contains("MODELCACHE_CACHE_SHARD (did you mean MODELCACHE_CACHE_SHARED?)"), err());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing exported");
+    }
 }
