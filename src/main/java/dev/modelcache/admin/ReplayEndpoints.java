@@ -20,6 +20,7 @@ import dev.modelcache.replay.ReplayControls;
 import dev.modelcache.replay.ReplayReport;
 import dev.modelcache.replay.Sequences;
 import dev.modelcache.replay.cassette.CassetteFilter;
+import dev.modelcache.replay.cassette.CassetteHeaders;
 import dev.modelcache.replay.cassette.Cassettes;
 import dev.modelcache.replay.cassette.ImportLimits;
 import dev.modelcache.store.ResponseStore;
@@ -57,6 +58,7 @@ final class ReplayEndpoints {
     private final Sequences sequences;
     private final ResponseStore store;
     private final CacheKeyFactory keys;
+    private final CassetteHeaders cassetteHeaders;
     private final MissExplainer explainer;
     private final ProxyKeyCheck proxyKeys;
     private final ExplainPlanner answers;
@@ -72,6 +74,7 @@ final class ReplayEndpoints {
         this.sequences = controls.sequences();
         this.store = controls.store();
         this.keys = controls.keys();
+        this.cassetteHeaders = new CassetteHeaders(controls.cassetteDropHeaders());
         this.explainer = controls.explainer();
         this.proxyKeys = proxyKeys;
         this.answers = answers;
@@ -95,7 +98,7 @@ final class ReplayEndpoints {
             response.setContentType("application/zip");
             response.setHeader("Content-Disposition", "attachment; filename=\"modelcache-cassettes.zip\"");
             response.setHeader("Cache-Control", "no-store");
-            Cassettes.exportZip(store, filter, response.getOutputStream(), keys);
+            Cassettes.exportZip(store, filter, response.getOutputStream(), keys, cassetteHeaders);
             return true;
         }
         ObjectNode answer = answer(path, request);
