@@ -76,13 +76,14 @@ public final class Redaction {
      * not stored, rather than stored with what was to be scrubbed.
      */
     public java.util.Optional<CachedResponse> answer(CachedResponse response) {
-        Headers kept = headers.isEmpty() ? response.headers() : Headers.of(response.headers().fields().stream()
+        boolean anyHeader = response.headers().fields().stream()
+                .anyMatch(field -> headers.contains(field.getKey().toLowerCase(Locale.ROOT)));
+        Headers kept = !anyHeader ? response.headers() : Headers.of(response.headers().fields().stream()
                 .map(field -> headers.contains(field.getKey().toLowerCase(Locale.ROOT))
                         ? Map.entry(field.getKey(), PLACEHOLDER) : field)
                 .toList());
         if (pointers.isEmpty() || response.bodyLength() == 0) {
-            return java.util.Optional.of(kept == response.headers() ? response : with(response, kept,
-                    response.bodySource(), response.chunks()));
+            return java.util.Optional.of(with(response, kept, response.bodySource(), response.chunks()));
         }
         if (response.bodyLength() > MAX_SCRUBBED_BYTES) {
             return java.util.Optional.empty();
@@ -195,6 +196,9 @@ public final class Redaction {
     }
 
     private static CachedResponse with(CachedResponse response, Headers headers, Body body, List<Chunk> chunks) {
+        if (headers == response.headers() && body == response.bodySource() && chunks == response.chunks()) {
+            return response;
+        }
         return new CachedResponse(response.status(), headers, body, chunks, response.storedAtMillis(), response.usage(),
                 response.provider(), response.model(), response.ttlMillis());
     }
