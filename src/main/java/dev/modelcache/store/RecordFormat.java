@@ -42,8 +42,10 @@ import java.util.Map;
  * (a blank line)
  * the body, byte for byte as relayed (a stream's SSE text, or a JSON answer as the provider sent it)
  * </pre>
- * The body starts right after the header's closing brace and two line feeds. A header that does not parse, a file
- * whose length disagrees with {@code bodyLength}, or a body whose SHA-256 differs is torn and never served.
+ * The body starts right after the header's closing brace and two line feeds. In the cache's record folder, a header
+ * that does not parse, a file whose length disagrees with {@code bodyLength}, or a body whose SHA-256 differs is torn
+ * and never served. A cassette (the same format, kept in git) may have been edited by hand: its reader takes the
+ * body's length and SHA-256 from the body itself ({@code replay/cassette/HandEdits}).
  */
 public final class RecordFormat {
     public static final String MAGIC = "modelcache-record";
