@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ids, processing times and rate-limit counters at every call: a re-recording of the same answers leaves the folder
  * byte for byte as it was; an answer edited by hand in a cassette replays as edited; {@code cache/redact} keeps
  * secrets out of record files and cassettes while the same request still hits, live and from the cassette; and the
- * exported file carries the {@code X-Cache-Key} the recording showed when the cache is shared.
+ * exported file carries the {@code X-Cache-Key} the recording showed when the cache is shared, and otherwise
+ * {@code GET /_cache/entries/<X-Cache-Key>} names the file.
  */
 class CassettesInGitIntegrationTest {
     static final String PLAIN = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -222,5 +223,19 @@ class CassettesInGitIntegrationTest {
         export(work.resolve("cache"), cassettes, "cache/shared", "true");
         assertEquals(List.of("_default/openai/v1-chat-completions/gpt-4o-mini-" + key + ".mcr"),
                 List.copyOf(files(cassettes).keySet()));
+    }
+
+    @Test
+    void unsharedTheEntryEndpointOfTheXCacheKeyNamesTheFileTheExportWrites() throws Exception {
+        startUpstream();
+        TestProxy proxy = proxy(work.resolve("cache"), Clock.systemUTC());
+        String key = send(proxy, PLAIN).headers().firstValue("X-Cache-Key").orElseThrow();
+        Path cassettes = work.resolve("cassettes");
+        export(work.resolve("cache"), cassettes);
+        String file = List.copyOf(files(cassettes).keySet()).get(0);
+        assertFalse(file.contains(key), "the caller's key is not the shared key the file is named by");
+        HttpResponse<String> entry = proxy.get("/_cache/entries/" + key);
+        assertEquals(200, entry.statusCode(), entry.body());
+        assertEquals(file, new com.fasterxml.jackson.databind.ObjectMapper().readTree(entry.body()).path("cassetteFile").asText());
     }
 }

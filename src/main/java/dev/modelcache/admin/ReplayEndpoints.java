@@ -19,6 +19,7 @@ import dev.modelcache.replay.ModeSwitch;
 import dev.modelcache.replay.ReplayControls;
 import dev.modelcache.replay.ReplayReport;
 import dev.modelcache.replay.Sequences;
+import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.replay.cassette.CassetteFilter;
 import dev.modelcache.replay.cassette.CassetteHeaders;
 import dev.modelcache.replay.cassette.Cassettes;
@@ -86,6 +87,11 @@ final class ReplayEndpoints {
     /** The {@code Authorization} value that carries the admin token, hidden from explained requests. */
     void adminAuthorization(String value) {
         this.adminAuthorization = value;
+    }
+
+    /** Where an export of this proxy puts the entry whose stored request is {@code stored} (see {@link Cassettes#fileOf}). */
+    String cassetteFile(RequestRecord stored) {
+        return Cassettes.fileOf(stored, keys);
     }
 
     /** Answers {@code path} (below the prefix, e.g. {@code /mode}); false when it is not one of these. */

@@ -176,6 +176,19 @@ public final class Cassettes {
         CassetteZip.removeUnpacked(unpackInto);
     }
 
+    /**
+     * The file, relative to the cassette folder, that an export by {@code keys} gives the entry whose stored request
+     * is {@code stored}; null when it cannot be keyed. Its name carries the exported (shared) key, which is the
+     * {@code X-Cache-Key} of the recording only when the cache is shared: this is how to find the file otherwise.
+     */
+    public static String fileOf(RequestRecord stored, CacheKeyFactory keys) {
+        if (!CacheKeyFactory.canKey(stored)) {
+            return null;
+        }
+        RequestRecord exported = stored.withPartition(CacheKeyFactory.SHARED, stored.namespace()).withCurrentRecipe();
+        return CassetteLayout.relativePath(exported, keys.create(exported));
+    }
+
     /** Fails unless {@code namespace} is null (keep each file's), empty (no namespace) or a valid namespace. */
     public static void checkNamespace(String namespace) {
         if (namespace != null && !namespace.isEmpty() && !CachePolicy.isNamespace(namespace)) {
