@@ -212,6 +212,20 @@ class CassettesInGitIntegrationTest {
         assertEquals("HIT", replayed.headers().firstValue("X-Cache").orElseThrow(), replayed.body());
         assertTrue(replayed.body().contains("\"system_fingerprint\":\"REDACTED\""), replayed.body());
         assertEquals(before, calls.get());
+
+        // A replaying proxy without the same cache/redact keys the request by its secret: it says so at the start.
+        LogCapture log = new LogCapture();
+        Logger logger = Logger.getLogger("dev.modelcache.replay.cassette.CassetteStore");
+        logger.addHandler(log);
+        try {
+            TestProxy unaware = proxy(work.resolve("other-cache"), Clock.systemUTC(), "cache/mode", "replay",
+                    "cache/shared", "true", "cache/cassettes", cassettes.toString());
+            assertEquals("MISS", send(unaware, request).headers().firstValue("X-Cache").orElseThrow());
+            assertTrue(log.records.stream().anyMatch(r -> r.getMessage().contains("cache/redact naming /api_token")),
+                    "warned at the start");
+        } finally {
+            logger.removeHandler(log);
+        }
     }
 
     @Test

@@ -13,9 +13,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -60,6 +62,32 @@ public final class Redaction {
         return scrubbed(body, true);
     }
 
+    /**
+     * The JSON pointers at which {@code storedBody} (a record's request) holds a request placeholder that this
+     * redaction would not write: a cassette recorded with a {@code cache/redact} this proxy lacks. Its request keys
+     * by the placeholder, so the request as sent here never matches it.
+     */
+    public List<String> unknownPlaceholders(JsonNode storedBody) {
+        List<String> found = new ArrayList<>();
+        placeholders(storedBody, "", found);
+        List<String> mine = pointers.stream().map(JsonPointer::toString).toList();
+        found.removeIf(mine::contains);
+        return found;
+    }
+
+    private static void placeholders(JsonNode node, String at, List<String> found) {
+        if (node.isTextual() && node.asText().startsWith(PLACEHOLDER + " sha256:")) {
+            found.add(at);
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(field -> placeholders(field.getValue(),
+                    at + "/" + field.getKey().replace("~", "~0").replace("/", "~1"), found));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                placeholders(node.get(i), at + "/" + i, found);
+            }
+        }
+    }
+
     /** The request's vary header fields as stored and keyed. */
     public Map<String, String> requestHeaders(Map<String, String> vary) {
         if (headers.isEmpty()) {
@@ -75,7 +103,7 @@ public final class Redaction {
      * when it cannot be scrubbed (a body past {@value #MAX_SCRUBBED_BYTES} bytes that pointers may reach): it is then
      * not stored, rather than stored with what was to be scrubbed.
      */
-    public java.util.Optional<CachedResponse> answer(CachedResponse response) {
+    public Optional<CachedResponse> answer(CachedResponse response) {
         boolean anyHeader = response.headers().fields().stream()
                 .anyMatch(field -> headers.contains(field.getKey().toLowerCase(Locale.ROOT)));
         Headers kept = !anyHeader ? response.headers() : Headers.of(response.headers().fields().stream()
@@ -83,24 +111,24 @@ public final class Redaction {
                         ? Map.entry(field.getKey(), PLACEHOLDER) : field)
                 .toList());
         if (pointers.isEmpty() || response.bodyLength() == 0) {
-            return java.util.Optional.of(with(response, kept, response.bodySource(), response.chunks()));
+            return Optional.of(with(response, kept, response.bodySource(), response.chunks()));
         }
         if (response.bodyLength() > MAX_SCRUBBED_BYTES) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         byte[] body = response.body();
         if (response.isEventStream()) {
-            return java.util.Optional.of(byLine(response, kept, body));
+            return Optional.of(byLine(response, kept, body));
         }
         JsonNode whole = parse(body, 0, body.length);
         JsonNode scrubbed = whole == null ? null : scrubbed(whole, false);
         if (scrubbed == null || scrubbed == whole) {
-            return java.util.Optional.of(with(response, kept, response.bodySource(), response.chunks()));
+            return Optional.of(with(response, kept, response.bodySource(), response.chunks()));
         }
         byte[] bytes = scrubbed.toString().getBytes(StandardCharsets.UTF_8);
         List<Chunk> chunks = response.chunks().isEmpty() ? List.of()
                 : List.of(new Chunk(bytes.length, response.chunks().get(response.chunks().size() - 1).atMillis()));
-        return java.util.Optional.of(with(response, kept, Body.of(bytes), chunks));
+        return Optional.of(with(response, kept, Body.of(bytes), chunks));
     }
 
     /** A stream (SSE or NDJSON): each line that holds a JSON object, after an optional {@code data:}, scrubbed. */
@@ -123,7 +151,7 @@ public final class Redaction {
             start = end;
         }
         byte[] bytes = out.toByteArray();
-        if (bytes.length == body.length && java.util.Arrays.equals(bytes, body)) {
+        if (bytes.length == body.length && Arrays.equals(bytes, body)) {
             return with(response, kept, response.bodySource(), response.chunks());
         }
         List<Chunk> chunks = new ArrayList<>();
@@ -152,7 +180,7 @@ public final class Redaction {
         JsonNode node = json.startsWith("{") || json.startsWith("[") ? parse(jsonBytes, 0, jsonBytes.length) : null;
         JsonNode scrubbed = node == null ? null : scrubbed(node, false);
         if (scrubbed == null || scrubbed == node) {
-            return java.util.Arrays.copyOfRange(body, start, end);
+            return Arrays.copyOfRange(body, start, end);
         }
         return (prefix + scrubbed).getBytes(StandardCharsets.UTF_8);
     }

@@ -74,4 +74,12 @@ class RedactionTest {
                 new Chunk((int) stored.bodyLength(), 12)), stored.chunks());
         assertFalse(new String(stored.body(), StandardCharsets.UTF_8).contains("secret"));
     }
+
+    @Test
+    void aStoredRequestNamesThePlaceholdersThisRedactionWouldNotWrite() throws Exception {
+        JsonNode stored = new Redaction(List.of("/api_token", "/messages/0/content")).request(
+                json("{\"api_token\":\"t\",\"messages\":[{\"content\":\"c\"}]}"));
+        assertEquals(List.of("/messages/0/content"), REDACT.unknownPlaceholders(stored));
+        assertEquals(List.of("/api_token", "/messages/0/content"), Redaction.NONE.unknownPlaceholders(stored));
+    }
 }

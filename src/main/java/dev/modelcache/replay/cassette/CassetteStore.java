@@ -116,6 +116,11 @@ public final class CassetteStore implements ResponseStore {
             throw new ConfigException(ConfigKeys.CACHE_CASSETTES.key(), "the cassette " + file.toAbsolutePath() + " cannot be keyed: its request"
                     + " body is kept without keySha256; record it again");
         }
+        List<String> unknown = keys.redaction().unknownPlaceholders(stored.body());
+        if (!unknown.isEmpty()) {
+            LOG.log(Level.WARNING, "cassette " + file + " was recorded with cache/redact naming " + String.join(",", unknown)
+                    + ", which this proxy's cache/redact does not: its request will not match until it does");
+        }
         RequestRecord request = stored.withPartition(CacheKeyFactory.SHARED, stored.namespace()).withCurrentRecipe();
         CacheKey key = keys.create(request);
         Entry first = entries.get(key.hex());
