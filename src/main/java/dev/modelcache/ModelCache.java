@@ -9,6 +9,7 @@ import dev.modelcache.billing.CostLedger;
 import dev.modelcache.billing.ExchangePricing;
 import dev.modelcache.billing.PriceTable;
 import dev.modelcache.cache.CacheKeyFactory;
+import dev.modelcache.cache.Redaction;
 import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.KeySalt;
 import dev.modelcache.config.Config;
@@ -83,7 +84,7 @@ public final class ModelCache implements AutoCloseable {
         events.add(ledger);
         ReplayConfig replay = config.replay();
         CacheKeyFactory keys = new CacheKeyFactory(KeySalt.of(config.cache().keySalt(), config.cache().dir()),
-                replay.ignoreFields(), replay.shared());
+                replay.ignoreFields(), replay.shared(), new Redaction(replay.redact()));
         ResponseStore durable = EhcacheResponseStore.durable(config.cache().dir(), config.cache().heapKB(),
                 config.cache().heapEntries(), config.cache().diskMB(), config.cache().ttl(), config.cache().recordBytes(),
                 clock);
@@ -93,7 +94,7 @@ public final class ModelCache implements AutoCloseable {
         this.mode = new ModeSwitch(replay.mode());
         CachePolicy policy = new CachePolicy(mode, replay.deterministicOnly(), replay.sequences());
         ReplayControls controls = new ReplayControls(mode, policy, keys, store, new Sequences(),
-                new MissExplainer(store, keys), new ReplayReport(clock));
+                new MissExplainer(store, keys), new ReplayReport(clock), replay.cassetteDropHeaders());
         this.upstream = new UpstreamClient(config.upstream(), config.admin().token());
         Forwarder forwarder = new Forwarder(upstream, events, spillDir, config.cache().maxEntryBytes());
         this.budget = BudgetGuard.open(config.billing(), config.cache().dir(), ledger, prices, tokens, clock);

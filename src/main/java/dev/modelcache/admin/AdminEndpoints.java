@@ -66,7 +66,7 @@ public final class AdminEndpoints {
         this.providers = List.copyOf(providers);
         this.adminToken = adminToken;
         this.replay = replay;
-        this.entries = new EntryEndpoints(store);
+        this.entries = new EntryEndpoints(store, replay == null ? stored -> null : replay::cassetteFile);
         if (replay != null && adminToken != null) {
             replay.adminAuthorization("Bearer " + adminToken);
         }

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The entries under {@code /_cache/entries} (the admin token is checked by {@link AdminEndpoints}):
@@ -37,9 +38,12 @@ final class EntryEndpoints {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ResponseStore store;
+    /** The file an export gives an entry, from its stored request (null: none, or no export here). */
+    private final Function<RequestRecord, String> cassetteFile;
 
-    EntryEndpoints(ResponseStore store) {
+    EntryEndpoints(ResponseStore store, Function<RequestRecord, String> cassetteFile) {
         this.store = store;
+        this.cassetteFile = cassetteFile;
     }
 
     /** Answers {@code rest}, the path after {@code /_cache/entries} ("" or "/{id}" or "/{id}/pin"). */
@@ -128,6 +132,10 @@ final class EntryEndpoints {
         body.put("id", key.hex());
         body.put("shortId", key.shortId());
         body.put("pinned", store.pinned(key));
+        String file = cassetteFile.apply(request.get());
+        if (file != null) {
+            body.put("cassetteFile", file); // X-Cache-Key is the caller's key; the file is named by the shared one
+        }
         body.set("request", EntryView.request(request.get()));
         body.set("response", EntryView.response(response.get()));
         return body;

@@ -19,7 +19,9 @@ import dev.modelcache.replay.ModeSwitch;
 import dev.modelcache.replay.ReplayControls;
 import dev.modelcache.replay.ReplayReport;
 import dev.modelcache.replay.Sequences;
+import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.replay.cassette.CassetteFilter;
+import dev.modelcache.replay.cassette.CassetteHeaders;
 import dev.modelcache.replay.cassette.Cassettes;
 import dev.modelcache.replay.cassette.ImportLimits;
 import dev.modelcache.store.ResponseStore;
@@ -57,6 +59,7 @@ final class ReplayEndpoints {
     private final Sequences sequences;
     private final ResponseStore store;
     private final CacheKeyFactory keys;
+    private final CassetteHeaders cassetteHeaders;
     private final MissExplainer explainer;
     private final ProxyKeyCheck proxyKeys;
     private final ExplainPlanner answers;
@@ -72,6 +75,7 @@ final class ReplayEndpoints {
         this.sequences = controls.sequences();
         this.store = controls.store();
         this.keys = controls.keys();
+        this.cassetteHeaders = new CassetteHeaders(controls.cassetteDropHeaders());
         this.explainer = controls.explainer();
         this.proxyKeys = proxyKeys;
         this.answers = answers;
@@ -85,6 +89,11 @@ final class ReplayEndpoints {
         this.adminAuthorization = value;
     }
 
+    /** Where an export of this proxy puts the entry whose stored request is {@code stored} (see {@link Cassettes#fileOf}). */
+    String cassetteFile(RequestRecord stored) {
+        return Cassettes.fileOf(stored, keys);
+    }
+
     /** Answers {@code path} (below the prefix, e.g. {@code /mode}); false when it is not one of these. */
     boolean handle(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (path.equals("/export")) {
@@ -95,7 +104,7 @@ final class ReplayEndpoints {
             response.setContentType("application/zip");
             response.setHeader("Content-Disposition", "attachment; filename=\"modelcache-cassettes.zip\"");
             response.setHeader("Cache-Control", "no-store");
-            Cassettes.exportZip(store, filter, response.getOutputStream(), keys);
+            Cassettes.exportZip(store, filter, response.getOutputStream(), keys, cassetteHeaders);
             return true;
         }
         ObjectNode answer = answer(path, request);

@@ -37,6 +37,7 @@ public final class CacheKeyFactory {
     private final byte[] salt;
     private final List<JsonPointer> ignored;
     private final boolean shared;
+    private final Redaction redaction;
 
     /** Callers isolated by credential; {@code /user} and {@code /metadata} ignored. */
     public CacheKeyFactory(byte[] salt) {
@@ -48,9 +49,20 @@ public final class CacheKeyFactory {
      * @param shared        true: every caller is partition {@value #SHARED}, whatever credential it sends
      */
     public CacheKeyFactory(byte[] salt, List<String> ignoredFields, boolean shared) {
+        this(salt, ignoredFields, shared, Redaction.NONE);
+    }
+
+    /** The same, a request's record (and so its key) scrubbed by {@code redaction} ({@code cache/redact}) first. */
+    public CacheKeyFactory(byte[] salt, List<String> ignoredFields, boolean shared, Redaction redaction) {
         this.salt = salt.clone();
         this.ignored = ignoredFields.stream().map(JsonPointer::compile).toList();
         this.shared = shared;
+        this.redaction = redaction;
+    }
+
+    /** What is scrubbed from a request's record before it is keyed, and from its answer before it is stored. */
+    public Redaction redaction() {
+        return redaction;
     }
 
     public CacheKey create(ProviderFacts provider, Exchange exchange) {

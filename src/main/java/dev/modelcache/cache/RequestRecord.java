@@ -91,7 +91,8 @@ public record RequestRecord(String provider, String method, String path, String 
             }
         }
         return new RequestRecord(provider.name(), exchange.method(), exchange.path(),
-                withoutSecrets(CacheKeyFactory.sortedQuery(exchange.query())), vary, body(exchange),
+                withoutSecrets(CacheKeyFactory.sortedQuery(exchange.query())), keys.redaction().requestHeaders(vary),
+                exchange.hasJsonBody() ? keys.redaction().request(body(exchange)) : body(exchange),
                 keys.partition(provider, exchange), CacheKeyFactory.VERSION, provider.model(exchange), namespace,
                 exchange.body().length == 0 ? NO_BODY : exchange.hasJsonBody() ? JSON_BODY : BYTES_BODY);
     }

@@ -104,6 +104,15 @@ public enum ConfigKeys {
     CACHE_CASSETTES("cache/cassettes", WEBAPP, false, null, null,
             "cassette folders, comma-separated, served read-only from the start (a relative folder is taken from "
             + "the process's working folder)"),
+    CACHE_CASSETTE_DROP_HEADERS("cache/cassetteDropHeaders", WEBAPP, false, null, null,
+            "answer header fields, comma-separated, that an export leaves out of cassettes besides the built-in "
+            + "list of those that change at every call (`date`, `x-request-id`, `request-id`, `apim-request-id`, "
+            + "`openai-processing-ms`, `cf-ray`, `x-envoy-upstream-service-time`, `x-ratelimit-*`, "
+            + "`anthropic-ratelimit-*`, `retry-after`); a trailing `*` matches every name that starts so"),
+    CACHE_REDACT("cache/redact", WEBAPP, false, null, null,
+            "what is replaced by `REDACTED` before an entry is stored (record files, cassettes): JSON pointers "
+            + "(starting with `/`) into the request and answer bodies, and header names. The key is still that "
+            + "of the request as sent (see [Record once, replay in CI](#record-once-replay-in-ci))"),
     CACHE_SEQUENCES("cache/sequences", WEBAPP, false, "false", null,
             "`true`: within a namespace the Nth identical request gets the Nth recorded answer (see "
             + "[Sequences](#sequences-agent-loops))"),

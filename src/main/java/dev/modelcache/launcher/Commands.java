@@ -9,6 +9,7 @@ import dev.modelcache.config.UnknownSettings;
 import dev.modelcache.files.OwnerOnly;
 import dev.modelcache.replay.cassette.CassetteFilter;
 import dev.modelcache.replay.cassette.CassetteStore;
+import dev.modelcache.replay.cassette.CassetteHeaders;
 import dev.modelcache.replay.cassette.Cassettes;
 import dev.modelcache.replay.cassette.ExportResult;
 import dev.modelcache.replay.cassette.ImportLimits;
@@ -120,7 +121,8 @@ public final class Commands {
         Path to = Path.of(options.get("--to"));
         CassetteFilter filter = new CassetteFilter(options.get("--namespace"), options.get("--model"), options.get("--path"));
         try (CassetteStore store = CassetteStore.ofRecords(records, config.cache().ttl())) {
-            ExportResult result = Cassettes.export(store, filter, to, keys(config), options.containsKey("--clean"));
+            ExportResult result = Cassettes.export(store, filter, to, keys(config), options.containsKey("--clean"),
+                    new CassetteHeaders(config.replay().cassetteDropHeaders()));
             result.skipped().forEach(reason -> err.println("skipped " + reason));
             out.println("exported " + result.exported() + " entries to " + to + " (" + result.written() + " written, "
                     + result.unchanged() + " unchanged, " + result.removed() + " removed, " + result.skipped().size() + " skipped)");

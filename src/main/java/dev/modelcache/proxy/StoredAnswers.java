@@ -98,9 +98,13 @@ public final class StoredAnswers {
         return lookUp(plan, true);
     }
 
-    /** Keeps {@code entry} as the answer to {@code plan}'s request; false when the store could not write it. */
+    /**
+     * Keeps {@code entry}, scrubbed by {@code cache/redact}, as the answer to {@code plan}'s request; false when the
+     * store could not write it, or it could not be scrubbed.
+     */
     public boolean keep(Plan plan, CachedResponse entry) {
-        return store.put(plan.key(), plan.request(), entry);
+        Optional<CachedResponse> scrubbed = keys.redaction().answer(entry);
+        return scrubbed.isPresent() && store.put(plan.key(), plan.request(), scrubbed.get());
     }
 
     /** What happens on a miss besides the call: explained, reported, refused or let through a budget. */

@@ -22,6 +22,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,15 +34,18 @@ import java.util.Map;
  * The record file format, one file per entry, written to diff well in git:
  * <pre>
  * modelcache-record 1
- * { pretty-printed JSON header: "key", "request" (a {@link RequestRecord}), "response" (status, headers, storedAt,
+ * { pretty-printed JSON header: "key", "request" (a {@link RequestRecord}), "response" (status, headers, storedAt (an ISO-8601
+ *   instant in UTC; older records hold milliseconds since the epoch, still read),
  *   ttlSeconds only when the entry has a lifetime of its own, usage (cacheReadTokens and cacheWriteTokens only when
  *   not 0, so older records read as 0), bodyLength, bodySha256, chunks as
  *   [end, atMillis] pairs, one per line) }
  * (a blank line)
  * the body, byte for byte as relayed (a stream's SSE text, or a JSON answer as the provider sent it)
  * </pre>
- * The body starts right after the header's closing brace and two line feeds. A header that does not parse, a file
- * whose length disagrees with {@code bodyLength}, or a body whose SHA-256 differs is torn and never served.
+ * The body starts right after the header's closing brace and two line feeds. In the cache's record folder, a header
+ * that does not parse, a file whose length disagrees with {@code bodyLength}, or a body whose SHA-256 differs is torn
+ * and never served. A cassette (the same format, kept in git) may have been edited by hand: its reader takes the
+ * body's length and SHA-256 from the body itself ({@code replay/cassette/HandEdits}).
  */
 public final class RecordFormat {
     public static final String MAGIC = "modelcache-record";
@@ -50,6 +57,9 @@ public final class RecordFormat {
     /** What a JSON parser may read past the end of the header before it sees the end. */
     private static final int READ_AHEAD = 64 * 1024;
     private static final ObjectMapper JSON = JsonParsers.RECORD;
+    /** {@code storedAt} as written: ISO-8601 in UTC, always with milliseconds, so every record's header is as long. */
+    private static final DateTimeFormatter STORED_AT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX")
+            .withZone(ZoneOffset.UTC);
     private static final JsonFactory FACTORY = JSON.getFactory();
     private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
             .withObjectIndenter(new DefaultIndenter("  ", "\n"))
@@ -66,6 +76,23 @@ public final class RecordFormat {
 
         public String bodySha256() {
             return json.path("response").path("bodySha256").asText("");
+        }
+
+        /**
+         * When the answer was stored, in milliseconds since the epoch: written as an ISO-8601 instant (UTC) so a
+         * person reading a cassette sees a date; records of older versions hold the number of milliseconds, read
+         * as such. -1 when it is neither.
+         */
+        public long storedAtMillis() {
+            JsonNode storedAt = json.path("response").path("storedAt");
+            if (storedAt.isIntegralNumber() && storedAt.canConvertToLong()) {
+                return storedAt.asLong();
+            }
+            try {
+                return storedAt.isTextual() ? Instant.parse(storedAt.asText()).toEpochMilli() : -1;
+            } catch (DateTimeException | ArithmeticException e) {
+                return -1;
+            }
         }
 
         /**
@@ -116,7 +143,7 @@ public final class RecordFormat {
                 out.writeRawValue(JSON.writeValueAsString(List.of(field.getKey(), field.getValue())));
             }
             out.writeEndArray();
-            out.writeNumberField("storedAt", response.storedAtMillis());
+            out.writeStringField("storedAt", STORED_AT.format(Instant.ofEpochMilli(response.storedAtMillis())));
             if (response.ttlMillis() > 0) {
                 out.writeNumberField("ttlSeconds", response.ttlMillis() / 1000);
             }
@@ -224,6 +251,9 @@ public final class RecordFormat {
             chunks.add(new Chunk(chunk.path(0).asInt(), chunk.path(1).asInt()));
         }
         CachedResponse.checkChunks(chunks, body.length());
+        if (header.storedAtMillis() < 0) {
+            throw new IOException("unreadable storedAt: " + response.path("storedAt"));
+        }
         if (header.ttlMillis() < 0) {
             throw new IOException("unreadable ttlSeconds: " + response.path("ttlSeconds"));
         }
@@ -232,7 +262,7 @@ public final class RecordFormat {
                 tokens.path("estimated").asBoolean(), tokens.path("cacheReadTokens").asLong(0),
                 tokens.path("cacheWriteTokens").asLong(0));
         return new CachedResponse(CachedResponse.checkedStatus(response.path("status")), HeaderPolicy.stored(Headers.of(fields)), body, chunks,
-                response.path("storedAt").asLong(), usage, request.path("provider").asText(null),
+                header.storedAtMillis(), usage, request.path("provider").asText(null),
                 request.path("model").asText(null), header.ttlMillis());
     }
 

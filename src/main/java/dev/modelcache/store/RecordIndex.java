@@ -34,7 +34,7 @@ final class RecordIndex {
                 request.path("method").asText(null), request.path("path").asText(null),
                 request.path("partition").asText(null), request.path("namespace").asText(""),
                 response.path("status").asInt(),
-                StreamMediaType.isStream(contentType), response.path("storedAt").asLong(),
+                StreamMediaType.isStream(contentType), Math.max(0, header.storedAtMillis()),
                 header.bodyLength(), header.bodyOffset() + header.bodyLength(), header.ttlMillis());
     }
 

@@ -52,4 +52,19 @@ class ReplayConfigTest {
         assertEquals(key, e.key(), e.getMessage());
         assertTrue(e.getMessage().contains(value), e.getMessage());
     }
+
+    @Test
+    void theCassetteDropHeadersAndRedactListsAreReadAndABadItemStopsTheStartNamingItsKey() {
+        ReplayConfig c = replay("cache/cassetteDropHeaders", " x-served-by , x-trace-* ",
+                "cache/redact", "/api_token, /messages/0/content ,X-Trace-Id");
+        assertEquals(List.of("x-served-by", "x-trace-*"), c.cassetteDropHeaders());
+        assertEquals(List.of("/api_token", "/messages/0/content", "X-Trace-Id"), c.redact());
+        assertEquals(List.of(), replay().redact());
+        assertEquals(List.of(), replay().cassetteDropHeaders());
+        ConfigException e = assertThrows(ConfigException.class, () -> replay("cache/redact", "api token"));
+        assertEquals("cache/redact", e.key());
+        assertTrue(e.getMessage().contains("nor a JSON pointer"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> replay("cache/cassetteDropHeaders", "x:y"));
+        assertEquals("cache/cassetteDropHeaders", e.key());
+    }
 }

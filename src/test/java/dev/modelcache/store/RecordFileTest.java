@@ -117,4 +117,20 @@ class RecordFileTest {
         IOException tooLong = assertThrows(IOException.class, () -> RecordFile.read(file, 100_000));
         assertTrue(tooLong.getMessage().contains("longer than 100000 bytes"), tooLong.getMessage());
     }
+
+    @Test
+    void storedAtIsWrittenAsAnIsoInstantAndAnOlderNumericOneStillReads() throws IOException {
+        Path file = dir.resolve("when.mcr");
+        RecordFile.write(file, key(1), request(), plain("{}", 1_765_000_000_123L));
+        String text = Files.readString(file);
+        assertTrue(text.contains("\"storedAt\" : \"2025-12-06T05:46:40.123Z\","), text);
+        assertEquals(1_765_000_000_123L, RecordFile.read(file).response().storedAtMillis());
+        Files.writeString(file, text.replace("\"2025-12-06T05:46:40.123Z\"", "1765000000123"));
+        assertEquals(1_765_000_000_123L, RecordFile.read(file).response().storedAtMillis(), "as versions before 18 wrote it");
+        Files.writeString(file, text.replace("\"2025-12-06T05:46:40.123Z\"", "\"2025-12-06T05:46:40Z\""));
+        assertEquals(1_765_000_000_000L, RecordFile.read(file).response().storedAtMillis(), "as a person may write it");
+        Files.writeString(file, text.replace("\"2025-12-06T05:46:40.123Z\"", "\"yesterday\""));
+        IOException e = assertThrows(IOException.class, () -> RecordFile.read(file));
+        assertTrue(e.getMessage().contains("storedAt"), e.getMessage());
+    }
 }

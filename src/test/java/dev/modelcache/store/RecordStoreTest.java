@@ -243,7 +243,8 @@ class RecordStoreTest {
         assertFalse(without.contains("ttlSeconds"));
         store.put(key(1), request(), stream(1000).withTtl(Duration.ofSeconds(90)));
         String with = Files.readString(file(key(1)));
-        assertEquals(without.replace("    \"storedAt\" : 1000,\n", "    \"storedAt\" : 1000,\n    \"ttlSeconds\" : 90,\n"), with);
+        assertEquals(without.replace("    \"storedAt\" : \"1970-01-01T00:00:01.000Z\",\n",
+                "    \"storedAt\" : \"1970-01-01T00:00:01.000Z\",\n    \"ttlSeconds\" : 90,\n"), with);
     }
 
     @Test

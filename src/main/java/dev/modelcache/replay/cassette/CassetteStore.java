@@ -35,9 +35,9 @@ import java.util.concurrent.atomic.LongAdder;
  *       (partition {@value CacheKeyFactory#SHARED}, its namespace, the current recipe and ignored fields). A folder
  *       that does not exist, or a record file in it that is torn or cannot be keyed, stops the start with a message
  *       naming {@code cache/cassettes} and the file: a test suite should not quietly run against fewer answers
- *       than were committed. Two files of the same request: the first in folder then name order wins.</li>
+ *       than were committed. A cassette whose body was edited by hand is served as edited ({@link HandEdits}). Two files of the same request: the first in folder then name order wins.</li>
  *   <li>{@link #ofRecords}: a cache's own record folder as recorded (each entry under the key its header names),
- *       for the export command beside a running proxy; unreadable and expired records are left out, expired
+ *       for the export command beside a running proxy; unreadable (strictly checked) and expired records are left out, expired
  *       by the proxy's rule (an entry's own lifetime, else the store's; a pinned entry never).</li>
  * </ul>
  * Ages (a listing's {@code maxAge}, a record's expiry) are counted on the store's {@link Clock}.
@@ -50,14 +50,17 @@ public final class CassetteStore implements ResponseStore {
     }
 
     private final Map<String, Entry> entries;
+    /** Cassettes (a person may edit them: see {@link HandEdits}), or a cache's own records (checked strictly). */
+    private final boolean cassettes;
     private final long ignored;
     private final Clock clock;
     private final LongAdder reads = new LongAdder();
     private final LongAdder hits = new LongAdder();
     private final LongAdder readFailures = new LongAdder();
 
-    private CassetteStore(Map<String, Entry> entries, long ignored, Clock clock) {
+    private CassetteStore(Map<String, Entry> entries, boolean cassettes, long ignored, Clock clock) {
         this.entries = Map.copyOf(entries);
+        this.cassettes = cassettes;
         this.ignored = ignored;
         this.clock = clock;
     }
@@ -98,13 +101,13 @@ public final class CassetteStore implements ResponseStore {
                 throw new ConfigException(ConfigKeys.CACHE_CASSETTES.key(), "cannot read the cassette folder " + folder.toAbsolutePath() + ": " + e.getMessage());
             }
         }
-        return new CassetteStore(entries, 0, clock);
+        return new CassetteStore(entries, true, 0, clock);
     }
 
     private static void addCassette(Path file, CacheKeyFactory keys, Map<String, Entry> entries) {
         RecordFile.Contents contents;
         try {
-            contents = RecordFile.read(file);
+            contents = HandEdits.read(file, Long.MAX_VALUE, true);
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(ConfigKeys.CACHE_CASSETTES.key(), "the cassette " + file.toAbsolutePath() + " cannot be used: " + e.getMessage());
         }
@@ -112,6 +115,11 @@ public final class CassetteStore implements ResponseStore {
         if (!CacheKeyFactory.canKey(stored)) {
             throw new ConfigException(ConfigKeys.CACHE_CASSETTES.key(), "the cassette " + file.toAbsolutePath() + " cannot be keyed: its request"
                     + " body is kept without keySha256; record it again");
+        }
+        List<String> unknown = keys.redaction().unknownPlaceholders(stored.body());
+        if (!unknown.isEmpty()) {
+            LOG.log(Level.WARNING, "cassette " + file + " was recorded with cache/redact naming " + String.join(",", unknown)
+                    + ", which this proxy's cache/redact does not: its request will not match until it does");
         }
         RequestRecord request = stored.withPartition(CacheKeyFactory.SHARED, stored.namespace()).withCurrentRecipe();
         CacheKey key = keys.create(request);
@@ -150,7 +158,7 @@ public final class CassetteStore implements ResponseStore {
                 LOG.log(Level.WARNING, "ignoring record " + file + ": " + e.getMessage());
             }
         }
-        return new CassetteStore(entries, ignored, clock);
+        return new CassetteStore(entries, false, ignored, clock);
     }
 
     private static EntrySummary summary(RecordFile.Contents contents, CacheKey key, RequestRecord request, Path file) {
@@ -174,7 +182,8 @@ public final class CassetteStore implements ResponseStore {
             return Optional.empty();
         }
         try {
-            RecordFile.Contents contents = RecordFile.read(entry.file());
+            RecordFile.Contents contents = cassettes ? HandEdits.read(entry.file(), Long.MAX_VALUE, false)
+                    : RecordFile.read(entry.file());
             if (!contents.request().equals(entry.stored())) {
                 throw new IOException("it changed since the proxy started (restart to serve the new one)");
             }

@@ -43,7 +43,8 @@ final class CassetteZip {
     private CassetteZip() {
     }
 
-    static ExportResult export(ResponseStore store, Cassettes.Selection selection, OutputStream out) throws IOException {
+    static ExportResult export(ResponseStore store, Cassettes.Selection selection, OutputStream out,
+                               CassetteHeaders headers) throws IOException {
         List<String> skipped = new ArrayList<>(selection.skipped());
         int written = 0;
         ZipOutputStream zip = new ZipOutputStream(out);
@@ -56,7 +57,7 @@ final class CassetteZip {
             ZipEntry entry = new ZipEntry(pick.relativePath());
             entry.setTimeLocal(LocalDateTime.ofEpochSecond(Math.floorDiv(response.get().storedAtMillis(), 1000), 0, ZoneOffset.UTC));
             zip.putNextEntry(entry);
-            zip.write(RecordFile.bytes(pick.key(), pick.exported(), response.get()));
+            zip.write(RecordFile.bytes(pick.key(), pick.exported(), headers.applied(response.get())));
             zip.closeEntry();
             written++;
         }

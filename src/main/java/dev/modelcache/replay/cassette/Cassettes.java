@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -29,12 +28,14 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@link #export}: the entries a {@link CassetteFilter} takes, one file each. Exporting unchanged entries
- *       again leaves the files byte for byte as they were (the header is written in a fixed order, {@code storedAt}
- *       as recorded). Files already in the folder are kept unless {@code clean} is set: then the record files in
+ *       again leaves the files byte for byte as they were (the header is written in a fixed order), and so does
+ *       exporting a re-recording of the same answers: the header fields that change at every call are left out
+ *       ({@link CassetteHeaders}), and a file that holds the same answer but for its {@code storedAt} and the
+ *       timing of its chunks is kept as it is ({@link Rerecording}). Files already in the folder are kept unless {@code clean} is set: then the record files in
  *       the exported namespace folders (all of them without a namespace filter) that match the filter, or cannot be
  *       read, and were not written by this export are deleted, and folders left empty with them.</li>
- *   <li>{@link #importFrom}: every {@code .mcr} file below a folder, in name order, checked (length, SHA-256),
- *       re-keyed and stored; a file that is torn or cannot be keyed is refused with the reason, other files are
+ *   <li>{@link #importFrom}: every {@code .mcr} file below a folder, in name order, read (a body edited by hand
+ *       is taken as it is, its length and SHA-256 computed: {@link HandEdits}), re-keyed and stored; a file that is torn or cannot be keyed is refused with the reason, other files are
  *       skipped. Two files of the same request: the later in name order wins.</li>
  *   <li>{@link #exportZip} and {@link #importZip}: the same, with the same layout inside a zip.</li>
  * </ul>
@@ -62,6 +63,15 @@ public final class Cassettes {
 
     public static ExportResult export(ResponseStore store, CassetteFilter filter, Path dir, CacheKeyFactory keys,
                                       boolean clean) throws IOException {
+        return export(store, filter, dir, keys, clean, CassetteHeaders.DEFAULTS);
+    }
+
+    /**
+     * Exports the entries {@code filter} takes into {@code dir}, without the header fields {@code headers} drops.
+     * A file already there that holds the same answer (see {@link Rerecording}) is left as it is.
+     */
+    public static ExportResult export(ResponseStore store, CassetteFilter filter, Path dir, CacheKeyFactory keys,
+                                      boolean clean, CassetteHeaders headers) throws IOException {
         Selection selection = select(store, filter, keys);
         List<String> skipped = new ArrayList<>(selection.skipped());
         Set<Path> written = new HashSet<>();
@@ -74,12 +84,12 @@ public final class Cassettes {
                 continue;
             }
             Path file = dir.resolve(pick.relativePath());
-            byte[] bytes = RecordFile.bytes(pick.key(), pick.exported(), response.get());
+            CachedResponse kept = headers.applied(response.get());
             written.add(file.toAbsolutePath().normalize());
-            if (Files.isRegularFile(file) && Files.size(file) == bytes.length && Arrays.equals(Files.readAllBytes(file), bytes)) {
+            if (Rerecording.sameAnswer(file, RecordFile.bytes(pick.key(), pick.exported(), kept))) {
                 unchanged++;
             } else {
-                RecordFile.write(file, pick.key(), pick.exported(), response.get());
+                RecordFile.write(file, pick.key(), pick.exported(), kept);
                 changed++;
             }
         }
@@ -90,7 +100,13 @@ public final class Cassettes {
     /** Writes the entries {@code filter} takes into a zip, with the folder layout and in file name order. */
     public static ExportResult exportZip(ResponseStore store, CassetteFilter filter, OutputStream out, CacheKeyFactory keys)
             throws IOException {
-        return CassetteZip.export(store, select(store, filter, keys), out);
+        return exportZip(store, filter, out, keys, CassetteHeaders.DEFAULTS);
+    }
+
+    /** The same, without the header fields {@code headers} drops. */
+    public static ExportResult exportZip(ResponseStore store, CassetteFilter filter, OutputStream out, CacheKeyFactory keys,
+                                         CassetteHeaders headers) throws IOException {
+        return CassetteZip.export(store, select(store, filter, keys), out, headers);
     }
 
     /** Imports every record file below {@code dir} into {@code store}; see {@link #importFrom(Path, Sink, CacheKeyFactory, String)}. */
@@ -160,6 +176,19 @@ public final class Cassettes {
         CassetteZip.removeUnpacked(unpackInto);
     }
 
+    /**
+     * The file, relative to the cassette folder, that an export by {@code keys} gives the entry whose stored request
+     * is {@code stored}; null when it cannot be keyed. Its name carries the exported (shared) key, which is the
+     * {@code X-Cache-Key} of the recording only when the cache is shared: this is how to find the file otherwise.
+     */
+    public static String fileOf(RequestRecord stored, CacheKeyFactory keys) {
+        if (!CacheKeyFactory.canKey(stored)) {
+            return null;
+        }
+        RequestRecord exported = stored.withPartition(CacheKeyFactory.SHARED, stored.namespace()).withCurrentRecipe();
+        return CassetteLayout.relativePath(exported, keys.create(exported));
+    }
+
     /** Fails unless {@code namespace} is null (keep each file's), empty (no namespace) or a valid namespace. */
     public static void checkNamespace(String namespace) {
         if (namespace != null && !namespace.isEmpty() && !CachePolicy.isNamespace(namespace)) {
@@ -177,7 +206,7 @@ public final class Cassettes {
                 return Optional.of("it is larger than " + limits.recordBytes() + " bytes, the largest record this proxy"
                         + " can make (an answer of cache/maxEntryMB and its header)");
             }
-            contents = RecordFile.read(file, limits.headerBytes());
+            contents = HandEdits.read(file, limits.headerBytes(), true);
         } catch (IOException | RuntimeException e) {
             return Optional.of(e.getMessage());
         }

@@ -81,9 +81,10 @@ class CassetteStoreTest {
             file = files.filter(f -> f.toString().endsWith(".mcr")).sorted().findFirst().orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(file);
-        Files.write(file, Arrays.copyOf(bytes, bytes.length - 1));
+        Files.write(file, Arrays.copyOf(bytes, 200)); // cut in its header (a body cut short is read as an edit)
         ConfigException e = assertThrows(ConfigException.class, () -> CassetteStore.open(List.of(cassettes()), KEYS));
-        assertTrue(e.getMessage().contains(file.getFileName().toString()) && e.getMessage().contains("torn"), e.getMessage());
+        assertTrue(e.getMessage().contains(file.getFileName().toString()) && e.getMessage().contains("the header does not read"),
+                e.getMessage());
     }
 
     @Test

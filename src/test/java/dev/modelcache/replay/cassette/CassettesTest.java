@@ -67,7 +67,7 @@ class CassettesTest {
             ImportResult result = Cassettes.importFrom(cassettes(), store, KEYS, null);
             assertEquals(new ImportResult(4, List.of(), List.of()), result);
             for (Recorded entry : entries) {
-                assertSameAnswer(entry.response(), store.get(entry.sharedKey()).orElseThrow());
+                assertSameAnswer(CassetteHeaders.DEFAULTS.applied(entry.response()), store.get(entry.sharedKey()).orElseThrow());
                 RequestRecord imported = store.request(entry.sharedKey()).orElseThrow();
                 assertEquals(CacheKeyFactory.SHARED, imported.partition());
                 assertEquals(entry.request().body(), imported.body());
@@ -205,7 +205,7 @@ class CassettesTest {
         Path torn = cassettes().resolve("b/torn.mcr");
         RecordFile.write(torn, good.key(), good.request(), good.response());
         byte[] bytes = Files.readAllBytes(torn);
-        Files.write(torn, Arrays.copyOf(bytes, bytes.length - 4));
+        Files.write(torn, Arrays.copyOf(bytes, 200)); // cut in its header: a body cut short would be read as edited
         Files.writeString(cassettes().resolve("README.md"), "cassettes of the test suite\n");
         try (DurableResponseStore store = openStore(cache())) {
             ImportResult result = Cassettes.importFrom(cassettes(), store, KEYS, null);
@@ -215,7 +215,7 @@ class CassettesTest {
             assertEquals("a/upload.mcr", result.refused().get(0).file());
             assertTrue(result.refused().get(0).reason().contains("cannot be keyed"), result.toString());
             assertEquals("b/torn.mcr", result.refused().get(1).file());
-            assertTrue(result.refused().get(1).reason().contains("torn record"), result.toString());
+            assertTrue(result.refused().get(1).reason().contains("the header does not read"), result.toString());
             assertEquals(0, store.stats().entries());
         }
     }
