@@ -1,0 +1,62 @@
+package dev.modelcache.launcher;
+
+import dev.modelcache.metrics.AccessLog;
+import dev.modelcache.metrics.AccessLogFormatter;
+import java.io.OutputStream;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+
+/**
+ * Under a launcher, the access log ({@value AccessLog#LOGGER}) gets a console handler of its own with the one-line
+ * {@link AccessLogFormatter}, and stops handing its records to the root logger, whose {@code SimpleFormatter} would
+ * print each exchange again on two lines. Other loggers keep JUL's defaults. Nothing is changed when the operator
+ * configured java.util.logging ({@code java.util.logging.config.file} or {@code .class}), nor in a container: this
+ * runs from the launchers only, where the JVM and its logging are ModelCache's own.
+ */
+final class AccessLogConsole {
+    /** JUL holds loggers weakly: the configured one is kept here so that its handler stays. */
+    private static Logger configured;
+
+    private AccessLogConsole() {
+    }
+
+    /** To standard error, beside the other log records, unless the operator configured JUL; true when installed. */
+    static synchronized boolean install() {
+        if (System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null) {
+            return false;
+        }
+        ConsoleHandler console = new ConsoleHandler();
+        console.setLevel(Level.ALL);
+        return install(console);
+    }
+
+    /** The same with the lines going to {@code out} (tests); true when installed. */
+    static synchronized boolean install(OutputStream out) {
+        return install(new StreamHandler(out, new AccessLogFormatter()) {
+            @Override
+            public synchronized void publish(java.util.logging.LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        });
+    }
+
+    private static boolean install(Handler handler) {
+        Logger logger = Logger.getLogger(AccessLog.LOGGER);
+        if (configured != null) {
+            for (Handler old : logger.getHandlers()) {
+                logger.removeHandler(old);
+                old.close();
+            }
+        }
+        handler.setFormatter(new AccessLogFormatter());
+        logger.addHandler(handler);
+        logger.setUseParentHandlers(false);
+        configured = logger;
+        return true;
+    }
+}
