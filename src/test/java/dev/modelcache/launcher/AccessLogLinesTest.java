@@ -60,6 +60,7 @@ class AccessLogLinesTest {
             lines.forEach(line -> assertTrue(LINE.matcher(line).matches(), line));
             assertFalse(output.contains("AccessLog exchangeEnded"), "no SimpleFormatter header line: " + output);
             assertFalse(output.contains("sk-test-access-log"), output);
+            assertFalse(output.contains("deprecated"), "Ehcache's notice on the byte-sized heap: " + output);
         }
     }
 
