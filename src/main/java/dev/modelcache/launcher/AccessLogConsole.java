@@ -2,12 +2,9 @@ package dev.modelcache.launcher;
 
 import dev.modelcache.metrics.AccessLog;
 import dev.modelcache.metrics.AccessLogFormatter;
-import java.io.OutputStream;
 import java.util.logging.ConsoleHandler;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.logging.StreamHandler;
 
 /**
  * Under a launcher, the access log ({@value AccessLog#LOGGER}) gets a console handler of its own with the one-line
@@ -23,40 +20,24 @@ final class AccessLogConsole {
     private AccessLogConsole() {
     }
 
-    /** To standard error, beside the other log records, unless the operator configured JUL; true when installed. */
+    /**
+     * To standard error, beside the other log records, unless the operator configured JUL; true when installed (also
+     * by an earlier call: a second launcher in this JVM does not add a second handler).
+     */
     static synchronized boolean install() {
         if (System.getProperty("java.util.logging.config.file") != null
                 || System.getProperty("java.util.logging.config.class") != null) {
             return false;
         }
-        ConsoleHandler console = new ConsoleHandler();
-        console.setLevel(Level.ALL);
-        return install(console);
-    }
-
-    /** The same with the lines going to {@code out} (tests); true when installed. */
-    static synchronized boolean install(OutputStream out) {
-        return install(new StreamHandler(out, new AccessLogFormatter()) {
-            @Override
-            public synchronized void publish(java.util.logging.LogRecord record) {
-                super.publish(record);
-                flush();
-            }
-        });
-    }
-
-    private static boolean install(Handler handler) {
-        Logger logger = Logger.getLogger(AccessLog.LOGGER);
-        if (configured != null) {
-            for (Handler old : logger.getHandlers()) {
-                logger.removeHandler(old);
-                old.close();
-            }
+        if (configured == null) {
+            ConsoleHandler console = new ConsoleHandler();
+            console.setLevel(Level.ALL);
+            console.setFormatter(new AccessLogFormatter());
+            Logger logger = Logger.getLogger(AccessLog.LOGGER);
+            logger.addHandler(console);
+            logger.setUseParentHandlers(false);
+            configured = logger;
         }
-        handler.setFormatter(new AccessLogFormatter());
-        logger.addHandler(handler);
-        logger.setUseParentHandlers(false);
-        configured = logger;
         return true;
     }
 }
