@@ -18,8 +18,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -29,21 +31,18 @@ import java.util.Set;
  * record files directly and never open Ehcache, so they run beside a proxy serving the same folder: an export
  * reads the record files, an import writes them atomically (0600 files, 0700 folders) and the proxy serves them at
  * their first look-up. Exit codes: 0 done, 1 failed (or some files refused by an import), 2 bad arguments.
+ *
+ * <p>{@code help}, {@code -h}, {@code --help}, {@code help <command>} and {@code <command> --help} print the usage
+ * and the settings each reads ({@link CommandHelp}). On a terminal, or with {@code --progress}, an export or import
+ * shows its progress on one rewritten line ({@link Progress}); each ends with one summary line on standard output.
  */
 public final class Commands {
-    static final String USAGE = String.join("\n",
-            "usage: java -jar modelcache.war                 run the proxy",
-            "       java -jar modelcache.war export --to DIR [--namespace N] [--model GLOB] [--path PREFIX] [--clean]",
-            "       java -jar modelcache.war import --from DIR [--namespace N]",
-            "       java -jar modelcache.war help",
-            "export writes the cache's entries (those of one namespace, models matching a glob, paths with a prefix) as",
-            "  cassettes: readable record files, one per entry, for partition shared; --clean deletes the cassettes of the",
-            "  selection that this export did not write. Use --namespace '' for the entries in no namespace.",
-            "import stores every .mcr file below DIR for partition shared, in its namespace or the one given.",
-            "Both work on the record files of cache/dir, also while a proxy runs on it.");
+    static final String USAGE = CommandHelp.USAGE;
     private static final Map<String, Set<String>> OPTIONS = Map.of(
-            "export", Set.of("--to", "--namespace", "--model", "--path", "--clean"),
-            "import", Set.of("--from", "--namespace"));
+            "export", Set.of("--to", "--namespace", "--model", "--path", "--clean", "--progress"),
+            "import", Set.of("--from", "--namespace", "--progress"));
+    /** Options without a value. */
+    private static final Set<String> FLAGS = Set.of("--clean", "--progress");
 
     private Commands() {
     }
@@ -54,18 +53,37 @@ public final class Commands {
         Path file = contextFile != null ? Path.of(contextFile) : docBase.resolve(Launcher.WAR_CONTEXT_FILE);
         try {
             return run(args, Settings.layered(ContextEnvironment.read(file), System.getProperties(), System.getenv()),
-                    System.out, System.err);
+                    System.out, System.err, terminal(), Clock.systemUTC());
         } catch (IOException e) {
             System.err.println("ModelCache: " + e.getMessage());
             return 1;
         }
     }
 
-    /** Runs one command with the given settings; returns the exit code. */
+    /** Runs one command with the given settings, its output not a terminal; returns the exit code. */
     public static int run(String[] args, Settings settings, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
-            (args.length == 0 ? err : out).println(USAGE);
-            return args.length == 0 ? 2 : 0;
+        return run(args, settings, out, err, false, Clock.systemUTC());
+    }
+
+    /**
+     * The same; {@code terminal} says that {@code out} is one (then an export or import shows its progress, see
+     * {@link Progress}), {@code clock} times it.
+     */
+    static int run(String[] args, Settings settings, PrintStream out, PrintStream err, boolean terminal, Clock clock) {
+        if (args.length == 0) {
+            err.println(USAGE);
+            return 2;
+        }
+        Optional<String> topic = CommandHelp.topic(args);
+        if (topic.isPresent()) {
+            Optional<String> help = CommandHelp.text(topic.get());
+            if (help.isEmpty()) {
+                err.println("ModelCache: unknown command '" + topic.get() + "'");
+                err.println(USAGE);
+                return 2;
+            }
+            out.println(help.get());
+            return 0;
         }
         Map<String, String> options;
         try {
@@ -79,7 +97,9 @@ public final class Commands {
         try {
             UnknownSettings.check(settings);
             CommandConfig config = CommandConfig.from(settings);
-            return args[0].equals("export") ? export(config, options, out, err) : importFrom(config, options, out, err);
+            Progress progress = new Progress(args[0] + "ing", out, Progress.live(options.containsKey("--progress"), terminal), clock);
+            return args[0].equals("export") ? export(config, options, progress, out, err)
+                    : importFrom(config, options, progress, out, err);
         } catch (IOException | ConfigException e) {
             err.println("ModelCache: " + e.getMessage());
             return 1;
@@ -98,7 +118,7 @@ public final class Commands {
             if (!known.contains(name)) {
                 throw new IllegalArgumentException("'" + name + "' is not an option of " + args[0]);
             }
-            if (name.equals("--clean")) {
+            if (FLAGS.contains(name)) {
                 options.put(name, "");
             } else if (i + 1 < args.length) {
                 options.put(name, args[++i]);
@@ -113,7 +133,8 @@ public final class Commands {
         return options;
     }
 
-    private static int export(CommandConfig config, Map<String, String> options, PrintStream out, PrintStream err) throws IOException {
+    private static int export(CommandConfig config, Map<String, String> options, Progress progress, PrintStream out,
+                              PrintStream err) throws IOException {
         Path records = records(config);
         if (!Files.isDirectory(records)) {
             throw new IOException("no record folder at " + records.toAbsolutePath() + " (cache/dir is " + config.cache().dir() + ")");
@@ -121,27 +142,57 @@ public final class Commands {
         Path to = Path.of(options.get("--to"));
         CassetteFilter filter = new CassetteFilter(options.get("--namespace"), options.get("--model"), options.get("--path"));
         try (CassetteStore store = CassetteStore.ofRecords(records, config.cache().ttl())) {
-            ExportResult result = Cassettes.export(store, filter, to, keys(config), options.containsKey("--clean"),
-                    new CassetteHeaders(config.replay().cassetteDropHeaders()));
+            ExportResult result;
+            try {
+                result = Cassettes.export(new CountingStore(store, progress), filter, to, keys(config),
+                        options.containsKey("--clean"), new CassetteHeaders(config.replay().cassetteDropHeaders()));
+            } finally {
+                progress.finish();
+            }
             result.skipped().forEach(reason -> err.println("skipped " + reason));
             out.println("exported " + result.exported() + " entries to " + to + " (" + result.written() + " written, "
-                    + result.unchanged() + " unchanged, " + result.removed() + " removed, " + result.skipped().size() + " skipped)");
+                    + result.unchanged() + " unchanged, " + result.removed() + " removed, " + result.skipped().size()
+                    + " skipped; " + progress.totals() + ")");
         }
         return 0;
     }
 
-    private static int importFrom(CommandConfig config, Map<String, String> options, PrintStream out, PrintStream err) throws IOException {
+    private static int importFrom(CommandConfig config, Map<String, String> options, Progress progress, PrintStream out,
+                                  PrintStream err) throws IOException {
         Path records = OwnerOnly.createDirectories(records(config));
         Path from = Path.of(options.get("--from"));
-        ImportResult result = Cassettes.importFrom(from, (key, request, response) -> {
-            RecordFile.write(RecordFile.pathIn(records, key), key, request, response);
-            return true;
-        }, keys(config), options.get("--namespace"), ImportLimits.forRecords(config.cache().maxEntryBytes(),
-                config.server().maxBodyBytes()));
+        ImportResult result;
+        try {
+            result = Cassettes.importFrom(from, (key, request, response) -> {
+                RecordFile.write(RecordFile.pathIn(records, key), key, request, response);
+                progress.entry(response.bodyLength());
+                return true;
+            }, keys(config), options.get("--namespace"), ImportLimits.forRecords(config.cache().maxEntryBytes(),
+                    config.server().maxBodyBytes()));
+        } finally {
+            progress.finish();
+        }
         result.refused().forEach(refusal -> err.println("refused " + refusal));
         out.println("imported " + result.imported() + " entries from " + from + " into " + records + " ("
-                + result.refused().size() + " refused, " + result.skipped().size() + " other files skipped)");
+                + result.refused().size() + " refused, " + result.skipped().size() + " other files skipped; "
+                + progress.totals() + ")");
         return result.refused().isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * Whether standard output is a terminal: {@code System.console()} is null when it is redirected (Java 17 to
+     * 21); from Java 22 a console exists regardless, and its {@code isTerminal()} tells.
+     */
+    static boolean terminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
     }
 
     private static Path records(CommandConfig config) {

@@ -198,6 +198,7 @@ public final class Launcher {
             return;
         }
         WarMain.TempFolders.deleteStale(WarMain.TempFolders.TOMCAT_PREFIX);
+        AccessLogConsole.install();
         Launcher launcher;
         try {
             launcher = start(port, server, contextFile, docBase);

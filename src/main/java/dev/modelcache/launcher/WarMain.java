@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  * {@code -Dmodelcache.contextFile=} names another). The folder is deleted when the launcher has stopped, and one
  * left by a killed process at the next start ({@link TempFolders}).
  *
- * <p>With arguments ({@code export}, {@code import}, {@code help}) it runs that command of {@code Commands} instead
- * of the proxy, and exits with its code.
+ * <p>With arguments ({@code export}, {@code import}, {@code help}, {@code -h}, {@code --help},
+ * {@code <command> --help}) it runs that command of {@code Commands} instead of the proxy, and exits with its code.
  */
 public final class WarMain {
     private WarMain() {

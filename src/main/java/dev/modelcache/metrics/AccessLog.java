@@ -18,7 +18,9 @@ import java.lang.System.Logger.Level;
  * 16-hex id of the provider key (the cache partition; {@code shared} with {@code cache/shared}), never a credential.
  * A hit that waited for an identical request shows as {@code cache=HIT coalesced}; a request refused before the cache
  * was asked as {@code cache=-}. No prompt text is written unless {@code log/bodies} is on: then the line ends with
- * {@code body="..."}, the request body as {@link BodyText} gives it (never the answer's).
+ * {@code body="..."}, the request body as {@link BodyText} gives it (never the answer's). The launchers print each
+ * record as the time in UTC, a blank and this line ({@link AccessLogFormatter}); a container formats it as its own
+ * logging configuration says.
  */
 public final class AccessLog implements ProxyListener {
     public static final String LOGGER = "dev.modelcache.access";

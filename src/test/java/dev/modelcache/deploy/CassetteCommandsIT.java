@@ -46,6 +46,7 @@ class CassetteCommandsIT {
         List<String> exported = command(cacheDir, "export", "--to", cassettes.toString());
         assertEquals("0", exported.get(0), exported.get(1));
         assertTrue(exported.get(1).contains("exported 2 entries to " + cassettes), exported.get(1));
+        assertFalse(exported.get(1).contains("\r"), "no progress line into a file: " + exported.get(1));
         List<Path> files = mcrFiles(cassettes);
         assertEquals(2, files.size(), files.toString());
         for (Path file : files) {
@@ -55,6 +56,7 @@ class CassetteCommandsIT {
         List<String> imported = command(cacheDir, "import", "--from", cassettes.toString(), "--namespace", "ci");
         assertEquals("0", imported.get(0), imported.get(1));
         assertTrue(imported.get(1).contains("imported 2 entries from " + cassettes), imported.get(1));
+        assertFalse(imported.get(1).contains("\r"), "no progress line into a file: " + imported.get(1));
         assertEquals(4, mcrFiles(cacheDir.resolve("records")).size(), "the proxy's two and the two imported");
         assertTrue(proxy.isAlive());
         assertEquals("HIT", Deployment.xCache(Deployment.post(base, Deployment.CHAT, Deployment.PLAIN_REQUEST)));
@@ -62,6 +64,25 @@ class CassetteCommandsIT {
         List<String> unknown = command(cacheDir, "frobnicate");
         assertEquals("2", unknown.get(0), unknown.get(1));
         assertTrue(unknown.get(1).contains("usage: java -jar modelcache.war"), unknown.get(1));
+    }
+
+    @Test
+    void theProxyAndEveryCommandAnswerHelpNamingTheSettingsTheyRead() throws Exception {
+        Path cacheDir = runs.dir().resolve("cache");
+        for (String[] args : List.of(new String[] {"-h"}, new String[] {"--help"}, new String[] {"help"})) {
+            List<String> help = command(cacheDir, args);
+            assertEquals("0", help.get(0), help.get(1));
+            assertTrue(help.get(1).contains("run the proxy") && help.get(1).contains("MODELCACHE_PORT"), help.get(1));
+        }
+        for (String[] args : List.of(new String[] {"export", "--help"}, new String[] {"import", "-h"},
+                new String[] {"help", "export"}, new String[] {"help", "help"})) {
+            List<String> help = command(cacheDir, args);
+            assertEquals("0", help.get(0), help.get(1));
+            assertTrue(help.get(1).contains("usage: java -jar modelcache.war " + (args[0].equals("help") ? "" : args[0])),
+                    help.get(1));
+            assertTrue(args[1].equals("help") || help.get(1).contains("MODELCACHE_CACHE_DIR"), help.get(1));
+        }
+        assertFalse(Files.exists(cacheDir), "help creates nothing");
     }
 
     private static List<Path> mcrFiles(Path folder) throws IOException {

@@ -11,7 +11,9 @@ import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.store.DurableResponseStore;
 import dev.modelcache.store.ehcache.EhcacheResponseStore;
 import dev.modelcache.cache.RequestRecord;
+import dev.modelcache.config.ConfigKeys;
 import dev.modelcache.config.Settings;
+import dev.modelcache.support.TestClock;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.JsonParsers;
 import dev.modelcache.stream.Chunk;
@@ -44,6 +46,15 @@ class CommandsTest {
         err.reset();
         return Commands.run(args, Settings.of(Map.of("cache/dir", cacheDir.toString())),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    /** As {@code java -jar} runs it with standard output on a terminal. */
+    private int runOnATerminal(Path cacheDir, String... args) {
+        out.reset();
+        err.reset();
+        return Commands.run(args, Settings.of(Map.of("cache/dir", cacheDir.toString())),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                true, new TestClock());
     }
 
     private String out() {
@@ -173,5 +184,88 @@ class CommandsTest {
         assertEquals(1, err().lines().count(), err());
         assertTrue(err().contains("MODELCACHE_CACHE_SHARD (did you mean MODELCACHE_CACHE_SHARED?)"), err());
         assertFalse(Files.exists(dir.resolve("out")), "nothing exported");
+    }
+
+    private static String variable(ConfigKeys key) {
+        return Settings.environmentName(key.key());
+    }
+
+    @Test
+    void everyCommandHasHelpThatNamesTheSettingsItReads() {
+        Path cache = dir.resolve("cache");
+        for (String[] args : List.of(new String[] {"-h"}, new String[] {"--help"}, new String[] {"help"})) {
+            assertEquals(0, run(cache, args), String.join(" ", args) + ": " + err());
+            assertTrue(out().contains("usage: java -jar modelcache.war"), out());
+            assertTrue(out().contains("run the proxy"), out());
+            for (ConfigKeys key : ConfigKeys.values()) {
+                assertTrue(out().contains(variable(key)), "the proxy's help names " + variable(key) + ": " + out());
+            }
+        }
+        for (String[] args : List.of(new String[] {"export", "--help"}, new String[] {"export", "-h"},
+                new String[] {"help", "export"}, new String[] {"export", "--to", "x", "--help"})) {
+            assertEquals(0, run(cache, args), String.join(" ", args) + ": " + err());
+            assertTrue(out().contains("--clean") && out().contains("--progress"), out());
+            assertTrue(out().contains(variable(ConfigKeys.CACHE_DIR)) && out().contains("MODELCACHE_CACHE_DIR"), out());
+            assertTrue(out().contains(variable(ConfigKeys.CACHE_SHARED)), out());
+            assertFalse(out().contains(variable(ConfigKeys.PORT)), "export does not read port: " + out());
+        }
+        for (String[] args : List.of(new String[] {"import", "--help"}, new String[] {"import", "-h"},
+                new String[] {"help", "import"})) {
+            assertEquals(0, run(cache, args), String.join(" ", args) + ": " + err());
+            assertTrue(out().contains("--from DIR"), out());
+            assertTrue(out().contains("MODELCACHE_CACHE_DIR") && out().contains(variable(ConfigKeys.CACHE_MAX_ENTRY_MB)), out());
+            assertFalse(out().contains("--clean"), out());
+        }
+        for (String[] args : List.of(new String[] {"help", "help"}, new String[] {"help", "--help"})) {
+            assertEquals(0, run(cache, args), String.join(" ", args) + ": " + err());
+            assertTrue(out().contains("help COMMAND"), out());
+        }
+        assertEquals(2, run(cache, "help", "frobnicate"));
+        assertTrue(err().contains("unknown command 'frobnicate'"), err());
+        assertFalse(Files.exists(cache), "help creates nothing");
+    }
+
+    private Path recordedCache(int entries) {
+        Path recorded = dir.resolve("recorded");
+        try (DurableResponseStore store = open(recorded)) {
+            for (int i = 0; i < entries; i++) {
+                store.put(KEYS.create(request("ns" + i)), request("ns" + i), answer());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return recorded;
+    }
+
+    @Test
+    void exportAndImportEndWithOneSummaryLineAndNoCarriageReturnWhenTheOutputIsNotATerminal() {
+        Path recorded = recordedCache(3);
+        Path cassettes = dir.resolve("cassettes");
+        assertEquals(0, run(recorded, "export", "--to", cassettes.toString()), err());
+        assertFalse(out().contains("\r"), "no progress into a pipe or log: " + out());
+        assertEquals(1, out().lines().count(), out());
+        assertTrue(out().matches("exported 3 entries to \\S+ \\(3 written, 0 unchanged, 0 removed, 0 skipped; "
+                + "\\d+(\\.\\d)? K?i?B in \\d+\\.\\d s\\)\\R"), out());
+
+        assertEquals(0, run(dir.resolve("served"), "import", "--from", cassettes.toString()), err());
+        assertFalse(out().contains("\r"), out());
+        assertEquals(1, out().lines().count(), out());
+        assertTrue(out().matches("imported 3 entries from \\S+ into \\S+ \\(0 refused, 0 other files skipped; "
+                + "\\d+(\\.\\d)? K?i?B in \\d+\\.\\d s\\)\\R"), out());
+    }
+
+    @Test
+    void onATerminalOrWithProgressTheCountIsRewrittenOnOneLineThenTheSummaryStandsAlone() {
+        Path recorded = recordedCache(2);
+        Path cassettes = dir.resolve("cassettes");
+        assertEquals(0, runOnATerminal(recorded, "export", "--to", cassettes.toString()), err());
+        assertTrue(out().startsWith("\rexporting: 1 entries, 11 B, - entries/s"), out());
+        String last = out().substring(out().lastIndexOf('\r') + 1);
+        assertTrue(last.startsWith("exported 2 entries to "), "the summary after the cleared line: " + out());
+        assertEquals(1, out().split("\n").length, "one line, rewritten: " + out());
+
+        assertEquals(0, run(dir.resolve("served"), "import", "--from", cassettes.toString(), "--progress"), err());
+        assertTrue(out().startsWith("\rimporting: 1 entries, 11 B, "), "--progress shows it in a pipe: " + out());
+        assertTrue(out().substring(out().lastIndexOf('\r') + 1).startsWith("imported 2 entries from "), out());
     }
 }

@@ -53,6 +53,15 @@ public final class EhcacheResponseStore implements Tier {
     static final String CACHE_NAME = "responses";
     /** Bytes counted for an entry besides its key's characters and its value: the holder objects. */
     private static final long ENTRY_OVERHEAD_BYTES = 96;
+    /**
+     * Ehcache 3.10+ logs "Byte based heap resources are deprecated" at INFO on this logger for every heap pool sized in
+     * bytes. {@code cache/heapMB} is documented as a bound in bytes of stored answers, and an entry count cannot keep
+     * that promise (answers range from bytes to a MiB), so the byte-sized heap stays and its notice, which tells an
+     * operator nothing they can act on, is kept below WARNING. Held here because java.util.logging keeps loggers
+     * weakly; a level configured for it by the operator is left alone.
+     */
+    private static final java.util.logging.Logger BYTE_HEAP_NOTICE =
+            java.util.logging.Logger.getLogger("org.ehcache.impl.config.SizedResourcePoolImpl");
 
     private final PersistentCacheManager manager;
     private final Cache<String, byte[]> cache;
@@ -109,6 +118,9 @@ public final class EhcacheResponseStore implements Tier {
 
     /** The tiers, with expiry counted on {@code clock}. */
     public EhcacheResponseStore(Path cacheDir, long heapKB, int heapEntries, long diskMB, Duration ttl, Clock clock) {
+        if (heapKB > 0 && BYTE_HEAP_NOTICE.getLevel() == null) {
+            BYTE_HEAP_NOTICE.setLevel(java.util.logging.Level.WARNING);
+        }
         ResourcePoolsBuilder pools = heapKB > 0
                 ? ResourcePoolsBuilder.newResourcePoolsBuilder().heap(heapKB, MemoryUnit.KB)
                 : ResourcePoolsBuilder.newResourcePoolsBuilder().heap(heapEntries, EntryUnit.ENTRIES);

@@ -9,6 +9,7 @@ import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.http.Headers;
 import dev.modelcache.store.RecordFixtures;
 import dev.modelcache.stream.Chunk;
+import dev.modelcache.support.LogCapture;
 import dev.modelcache.support.TestClock;
 import dev.modelcache.tokens.Usage;
 import java.nio.charset.StandardCharsets;
@@ -185,5 +186,22 @@ class EhcacheResponseStoreTest {
             store.put(key('a'), answer("{\"fixed\":1}"));
             assertSameAnswer(answer("{\"fixed\":1}"), store.get(key('a')));
         }
+    }
+
+    /** Ehcache's "Byte based heap resources are deprecated" notice printed at every start of the proxy. */
+    @Test
+    void aHeapBoundedInBytesOpensWithoutEhcachesDeprecationNotice() {
+        java.util.logging.Logger ehcache = java.util.logging.Logger.getLogger("org.ehcache");
+        LogCapture capture = new LogCapture();
+        ehcache.addHandler(capture);
+        try (EhcacheResponseStore store = new EhcacheResponseStore(dir, 1024, HEAP, DISK_MB, Duration.ZERO, clock)) {
+            store.put(key('a'), answer("{}"));
+        } finally {
+            ehcache.removeHandler(capture);
+        }
+        assertTrue(capture.records.stream().noneMatch(r -> String.valueOf(r.getMessage()).contains("deprecated")),
+                () -> capture.records.stream().map(java.util.logging.LogRecord::getMessage).toList().toString());
+        assertTrue(java.util.logging.Logger.getLogger("org.ehcache.impl.config.SizedResourcePoolImpl")
+                .isLoggable(java.util.logging.Level.WARNING), "its warnings still pass");
     }
 }
