@@ -20,10 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +37,8 @@ import org.junit.jupiter.api.Test;
  * it); and a proxy that cannot start must end the run with its own one-line error.
  */
 class CiRecipesIT {
+    /** The one port of the README's recipes. */
+    static final String PORT = "18089";
     static final String STALE = "not by the .* (this build|this run) started";
 
     FakeUpstream upstream;
@@ -95,6 +100,48 @@ class CiRecipesIT {
         List<String> lines = broken.lines();
         String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
         assertTrue(last.contains("ModelCache cannot start: "), "the last line is the proxy's own error:\n" + broken.output);
+    }
+
+    /**
+     * The README shows these recipes, not copies of them: its section names each tested file, its steps come in
+     * the order a user runs them, and every port in it is the recipes' one port.
+     */
+    @Test
+    @Disabled("until the README section in src/test/resources/recipes/README-section.md is pasted into README.md: "
+            + "remove this line then (it fails on the README as it is, which shows a WAR path put there by hand)")
+    void theReadmeShowsTheTestedRecipesInOrderOnOnePort() throws IOException {
+        Path root = Deployment.webappConfig("").getParent();
+        String readme = Files.readString(root.resolve("README.md"), StandardCharsets.UTF_8);
+        int start = readme.indexOf("\n## Record once, replay in CI\n");
+        assertTrue(start >= 0, "README.md has a section \"Record once, replay in CI\"");
+        int end = readme.indexOf("\n## ", start + 1);
+        String section = readme.substring(start, end < 0 ? readme.length() : end);
+        for (String file : List.of("maven/pom.xml", "maven/modelcache-ci.sh", "pytest/conftest.py", "node/modelcache.mjs")) {
+            assertTrue(section.contains("src/test/resources/recipes/" + file), "the section links the tested " + file);
+        }
+        assertFalse(section.contains("<modelcache.war>"), "the WAR comes from the repository, not a path put there by hand");
+        List<String> steps = section.lines().filter(line -> line.startsWith("### ")).toList();
+        List<String> order = List.of("around your tests", "Record", "Export", "CI job");
+        int at = -1;
+        for (String step : order) {
+            int found = -1;
+            for (int i = 0; i < steps.size() && found < 0; i++) {
+                found = steps.get(i).contains(step) ? i : -1;
+            }
+            assertTrue(found > at, "step \"" + step + "\" comes after the previous one: " + steps);
+            at = found;
+        }
+        Matcher port = Pattern
+                .compile("(?:127\\.0\\.0\\.1|localhost):(\\d+)|MODELCACHE_PORT[=:]\\s*\"?(\\d+)|modelcache\\.port>(\\d+)")
+                .matcher(section);
+        while (port.find()) {
+            String number = port.group(1) != null ? port.group(1) : port.group(2) != null ? port.group(2) : port.group(3);
+            assertEquals(PORT, number, "one port throughout: " + port.group());
+        }
+        Path recipes = root.resolve("src/test/resources/recipes");
+        assertTrue(Files.readString(recipes.resolve("maven/pom.xml")).contains("<modelcache.port>" + PORT + "<"));
+        assertTrue(Files.readString(recipes.resolve("pytest/conftest.py")).contains("\"MODELCACHE_PORT\", \"" + PORT + "\""));
+        assertTrue(Files.readString(recipes.resolve("node/modelcache.mjs")).contains("MODELCACHE_PORT ?? \"" + PORT + "\""));
     }
 
     interface Command {
