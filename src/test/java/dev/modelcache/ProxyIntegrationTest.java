@@ -280,6 +280,8 @@ class ProxyIntegrationTest {
         assertEquals("ok", body.get("status").asText());
         assertEquals("openai", body.get("providers").get(0).asText());
         assertNotNull(body.get("uptimeSeconds"));
+        assertEquals(ProcessHandle.current().pid(), body.path("pid").asLong(-1), "the process id, for a CI recipe's check");
+        assertEquals("readthrough", body.path("mode").asText(null), "the mode now");
         assertEquals(404, fixture.get("/_cache/nothing").statusCode());
         assertEquals(0, fixture.upstream().calls());
     }

@@ -159,6 +159,12 @@ public final class AdminEndpoints {
         ObjectNode health = JSON.createObjectNode();
         health.put("status", "ok");
         health.put("version", version());
+        // The mode and the process id let a CI recipe prove it reached the proxy it started, in the mode it asked
+        // for, and not a stale one left on the port (the pid of the JVM; in a servlet container, the container's).
+        if (replay != null) {
+            health.put("mode", replay.modeLabel());
+        }
+        health.put("pid", ProcessHandle.current().pid());
         health.put("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
         health.putPOJO("providers", providers.stream().map(ModelProvider::name).toList());
         return health;

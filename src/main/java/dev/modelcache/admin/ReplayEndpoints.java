@@ -174,6 +174,11 @@ final class ReplayEndpoints {
         return modeNow(mode.set(next));
     }
 
+    /** The mode now, as {@code /_cache/health} reports it. */
+    String modeLabel() {
+        return mode.get().label();
+    }
+
     private ObjectNode modeNow(CacheMode previous) {
         ObjectNode body = JSON.createObjectNode();
         body.put("mode", mode.get().label());
