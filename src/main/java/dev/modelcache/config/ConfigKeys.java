@@ -111,8 +111,9 @@ public enum ConfigKeys {
             + "`anthropic-ratelimit-*`, `retry-after`); a trailing `*` matches every name that starts so"),
     CACHE_REDACT("cache/redact", WEBAPP, false, null, null,
             "what is replaced by `REDACTED` before an entry is stored (record files, cassettes): JSON pointers "
-            + "(starting with `/`) into the request and answer bodies, and header names. The key is still that "
-            + "of the request as sent (see [Record once, replay in CI](#record-once-replay-in-ci))"),
+            + "(starting with `/`) into the request and answer bodies, and header names. The request keeps a "
+            + "placeholder with a short hash of the value, so the same request still hits; the replaying proxy "
+            + "needs the same list (see [Record once, replay in CI](#record-once-replay-in-ci))"),
     CACHE_SEQUENCES("cache/sequences", WEBAPP, false, "false", null,
             "`true`: within a namespace the Nth identical request gets the Nth recorded answer (see "
             + "[Sequences](#sequences-agent-loops))"),

@@ -26,7 +26,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -107,8 +106,6 @@ class CiRecipesIT {
      * the order a user runs them, and every port in it is the recipes' one port.
      */
     @Test
-    @Disabled("until the README section in src/test/resources/recipes/README-section.md is pasted into README.md: "
-            + "remove this line then (it fails on the README as it is, which shows a WAR path put there by hand)")
     void theReadmeShowsTheTestedRecipesInOrderOnOnePort() throws IOException {
         Path root = Deployment.webappConfig("").getParent();
         String readme = Files.readString(root.resolve("README.md"), StandardCharsets.UTF_8);
