@@ -271,7 +271,7 @@
 
   function badge(cache) {
     var text = cache ? String(cache).toUpperCase() : "NONE";
-    var known = ["HIT", "MISS", "REFRESH", "BYPASS"].indexOf(text) >= 0;
+    var known = ["HIT", "MISS", "REFRESH", "BYPASS", "ERROR"].indexOf(text) >= 0;
     return el("span", text, "badge " + (known ? text.toLowerCase() : "none"));
   }
 
