@@ -6,9 +6,10 @@ import java.math.BigDecimal;
 
 /**
  * One proxied exchange, as it ended. {@code cacheStatus} is null when the request was refused before the cache
- * was consulted (a bad request, an unknown model). {@code coalesced}: the answer came from an identical request in
- * flight. {@code usage}: the tokens of the answer (saved on a hit, spent otherwise), {@link Usage#NONE} when not
- * known. {@code httpStatus} is what the client got (the proxy's own error status included). {@code caller}: who
+ * was consulted (a bad request, an unknown model). {@code coalesced}: the answer came from an identical request whose
+ * call to the provider was still under way when this one came (they overlapped in flight); a request that came after
+ * that answer had landed, while it was being stored, is a plain hit. {@code usage}: the tokens of the answer (saved
+ * on a hit, spent otherwise), {@link Usage#NONE} when not known. {@code httpStatus} is what the client got (the proxy's own error status included). {@code caller}: who
  * asked, as a name safe to show (the caller's cache partition, or a proxy key's name), never a credential; null when
  * the request was refused before its caller was known. {@code namespace}: the request's {@code X-Cache-Namespace}
  * ("" for none, null when refused before the cache was asked). {@code upstreamMillis}: how long this exchange's own

@@ -11,6 +11,9 @@ public final class ExchangeTrace {
     private final String method;
     private final String path;
     private final long startNanos = System.nanoTime();
+    /** When the client had its last byte, if that came before the exchange's end (a miss stores after). */
+    private long deliveredNanos;
+    private boolean delivered;
     private String provider;
     private String model;
     private CacheStatus cacheStatus;
@@ -54,6 +57,15 @@ public final class ExchangeTrace {
         upstreamMillis = millis;
     }
 
+    /**
+     * The client has the whole answer: the exchange's total time ends here, for the store step and the bookkeeping
+     * that follow cost the client nothing. Without this call the total runs to the end of the exchange.
+     */
+    public void delivered() {
+        deliveredNanos = System.nanoTime();
+        delivered = true;
+    }
+
     public String caller() {
         return caller;
     }
@@ -76,6 +88,7 @@ public final class ExchangeTrace {
 
     public ExchangeSummary summary() {
         return new ExchangeSummary(method, path, provider, model, cacheStatus, coalesced, httpStatus, usage, keyId, caller,
-                (System.nanoTime() - startNanos) / 1_000_000, namespace, upstreamMillis, requestBody);
+                ((delivered ? deliveredNanos : System.nanoTime()) - startNanos) / 1_000_000, namespace,
+                upstreamMillis, requestBody);
     }
 }

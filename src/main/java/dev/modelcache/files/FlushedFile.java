@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,6 +31,8 @@ public final class FlushedFile implements AutoCloseable {
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final Object writing = new Object();
     private final ScheduledExecutorService thread;
+    /** The one thread {@link #thread} runs on, joined on {@link #close()}. */
+    private final AtomicReference<Thread> worker = new AtomicReference<>();
 
     /**
      * Writes {@code snapshot} to {@code file} (null: never) after changes, on a thread named {@code modelcache-<name>};
@@ -46,6 +49,7 @@ public final class FlushedFile implements AutoCloseable {
         thread = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "modelcache-" + name);
             t.setDaemon(true);
+            worker.set(t);
             return t;
         });
         thread.scheduleWithFixedDelay(this::flushQuietly, 1, 1, TimeUnit.SECONDS);
@@ -82,7 +86,11 @@ public final class FlushedFile implements AutoCloseable {
         }
     }
 
-    /** Stops the periodic writes (waiting up to 5 s for one under way) and writes a last time. */
+    /**
+     * Stops the periodic writes (waiting up to 5 s for one under way, then interrupting it), waits for the thread itself
+     * to end, and writes a last time. An executor counts as terminated a moment before its thread has ended; a web
+     * application undeployed in that moment leaves a live thread behind, which Tomcat reports as a leak.
+     */
     @Override
     public void close() {
         if (thread == null) {
@@ -90,7 +98,13 @@ public final class FlushedFile implements AutoCloseable {
         }
         thread.shutdown();
         try {
-            thread.awaitTermination(5, TimeUnit.SECONDS);
+            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+                thread.shutdownNow();
+            }
+            Thread ended = worker.get();
+            if (ended != null) {
+                ended.join(TimeUnit.SECONDS.toMillis(5));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

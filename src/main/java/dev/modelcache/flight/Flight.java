@@ -27,6 +27,8 @@ public final class Flight {
     /** Guarded by the lane: its storable answer is on its way to the leader's client. */
     boolean answering;
     private Outcome outcome;
+    /** The provider's answer has arrived whole, or the flight ended: who comes now did not overlap the call. */
+    private volatile boolean landed;
     private LiveStream live;
     private boolean closed;
 
@@ -92,6 +94,23 @@ public final class Flight {
         }
     }
 
+    /**
+     * The provider's answer has arrived whole (its client is about to have its last byte; storing follows). A request
+     * that finds the flight after this did not overlap the call: it reads a finished answer, as it would from the
+     * store, and is not counted as coalesced.
+     */
+    public void landed() {
+        landed = true;
+    }
+
+    /**
+     * True while the provider's answer is still on its way: a request that starts waiting now overlapped the call in
+     * flight (it is coalesced); false once it {@linkplain #landed() landed} or the flight ended.
+     */
+    public boolean underway() {
+        return !landed;
+    }
+
     /** The leader's complete answer; null means it was not kept (too large), which counts as broken. */
     public void complete(CachedResponse response) {
         end(response == null ? Outcome.BROKEN : new Outcome.Answered(response));
@@ -120,6 +139,7 @@ public final class Flight {
                 return;
             }
             outcome = result;
+            landed = true;
             if (live != null) {
                 live.end(false);
             }

@@ -131,8 +131,9 @@ public final class CachingProxy {
      */
     private boolean read(Call call) throws IOException {
         Flight answering = flights.answering(call.key());
+        boolean overlapped = answering != null && answering.underway();
         Outcome outcome = answering == null ? null : answering.await(coalesceWait);
-        if (outcome != null && replies.take(call.client(), answering, outcome)) {
+        if (outcome != null && replies.take(call.client(), answering, outcome, overlapped)) {
             return true;
         }
         Optional<CachedResponse> hit = answers.find(call.plan());
@@ -166,6 +167,7 @@ public final class CachingProxy {
 
     /** Waits for the leader and answers as it did; false when it gave up and this request must look again. */
     private boolean follow(Call call, Flight flight) throws IOException {
+        boolean overlapped = flight.underway();
         Outcome outcome = flight.await(coalesceWait);
         if (outcome instanceof Outcome.Failed failed) {
             throw failed.error();
@@ -173,7 +175,7 @@ public final class CachingProxy {
             lead(call, flights.alone(call.key()));
             return true;
         }
-        return replies.take(call.client(), flight, outcome);
+        return replies.take(call.client(), flight, outcome, overlapped);
     }
 
     /**

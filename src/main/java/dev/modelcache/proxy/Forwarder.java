@@ -130,8 +130,12 @@ public final class Forwarder {
             if (live != null) {
                 live.end(true);
             }
+            if (flight != null) {
+                flight.landed();
+            }
             // The client has everything: end its response now, so token counting and storing cost it no time.
             relay.finish();
+            trace.delivered();
             trace.upstream(millisSince(start));
             long firstEvent = eventStream && !relay.chunks().isEmpty() ? headersMillis + relay.chunks().get(0).atMillis() : -1;
             events.upstreamCall(new UpstreamCall(provider.name(), Result.COMPLETE, status, headersMillis, firstEvent,

@@ -35,12 +35,16 @@ final class Replies {
     record Client(Exchange exchange, HttpServletResponse response, ExchangeTrace trace, boolean paced) {
     }
 
-    /** The flight's answer, or its live stream; false for any other outcome. */
-    boolean take(Client client, Flight flight, Outcome outcome) throws IOException {
+    /**
+     * The flight's answer, or its live stream; false for any other outcome. {@code overlapped}: this request came while
+     * the flight's call was {@linkplain Flight#underway() under way}, so it counts as coalesced; one that came after the
+     * answer landed (while it was being stored) is a plain hit.
+     */
+    boolean take(Client client, Flight flight, Outcome outcome, boolean overlapped) throws IOException {
         if (outcome instanceof Outcome.Answered answered) {
-            return replay(client, answered.response(), true);
+            return replay(client, answered.response(), overlapped);
         }
-        return outcome instanceof Outcome.Following following && followLive(client, flight, following.stream());
+        return outcome instanceof Outcome.Following following && followLive(client, flight, following.stream(), overlapped);
     }
 
     /** A stored answer, or an identical request's answer: a hit when it is a 2xx, else a shared miss. */
@@ -65,7 +69,7 @@ final class Replies {
      * the leader's copy: a hit whose tokens are known once the leader has stored it. If the leader's stream breaks
      * off, so does this one.
      */
-    private boolean followLive(Client client, Flight flight, LiveStream live) throws IOException {
+    private boolean followLive(Client client, Flight flight, LiveStream live, boolean overlapped) throws IOException {
         if (!live.join()) {
             // Its copy is gone (finished, or abandoned as too large to keep): wait for the flight to end before this
             // request looks again, instead of finding the same flight and spinning until it does.
@@ -73,7 +77,7 @@ final class Replies {
             return false;
         }
         try {
-            client.trace().answered(CacheStatus.HIT, live.status(), true);
+            client.trace().answered(CacheStatus.HIT, live.status(), overlapped);
             ResponseHead.write(client.response(), live.status(), live.headers(), CacheStatus.HIT,
                     clock.millis(), ResponseHead.UNKNOWN_LENGTH, clock);
             live.relayTo(client.response().getOutputStream(), idle);

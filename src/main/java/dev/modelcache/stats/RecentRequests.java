@@ -9,7 +9,7 @@ import java.time.Instant;
 
 /**
  * The last {@value #KEPT} proxied exchanges, for the dashboard's list of latest requests: when, what, which model
- * and namespace, the cache status, the status line, the time taken, tokens, dollars (and whether the model had a
+ * and namespace, the cache status ({@link #label}), the status line, the time taken, tokens, dollars (and whether the model had a
  * price) and the cache key's short id.
  * The path has no query string (it may carry a credential); no prompt text is kept. Not thread-safe:
  * {@link UsageStats} guards it.
@@ -38,6 +38,20 @@ final class RecentRequests {
         return json;
     }
 
+    /**
+     * The row's cache label: {@code X-Cache}'s value (HIT, MISS, REFRESH, BYPASS), except {@code ERROR} for an answer
+     * with a status of 400 or more (the provider's 401, 429 or 5xx, or the proxy's own error). {@code X-Cache} stays
+     * MISS for a provider's error (the answer did not come from the cache), but such an answer is never stored, and a
+     * list that showed it as a MISS would read as an entry filled. Null when the request was refused before the
+     * cache was asked and got no error status.
+     */
+    static String label(ExchangeSummary e) {
+        if (e.httpStatus() >= 400) {
+            return "ERROR";
+        }
+        return e.cacheStatus() == null ? null : e.cacheStatus().name();
+    }
+
     private static ObjectNode row(Instant at, ExchangeSummary e) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("at", at.toString());
@@ -46,7 +60,7 @@ final class RecentRequests {
         json.put("provider", e.provider());
         json.put("model", e.model());
         json.put("namespace", e.namespace());
-        json.put("cache", e.cacheStatus() == null ? null : e.cacheStatus().name());
+        json.put("cache", label(e));
         json.put("coalesced", e.coalesced());
         json.put("status", e.httpStatus());
         json.put("totalMs", e.totalMillis());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modelcache.cache.CacheKey;
+import dev.modelcache.files.FileTrees;
 import dev.modelcache.cache.CacheKeyFactory;
 import dev.modelcache.cache.EntryFilter;
 import dev.modelcache.cache.RequestRecord;
@@ -76,17 +77,23 @@ class RekeyingTest {
     @Test
     void theRecipeIsWrittenWholeOwnerOnlyAndNotThroughALinkAtTheTemporaryName() throws Exception {
         Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
-        Path elsewhere = Files.writeString(Files.createTempDirectory(dir.getParent(), "outside").resolve("target"), "kept");
-        Files.createSymbolicLink(dir.resolve(Rekeying.FILE + ".tmp"), elsewhere);
-        CacheKeyFactory keys = new CacheKeyFactory(new byte[32]);
-        try (DurableResponseStore store = open()) {
-            Rekeying.run(dir, store, keys);
+        // Beside the cache folder, not in it; deleted at the end, for @TempDir deletes only its own folder.
+        Path outside = Files.createTempDirectory(dir.getParent(), "outside");
+        try {
+            Path elsewhere = Files.writeString(outside.resolve("target"), "kept");
+            Files.createSymbolicLink(dir.resolve(Rekeying.FILE + ".tmp"), elsewhere);
+            CacheKeyFactory keys = new CacheKeyFactory(new byte[32]);
+            try (DurableResponseStore store = open()) {
+                Rekeying.run(dir, store, keys);
+            }
+            Path file = dir.resolve(Rekeying.FILE);
+            assertEquals("kept", Files.readString(elsewhere), "the file a stale link pointed at is untouched");
+            assertTrue(Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS), "the recipe file is a file, not a link");
+            assertEquals(Rekeying.recipe(keys), Files.readString(file));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            assertFalse(Files.exists(dir.resolve(Rekeying.FILE + ".tmp"), LinkOption.NOFOLLOW_LINKS), "no temporary file");
+        } finally {
+            FileTrees.delete(outside);
         }
-        Path file = dir.resolve(Rekeying.FILE);
-        assertEquals("kept", Files.readString(elsewhere), "the file a stale link pointed at is untouched");
-        assertTrue(Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS), "the recipe file is a file, not a link");
-        assertEquals(Rekeying.recipe(keys), Files.readString(file));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-        assertFalse(Files.exists(dir.resolve(Rekeying.FILE + ".tmp"), LinkOption.NOFOLLOW_LINKS), "no temporary file");
     }
 }

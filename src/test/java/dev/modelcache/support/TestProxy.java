@@ -1,12 +1,14 @@
 package dev.modelcache.support;
 
 import dev.modelcache.ModelCache;
+import dev.modelcache.files.FileTrees;
 import dev.modelcache.servlet.ModelCacheServlet;
 import dev.modelcache.config.Config;
 import dev.modelcache.config.Settings;
 import dev.modelcache.launcher.ServerSettings;
 import dev.modelcache.stats.UsageStats;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +34,8 @@ public final class TestProxy implements AutoCloseable {
 
     private final Tomcat tomcat = new Tomcat();
     private final ModelCache app;
+    /** Tomcat's base folder (its work files), deleted on {@link #close()}: a test run leaves nothing in the temp folder. */
+    private final Path base;
     private final EventRecorder events = new EventRecorder();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -39,7 +43,7 @@ public final class TestProxy implements AutoCloseable {
     private TestProxy(Map<String, String> settings, Duration bodyTimeout, Clock clock) throws IOException, LifecycleException {
         app = ModelCache.start(Config.from(Settings.of(settings)), clock);
         app.events().add(events);
-        Path base = Files.createTempDirectory("modelcache-test-tomcat");
+        base = Files.createTempDirectory("modelcache-test-tomcat");
         tomcat.setBaseDir(base.toString());
         tomcat.setPort(0);
         ServerSettings.from(Settings.of(settings)).applyTo(tomcat.getConnector());
@@ -149,7 +153,24 @@ public final class TestProxy implements AutoCloseable {
             tomcat.stop();
             tomcat.destroy();
         } finally {
-            app.close();
+            try {
+                app.close();
+            } finally {
+                deleteBase();
+            }
+        }
+    }
+
+    /** The folder Tomcat was given ({@link #close()} deletes it). */
+    public Path baseDir() {
+        return base;
+    }
+
+    private void deleteBase() {
+        try {
+            FileTrees.delete(base);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the test Tomcat's folder " + base, e);
         }
     }
 }

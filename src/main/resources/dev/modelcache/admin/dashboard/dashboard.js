@@ -11,6 +11,12 @@
   var ENTRY_PAGE = 20;
   var DASH = "–";
   var SVG = "http://www.w3.org/2000/svg";
+  /**
+   * The one locale of every number, date and time on the page: the viewer's own (the browser's first preferred
+   * language), so that 1,234 goes with 12/7/2026 and 1.234 with 7.12.2026, never one locale's numbers beside
+   * another's dates. Every formatter below passes it; nothing else formats for display.
+   */
+  var LOCALE = (navigator.languages && navigator.languages[0]) || navigator.language || "en-US";
 
   var state = {
     needToken: false,
@@ -54,15 +60,20 @@
     return node;
   }
 
-  function fmtInt(v) { return isNum(v) ? Math.round(v).toLocaleString("en-US") : DASH; }
+  function fmtInt(v) { return isNum(v) ? Math.round(v).toLocaleString(LOCALE) : DASH; }
 
-  function fmtRatio(v) { return isNum(v) ? (v * 100).toFixed(v >= 0.995 || v === 0 ? 0 : 1) + "%" : DASH; }
+  /** {@code v} with exactly {@code digits} decimals, in the page's locale. */
+  function fmtFixed(v, digits) {
+    return v.toLocaleString(LOCALE, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
+
+  function fmtRatio(v) { return isNum(v) ? fmtFixed(v * 100, v >= 0.995 || v === 0 ? 0 : 1) + "%" : DASH; }
 
   function fmtUsd(v) {
     if (!isNum(v)) { return DASH; }
     if (v === 0) { return "$0"; }
-    if (Math.abs(v) >= 1) { return "$" + v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }); }
-    return "$" + Number(v.toPrecision(3)).toString();
+    if (Math.abs(v) >= 1) { return "$" + fmtFixed(v, 2); }
+    return "$" + v.toLocaleString(LOCALE, { maximumSignificantDigits: 3 });
   }
 
   /** A figure's amount: cents at most, the exact amount in its tooltip. */
@@ -80,17 +91,28 @@
     var units = ["B", "KiB", "MiB", "GiB", "TiB"];
     var i = 0;
     while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-    return (i === 0 ? v : v.toFixed(1)) + " " + units[i];
+    return (i === 0 ? fmtInt(v) : fmtFixed(v, 1)) + " " + units[i];
   }
 
+  function toDate(value) {
+    return value instanceof Date ? value : typeof value === "number" ? new Date(value) : new Date(String(value));
+  }
+
+  /** A time of day with seconds, in the page's locale (and the viewer's time zone, as every date here). */
   function fmtTime(value) {
-    var date = value instanceof Date ? value : typeof value === "number" ? new Date(value) : new Date(String(value));
-    return isNaN(date.getTime()) ? DASH : date.toLocaleTimeString("en-GB");
+    var date = toDate(value);
+    return isNaN(date.getTime()) ? DASH : date.toLocaleTimeString(LOCALE);
+  }
+
+  /** Hours and minutes only: the chart's ticks. */
+  function fmtHourMinute(value) {
+    var date = toDate(value);
+    return isNaN(date.getTime()) ? DASH : date.toLocaleTimeString(LOCALE, { hour: "2-digit", minute: "2-digit" });
   }
 
   function fmtDateTime(value) {
-    var date = new Date(value);
-    return isNaN(date.getTime()) ? DASH : date.toLocaleString("en-GB");
+    var date = toDate(value);
+    return isNaN(date.getTime()) ? DASH : date.toLocaleString(LOCALE);
   }
 
   function status(text, bad) {
@@ -223,7 +245,7 @@
       svg.appendChild(miss);
       if (maxUsd > 0) { points.push([x + barW / 2, top + plotH - plotH * b.savedUsd / maxUsd]); }
       if (i === 0 || i === buckets.length - 1) {
-        svg.appendChild(svgNode("text", { x: x, y: height - 6, "class": "tick" }, fmtTime(b.start).slice(0, 5)));
+        svg.appendChild(svgNode("text", { x: x, y: height - 6, "class": "tick" }, fmtHourMinute(b.start)));
       }
     });
     if (maxCalls === 1 && !buckets.some(function (b) { return b.hits + b.misses > 0; })) {
@@ -271,7 +293,7 @@
 
   function badge(cache) {
     var text = cache ? String(cache).toUpperCase() : "NONE";
-    var known = ["HIT", "MISS", "REFRESH", "BYPASS"].indexOf(text) >= 0;
+    var known = ["HIT", "MISS", "REFRESH", "BYPASS", "ERROR"].indexOf(text) >= 0;
     return el("span", text, "badge " + (known ? text.toLowerCase() : "none"));
   }
 
@@ -407,7 +429,7 @@
     var res = $("entry-response");
     clear(res);
     fact(res, "Status", response.status);
-    fact(res, "Stored", isNum(response.storedAt) ? fmtDateTime(response.storedAt) : null);
+    fact(res, "Stored", response.storedAt !== undefined && response.storedAt !== null ? fmtDateTime(response.storedAt) : null);
     fact(res, "Body", fmtBytes(response.bodyBytes) + (response.bodyShown ? " (" + response.bodyShown + ")" : ""));
     fact(res, "Usage", response.usage ? JSON.stringify(response.usage) : null);
     (Array.isArray(response.headers) ? response.headers : []).forEach(function (h) { fact(res, h[0], h[1]); });
