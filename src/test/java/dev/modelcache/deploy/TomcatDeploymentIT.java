@@ -90,7 +90,7 @@ class TomcatDeploymentIT {
         // The same WAR a second time, from outside appBase, with one bad value.
         String bad = pointAtTestUpstream(context, base.resolve("cache-broken"));
         bad = replaceOnce(bad, "name=\"modelcache/cache/heapEntries\" value=\"1000\"", "name=\"modelcache/cache/heapEntries\" value=\"lots\"");
-        bad = replaceOnce(bad, "<Context>", "<Context docBase=\"" + war.toAbsolutePath() + "\">");
+        bad = replaceOnce(bad, "<Context unloadDelay=", "<Context docBase=\"" + war.toAbsolutePath() + "\" unloadDelay=");
         Files.writeString(base.resolve("conf/Catalina/localhost/broken.xml"), bad);
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
