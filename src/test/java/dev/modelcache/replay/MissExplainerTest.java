@@ -12,13 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheKeyFactory;
+import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.EntryFilter;
 import dev.modelcache.cache.EntrySummary;
 import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.replay.StoredRequests.Part;
 import dev.modelcache.store.DurableResponseStore;
-import dev.modelcache.store.ForwardingStore;
 import dev.modelcache.store.ResponseStore;
+import dev.modelcache.store.StoreStats;
 import dev.modelcache.store.ehcache.EhcacheResponseStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -475,17 +476,43 @@ class MissExplainerTest {
     }
 
     /** A store that counts the records it is asked to read, and otherwise is the store it wraps. */
-    private static class Counting extends ForwardingStore {
+    private static class Counting implements ResponseStore {
+        private final ResponseStore store;
         final AtomicInteger reads = new AtomicInteger();
 
         Counting(ResponseStore store) {
-            super(store);
+            this.store = store;
+        }
+
+        @Override
+        public Optional<CachedResponse> get(CacheKey key) {
+            return store.get(key);
+        }
+
+        @Override
+        public boolean put(CacheKey key, RequestRecord request, CachedResponse response) {
+            return store.put(key, request, response);
+        }
+
+        @Override
+        public boolean remove(CacheKey key) {
+            return store.remove(key);
         }
 
         @Override
         public Optional<RequestRecord> request(CacheKey key) {
             reads.incrementAndGet();
-            return super.request(key);
+            return store.request(key);
+        }
+
+        @Override
+        public List<EntrySummary> list(EntryFilter filter) {
+            return store.list(filter);
+        }
+
+        @Override
+        public StoreStats stats() {
+            return store.stats();
         }
 
         @Override
