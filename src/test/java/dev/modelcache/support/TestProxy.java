@@ -34,9 +34,10 @@ import org.apache.catalina.startup.Tomcat;
  *
  * <p>A test run leaves nothing in the system temp folder. Each proxy's Tomcat folder lies in one folder per JVM,
  * {@code modelcache-test-tomcat-<pid>}: the proxy deletes its own on {@link #close()} (or when it fails to start),
- * the JVM deletes its folder when it exits, and the first proxy of a JVM deletes the folders of JVMs that are gone
- * without exiting (a child JVM killed with SIGKILL by a crash test cannot clean up after itself). A run once left
- * ~200 Tomcat folders behind, then ~8: proxies that failed to start, and proxies in child JVMs that were killed.
+ * the JVM deletes its folder when it exits, and the folders of JVMs that are gone without exiting (a child JVM
+ * killed with SIGKILL by a crash test cannot clean up after itself) are deleted when a JVM loads this class and
+ * when it exits. A run once left ~200 Tomcat folders behind, then ~8: proxies that failed to start, proxies in
+ * child JVMs that were killed, and folders made again by in-JVM launcher tests (see {@link #forgetBase()}).
  */
 public final class TestProxy implements AutoCloseable {
     public static final String CHAT = "/v1/chat/completions";
@@ -80,8 +81,8 @@ public final class TestProxy implements AutoCloseable {
     }
 
     /**
-     * This JVM's folder for its proxies' Tomcat folders, deleted when the JVM exits; first the folders of JVMs that
-     * are gone are deleted.
+     * This JVM's folder for its proxies' Tomcat folders, deleted when the JVM exits; the folders of JVMs that are
+     * gone are deleted now and again at exit.
      */
     private static Path jvmFolder() {
         Path temp = Path.of(System.getProperty("java.io.tmpdir"));
@@ -98,6 +99,7 @@ public final class TestProxy implements AutoCloseable {
             } catch (IOException e) {
                 System.err.println("could not delete the test Tomcats' folder " + folder + ": " + e);
             }
+            deleteFoldersOfEndedJvms(temp); // the child JVMs this one's tests killed
         }, "modelcache-test-tomcat-cleanup"));
         return folder;
     }
