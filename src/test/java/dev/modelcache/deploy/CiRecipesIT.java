@@ -6,20 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.OpenAiFixtures;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -34,20 +41,34 @@ import org.junit.jupiter.api.Test;
  * the two ways a recipe could go wrong. A stale ModelCache left on the port, in replay mode and holding the very
  * answer the tests ask for, must fail the run (a recipe that only waited for "something answers" went green through
  * it); and a proxy that cannot start must end the run with its own one-line error.
+ *
+ * <p>Each recipe takes the pinned release from a loopback server standing in for the forge (the real WAR, pinned
+ * by its real SHA-256). A WAR that does not match the pinned sum fails the run before anything starts; a release
+ * that cannot be downloaded falls back to the WAR built into the local Maven repository, and the run says so.
  */
 class CiRecipesIT {
     /** The one port of the README's recipes. */
     static final String PORT = "18089";
     static final String STALE = "not by the .* (this build|this run) started";
 
+    static final String DOWNLOADED = "SHA-256 checked";
+    static final String FELL_BACK = "using the WAR built from source in the local Maven repository";
+
     FakeUpstream upstream;
     Path dir;
     Process stale;
+    Releases releases;
+    /** Where the recipes download releases from, and the SHA-256 they are pinned to. */
+    String releaseUrl;
+    String pinnedSum;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws Exception {
         upstream = FakeUpstream.start().handler(r -> Reply.json(200, OpenAiFixtures.CHAT_ANSWER));
         dir = Deployment.freshDir("ci-recipes");
+        releases = new Releases(pinnedVersion());
+        releaseUrl = releases.url();
+        pinnedSum = sha256(Files.readAllBytes(Deployment.war()));
     }
 
     @AfterEach
@@ -56,13 +77,14 @@ class CiRecipesIT {
             stopStale();
         } finally {
             upstream.close();
+            releases.close();
         }
     }
 
     @Test
-    void mavenRecipeTakesTheWarFromTheRepositoryAndFailsOnAStaleProxy() throws Exception {
+    void mavenRecipeTakesThePinnedReleaseAndFailsOnAStaleProxy() throws Exception {
         Path project = copyRecipe("maven");
-        Path settings = mavenRepositoryWithTheWar();
+        Path settings = mavenSettings();
         List<String> mvn = List.of("mvn", "-q", "-B", "-s", settings.toString(), "verify");
         Result broken = recordReplayStaleBroken(project, "target/modelcache", port -> {
             List<String> command = new ArrayList<>(mvn);
@@ -80,6 +102,24 @@ class CiRecipesIT {
     }
 
     @Test
+    void mavenRecipeFailsOnAWarThatDoesNotMatchItsPinnedSum() throws Exception {
+        Path project = copyRecipe("maven");
+        pinnedSum = sha256("another build".getBytes(StandardCharsets.UTF_8));
+        Result result = run(project, Deployment.freePort(), mvnVerify(), recordSettings());
+        assertWrongSumFails(result, project.resolve("target/modelcache.war"), project.resolve("target/modelcache.log"));
+    }
+
+    @Test
+    void mavenRecipeFallsBackToTheLocalRepositoryWhenTheReleaseCannotBeDownloaded() throws Exception {
+        releaseUrl = unreachableUrl();
+        Path project = copyRecipe("maven");
+        Path built = dir.resolve("local/dev/modelcache/modelcache/" + pinnedVersion() + "/modelcache-" + pinnedVersion() + ".war");
+        Files.createDirectories(built.getParent());
+        Files.copy(Deployment.war(), built);
+        assertFallsBack(run(project, Deployment.freePort(), mvnVerify(), recordSettings()));
+    }
+
+    @Test
     void pytestRecipeFailsOnAStaleProxy() throws Exception {
         String python = pythonWithPytestAndHttpx();
         Path project = copyRecipe("pytest");
@@ -90,15 +130,46 @@ class CiRecipesIT {
     }
 
     @Test
+    void pytestRecipeFailsOnAWarThatDoesNotMatchItsPinnedSum() throws Exception {
+        String python = pythonWithPytestAndHttpx();
+        pinnedSum = sha256("another build".getBytes(StandardCharsets.UTF_8));
+        Path project = copyRecipe("pytest");
+        Result result = run(project, Deployment.freePort(), List.of(python, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
+                recordSettings());
+        assertWrongSumFails(result, project.resolve(".modelcache/modelcache.war"), project.resolve(".modelcache/modelcache.log"));
+    }
+
+    @Test
+    void pytestRecipeFallsBackToTheLocalRepositoryWhenTheReleaseCannotBeDownloaded() throws Exception {
+        releaseUrl = unreachableUrl();
+        String python = pythonWithPytestAndHttpx();
+        Path project = copyRecipe("pytest");
+        assertFallsBack(run(project, Deployment.freePort(), List.of(python, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
+                homeWithTheBuiltWar()));
+    }
+
+    @Test
     void nodeRecipeFailsOnAStaleProxy() throws Exception {
-        Path project = copyRecipe("node");
-        Path modules = Deployment.webappConfig("").resolveSibling("src/test/sdk/node_modules");
-        assertTrue(Files.isDirectory(modules.resolve("openai")), "no OpenAI Node SDK in " + modules + ": the build's npm ci installs it");
-        Files.createSymbolicLink(project.resolve("node_modules"), modules);
+        Path project = nodeProject();
         Result broken = recordReplayStaleBroken(project, ".modelcache/cache", port -> List.of("npm", "test", "--silent"), null);
         List<String> lines = broken.lines();
         String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
         assertTrue(last.contains("ModelCache cannot start: "), "the last line is the proxy's own error:\n" + broken.output);
+    }
+
+    @Test
+    void nodeRecipeFailsOnAWarThatDoesNotMatchItsPinnedSum() throws Exception {
+        pinnedSum = sha256("another build".getBytes(StandardCharsets.UTF_8));
+        Path project = nodeProject();
+        Result result = run(project, Deployment.freePort(), List.of("npm", "test", "--silent"), recordSettings());
+        assertWrongSumFails(result, project.resolve(".modelcache/modelcache.war"), project.resolve(".modelcache/modelcache.log"));
+    }
+
+    @Test
+    void nodeRecipeFallsBackToTheLocalRepositoryWhenTheReleaseCannotBeDownloaded() throws Exception {
+        releaseUrl = unreachableUrl();
+        Path project = nodeProject();
+        assertFallsBack(run(project, Deployment.freePort(), List.of("npm", "test", "--silent"), homeWithTheBuiltWar()));
     }
 
     /**
@@ -157,13 +228,12 @@ class CiRecipesIT {
      */
     private Result recordReplayStaleBroken(Path project, String cacheDir, Command command, Path answer) throws Exception {
         int port = Deployment.freePort();
-        Map<String, String> record = new LinkedHashMap<>();
-        record.put("MODELCACHE_PROVIDERS_OPENAI_BASEURL", upstream.baseUrl());
-        record.put("MODELCACHE_CACHE_SHARED", "true");
-        record.put("OPENAI_API_KEY", "sk-fake-recipe-key");
-        Result recorded = run(project, port, command.at(port), record);
+        Result recorded = run(project, port, command.at(port), recordSettings());
         assertEquals(0, recorded.code, "the record run:\n" + recorded.output);
         assertEquals(1, upstream.calls(), "the test's request reached the provider once");
+        assertTrue(recorded.output.contains(releaseUrl + "/v" + pinnedVersion() + "/modelcache.war, " + DOWNLOADED),
+                "the run used the pinned release, downloaded and checked:\n" + recorded.output);
+        assertEquals(1, releases.downloads.get(), "downloaded once");
         upstream.close();
 
         Map<String, String> replay = new LinkedHashMap<>();
@@ -201,8 +271,20 @@ class CiRecipesIT {
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         Deployment.clearModelCacheVariables(builder.environment());
         builder.environment().keySet().removeIf(name -> name.startsWith("OPENAI_"));
-        if (!command.get(0).equals("mvn")) { // the Maven recipe takes its WAR from the repository
-            builder.environment().put("MODELCACHE_WAR", Deployment.war().toAbsolutePath().toString());
+        if (command.get(0).equals("mvn")) { // the pin and the release URL are the recipe's properties
+            List<String> mvn = new ArrayList<>(command);
+            mvn.addAll(1, List.of("-Dmodelcache.sha256=" + pinnedSum, "-Dmodelcache.releaseUrl=" + releaseUrl));
+            builder.command(mvn);
+        } else { // the pin is a constant in the recipe's file, as a user edits it
+            for (String file : List.of("conftest.py", "modelcache.mjs")) {
+                Path recipe = project.resolve(file);
+                if (Files.exists(recipe)) {
+                    Files.writeString(recipe, Files.readString(recipe).replaceFirst(
+                            "const SHA256 = \"[0-9a-f]{64}\"|SHA256 = \"[0-9a-f]{64}\"",
+                            (file.endsWith(".mjs") ? "const " : "") + "SHA256 = \"" + pinnedSum + "\""));
+                }
+            }
+            builder.environment().put("MODELCACHE_RELEASE_URL", releaseUrl);
             builder.environment().put("MODELCACHE_PORT", String.valueOf(port));
         }
         builder.environment().putAll(env);
@@ -251,28 +333,125 @@ class CiRecipesIT {
     }
 
     /**
-     * A settings file whose repositories are the WAR under test (as {@code mvn install} in ModelCache's folder
-     * would put it) and, for every plugin, the local repository this build already filled: no network, and
-     * nothing written into that repository.
+     * A settings file whose local repository is {@code dir/local} (where a fallback test puts the WAR, as
+     * {@code mvn install} in ModelCache's folder would) and whose one remote, for every plugin, is the local
+     * repository this build already filled: no network, and nothing written into that repository.
      */
-    private Path mavenRepositoryWithTheWar() throws IOException {
-        String version = "0.1.0-SNAPSHOT";
-        Path wars = dir.resolve("wars");
-        Path folder = Files.createDirectories(wars.resolve("dev/modelcache/modelcache/" + version));
-        Files.copy(Deployment.war(), folder.resolve("modelcache-" + version + ".war"));
-        Files.writeString(folder.resolve("modelcache-" + version + ".pom"), "<project><modelVersion>4.0.0</modelVersion>"
-                + "<groupId>dev.modelcache</groupId><artifactId>modelcache</artifactId><version>" + version
-                + "</version><packaging>war</packaging></project>\n");
+    private Path mavenSettings() throws IOException {
         Path home = Path.of(Optional.ofNullable(System.getProperty("maven.repo.local"))
                 .orElse(System.getProperty("user.home") + "/.m2/repository"));
         Path settings = dir.resolve("settings.xml");
         Files.writeString(settings, "<settings><localRepository>" + dir.resolve("local") + "</localRepository>"
-                + "<mirrors><mirror><id>this-build</id><mirrorOf>*,!modelcache-war</mirrorOf><url>" + home.toUri()
-                + "</url></mirror></mirrors><profiles><profile><id>war</id><repositories><repository>"
-                + "<id>modelcache-war</id><url>" + wars.toUri() + "</url><snapshots><enabled>true</enabled></snapshots>"
-                + "</repository></repositories></profile></profiles><activeProfiles><activeProfile>war</activeProfile>"
-                + "</activeProfiles></settings>\n");
+                + "<mirrors><mirror><id>this-build</id><mirrorOf>*</mirrorOf><url>" + home.toUri()
+                + "</url></mirror></mirrors></settings>\n");
         return settings;
+    }
+
+    private List<String> mvnVerify() throws IOException {
+        int port = Deployment.freePort();
+        return List.of("mvn", "-q", "-B", "-s", mavenSettings().toString(), "verify", "-Dmodelcache.port=" + port);
+    }
+
+    /** A record run's settings: through the fake provider, with a fake key. */
+    private Map<String, String> recordSettings() {
+        Map<String, String> record = new LinkedHashMap<>();
+        record.put("MODELCACHE_PROVIDERS_OPENAI_BASEURL", upstream.baseUrl());
+        record.put("MODELCACHE_CACHE_SHARED", "true");
+        record.put("OPENAI_API_KEY", "sk-fake-recipe-key");
+        return record;
+    }
+
+    /** The record settings, with a HOME whose local Maven repository holds the pinned version built from source. */
+    private Map<String, String> homeWithTheBuiltWar() throws IOException {
+        Path home = dir.resolve("home");
+        Path built = home.resolve(".m2/repository/dev/modelcache/modelcache/" + pinnedVersion() + "/modelcache-"
+                + pinnedVersion() + ".war");
+        Files.createDirectories(built.getParent());
+        Files.copy(Deployment.war(), built);
+        Map<String, String> env = recordSettings();
+        env.put("HOME", home.toString());
+        return env;
+    }
+
+    /** A wrong sum ends the run before any proxy starts: the WAR is not kept, the provider never called. */
+    private void assertWrongSumFails(Result result, Path war, Path proxyLog) throws IOException {
+        assertNotEquals(0, result.code, "a WAR that does not match its pinned sum fails the run:\n" + result.output);
+        assertTrue(result.output.contains(releaseUrl + "/v" + pinnedVersion() + "/modelcache.war does not match the pinned SHA-256 "
+                + pinnedSum), "the run says which download did not match which sum:\n" + result.output);
+        assertFalse(result.output.contains(FELL_BACK), "no fallback on a wrong sum:\n" + result.output);
+        assertEquals(1, releases.downloads.get(), "it was downloaded");
+        assertFalse(Files.exists(war), "the WAR that did not match is not kept: " + war);
+        assertFalse(Files.exists(proxyLog), "no proxy started: " + proxyLog);
+        assertEquals(0, upstream.calls());
+    }
+
+    /** An unreachable release: the WAR built into the local repository is used, and the run says so. */
+    private void assertFallsBack(Result result) throws IOException {
+        assertEquals(0, result.code, "the run with the fallback WAR:\n" + result.output);
+        assertTrue(result.output.contains("could not download " + releaseUrl + "/v" + pinnedVersion() + "/modelcache.war")
+                && result.output.contains(FELL_BACK), "the run says it fell back:\n" + result.output);
+        assertEquals(1, upstream.calls(), "the tests ran through the fallback WAR");
+    }
+
+    private Path nodeProject() throws IOException {
+        Path project = copyRecipe("node");
+        Path modules = Deployment.webappConfig("").resolveSibling("src/test/sdk/node_modules");
+        assertTrue(Files.isDirectory(modules.resolve("openai")), "no OpenAI Node SDK in " + modules + ": the build's npm ci installs it");
+        Files.createSymbolicLink(project.resolve("node_modules"), modules);
+        return project;
+    }
+
+    /** The release the recipes are pinned to: one version in all three. */
+    static String pinnedVersion() throws IOException {
+        Path recipes = Deployment.webappConfig("").resolveSibling("src/test/resources/recipes");
+        Matcher maven = Pattern.compile("<modelcache.version>([^<]+)</modelcache.version>")
+                .matcher(Files.readString(recipes.resolve("maven/pom.xml")));
+        assertTrue(maven.find());
+        String version = maven.group(1);
+        assertTrue(Files.readString(recipes.resolve("pytest/conftest.py")).contains("VERSION = \"" + version + "\""));
+        assertTrue(Files.readString(recipes.resolve("node/modelcache.mjs")).contains("const VERSION = \"" + version + "\""));
+        return version;
+    }
+
+    static String unreachableUrl() throws IOException {
+        return "http://127.0.0.1:" + Deployment.freePort(); // nothing listens there
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /** The forge's release downloads, on loopback: {@code /v<version>/modelcache.war} is the WAR under test. */
+    static final class Releases implements AutoCloseable {
+        final HttpServer server;
+        final AtomicInteger downloads = new AtomicInteger();
+
+        Releases(String version) throws IOException {
+            byte[] war = Files.readAllBytes(Deployment.war());
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/", exchange -> {
+                boolean found = exchange.getRequestURI().getPath().equals("/v" + version + "/modelcache.war");
+                if (found) {
+                    downloads.incrementAndGet();
+                }
+                exchange.sendResponseHeaders(found ? 200 : 404, found ? war.length : -1);
+                try (OutputStream body = exchange.getResponseBody()) {
+                    if (found) {
+                        body.write(war);
+                    }
+                }
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 
     /** A python3 that imports pytest and httpx; skips when there is none, but fails when {@code CI} is set. */
