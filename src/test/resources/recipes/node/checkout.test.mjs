@@ -11,7 +11,7 @@ const client = new OpenAI({
 
 test("the model says hi", async () => {
   const answer = await client.chat.completions.create({
-    model: "gpt-4o-mini",
+    model: "gpt-5-mini",
     messages: [{ role: "user", content: "Say hi" }],
   });
   assert.ok(answer.choices[0].message.content);
