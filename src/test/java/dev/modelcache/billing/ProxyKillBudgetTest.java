@@ -56,14 +56,19 @@ class ProxyKillBudgetTest {
     public static void main(String[] args) throws Exception {
         Map<String, String> settings = TestProxy.settings(args[0], Path.of(args[1]));
         settings.put("budget/dailyTokens", "1000000000");
-        TestProxy proxy = TestProxy.start(settings);
-        for (int n = 1; ; n++) {
-            HttpResponse<String> answer = proxy.post(CHAT, ask("question " + n), "Authorization", "Bearer sk-alice");
-            if (answer.statusCode() != 200) {
-                throw new IllegalStateException("answer " + n + ": " + answer.statusCode());
+        try {
+            TestProxy proxy = TestProxy.start(settings);
+            for (int n = 1; ; n++) {
+                HttpResponse<String> answer = proxy.post(CHAT, ask("question " + n), "Authorization", "Bearer sk-alice");
+                if (answer.statusCode() != 200) {
+                    throw new IllegalStateException("answer " + n + ": " + answer.statusCode() + " " + answer.body());
+                }
+                System.out.println(n);
+                System.out.flush();
             }
-            System.out.println(n);
-            System.out.flush();
+        } catch (Throwable e) {
+            e.printStackTrace(); // to the parent's file; then end the JVM, whose Tomcat threads would keep it alive
+            System.exit(1);
         }
     }
 
