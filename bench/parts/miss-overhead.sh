@@ -2,9 +2,10 @@
 # Part "miss-overhead" of the benchmark (issue 19): a miss through the proxy vs the same request straight to a fake
 # provider on loopback, at concurrency 1 (fast provider) and at a fixed rate (open loop, 200/s, provider 20 ms).
 # The server process (proxy + fake providers, ports chosen by the system) is pinned to BENCH_SERVER_CPU, the load
-# process to BENCH_LOAD_CPU. Env: BENCH_OUT, BENCH_CP, BENCH_SERVER_CPU, BENCH_LOAD_CPU; MISS_REQUESTS (4000),
-# MISS_RATE (200), MISS_SECONDS (8 per round, 3 rounds); BENCH_SERVER_JAVA_OPTS adds JVM options to the server (a
-# profile: -XX:StartFlightRecording=filename=target/bench/miss.jfr,settings=profile). About three minutes.
+# process to BENCH_LOAD_CPU. Env: BENCH_OUT, BENCH_CP, BENCH_SERVER_CPU, BENCH_LOAD_CPU; MISS_REQUESTS (1500 per
+# series and round, 3 rounds), MISS_RATE (200), MISS_SECONDS (8 per series and round); BENCH_SERVER_JAVA_OPTS adds
+# JVM options to the server (a profile: -XX:StartFlightRecording=filename=target/bench/miss.jfr,settings=profile).
+# About four minutes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"

@@ -29,12 +29,14 @@ import org.HdrHistogram.Histogram;
  *       from its record file ({@code recordHits} confirms it). The new JVM is warmed first with heap hits on entry 0
  *       and with the first reads of the upper half of the entries, which are not counted.</li>
  * </ul>
- * Phase {@code tiers} loads the entries (misses) and measures the first two; phase {@code restart} the third, and
- * writes {@code $BENCH_OUT/tiers.json}. Arguments: the phase, the port file, the state file between phases.
+ * Phase {@code tiers} loads the entries (misses) and measures the first two in 5 rounds (a heap block, a disk
+ * block); phase {@code restart} the third in 3 rounds, each beside a heap block of the new process, and writes
+ * {@code $BENCH_OUT/tiers.json}. Every figure is the median of its rounds' (a ratio is taken within a round). Arguments: the phase, the port file, the state file between phases.
  */
 public final class TierLatency {
     private static final long SEED = 7_000_000;
     private static final int BODY_BYTES = 1024;
+    private static final int ROUNDS = 5;
     private final MissHttp http = new MissHttp();
     private final URI chat;
     private final int proxyPort;
@@ -59,8 +61,6 @@ public final class TierLatency {
         for (int i = 0; i < entries; i++) {
             expect(http.post(chat, body(i)), "MISS");
         }
-        Histogram heap = histogram();
-        Histogram disk = histogram();
         int[] next = {1};
         for (int round = 0; round < 4; round++) { // warm-up
             heapBlock(300, null);
@@ -68,19 +68,30 @@ public final class TierLatency {
         }
         JsonNode before = http.storeStats(proxyPort);
         int reads = 0;
-        for (int round = 0; round < 10; round++) {
-            reads += heapBlock(500, heap);
-            reads += diskBlock(500, entries, next, disk);
+        double[][] rounds = new double[5][];
+        for (int round = 0; round < ROUNDS; round++) {
+            Histogram heap = histogram();
+            Histogram disk = histogram();
+            reads += heapBlock(1000, heap);
+            reads += diskBlock(1000, entries, next, disk);
+            rounds[0] = append(rounds[0], ms(heap, 50));
+            rounds[1] = append(rounds[1], ms(heap, 99));
+            rounds[2] = append(rounds[2], ms(disk, 50));
+            rounds[3] = append(rounds[3], ms(disk, 99));
+            rounds[4] = append(rounds[4], ms(disk, 50) / ms(heap, 50));
         }
         JsonNode after = http.storeStats(proxyPort);
         Properties out = new Properties();
-        put(out, "heap", heap);
-        put(out, "disk", disk);
+        String[] names = {"heap.p50", "heap.p99", "disk.p50", "disk.p99", "disk.heap.p50"};
+        for (int i = 0; i < names.length; i++) {
+            out.setProperty(names[i], "" + median(rounds[i]));
+        }
+        out.setProperty("count", "" + ROUNDS * 1000);
         out.setProperty("reads", "" + reads);
         out.setProperty("tierHits", "" + (after.path("tierHits").asLong() - before.path("tierHits").asLong()));
         out.setProperty("recordHits", "" + (after.path("recordHits").asLong() - before.path("recordHits").asLong()));
         try (Writer writer = Files.newBufferedWriter(state)) {
-            out.store(writer, "tiers, phase 1");
+            out.store(writer, "tiers, phase 1: medians of " + ROUNDS + " rounds");
         }
     }
 
@@ -97,44 +108,57 @@ public final class TierLatency {
         for (int i = half; i < entries; i++) { // and on the record's path, first reads not counted
             expect(http.post(chat, body(i)), "HIT");
         }
-        Histogram record = histogram();
-        for (int i = 1; i < half; i++) {
-            long start = System.nanoTime();
-            expect(http.post(chat, body(i)), "HIT");
-            record.recordValue((System.nanoTime() - start) / 1000);
+        double[] recordP50 = null;
+        double[] recordP99 = null;
+        double[] heapP50 = null;
+        double[] ratio = null;
+        int perRound = (half - 1) / 3;
+        long measured = 0;
+        long heapReads = 0;
+        for (int round = 0; round < 3; round++) {
+            Histogram record = histogram();
+            for (int i = 1 + round * perRound; i < 1 + (round + 1) * perRound; i++) {
+                long start = System.nanoTime();
+                expect(http.post(chat, body(i)), "HIT");
+                record.recordValue((System.nanoTime() - start) / 1000);
+            }
+            measured += record.getTotalCount();
+            Histogram heap = histogram();
+            heapReads += heapBlock(1000, heap);
+            recordP50 = append(recordP50, ms(record, 50));
+            recordP99 = append(recordP99, ms(record, 99));
+            heapP50 = append(heapP50, ms(heap, 50));
+            ratio = append(ratio, ms(record, 50) / ms(heap, 50));
         }
         JsonNode after = http.storeStats(proxyPort);
-        Histogram heapAfter = histogram();
-        heapBlock(3000, heapAfter);
-
         long recordHits = after.path("recordHits").asLong() - before.path("recordHits").asLong();
-        long expectedRecordHits = 1 + (entries - half) + (half - 1);
+        // entry 0 once (then the tiers have it, and its heap blocks are tier hits), the upper half, the measured
+        long expectedRecordHits = 1 + (entries - half) + measured;
+
         UnitReport report = new UnitReport("tiers", "Hits from the heap tier, the disk tier and the record after a restart");
-        double heapP50 = ms(phase1, "heap.p50");
-        double heapP99 = ms(phase1, "heap.p99");
-        double diskP50 = ms(phase1, "disk.p50");
-        double diskP99 = ms(phase1, "disk.p99");
-        report.row("heap-tier hit, p50", heapP50, "ms", phase1.getProperty("heap.count") + " hits on one entry");
-        report.row("heap-tier hit, p99", heapP99, "ms", null);
-        report.row("disk-tier hit, p50", diskP50, "ms", phase1.getProperty("disk.count")
-                + " hits, entries in turn with a heap tier of one entry");
-        report.row("disk-tier hit, p99", diskP99, "ms", null);
-        report.row("disk-tier hit / heap hit, p50", diskP50 / heapP50, "x", "<= 2x heap hit", diskP50 / heapP50 <= 2.0, null);
-        report.row("disk-tier hit / heap hit, p99", diskP99 / heapP99, "x", null);
-        double recordP50 = record.getValueAtPercentile(50) / 1000.0;
-        double recordP99 = record.getValueAtPercentile(99) / 1000.0;
-        double heapAgainP50 = heapAfter.getValueAtPercentile(50) / 1000.0;
-        report.row("record hit after a restart (first read), p50", recordP50, "ms", record.getTotalCount()
-                + " entries, each read once after kill -9 and a new proxy over the same folder");
-        report.row("record hit after a restart (first read), p99", recordP99, "ms", null);
-        report.row("heap-tier hit in the restarted proxy, p50", heapAgainP50, "ms", "the same process's reference");
-        report.row("record hit after a restart / heap hit, p50", recordP50 / heapAgainP50, "x", null);
+        double heap50 = Double.parseDouble(phase1.getProperty("heap.p50"));
+        double disk50 = Double.parseDouble(phase1.getProperty("disk.p50"));
+        double diskOverHeap = Double.parseDouble(phase1.getProperty("disk.heap.p50"));
+        String rounds = "; median of " + ROUNDS + " rounds";
+        report.row("heap-tier hit, p50", heap50, "ms", phase1.getProperty("count") + " hits on one entry" + rounds);
+        report.row("heap-tier hit, p99", Double.parseDouble(phase1.getProperty("heap.p99")), "ms", null);
+        report.row("disk-tier hit, p50", disk50, "ms", phase1.getProperty("count")
+                + " hits, entries in turn with a heap tier of one entry" + rounds);
+        report.row("disk-tier hit, p99", Double.parseDouble(phase1.getProperty("disk.p99")), "ms", null);
+        report.row("disk-tier hit / heap hit, p50", diskOverHeap, "x", "<= 2x heap hit", diskOverHeap <= 2.0,
+                "the ratio within each round, then the median");
+        report.row("record hit after a restart (first read), p50", median(recordP50), "ms", measured
+                + " entries, each read once after kill -9 and a new proxy over the same folder; median of 3 rounds");
+        report.row("record hit after a restart (first read), p99", median(recordP99), "ms", null);
+        report.row("heap-tier hit in the restarted proxy, p50", median(heapP50), "ms", "the same process's reference");
+        report.row("record hit after a restart / heap hit, p50", median(ratio), "x", "the ratio within each round, then the median");
         // The store's counters that prove where the hits came from.
         report.environment().put("tierPhaseReads", Long.parseLong(phase1.getProperty("reads")));
         report.environment().put("tierPhaseTierHits", Long.parseLong(phase1.getProperty("tierHits")));
         report.environment().put("tierPhaseRecordHits", Long.parseLong(phase1.getProperty("recordHits")));
         report.environment().put("restartRecordHits", recordHits);
         report.environment().put("restartRecordHitsExpected", expectedRecordHits);
+        report.environment().put("restartHeapReads", heapReads);
         report.environment().put("settings", "cache/heapMB=0, cache/heapEntries=1 (heap tier of one entry), defaults else");
         report.environment().put("client", "JDK HttpClient, HTTP/1.1 keep-alive, concurrency 1, in its own process");
         report.write();
@@ -186,13 +210,20 @@ public final class TierLatency {
         return new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     }
 
-    private static void put(Properties out, String name, Histogram histogram) {
-        out.setProperty(name + ".p50", "" + histogram.getValueAtPercentile(50));
-        out.setProperty(name + ".p99", "" + histogram.getValueAtPercentile(99));
-        out.setProperty(name + ".count", "" + histogram.getTotalCount());
+    private static double ms(Histogram histogram, double percentile) {
+        return histogram.getValueAtPercentile(percentile) / 1000.0;
     }
 
-    private static double ms(Properties phase1, String name) {
-        return Long.parseLong(phase1.getProperty(name)) / 1000.0;
+    private static double[] append(double[] values, double value) {
+        double[] more = values == null ? new double[1] : java.util.Arrays.copyOf(values, values.length + 1);
+        more[more.length - 1] = value;
+        return more;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }
