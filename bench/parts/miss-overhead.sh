@@ -5,7 +5,8 @@
 # process to BENCH_LOAD_CPU. Env: BENCH_OUT, BENCH_CP, BENCH_SERVER_CPU, BENCH_LOAD_CPU; MISS_REQUESTS (1500 per
 # series and round, 3 rounds), MISS_RATE (200), MISS_SECONDS (8 per series and round); BENCH_SERVER_JAVA_OPTS adds
 # JVM options to the server (a profile: -XX:StartFlightRecording=filename=target/bench/miss.jfr,settings=profile).
-# About four minutes.
+# The cache folder goes under TMPDIR (default /tmp; on a tmpfs, TMPDIR=/dev/shm takes the record's fsync out of
+# the figures). About eight minutes on a loaded machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
