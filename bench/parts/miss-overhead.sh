@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Part "miss-overhead" of the benchmark (issue 19): a miss through the proxy vs the same request straight to a fake
+# provider on loopback, at concurrency 1 (fast provider) and at a fixed rate (open loop, 200/s, provider 20 ms).
+# The server process (proxy + fake providers, ports chosen by the system) is pinned to BENCH_SERVER_CPU, the load
+# process to BENCH_LOAD_CPU. Env: BENCH_OUT, BENCH_CP, BENCH_SERVER_CPU, BENCH_LOAD_CPU; MISS_REQUESTS (1500 per
+# series and round, 3 rounds), MISS_RATE (200), MISS_SECONDS (8 per series and round); BENCH_SERVER_JAVA_OPTS adds
+# JVM options to the server (a profile: -XX:StartFlightRecording=filename=target/bench/miss.jfr,settings=profile).
+# The cache folder goes under TMPDIR (default /tmp; on a tmpfs, TMPDIR=/dev/shm takes the record's fsync out of
+# the figures). About eight minutes on a loaded machine.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+: "${BENCH_OUT:=target/bench}" "${BENCH_CP:=target/bench/cp.txt}"
+mkdir -p "$BENCH_OUT"
+cp="target/test-classes:target/classes:$(cat "$BENCH_CP")"
+server_pin=(); load_pin=()
+if command -v taskset >/dev/null; then
+  [ -n "${BENCH_SERVER_CPU:-}" ] && server_pin=(taskset -c "$BENCH_SERVER_CPU")
+  [ -n "${BENCH_LOAD_CPU:-}" ] && load_pin=(taskset -c "$BENCH_LOAD_CPU")
+fi
+work=$(mktemp -d "${TMPDIR:-/tmp}/modelcache-miss.XXXXXX")
+server=
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+# shellcheck disable=SC2086
+"${server_pin[@]}" java -Xms1g -Xmx1g ${BENCH_SERVER_JAVA_OPTS:-} -cp "$cp" dev.modelcache.bench.MissTierServer "$work/cache" "$work/ports" \
+  > "$BENCH_OUT/miss-overhead-server.log" 2>&1 &
+server=$!
+BENCH_OUT="$BENCH_OUT" "${load_pin[@]}" java -Xms512m -Xmx512m -cp "$cp" dev.modelcache.bench.MissOverhead "$work/ports" \
+  > "$BENCH_OUT/miss-overhead.log" 2>&1 || { tail -30 "$BENCH_OUT/miss-overhead.log" >&2; exit 1; }
+test -s "$BENCH_OUT/miss-overhead.json"
