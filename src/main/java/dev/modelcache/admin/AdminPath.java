@@ -42,11 +42,32 @@ public final class AdminPath {
                 + AdminEndpoints.PREFIX + "/, spelled exactly so (lower case, no dot segments around it).");
     }
 
-    /** True when a segment of {@code path}, wholly decoded and in lower case, starts with {@code _cache}. */
+    /**
+     * True when a segment of {@code path}, wholly decoded and in lower case, starts with {@code _cache}. A path without
+     * an escape is its own decoding, and one that does not hold {@code _cache} in any case has no such segment: every
+     * proxied request is such a path, so it is answered with one scan, without decoding or splitting anything.
+     */
     static boolean looksAdmin(String path) {
+        if (path.indexOf('%') < 0 && !holdsName(path)) {
+            return false;
+        }
         String loose = decoded(path).toLowerCase(Locale.ROOT);
-        for (String segment : loose.split("[/\\\\]", -1)) {
-            if (segment.strip().startsWith(NAME)) {
+        int start = 0;
+        for (int i = 0; i <= loose.length(); i++) {
+            if (i == loose.length() || loose.charAt(i) == '/' || loose.charAt(i) == '\\') {
+                if (loose.substring(start, i).strip().startsWith(NAME)) {
+                    return true;
+                }
+                start = i + 1;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code _cache} occurs in {@code path} in any case (only ASCII letters lower-case to its letters). */
+    private static boolean holdsName(String path) {
+        for (int i = path.indexOf('_'); i >= 0 && i + NAME.length() <= path.length(); i = path.indexOf('_', i + 1)) {
+            if (path.regionMatches(true, i, NAME, 0, NAME.length())) {
                 return true;
             }
         }

@@ -109,17 +109,21 @@ public final class CachePolicy {
         return decide(exchange, null);
     }
 
+    /** What {@code X-Cache-Mode} accepts. */
+    private static final List<String> MODE_LABELS = Arrays.stream(CacheMode.values()).map(CacheMode::label).toList();
+    private static final List<String> REPLAY_VALUES = List.of("realtime");
+
     /** The decision for a request to {@code provider}, which says which of its paths are stateful (null: none). */
     public Decision decide(Exchange exchange, ProviderFacts provider) {
         Headers headers = exchange.headers();
         ControlHeaders controls = new ControlHeaders(headers);
-        CacheMode mode = controls.oneOf(MODE_HEADER, Arrays.stream(CacheMode.values()).map(CacheMode::label).toList())
+        CacheMode mode = controls.oneOf(MODE_HEADER, MODE_LABELS)
                 .flatMap(CacheMode::parse).orElseGet(this.mode);
         String namespace = namespace(controls);
         Duration ttl = seconds(controls.value(TTL_HEADER).orElse(null), TTL_HEADER, 1);
         boolean sequence = controls.onOff(SEQUENCE_HEADER).orElse(sequences);
         boolean coalesce = controls.onOff(COALESCE_HEADER).orElse(true);
-        boolean paced = controls.oneOf(REPLAY_HEADER, List.of("realtime")).isPresent();
+        boolean paced = controls.oneOf(REPLAY_HEADER, REPLAY_VALUES).isPresent();
         String cacheControl = headers.joined("Cache-Control").toLowerCase(Locale.ROOT);
         Duration maxAge = seconds(directive(cacheControl, "max-age"), "Cache-Control max-age", 0);
         boolean upstream = mode != CacheMode.REPLAY && directive(cacheControl, "only-if-cached") == null;

@@ -24,14 +24,30 @@ final class ControlHeaders {
             CachePolicy.COALESCE_HEADER, "invalid_cache_coalesce",
             CachePolicy.REPLAY_HEADER, "invalid_cache_replay");
 
+    /** What every control's name starts with. */
+    private static final String PREFIX = "X-Cache-";
+
     private final Headers headers;
+    /** Whether any field is named like a control: most requests send none, and are then read once, not per control. */
+    private final boolean any;
 
     ControlHeaders(Headers headers) {
         this.headers = headers;
+        boolean found = false;
+        for (Map.Entry<String, String> field : headers.fields()) {
+            if (field.getKey().regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+                found = true;
+                break;
+            }
+        }
+        this.any = found;
     }
 
     /** The one value of control {@code name}, trimmed; empty when absent; 400 when fields disagree. */
     Optional<String> value(String name) {
+        if (!any) {
+            return Optional.empty();
+        }
         String found = null;
         for (Map.Entry<String, String> field : headers.fields()) {
             if (field.getKey().equalsIgnoreCase(name)) {

@@ -1,9 +1,17 @@
 package dev.modelcache.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.DataInput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The JSON parsers for bodies. Jackson's own limits (a string of at most 20 M characters, a field name of at most
@@ -22,8 +30,13 @@ public final class JsonParsers {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    /** Answers, read for their token counts. */
-    public static final ObjectMapper RESPONSE = mapper();
+    /**
+     * Answers, read for their token counts (and a stored entry's metadata, in the Ehcache tier's older value format).
+     * Every parse is counted ({@link #answerParses()}): a hit must parse none.
+     */
+    public static final ObjectMapper RESPONSE = new ObjectMapper(new CountingFactory(builder()));
+
+    private static final LongAdder ANSWER_PARSES = new LongAdder();
 
     /**
      * Record files: their header holds the canonical request body, so numbers keep their exact value as in
@@ -34,13 +47,63 @@ public final class JsonParsers {
     private JsonParsers() {
     }
 
+    /**
+     * JSON documents parsed with {@link #RESPONSE} since start, in this JVM: what a test reads around an exchange to
+     * prove that the request thread of a hit parses no answer (the stored usage is replayed, never counted again).
+     */
+    public static long answerParses() {
+        return ANSWER_PARSES.sum();
+    }
+
     private static ObjectMapper mapper() {
-        JsonFactory factory = JsonFactory.builder()
+        return new ObjectMapper(builder().build());
+    }
+
+    private static JsonFactoryBuilder builder() {
+        return new JsonFactoryBuilder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxStringLength(Integer.MAX_VALUE)
                         .maxNameLength(Integer.MAX_VALUE)
-                        .build())
-                .build();
-        return new ObjectMapper(factory);
+                        .build());
+    }
+
+    /** Counts the parsers it makes: every way Jackson reads a document goes through one of these. */
+    private static final class CountingFactory extends JsonFactory {
+        private static final long serialVersionUID = 1L;
+
+        CountingFactory(JsonFactoryBuilder builder) {
+            super(builder);
+        }
+
+        @Override
+        protected JsonParser _createParser(InputStream in, IOContext context) throws IOException {
+            ANSWER_PARSES.increment();
+            return super._createParser(in, context);
+        }
+
+        @Override
+        protected JsonParser _createParser(Reader reader, IOContext context) throws IOException {
+            ANSWER_PARSES.increment();
+            return super._createParser(reader, context);
+        }
+
+        @Override
+        protected JsonParser _createParser(char[] data, int offset, int length, IOContext context, boolean recyclable)
+                throws IOException {
+            ANSWER_PARSES.increment();
+            return super._createParser(data, offset, length, context, recyclable);
+        }
+
+        @Override
+        protected JsonParser _createParser(byte[] data, int offset, int length, IOContext context) throws IOException {
+            ANSWER_PARSES.increment();
+            return super._createParser(data, offset, length, context);
+        }
+
+        @Override
+        protected JsonParser _createParser(DataInput input, IOContext context) throws IOException {
+            ANSWER_PARSES.increment();
+            return super._createParser(input, context);
+        }
     }
 }

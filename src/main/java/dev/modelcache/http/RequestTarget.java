@@ -40,6 +40,38 @@ public final class RequestTarget {
         if (raw.charAt(0) != '/') {
             throw invalidPath("The request path must start with '/'.");
         }
+        // Every request's path is normalised twice (to route it, then in its Exchange), and nearly every one is normal
+        // already: such a path is itself, known after one scan.
+        return isNormal(raw) ? raw : normalised(raw);
+    }
+
+    /**
+     * True when {@code raw} (starting with '/') is its own normal form: only unescaped path characters (no '%', no
+     * ';'), no empty segment but a last one after a named segment (a trailing '/'), and no '.' or '..' segment.
+     */
+    static boolean isNormal(String raw) {
+        int n = raw.length();
+        int start = 1;
+        for (int i = 1; i <= n; i++) {
+            if (i == n || raw.charAt(i) == '/') {
+                int length = i - start;
+                if (length == 0 ? i != n && n > 1
+                        : raw.charAt(start) == '.' && (length == 1 || (length == 2 && raw.charAt(start + 1) == '.'))) {
+                    return false;
+                }
+                start = i + 1;
+            } else {
+                char c = raw.charAt(i);
+                if (c == '%' || c == ';' || !isPchar(c)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** {@link #normalPath} the long way: escapes of unreserved characters decoded, dot segments and empty ones gone. */
+    static String normalised(String raw) {
         String decoded = decodeUnreserved(raw);
         Deque<String> segments = new ArrayDeque<>();
         String[] parts = decoded.split("/", -1);

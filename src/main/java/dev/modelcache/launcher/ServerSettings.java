@@ -21,11 +21,18 @@ import org.apache.catalina.connector.Connector;
  * thread. Request bodies are read without a thread.</li>
  * <li>{@code server/maxConnections}: open connections, default 10000 (idle keep-alive and slow uploads count).</li>
  * </ul>
+ *
+ * <p>Keep-alive has no request limit ({@link #MAX_KEEP_ALIVE_REQUESTS}): Tomcat's default of 100 closes a busy
+ * client's connection every 100 requests, and under load the reconnects (and their TIME_WAIT sockets) cost more than
+ * the hits they carry. Connections stay bounded by {@code server/maxConnections} and by the idle timeout, and an idle
+ * keep-alive connection holds no thread (the NIO poller watches it).</p>
  */
 public record ServerSettings(String host, int maxThreads, int maxConnections) {
     public static final String DEFAULT_HOST = ConfigKeys.HOST.defaultValue();
     public static final int DEFAULT_MAX_THREADS = Integer.parseInt(ConfigKeys.SERVER_MAX_THREADS.defaultValue());
     public static final int DEFAULT_MAX_CONNECTIONS = Integer.parseInt(ConfigKeys.SERVER_MAX_CONNECTIONS.defaultValue());
+    /** Requests a keep-alive connection may carry before the connector closes it: -1, no limit (Tomcat's: 100). */
+    public static final int MAX_KEEP_ALIVE_REQUESTS = -1;
 
     public static ServerSettings from(Settings settings) {
         String host = settings.get(ConfigKeys.HOST).orElse(DEFAULT_HOST);
@@ -35,12 +42,13 @@ public record ServerSettings(String host, int maxThreads, int maxConnections) {
                 (int) r.number(ConfigKeys.SERVER_MAX_CONNECTIONS, 1, 1_000_000));
     }
 
-    /** Sets the address and sizes of {@code connector} (before it starts). */
+    /** Sets the address, sizes and keep-alive limit of {@code connector} (before it starts). */
     public void applyTo(Connector connector) {
         connector.setProperty("address", address(host).getHostAddress());
         connector.setProperty("maxThreads", String.valueOf(maxThreads));
         connector.setProperty("minSpareThreads", String.valueOf(Math.min(10, maxThreads)));
         connector.setProperty("maxConnections", String.valueOf(maxConnections));
+        connector.setProperty("maxKeepAliveRequests", String.valueOf(MAX_KEEP_ALIVE_REQUESTS));
     }
 
     /** True when the launcher listens on every interface (anyone on the network can use it). */

@@ -7,7 +7,6 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -41,14 +40,16 @@ final class BodyReader implements ReadListener, AsyncListener {
     private final Handler handler;
     private final ErrorWriter errors;
     private final String what;
-    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-    private final byte[] buffer = new byte[16 * 1024];
+    private final BodyBytes body;
     private final AtomicBoolean finished = new AtomicBoolean();
 
-    BodyReader(AsyncContext async, ServletInputStream in, int maxBodyBytes, Handler handler, ErrorWriter errors, String what) {
+    /** {@code declaredLength}: the request's Content-Length (at most {@code maxBodyBytes}), or -1 when it has none. */
+    BodyReader(AsyncContext async, ServletInputStream in, int maxBodyBytes, long declaredLength, Handler handler,
+               ErrorWriter errors, String what) {
         this.async = async;
         this.in = in;
         this.maxBodyBytes = maxBodyBytes;
+        this.body = new BodyBytes(declaredLength, maxBodyBytes);
         this.handler = handler;
         this.errors = errors;
         this.what = what;
@@ -57,15 +58,14 @@ final class BodyReader implements ReadListener, AsyncListener {
     @Override
     public void onDataAvailable() throws IOException {
         while (!finished.get() && in.isReady()) {
-            int n = in.read(buffer);
+            int n = body.readFrom(in);
             if (n == -1) {
                 return;
             }
-            if (body.size() + n > maxBodyBytes) {
+            if (body.size() > maxBodyBytes) {
                 fail(Exchange.tooLarge(maxBodyBytes));
                 return;
             }
-            body.write(buffer, 0, n);
         }
     }
 
@@ -75,7 +75,7 @@ final class BodyReader implements ReadListener, AsyncListener {
             return;
         }
         try {
-            handler.handle(body.toByteArray());
+            handler.handle(body.bytes());
         } finally {
             async.complete();
         }

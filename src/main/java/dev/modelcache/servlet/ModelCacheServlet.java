@@ -107,7 +107,8 @@ public class ModelCacheServlet extends HttpServlet {
         app.inFlight().bodyStarted();
         AsyncContext async = request.startAsync();
         async.setTimeout(bodyTimeout.toMillis());
-        BodyReader reader = new BodyReader(async, request.getInputStream(), app.config().server().maxBodyBytes(), body -> {
+        BodyReader reader = new BodyReader(async, request.getInputStream(), app.config().server().maxBodyBytes(),
+                request.getContentLengthLong(), body -> {
             request.setAttribute(Exchange.BODY_ATTRIBUTE, body);
             proxy(request, response, path, shape);
         }, error -> {

@@ -5,6 +5,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +22,17 @@ public final class TokenCounter {
     public record Count(long tokens, boolean estimated) {
     }
 
+    private static final LongAdder RUNS = new LongAdder();
+
     private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
+
+    /**
+     * Times an encoding was taken up to count something, by any counter in this JVM since start: what a test reads
+     * around an exchange to prove that a hit counts nothing (its usage is the one stored with the entry).
+     */
+    public static long runs() {
+        return RUNS.sum();
+    }
 
     /**
      * Usage of a non-streamed JSON exchange: prompt and completion from the response's {@code usage} when present
@@ -77,6 +88,7 @@ public final class TokenCounter {
         if (text == null || text.isEmpty()) {
             return 0;
         }
+        RUNS.increment();
         return registry.getEncoding(encodingFor(model)).countTokensOrdinary(text);
     }
 
@@ -119,6 +131,7 @@ public final class TokenCounter {
     }
 
     private Tally tally(String model) {
+        RUNS.increment();
         ModelEncodings.Choice choice = ModelEncodings.choose(model);
         return new Tally(registry.getEncoding(choice.type()), choice.known());
     }

@@ -35,4 +35,36 @@ class AdminPathTest {
             assertEquals(Route.PROXY, route(raw), raw);
         }
     }
+
+    /** The rule as written before the quick scan: decode twice, lower-case, split, look at every segment. */
+    private static boolean looksAdminSlowly(String path) {
+        String loose = RequestTarget.percentDecoded(RequestTarget.percentDecoded(path)).toLowerCase(java.util.Locale.ROOT);
+        for (String segment : loose.split("[/\\\\]", -1)) {
+            if (segment.strip().startsWith("_cache")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void theQuickScanDecidesAsTheFullDecodingDoes() {
+        String[] parts = {"/", "\\", "_", "c", "C", "a", "A", "ch", "he", "e", "E", "%5F", "%5f", "%255F", "%43", "%2F", " ",
+                "v1", "x", ".", "\u212A", "\u0130", "_cache", "_CaChE", "%"};
+        java.util.Random random = new java.util.Random(19);
+        for (int n = 0; n < 50_000; n++) {
+            StringBuilder path = new StringBuilder("/");
+            for (int k = random.nextInt(9); k > 0; k--) {
+                path.append(parts[random.nextInt(parts.length)]);
+            }
+            String candidate = path.toString();
+            boolean expected;
+            try {
+                expected = looksAdminSlowly(candidate);
+            } catch (RuntimeException e) {
+                continue; // a malformed escape: the servlet refuses the path before it is routed
+            }
+            assertEquals(expected, AdminPath.looksAdmin(candidate), candidate);
+        }
+    }
 }

@@ -175,17 +175,97 @@ class CachedResponseTest {
     @Test
     void hugeOrNegativeLengthFieldsFail() {
         byte[] bytes = CachedResponseBytes.encode(sample());
-        int metaLengthAt = 4;
-        int chunkCountAt = 8 + ByteBuffer.wrap(bytes).getInt(metaLengthAt);
-        int bodyLengthAt = chunkCountAt + 4 + 8 * ByteBuffer.wrap(bytes).getInt(chunkCountAt);
-        assertEquals(SSE.length, ByteBuffer.wrap(bytes).getInt(bodyLengthAt), "layout as expected");
-        for (int at : new int[] {metaLengthAt, chunkCountAt, bodyLengthAt}) {
-            for (int value : new int[] {-1, Integer.MIN_VALUE, Integer.MAX_VALUE, bytes.length + 1}) {
+        List<Integer> lengthsAt = lengthFields(bytes);
+        assertEquals(SSE.length, ByteBuffer.wrap(bytes).getInt(lengthsAt.get(lengthsAt.size() - 1)), "layout as expected");
+        for (int at : lengthsAt) {
+            for (int value : new int[] {-2, Integer.MIN_VALUE, Integer.MAX_VALUE, bytes.length + 1}) {
                 byte[] copy = bytes.clone();
                 ByteBuffer.wrap(copy).putInt(at, value);
                 assertThrows(IOException.class, () -> CachedResponseBytes.decode(copy), "length " + value + " at " + at);
             }
         }
+    }
+
+    /** Where an "MCR2" value keeps its lengths and counts: provider, model, header count and texts, chunks, body. */
+    private static List<Integer> lengthFields(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        List<Integer> at = new java.util.ArrayList<>();
+        in.position(4 + 4 + 8 + 8);
+        for (int text = 0; text < 2; text++) {
+            at.add(in.position());
+            in.position(in.position() + 4 + Math.max(0, in.getInt(in.position())));
+        }
+        in.position(in.position() + 8 + 8 + 1 + 8 + 8);
+        at.add(in.position());
+        int fields = in.getInt();
+        for (int text = 0; text < 2 * fields; text++) {
+            at.add(in.position());
+            in.position(in.position() + 4 + in.getInt(in.position()));
+        }
+        at.add(in.position());
+        in.position(in.position() + 4 + 8 * in.getInt(in.position()));
+        at.add(in.position());
+        return at;
+    }
+
+    @Test
+    void aValueInTheOlderJsonFormatStillReadsWholeWithItsHeadersFilteredAsStored() throws IOException {
+        byte[] meta = ("{\"status\":201,\"headers\":[[\"Content-Type\",\"text/event-stream\"],[\"Set-Cookie\",\"a=b\"],"
+                + "[\"x-request-id\",\"req_1\"]],\"storedAt\":1700000000123,\"provider\":\"groq\",\"model\":\"llama\","
+                + "\"ttlMillis\":60000,\"usage\":{\"promptTokens\":11,\"completionTokens\":22,\"estimated\":true,"
+                + "\"cacheReadTokens\":3}}").getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(0x4D435231);
+            out.writeInt(meta.length);
+            out.write(meta);
+            out.writeInt(2);
+            out.writeInt(15);
+            out.writeInt(0);
+            out.writeInt(SSE.length);
+            out.writeInt(120);
+            out.writeInt(SSE.length);
+            out.write(SSE);
+        }
+        CachedResponse old = CachedResponseBytes.decode(bytes.toByteArray());
+        assertEquals(201, old.status());
+        assertEquals(List.of(Map.entry("Content-Type", "text/event-stream"), Map.entry("x-request-id", "req_1")),
+                old.headers().fields(), "a cookie is never replayed");
+        assertArrayEquals(SSE, old.body());
+        assertEquals(List.of(new Chunk(15, 0), new Chunk(SSE.length, 120)), old.chunks());
+        assertEquals(1_700_000_000_123L, old.storedAtMillis());
+        assertEquals(60_000, old.ttlMillis());
+        assertEquals(new Usage(11, 22, true, 3, 0), old.usage());
+        assertEquals("groq", old.provider());
+        assertEquals("llama", old.model());
+        CachedResponse again = CachedResponseBytes.decode(CachedResponseBytes.encode(old));
+        assertEquals(old.headers().fields(), again.headers().fields(), "written again in the new format, read the same");
+        assertEquals(old.usage(), again.usage());
+        assertEquals(old.ttlMillis(), again.ttlMillis());
+    }
+
+    @Test
+    void headersAStoredAnswerMayNotKeepAreLeftOutWhenItIsWritten() throws IOException {
+        CachedResponse withCookie = new CachedResponse(200, Headers.of("Content-Type", "application/json",
+                "Set-Cookie", "__cf_bm=abc", "Authorization", "Bearer sk-x"), new byte[] {'{', '}'}, List.of(new Chunk(2, 0)),
+                1L, Usage.NONE, "openai", "gpt-4o");
+        byte[] bytes = CachedResponseBytes.encode(withCookie);
+        assertFalse(new String(bytes, StandardCharsets.ISO_8859_1).contains("cf_bm"));
+        assertFalse(new String(bytes, StandardCharsets.ISO_8859_1).contains("sk-x"));
+        assertEquals(List.of(Map.entry("Content-Type", "application/json")), CachedResponseBytes.decode(bytes).headers().fields());
+    }
+
+    @Test
+    void aStatusOutsideTheRangeOfStatusLinesFails() {
+        byte[] bytes = CachedResponseBytes.encode(sample());
+        for (int status : new int[] {0, 99, 600, -200}) {
+            byte[] copy = bytes.clone();
+            ByteBuffer.wrap(copy).putInt(4, status);
+            assertThrows(IOException.class, () -> CachedResponseBytes.decode(copy), "status " + status);
+        }
+        byte[] negativeTtl = bytes.clone();
+        ByteBuffer.wrap(negativeTtl).putLong(16, -1);
+        assertThrows(IOException.class, () -> CachedResponseBytes.decode(negativeTtl));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -91,5 +92,33 @@ class RequestTargetTest {
         assertNull(RequestTarget.withoutParameter("key=a", "key"));
         assertNull(RequestTarget.withoutParameter(null, "key"));
         assertEquals("keys=1&monkey=2", RequestTarget.withoutParameter("keys=1&monkey=2", "key"));
+    }
+
+    @Test
+    void aPathThatIsNormalAlreadyIsItselfAndTheQuickScanAgreesWithTheLongWay() {
+        String[] parts = {"/", "/", "v1", "chat", "completions", ".", "..", ".a", "...", "%2E", "%2F", "%41", "%zz", ";",
+                "x", "~", "-", "_", ":", "@", "+", " ", "\u00e9", "?", "#", "\\"};
+        java.util.Random random = new java.util.Random(19);
+        for (int n = 0; n < 50_000; n++) {
+            StringBuilder path = new StringBuilder("/");
+            for (int k = random.nextInt(8); k > 0; k--) {
+                path.append(parts[random.nextInt(parts.length)]);
+            }
+            String raw = path.toString();
+            String slow;
+            try {
+                slow = RequestTarget.normalised(raw);
+            } catch (ProxyError e) {
+                assertThrows(ProxyError.class, () -> RequestTarget.normalPath(raw), raw);
+                continue;
+            }
+            assertEquals(slow, RequestTarget.normalPath(raw), raw);
+            if (RequestTarget.isNormal(raw)) {
+                assertEquals(raw, slow, raw);
+            }
+        }
+        for (String normal : new String[] {"/", "/v1/chat/completions", "/v1/models/", "/v1beta/models/gemini-2.5-flash:generateContent"}) {
+            assertTrue(RequestTarget.isNormal(normal), normal);
+        }
     }
 }

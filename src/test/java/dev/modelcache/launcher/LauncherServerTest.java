@@ -65,6 +65,25 @@ public class LauncherServerTest {
     }
 
     @Test
+    void aBusyKeepAliveConnectionIsNeverClosedForItsNumberOfRequests() throws Exception {
+        Launcher launcher = start(ServerSettings.from(Settings.of(Map.of())));
+        try {
+            try (RawClient client = new RawClient(launcher.port())) {
+                for (int i = 0; i < 101; i++) {
+                    String answer = client.send("GET /_cache/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readAnswer();
+                    assertTrue(answer.startsWith("HTTP/1.1 200"), "request " + (i + 1) + ": " + answer);
+                    String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+                    assertFalse(head.contains("connection: close"), "closed after request " + (i + 1) + ": " + head);
+                }
+            }
+            // Tomcat's default (100) closes a busy client's connection every 100 requests: a reconnect under load.
+            assertEquals(-1, launcher.connector().getProperty("maxKeepAliveRequests"));
+        } finally {
+            launcher.stop();
+        }
+    }
+
+    @Test
     void badServerSettingsNameTheirKey() {
         assertEquals("host", assertThrows(ConfigException.class,
                 () -> ServerSettings.from(Settings.of(Map.of("host", "my laptop")))).key());
