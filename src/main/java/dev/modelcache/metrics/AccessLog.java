@@ -4,8 +4,11 @@ import dev.modelcache.config.LogConfig;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.events.ProxyListener;
 import dev.modelcache.http.Redacted;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One INFO line per proxied exchange on the logger {@value #LOGGER}, for the container's logging:
@@ -21,27 +24,59 @@ import java.lang.System.Logger.Level;
  * {@code body="..."}, the request body as {@link BodyText} gives it (never the answer's). The launchers print each
  * record as the time in UTC, a blank and this line ({@link AccessLogFormatter}); a container formats it as its own
  * logging configuration says.
+ * <p>
+ * The request thread only builds the line; the {@link AccessLogWriter} hands it to the logger's handlers on a
+ * thread of its own, in order, dropping (and counting) lines rather than holding a request up when the handlers fall
+ * behind by more than {@value #QUEUED_LINES} lines. {@link #close()} writes what is queued and ends that thread.
  */
-public final class AccessLog implements ProxyListener {
+public final class AccessLog implements ProxyListener, AutoCloseable {
     public static final String LOGGER = "dev.modelcache.access";
     static final int KEY_CHARS = 12;
+    /** Lines the writer may fall behind by before lines are dropped (each at most a few hundred characters). */
+    static final int QUEUED_LINES = 8192;
     private static final int MAX_FIELD = 200;
-    private static final Logger LOG = System.getLogger(LOGGER);
 
+    /** Held here: java.util.logging keeps its loggers only weakly, and a container's configuration is on this one. */
+    private final Logger logger = Logger.getLogger(LOGGER);
     private final boolean bodies;
     private final int bodyMaxChars;
+    private final AccessLogWriter writer;
 
     /** The access log as {@code config} says: with request bodies only when {@code log/bodies} is on. */
-    public AccessLog(LogConfig config) {
+    public AccessLog(LogConfig config, Clock clock) {
+        this(config, clock, QUEUED_LINES);
+    }
+
+    AccessLog(LogConfig config, Clock clock, int queuedLines) {
         this.bodies = config.bodies();
         this.bodyMaxChars = config.bodyMaxChars();
+        this.writer = new AccessLogWriter(logger, clock, queuedLines);
     }
 
     @Override
     public void exchangeEnded(ExchangeSummary exchange) {
-        if (LOG.isLoggable(Level.INFO)) {
-            LOG.log(Level.INFO, line(exchange));
+        if (logger.isLoggable(Level.INFO)) {
+            writer.offer(line(exchange));
         }
+    }
+
+    /** Lines dropped since start because the log's handlers fell behind (see {@link AccessLogWriter}). */
+    public long dropped() {
+        return writer.dropped();
+    }
+
+    /** What {@code /_cache/stats} shows under {@code accessLog}: lines {@code dropped} since start and {@code queued} now. */
+    public ObjectNode toJson() {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("dropped", writer.dropped());
+        json.put("queued", writer.queued());
+        return json;
+    }
+
+    /** Writes the lines still queued and ends the writer's thread. */
+    @Override
+    public void close() {
+        writer.close();
     }
 
     String line(ExchangeSummary e) {

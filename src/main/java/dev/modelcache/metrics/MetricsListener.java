@@ -8,6 +8,7 @@ import dev.modelcache.events.UpstreamCall;
 import dev.modelcache.http.CacheStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -105,6 +106,15 @@ public final class MetricsListener implements ProxyListener {
     public void stored(Stored entry) {
         Counter.builder("cache.puts").description("Answers written to the cache")
                 .tags("cache", CACHE_NAME, "provider", providers.of(entry.provider())).register(registry).increment();
+    }
+
+    /**
+     * The access log's lines dropped because its handlers fell behind, as the counter
+     * {@code modelcache.access_log.dropped} (read when scraped).
+     */
+    public void countDroppedLines(AccessLog accessLog) {
+        FunctionCounter.builder("modelcache.access_log.dropped", accessLog, AccessLog::dropped)
+                .description("Access log lines dropped because the log's handlers fell behind").register(registry);
     }
 
     /** Every meter in Prometheus' text exposition format. */
