@@ -88,4 +88,26 @@ class PriceLookupTest {
         other.lookup(longName);
         assertEquals(0, other.remembered(), "a name longer than the bound is not kept");
     }
+
+    /** The cost moves the decimal point instead of dividing, with the division's value and scale. */
+    @Test
+    void aCostIsTheDivisionsValueAtTheDivisionsScale() {
+        java.util.Random random = new java.util.Random(19);
+        List<java.math.BigDecimal> amounts = new ArrayList<>(List.of(java.math.BigDecimal.ZERO, new java.math.BigDecimal("0.00"),
+                new java.math.BigDecimal("450.00"), new java.math.BigDecimal("1E+3"), new java.math.BigDecimal("1E+7"),
+                new java.math.BigDecimal("0.075"), new java.math.BigDecimal("123456789.123456789")));
+        for (Price price : table.prices()) {
+            Tokens tokens = new Tokens(random.nextInt(1_000_000), random.nextInt(100_000), random.nextInt(1000), random.nextInt(1000));
+            amounts.add(price.input().multiply(java.math.BigDecimal.valueOf(tokens.plainInput()))
+                    .add(price.output().multiply(java.math.BigDecimal.valueOf(tokens.output()))));
+        }
+        for (int i = 0; i < 2000; i++) {
+            amounts.add(java.math.BigDecimal.valueOf(random.nextLong() % 10_000_000_000L, random.nextInt(12) - 2));
+        }
+        for (java.math.BigDecimal amount : amounts) {
+            java.math.BigDecimal divided = amount.divide(java.math.BigDecimal.valueOf(1_000_000));
+            java.math.BigDecimal moved = Price.perMillion(amount);
+            assertEquals(divided, moved, "value and scale of " + amount);
+        }
+    }
 }
