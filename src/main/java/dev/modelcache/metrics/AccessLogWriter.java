@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -23,10 +24,10 @@ import java.util.logging.Logger;
  * was queued rather than after each line. {@link #close()} writes what is queued and ends the thread; a line that comes
  * after that is written on the caller's thread.
  * <p>
- * Each record carries the time its exchange ended and the id of its request thread, as a record logged by that thread
+ * The line is made from its entry on the writer's thread too. Each record carries the time its exchange ended and the id of its request thread, as a record logged by that thread
  * would, so a container's formatter shows the same time and thread as before.
  */
-final class AccessLogWriter implements AutoCloseable {
+final class AccessLogWriter<T> implements AutoCloseable {
     static final String THREAD = "modelcache-access-log";
     static final long WARN_EVERY_MILLIS = 60_000;
     private static final System.Logger LOG = System.getLogger(AccessLog.class.getName());
@@ -34,13 +35,14 @@ final class AccessLogWriter implements AutoCloseable {
     private static final int CHECK_EVERY = 1024;
     private static final long CLOSE_WAIT_MILLIS = 10_000;
 
-    private record Line(String text, long atMillis, long threadId) {
+    private record Line<T>(T entry, long atMillis, long threadId) {
     }
 
     private final Logger logger;
+    private final Function<T, String> format;
     private final Clock clock;
     private final int capacity;
-    private final ConcurrentLinkedQueue<Line> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Line<T>> queue = new ConcurrentLinkedQueue<>();
     /** Lines queued and not yet taken; reserved before a line is queued, so the queue never holds more. */
     private final AtomicInteger queued = new AtomicInteger();
     private final LongAdder dropped = new LongAdder();
@@ -54,8 +56,10 @@ final class AccessLogWriter implements AutoCloseable {
     private long warnedAtMillis;
     private boolean warned;
 
-    AccessLogWriter(Logger logger, Clock clock, int capacity) {
+    /** Writes to {@code logger} what {@code format} makes of each entry (on the writer's thread). */
+    AccessLogWriter(Logger logger, Function<T, String> format, Clock clock, int capacity) {
         this.logger = logger;
+        this.format = format;
         this.clock = clock;
         this.capacity = capacity;
         this.thread = new Thread(this::run, THREAD);
@@ -63,9 +67,9 @@ final class AccessLogWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** Queues {@code text}, logged at the time now; false when the queue was full and the line was dropped. */
-    boolean offer(String text) {
-        Line line = new Line(text, clock.millis(), Thread.currentThread().getId());
+    /** Queues {@code entry}, logged at the time now; false when the queue was full and the line was dropped. */
+    boolean offer(T entry) {
+        Line<T> line = new Line<>(entry, clock.millis(), Thread.currentThread().getId());
         if (closed) {
             write(line);
             flushHandlers();
@@ -100,7 +104,7 @@ final class AccessLogWriter implements AutoCloseable {
     private void run() {
         long written = 0;
         while (true) {
-            Line line = queue.poll();
+            Line<T> line = queue.poll();
             if (line != null) {
                 queued.decrementAndGet();
                 write(line);
@@ -125,8 +129,15 @@ final class AccessLogWriter implements AutoCloseable {
         }
     }
 
-    private void write(Line line) {
-        LogRecord record = new LogRecord(java.util.logging.Level.INFO, line.text());
+    private void write(Line<T> line) {
+        String text;
+        try {
+            text = format.apply(line.entry());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot make an access log line: " + e);
+            return;
+        }
+        LogRecord record = new LogRecord(java.util.logging.Level.INFO, text);
         record.setInstant(Instant.ofEpochMilli(line.atMillis()));
         record.setLoggerName(logger.getName());
         record.setSourceClassName(AccessLog.class.getName());
@@ -170,7 +181,7 @@ final class AccessLogWriter implements AutoCloseable {
 
     /** Takes and writes whatever is queued, on the calling thread (once the writer has ended). */
     private synchronized void drain() {
-        for (Line line = queue.poll(); line != null; line = queue.poll()) {
+        for (Line<T> line = queue.poll(); line != null; line = queue.poll()) {
             queued.decrementAndGet();
             write(line);
         }
