@@ -71,6 +71,8 @@ public final class ModelCache implements AutoCloseable {
     private final CostLedger ledger;
     private final BudgetGuard budget;
     private final UsageStats usage;
+    /** Null when {@code log/access} is off. */
+    private final AccessLog accessLog;
 
     private ModelCache(Config config, Clock clock) {
         this.config = config;
@@ -118,7 +120,12 @@ public final class ModelCache implements AutoCloseable {
         events.add(metrics);
         admin.metrics(new MetricsEndpoint(metrics));
         if (config.log().access()) {
-            events.add(new AccessLog(config.log()));
+            this.accessLog = new AccessLog(config.log(), clock);
+            events.add(accessLog);
+            admin.addStats("accessLog", accessLog::toJson);
+            metrics.countDroppedLines(accessLog);
+        } else {
+            this.accessLog = null;
         }
     }
 
@@ -237,13 +244,16 @@ public final class ModelCache implements AutoCloseable {
     }
 
     /**
-     * Drains the exchanges in flight (at most {@code shutdownDrainSeconds}), then closes the upstream client, the
-     * counters and the cost ledger (written a last time) and the store.
+     * Drains the exchanges in flight (at most {@code shutdownDrainSeconds}), then closes the access log (its queued
+     * lines written), the upstream client, the counters and the cost ledger (written a last time) and the store.
      */
     @Override
     public void close() {
         drain(config.server().shutdownDrain());
         try {
+            if (accessLog != null) {
+                accessLog.close(); // writes the queued lines and ends its thread
+            }
             upstream.close();
             usage.close();
         } finally {

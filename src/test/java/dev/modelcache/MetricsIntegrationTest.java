@@ -80,6 +80,9 @@ class MetricsIntegrationTest {
             assertEquals(5, sum(text, "gen_ai_client_operation_duration_seconds_bucket", Map.of("le", "+Inf")), text);
             assertEquals(2, sum(text, "modelcache_upstream_duration_seconds_count", Map.of("result", "complete")), text);
             assertEquals(2, sum(text, "modelcache_upstream_time_to_first_byte_seconds_count", Map.of()), text);
+            assertTrue(text.contains("\nmodelcache_access_log_dropped_total 0.0\n"), "the access log's drops: " + text);
+            String stats = proxy.get("/_cache/stats").body();
+            assertTrue(stats.contains("\"accessLog\":{\"dropped\":0,\"queued\":"), stats);
         }
     }
 

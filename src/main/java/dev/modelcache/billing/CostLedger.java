@@ -17,6 +17,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
@@ -29,6 +32,10 @@ import java.util.function.Predicate;
  * exchange of a model without a price costs 0 and its model is reported as unpriced, as it was when counted (a price
  * file changed later does not re-judge it). The ledger lives in {@code <cache dir>/ledger.json}, written at most
  * about once a second after a change and on {@link #close()}, and keeps the last {@value #RETAINED_DAYS} days.
+ * <p>
+ * An exchange is counted without a lock (it was a monitor every request thread passed): the days are a concurrent
+ * map of concurrent maps, each line's sums {@link CostCounter}s, and the report, the file and the budget read them as
+ * {@link CostTally}s when they ask.
  */
 public final class CostLedger implements ProxyListener, AutoCloseable {
     static final int RETAINED_DAYS = 366;
@@ -39,22 +46,47 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
     record Line(String provider, String model, String caller) {
     }
 
-    /** A line's two sums, and how many of its exchanges had no price (counted at 0 USD). */
+    /** A line's two sums, and how many of its exchanges had no price (counted at 0 USD), as read at one moment. */
     static final class Account {
         final CostTally spent = new CostTally();
         final CostTally saved = new CostTally();
         long unpriced;
     }
 
+    /** A line's sums as they are counted, by many threads at once. */
+    private static final class Counters {
+        final CostCounter spent = new CostCounter();
+        final CostCounter saved = new CostCounter();
+        final LongAdder unpriced = new LongAdder();
+
+        Account read() {
+            Account account = new Account();
+            account.spent.add(spent.tally());
+            account.saved.add(saved.tally());
+            account.unpriced = unpriced.sum();
+            return account;
+        }
+    }
+
     private final String pricesChecked;
     private final Clock clock;
-    private final SortedMap<LocalDate, Map<Line, Account>> days;
+    private final ConcurrentSkipListMap<LocalDate, ConcurrentHashMap<Line, Counters>> days = new ConcurrentSkipListMap<>();
     private final FlushedFile onDisk;
 
-    private CostLedger(String pricesChecked, Clock clock, Path file, SortedMap<LocalDate, Map<Line, Account>> days) {
+    private CostLedger(String pricesChecked, Clock clock, Path file, SortedMap<LocalDate, Map<Line, Account>> kept) {
         this.pricesChecked = pricesChecked;
         this.clock = clock.withZone(ZoneOffset.UTC);
-        this.days = days;
+        kept.forEach((day, lines) -> {
+            ConcurrentHashMap<Line, Counters> counted = new ConcurrentHashMap<>();
+            lines.forEach((line, account) -> {
+                Counters counters = new Counters();
+                counters.spent.add(account.spent);
+                counters.saved.add(account.saved);
+                counters.unpriced.add(account.unpriced);
+                counted.put(line, counters);
+            });
+            days.put(day, counted);
+        });
         this.onDisk = new FlushedFile(file, "ledger", "the cost ledger", this::encode);
     }
 
@@ -100,15 +132,21 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
     private void record(String provider, String model, String caller, Tokens tokens, BigDecimal usd, boolean priced,
                         boolean saved) {
         Line line = new Line(orUnknown(provider), orUnknown(model), orUnknown(caller));
-        synchronized (this) {
-            Account account = days.computeIfAbsent(today(), day -> new HashMap<>()).computeIfAbsent(line, l -> new Account());
-            (saved ? account.saved : account.spent).add(tokens, usd);
-            if (!priced) {
-                account.unpriced++;
+        LocalDate today = today();
+        ConcurrentHashMap<Line, Counters> lines = days.get(today);
+        if (lines == null) {
+            lines = days.computeIfAbsent(today, day -> new ConcurrentHashMap<>());
+            while (days.size() > RETAINED_DAYS) { // a new day: the oldest goes
+                days.pollFirstEntry();
             }
-            while (days.size() > RETAINED_DAYS) {
-                days.remove(days.firstKey());
-            }
+        }
+        Counters counters = lines.get(line);
+        if (counters == null) {
+            counters = lines.computeIfAbsent(line, l -> new Counters());
+        }
+        (saved ? counters.saved : counters.spent).add(tokens, usd);
+        if (!priced) {
+            counters.unpriced.increment();
         }
         onDisk.changed();
     }
@@ -133,26 +171,37 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
     }
 
     /** What each caller spent today (UTC), by caller. */
-    public synchronized Map<String, CostTally> spentTodayByCaller() {
+    public Map<String, CostTally> spentTodayByCaller() {
         Map<String, CostTally> byCaller = new HashMap<>();
-        days.getOrDefault(today(), Map.of()).forEach((line, account) ->
-                byCaller.computeIfAbsent(line.caller(), caller -> new CostTally()).add(account.spent));
+        days.getOrDefault(today(), new ConcurrentHashMap<>()).forEach((line, counters) ->
+                byCaller.computeIfAbsent(line.caller(), caller -> new CostTally()).add(counters.spent.tally()));
         return byCaller;
     }
 
-    private synchronized CostTally spentToday(Predicate<Line> which) {
+    private CostTally spentToday(Predicate<Line> which) {
         CostTally sum = new CostTally();
-        days.getOrDefault(today(), Map.of()).forEach((line, account) -> {
+        days.getOrDefault(today(), new ConcurrentHashMap<>()).forEach((line, counters) -> {
             if (which.test(line)) {
-                sum.add(account.spent);
+                sum.add(counters.spent.tally());
             }
         });
         return sum;
     }
 
     /** The figures for {@code /_cache/stats}, as {@link LedgerReport} lays them out. */
-    public synchronized com.fasterxml.jackson.databind.node.ObjectNode report() {
-        return LedgerReport.of(days, today(), pricesChecked);
+    public com.fasterxml.jackson.databind.node.ObjectNode report() {
+        return LedgerReport.of(read(), today(), pricesChecked);
+    }
+
+    /** Every day's lines as they stand now. */
+    private SortedMap<LocalDate, Map<Line, Account>> read() {
+        SortedMap<LocalDate, Map<Line, Account>> read = new TreeMap<>();
+        days.forEach((day, lines) -> {
+            Map<Line, Account> accounts = new HashMap<>();
+            lines.forEach((line, counters) -> accounts.put(line, counters.read()));
+            read.put(day, accounts);
+        });
+        return read;
     }
 
     /** Writes the ledger now if it changed since it was last written. */
@@ -160,8 +209,8 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
         onDisk.flush();
     }
 
-    private synchronized byte[] encode() throws IOException {
-        return LedgerFile.encode(days);
+    private byte[] encode() throws IOException {
+        return LedgerFile.encode(read());
     }
 
     /** Stops the periodic writes and writes the ledger a last time. */

@@ -7,7 +7,7 @@ import java.math.BigDecimal;
 
 /**
  * A running sum of exchanges, their tokens and their cost in US dollars (exact). Not thread-safe: the
- * {@link CostLedger} guards its tallies.
+ * {@link CostLedger} counts on {@link CostCounter}s and hands out tallies as read from them.
  */
 public final class CostTally {
     private long count;
@@ -25,6 +25,15 @@ public final class CostTally {
         count += other.count;
         tokens = tokens.plus(other.tokens);
         usd = usd.add(other.usd);
+    }
+
+    /** A tally of {@code count} exchanges of {@code tokens} costing {@code usd} in all. */
+    static CostTally of(long count, Tokens tokens, BigDecimal usd) {
+        CostTally tally = new CostTally();
+        tally.count = count;
+        tally.tokens = tokens;
+        tally.usd = usd;
+        return tally;
     }
 
     public CostTally copy() {

@@ -10,7 +10,6 @@ import java.math.BigDecimal;
  * ({@link ModelGlob}: {@code *} any run of characters, {@code ?} one, without regard to case).
  */
 public record Price(String pattern, BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite) {
-    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
     public Price {
         if (pattern == null || pattern.isBlank()) {
@@ -29,7 +28,17 @@ public record Price(String pattern, BigDecimal input, BigDecimal output, BigDeci
                 .add(cacheRead.multiply(BigDecimal.valueOf(tokens.cacheRead())))
                 .add(cacheWrite.multiply(BigDecimal.valueOf(tokens.cacheWrite())))
                 .add(output.multiply(BigDecimal.valueOf(tokens.output())));
-        return perMillion.divide(MILLION);
+        return perMillion(perMillion);
+    }
+
+    /**
+     * {@code amount} divided by a million, exactly as {@code amount.divide(1000000)} gives it (the same value at the
+     * same scale: the least that holds it, at least {@code amount}'s), by moving the decimal point: the division
+     * allocated a MutableBigInteger and its arrays for every exchange priced.
+     */
+    static BigDecimal perMillion(BigDecimal amount) {
+        BigDecimal exact = amount.movePointLeft(6).stripTrailingZeros();
+        return exact.scale() < amount.scale() ? exact.setScale(amount.scale()) : exact;
     }
 
     /** True when the pattern names {@code model}, by the one rule for model globs ({@link ModelGlob}). */

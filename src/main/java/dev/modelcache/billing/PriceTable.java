@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The prices of model families: the table shipped with the proxy ({@value #RESOURCE}), extended or replaced by the
@@ -28,6 +30,11 @@ import java.util.Set;
  * {@code "replace": true} to drop the shipped table instead of extending it. An entry of the file replaces the
  * shipped entry with the same pattern. A model takes the most specific matching price; a model no pattern matches has
  * no price (it costs 0 and is reported as unpriced).
+ * <p>
+ * Every exchange is priced, so a model's answer is remembered after its first look-up: a scan of the table, glob by
+ * glob, under every request. The names remembered are bounded ({@value #REMEMBERED} names of at most
+ * {@value #REMEMBERED_LENGTH} characters), since model names come from clients; a name past that bound is looked up
+ * by the scan, with the same answer.
  */
 public final class PriceTable {
     /** The shipped table, on the class path. */
@@ -39,8 +46,17 @@ public final class PriceTable {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
+    /** Model names whose price is remembered, at most. */
+    static final int REMEMBERED = 1024;
+    /** The longest model name remembered. */
+    static final int REMEMBERED_LENGTH = 256;
+
     private final List<Price> prices;
     private final String checked;
+    /** The answer for each model name looked up so far (within the bounds above). */
+    private final ConcurrentHashMap<String, Optional<Price>> remembered = new ConcurrentHashMap<>();
+    /** Scans of the table, for tests that show a remembered name is not scanned for again. */
+    private final LongAdder scans = new LongAdder();
 
     private PriceTable(List<Price> prices, String checked) {
         this.prices = prices.stream().sorted(Comparator.comparingInt(Price::specificity).reversed()).toList();
@@ -91,9 +107,41 @@ public final class PriceTable {
         if (model == null || model.isBlank()) {
             return Optional.empty();
         }
-        Optional<Price> found = prices.stream().filter(price -> price.matches(model)).findFirst();
-        int slash = model.lastIndexOf('/');
-        return found.isEmpty() && slash >= 0 ? lookup(model.substring(slash + 1)) : found;
+        Optional<Price> known = remembered.get(model);
+        if (known != null) {
+            return known;
+        }
+        Optional<Price> found = scan(model);
+        if (model.length() <= REMEMBERED_LENGTH && remembered.size() < REMEMBERED) {
+            remembered.putIfAbsent(model, found); // threads racing past the size check add a few more at most
+        }
+        return found;
+    }
+
+    /** The table read pattern by pattern, most specific first, then the name after a vendor prefix the same way. */
+    Optional<Price> scan(String model) {
+        scans.increment();
+        String name = model;
+        while (true) {
+            for (Price price : prices) {
+                if (price.matches(name)) {
+                    return Optional.of(price);
+                }
+            }
+            int slash = name.lastIndexOf('/');
+            if (slash < 0 || name.substring(slash + 1).isBlank()) {
+                return Optional.empty();
+            }
+            name = name.substring(slash + 1);
+        }
+    }
+
+    long scans() {
+        return scans.sum();
+    }
+
+    int remembered() {
+        return remembered.size();
     }
 
     /** What {@code tokens} of {@code model} cost in US dollars; 0 for a model without a price. */

@@ -4,8 +4,11 @@ import dev.modelcache.config.LogConfig;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.events.ProxyListener;
 import dev.modelcache.http.Redacted;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One INFO line per proxied exchange on the logger {@value #LOGGER}, for the container's logging:
@@ -21,30 +24,84 @@ import java.lang.System.Logger.Level;
  * {@code body="..."}, the request body as {@link BodyText} gives it (never the answer's). The launchers print each
  * record as the time in UTC, a blank and this line ({@link AccessLogFormatter}); a container formats it as its own
  * logging configuration says.
+ * <p>
+ * The request thread only queues the exchange (without its body); the {@link AccessLogWriter} makes the line and
+ * hands it to the logger's handlers on a thread of its own, in order, dropping (and counting) lines rather than holding a request up when the handlers fall
+ * behind by more than {@value #QUEUED_LINES} lines. {@link #close()} writes what is queued and ends that thread.
  */
-public final class AccessLog implements ProxyListener {
+public final class AccessLog implements ProxyListener, AutoCloseable {
     public static final String LOGGER = "dev.modelcache.access";
     static final int KEY_CHARS = 12;
+    /** Lines the writer may fall behind by before lines are dropped (each at most a few hundred characters). */
+    static final int QUEUED_LINES = 8192;
     private static final int MAX_FIELD = 200;
-    private static final Logger LOG = System.getLogger(LOGGER);
 
+    /** Held here: java.util.logging keeps its loggers only weakly, and a container's configuration is on this one. */
+    private final Logger logger = Logger.getLogger(LOGGER);
     private final boolean bodies;
     private final int bodyMaxChars;
+    private final AccessLogWriter<Queued> writer;
+
+    /** An exchange as it waits for the writer: its summary without the request body, and the body's text if logged. */
+    private record Queued(ExchangeSummary exchange, String body) {
+    }
 
     /** The access log as {@code config} says: with request bodies only when {@code log/bodies} is on. */
-    public AccessLog(LogConfig config) {
+    public AccessLog(LogConfig config, Clock clock) {
+        this(config, clock, QUEUED_LINES);
+    }
+
+    AccessLog(LogConfig config, Clock clock, int queuedLines) {
         this.bodies = config.bodies();
         this.bodyMaxChars = config.bodyMaxChars();
+        this.writer = new AccessLogWriter<>(logger, queued -> line(queued.exchange(), queued.body()), clock, queuedLines);
     }
 
     @Override
     public void exchangeEnded(ExchangeSummary exchange) {
-        if (LOG.isLoggable(Level.INFO)) {
-            LOG.log(Level.INFO, line(exchange));
+        if (logger.isLoggable(Level.INFO)) {
+            writer.offer(queued(exchange));
         }
     }
 
+    /**
+     * What the writer needs of the exchange to make its line there: the summary without the request body, which it
+     * holds (up to the largest body allowed) and which would stay in memory for as long as the line is queued; with
+     * {@code log/bodies} on, the body's text, cut to {@code log/bodyMaxChars} here.
+     */
+    private Queued queued(ExchangeSummary e) {
+        String body = bodies ? BodyText.quoted(e.requestBody(), bodyMaxChars) : null;
+        ExchangeSummary kept = e.requestBody() == null ? e : new ExchangeSummary(e.method(), e.path(), e.provider(),
+                e.model(), e.cacheStatus(), e.coalesced(), e.httpStatus(), e.usage(), e.keyId(), e.caller(),
+                e.totalMillis(), e.namespace(), e.upstreamMillis(), null, e.usd(), e.priced());
+        return new Queued(kept, body);
+    }
+
+    /** Lines dropped since start because the log's handlers fell behind (see {@link AccessLogWriter}). */
+    public long dropped() {
+        return writer.dropped();
+    }
+
+    /** What {@code /_cache/stats} shows under {@code accessLog}: lines {@code dropped} since start and {@code queued} now. */
+    public ObjectNode toJson() {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("dropped", writer.dropped());
+        json.put("queued", writer.queued());
+        return json;
+    }
+
+    /** Writes the lines still queued and ends the writer's thread. */
+    @Override
+    public void close() {
+        writer.close();
+    }
+
     String line(ExchangeSummary e) {
+        return line(e, bodies ? BodyText.quoted(e.requestBody(), bodyMaxChars) : null);
+    }
+
+    /** The line of {@code e}, ending with {@code body} (already quoted) when it is not null. */
+    private static String line(ExchangeSummary e, String body) {
         StringBuilder line = new StringBuilder(160);
         line.append(clean(e.method())).append(' ').append(clean(Redacted.text(e.path())));
         line.append(" provider=").append(clean(e.provider()));
@@ -65,8 +122,8 @@ public final class AccessLog implements ProxyListener {
         String key = e.keyId();
         line.append(" key_id=").append(key == null ? "-" : clean(key.substring(0, Math.min(KEY_CHARS, key.length()))));
         line.append(" caller=").append(clean(e.caller()));
-        if (bodies) {
-            line.append(" body=").append(BodyText.quoted(e.requestBody(), bodyMaxChars));
+        if (body != null) {
+            line.append(" body=").append(body);
         }
         return line.toString();
     }

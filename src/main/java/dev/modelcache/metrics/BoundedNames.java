@@ -2,6 +2,7 @@ package dev.modelcache.metrics;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keeps a metric tag's values few: the first {@code limit} distinct names pass as they are (cut to
@@ -15,6 +16,11 @@ final class BoundedNames {
 
     private final int limit;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    /**
+     * Names taken, reserved before a name is added: threads bringing new names at once never pass the limit, and
+     * once it is reached a new name costs no lock (it was a monitor every exchange of an unseen model passed).
+     */
+    private final AtomicInteger taken = new AtomicInteger();
 
     BoundedNames(int limit) {
         this.limit = limit;
@@ -28,12 +34,13 @@ final class BoundedNames {
         if (seen.contains(cut)) {
             return cut;
         }
-        synchronized (seen) {
-            if (seen.size() < limit) {
-                seen.add(cut);
-                return cut;
-            }
+        if (taken.incrementAndGet() > limit) {
+            taken.decrementAndGet();
+            return OTHER;
         }
-        return OTHER;
+        if (!seen.add(cut)) {
+            taken.decrementAndGet(); // another thread added it meanwhile
+        }
+        return cut;
     }
 }

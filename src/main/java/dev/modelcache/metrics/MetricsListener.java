@@ -8,6 +8,7 @@ import dev.modelcache.events.UpstreamCall;
 import dev.modelcache.http.CacheStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -15,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The proxy's events as Micrometer meters, read out in Prometheus' text format by {@link #scrape()}. Names follow
@@ -41,6 +43,7 @@ import java.util.Locale;
 public final class MetricsListener implements ProxyListener {
     static final int MAX_MODELS = 100;
     private static final String CACHE_NAME = "responses";
+    private static final String[] STATUS_CLASSES = {null, "1xx", "2xx", "3xx", "4xx", "5xx"};
     private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
             Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
@@ -49,6 +52,7 @@ public final class MetricsListener implements ProxyListener {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final BoundedNames models = new BoundedNames(MAX_MODELS);
     private final BoundedNames providers = new BoundedNames(MAX_MODELS);
+    private final ConcurrentHashMap<RouteKey, Route> routes = new ConcurrentHashMap<>();
 
     /** Meters for the events, and the gauge {@code cache.size} reading {@code store}'s entry count when scraped. */
     public MetricsListener(ResponseStore store) {
@@ -59,29 +63,23 @@ public final class MetricsListener implements ProxyListener {
     @Override
     public void exchangeEnded(ExchangeSummary exchange) {
         CacheStatus status = exchange.cacheStatus();
-        String provider = providers.of(exchange.provider());
-        String model = models.of(exchange.model());
-        String cacheStatus = status == null ? BoundedNames.NONE : status.name().toLowerCase(Locale.ROOT);
-        Tags route = Tags.of("cache", CACHE_NAME, "provider", provider, "model", model);
+        Route route = route(new RouteKey(providers.of(exchange.provider()), models.of(exchange.model()), status,
+                statusClass(exchange.httpStatus())));
         if (status == CacheStatus.HIT || status == CacheStatus.MISS) {
-            Counter.builder("cache.gets").description("Cache lookups").tags(route).tag("result", cacheStatus)
-                    .register(registry).increment();
+            route.gets().increment();
         }
-        Counter.builder("modelcache.requests").description("Proxied exchanges").tags("provider", provider,
-                "cache.status", cacheStatus, "status.class", statusClass(exchange.httpStatus()))
-                .register(registry).increment();
-        Tags tokens = Tags.of("provider", provider, "model", model, "saved", String.valueOf(status == CacheStatus.HIT));
+        route.requests().increment();
         if (exchange.usage().promptTokens() > 0 || exchange.usage().completionTokens() > 0) {
-            tokenUsage(tokens, "input").record(exchange.usage().promptTokens());
-            tokenUsage(tokens, "output").record(exchange.usage().completionTokens());
+            route.input().record(exchange.usage().promptTokens());
+            route.output().record(exchange.usage().completionTokens());
         }
         if (exchange.spending() != ExchangeSummary.Spending.NONE) {
-            dollars(exchange.spending() == ExchangeSummary.Spending.SAVED, exchange,
-                    Tags.of("provider", provider, "model", model));
+            route.dollars().increment(exchange.usd().doubleValue());
+            if (exchange.unpriced()) {
+                route.unpriced().increment();
+            }
         }
-        timer("gen_ai.client.operation.duration", "The whole proxied exchange, as the client saw it")
-                .tags("provider", provider, "model", model, "cache.status", cacheStatus).register(registry)
-                .record(Duration.ofMillis(exchange.totalMillis()));
+        route.duration().record(Duration.ofMillis(exchange.totalMillis()));
     }
 
     @Override
@@ -107,26 +105,130 @@ public final class MetricsListener implements ProxyListener {
                 .tags("cache", CACHE_NAME, "provider", providers.of(entry.provider())).register(registry).increment();
     }
 
+    /**
+     * The access log's lines dropped because its handlers fell behind, as the counter
+     * {@code modelcache.access_log.dropped} (read when scraped).
+     */
+    public void countDroppedLines(AccessLog accessLog) {
+        FunctionCounter.builder("modelcache.access_log.dropped", accessLog, AccessLog::dropped)
+                .description("Access log lines dropped because the log's handlers fell behind").register(registry);
+    }
+
     /** Every meter in Prometheus' text exposition format. */
     public String scrape() {
         return registry.scrape();
     }
 
-    /** What the exchange cost, as its summary says, saved or spent; 0 and one unpriced for a model without a price. */
-    private void dollars(boolean saved, ExchangeSummary exchange, Tags tags) {
-        Counter.builder(saved ? "modelcache.saved.usd" : "modelcache.spent.usd")
-                .description(saved ? "US dollars the cache saved" : "US dollars spent on providers")
-                .tags(tags).register(registry).increment(exchange.usd().doubleValue());
-        if (exchange.unpriced()) {
-            Counter.builder("modelcache.unpriced.exchanges")
-                    .description("Exchanges of a model without a price, counted at 0 USD")
-                    .tags(tags).tag("saved", String.valueOf(saved)).register(registry).increment();
+    private Route route(RouteKey key) {
+        Route route = routes.get(key);
+        if (route == null) {
+            route = routes.computeIfAbsent(key, Route::new);
         }
+        return route;
     }
 
-    private DistributionSummary tokenUsage(Tags tags, String type) {
-        return DistributionSummary.builder("gen_ai.client.token.usage").description("Tokens per exchange")
-                .tags(tags).tag("gen_ai.token.type", type).register(registry);
+    /** What an exchange's meters are told apart by: bounded names and statuses, so the routes are few. */
+    private record RouteKey(String provider, String model, CacheStatus status, String statusClass) {
+    }
+
+    /**
+     * The meters of one route, each registered the first time an exchange needs it (so the scrape shows the series it
+     * always showed, and no zeros besides) and then kept: a meter built and looked up in the registry for every
+     * exchange (tags sorted, an id made and hashed, six times) was most of what the metrics cost a hit. Two threads
+     * that register the same meter at once get the same one from the registry.
+     */
+    private final class Route {
+        private final RouteKey key;
+        private final String cacheStatus;
+        private final boolean saved;
+        private volatile Counter gets;
+        private volatile Counter requests;
+        private volatile DistributionSummary input;
+        private volatile DistributionSummary output;
+        private volatile Counter dollars;
+        private volatile Counter unpriced;
+        private volatile Timer duration;
+
+        Route(RouteKey key) {
+            this.key = key;
+            this.cacheStatus = key.status() == null ? BoundedNames.NONE : key.status().name().toLowerCase(Locale.ROOT);
+            this.saved = key.status() == CacheStatus.HIT;
+        }
+
+        private Tags tags() {
+            return Tags.of("provider", key.provider(), "model", key.model());
+        }
+
+        Counter gets() {
+            Counter meter = gets;
+            if (meter == null) {
+                gets = meter = Counter.builder("cache.gets").description("Cache lookups").tags(tags())
+                        .tag("cache", CACHE_NAME).tag("result", cacheStatus).register(registry);
+            }
+            return meter;
+        }
+
+        Counter requests() {
+            Counter meter = requests;
+            if (meter == null) {
+                requests = meter = Counter.builder("modelcache.requests").description("Proxied exchanges")
+                        .tags("provider", key.provider(), "cache.status", cacheStatus, "status.class", key.statusClass())
+                        .register(registry);
+            }
+            return meter;
+        }
+
+        DistributionSummary input() {
+            DistributionSummary meter = input;
+            if (meter == null) {
+                input = meter = tokenUsage("input");
+            }
+            return meter;
+        }
+
+        DistributionSummary output() {
+            DistributionSummary meter = output;
+            if (meter == null) {
+                output = meter = tokenUsage("output");
+            }
+            return meter;
+        }
+
+        private DistributionSummary tokenUsage(String type) {
+            return DistributionSummary.builder("gen_ai.client.token.usage").description("Tokens per exchange")
+                    .tags(tags()).tag("saved", String.valueOf(saved)).tag("gen_ai.token.type", type).register(registry);
+        }
+
+        /** What the exchange cost, as its summary says, saved or spent. */
+        Counter dollars() {
+            Counter meter = dollars;
+            if (meter == null) {
+                dollars = meter = Counter.builder(saved ? "modelcache.saved.usd" : "modelcache.spent.usd")
+                        .description(saved ? "US dollars the cache saved" : "US dollars spent on providers")
+                        .tags(tags()).register(registry);
+            }
+            return meter;
+        }
+
+        /** One exchange of a model without a price, counted at 0 USD. */
+        Counter unpriced() {
+            Counter meter = unpriced;
+            if (meter == null) {
+                unpriced = meter = Counter.builder("modelcache.unpriced.exchanges")
+                        .description("Exchanges of a model without a price, counted at 0 USD")
+                        .tags(tags()).tag("saved", String.valueOf(saved)).register(registry);
+            }
+            return meter;
+        }
+
+        Timer duration() {
+            Timer meter = duration;
+            if (meter == null) {
+                duration = meter = timer("gen_ai.client.operation.duration", "The whole proxied exchange, as the client saw it")
+                        .tags(tags()).tag("cache.status", cacheStatus).register(registry);
+            }
+            return meter;
+        }
     }
 
     private static Timer.Builder timer(String name, String description) {
@@ -134,6 +236,6 @@ public final class MetricsListener implements ProxyListener {
     }
 
     private static String statusClass(int status) {
-        return status < 100 || status > 599 ? BoundedNames.NONE : status / 100 + "xx";
+        return status < 100 || status > 599 ? BoundedNames.NONE : STATUS_CLASSES[status / 100];
     }
 }

@@ -8,14 +8,19 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
  * Everything counted over one span of time (since start, or since the cache was created): one {@link Tally} over
  * all exchanges, the same split by provider, model, namespace and caller (each split keeps its first
  * {@value #MAX_GROUPS} names, the rest count under {@value #OTHER}), the calls to providers with their failures,
- * and the answers stored. Not thread-safe: {@link UsageStats} guards it.
+ * and the answers stored. Thread-safe without a lock: the tallies count on adders, and each split is a concurrent map
+ * whose size is reserved before a name is added, so threads adding at once never pass {@value #MAX_GROUPS}.
  */
 final class Totals {
     static final int MAX_GROUPS = 1000;
@@ -25,11 +30,55 @@ final class Totals {
 
     final Instant since;
     final Tally all;
-    final Map<String, Map<String, Tally>> groups = new LinkedHashMap<>();
-    long upstreamCalls;
-    long upstreamErrors;
-    long stored;
-    long storedBytes;
+    final Map<String, Split> groups = new LinkedHashMap<>();
+    /** The splits of {@link #groups} in the order of {@link #SPLITS}. */
+    private final Split[] splits;
+    final LongAdder upstreamCalls = new LongAdder();
+    final LongAdder upstreamErrors = new LongAdder();
+    final LongAdder stored = new LongAdder();
+    final LongAdder storedBytes = new LongAdder();
+
+    /** One split's tallies by name: its first {@value #MAX_GROUPS} names, then {@value #OTHER}. */
+    static final class Split {
+        private final ConcurrentHashMap<String, Tally> tallies = new ConcurrentHashMap<>();
+        /** Names taken, counted before a name is put so that threads adding at once cannot pass the cap. */
+        private final AtomicInteger names = new AtomicInteger();
+
+        Tally of(String name) {
+            String shown = name == null || name.isBlank() ? NONE : name;
+            Tally tally = tallies.get(shown);
+            if (tally != null) {
+                return tally;
+            }
+            if (names.incrementAndGet() > MAX_GROUPS) {
+                names.decrementAndGet();
+                return tallies.computeIfAbsent(OTHER, n -> new Tally());
+            }
+            Tally added = new Tally();
+            Tally raced = tallies.putIfAbsent(shown, added);
+            if (raced != null) {
+                names.decrementAndGet();
+                return raced;
+            }
+            return added;
+        }
+
+        /** A tally read from the file: kept as it is, {@value #OTHER} included. */
+        void put(String name, Tally tally) {
+            if (tallies.put(name, tally) == null && !OTHER.equals(name)) {
+                names.incrementAndGet();
+            }
+        }
+
+        int size() {
+            return tallies.size();
+        }
+
+        /** The tallies sorted by name, as they are shown and written. */
+        SortedMap<String, Tally> sorted() {
+            return new TreeMap<>(tallies);
+        }
+    }
 
     Totals(Instant since) {
         this(since, new Tally());
@@ -38,7 +87,8 @@ final class Totals {
     private Totals(Instant since, Tally all) {
         this.since = since;
         this.all = all;
-        SPLITS.keySet().forEach(split -> groups.put(split, new TreeMap<>()));
+        SPLITS.keySet().forEach(split -> groups.put(split, new Split()));
+        this.splits = groups.values().toArray(new Split[0]);
     }
 
     private static Map<String, Function<ExchangeSummary, String>> splits() {
@@ -52,21 +102,22 @@ final class Totals {
 
     void add(ExchangeSummary exchange) {
         all.add(exchange);
-        SPLITS.forEach((split, name) -> group(groups.get(split), name.apply(exchange)).add(exchange));
+        int i = 0;
+        for (Function<ExchangeSummary, String> name : SPLITS.values()) {
+            splits[i++].of(name.apply(exchange)).add(exchange);
+        }
     }
 
-    private static Tally group(Map<String, Tally> split, String name) {
-        String shown = name == null || name.isBlank() ? NONE : name;
-        Tally tally = split.get(shown);
-        if (tally != null) {
-            return tally;
+    void upstreamCall(boolean failed) {
+        upstreamCalls.increment();
+        if (failed) {
+            upstreamErrors.increment();
         }
-        if (split.size() >= MAX_GROUPS) {
-            return split.computeIfAbsent(OTHER, n -> new Tally());
-        }
-        tally = new Tally();
-        split.put(shown, tally);
-        return tally;
+    }
+
+    void stored(long bytes) {
+        stored.increment();
+        storedBytes.add(Math.max(0, bytes));
     }
 
     /**
@@ -76,34 +127,34 @@ final class Totals {
     ObjectNode toJson(long entries, long bytes, long storeFailures, long inFlight) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("since", since.toString());
-        json.put("requests", all.requests);
+        json.put("requests", all.requests());
         ObjectNode byStatus = json.putObject("byStatus");
-        byStatus.put("hit", all.hits);
-        byStatus.put("miss", all.misses);
-        byStatus.put("refresh", all.refreshes);
-        byStatus.put("bypass", all.bypasses);
-        byStatus.put("none", all.refused);
-        json.put("coalesced", all.coalesced);
-        json.put("errors", all.errors);
-        json.put("upstreamCalls", upstreamCalls);
-        json.put("upstreamErrors", upstreamErrors);
+        byStatus.put("hit", all.hits());
+        byStatus.put("miss", all.misses());
+        byStatus.put("refresh", all.refreshes());
+        byStatus.put("bypass", all.bypasses());
+        byStatus.put("none", all.refused());
+        json.put("coalesced", all.coalesced());
+        json.put("errors", all.errors());
+        json.put("upstreamCalls", upstreamCalls.sum());
+        json.put("upstreamErrors", upstreamErrors.sum());
         json.put("hitRatio", all.hitRatio());
         ObjectNode tokens = json.putObject("tokens");
-        tokens.set("saved", tokens(all.savedInputTokens, all.savedOutputTokens));
-        tokens.set("spent", tokens(all.spentInputTokens, all.spentOutputTokens));
+        tokens.set("saved", tokens(all.savedInputTokens(), all.savedOutputTokens()));
+        tokens.set("spent", tokens(all.spentInputTokens(), all.spentOutputTokens()));
         ObjectNode usd = json.putObject("usd");
-        usd.put("saved", Tally.usd(all.savedUsd));
-        usd.put("spent", Tally.usd(all.spentUsd));
-        json.put("unpriced", all.unpriced);
-        json.put("stored", stored);
-        json.put("storedBytes", storedBytes);
+        usd.put("saved", Tally.usd(all.savedUsd()));
+        usd.put("spent", Tally.usd(all.spentUsd()));
+        json.put("unpriced", all.unpriced());
+        json.put("stored", stored.sum());
+        json.put("storedBytes", storedBytes.sum());
         json.put("entries", entries);
         json.put("bytes", bytes);
         json.put("storeFailures", storeFailures);
         json.put("inFlight", inFlight);
         groups.forEach((split, tallies) -> {
             ObjectNode shown = json.putObject(split);
-            tallies.forEach((name, tally) -> shown.set(name, tally.toJson()));
+            tallies.sorted().forEach((name, tally) -> shown.set(name, tally.toJson()));
         });
         return json;
     }
@@ -121,14 +172,14 @@ final class Totals {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("since", since.toString());
         json.set("all", all.encode());
-        json.put("upstreamCalls", upstreamCalls);
-        json.put("upstreamErrors", upstreamErrors);
-        json.put("stored", stored);
-        json.put("storedBytes", storedBytes);
+        json.put("upstreamCalls", upstreamCalls.sum());
+        json.put("upstreamErrors", upstreamErrors.sum());
+        json.put("stored", stored.sum());
+        json.put("storedBytes", storedBytes.sum());
         json.put("storeFailures", storeFailures);
         groups.forEach((split, tallies) -> {
             ObjectNode shown = json.putObject(split);
-            tallies.forEach((name, tally) -> shown.set(name, tally.encode()));
+            tallies.sorted().forEach((name, tally) -> shown.set(name, tally.encode()));
         });
         return json;
     }
@@ -136,10 +187,10 @@ final class Totals {
     /** Totals as {@link #encode} wrote them. */
     static Totals decode(JsonNode json) {
         Totals totals = new Totals(Instant.parse(json.path("since").asText()), Tally.decode(json.path("all")));
-        totals.upstreamCalls = json.path("upstreamCalls").asLong();
-        totals.upstreamErrors = json.path("upstreamErrors").asLong();
-        totals.stored = json.path("stored").asLong();
-        totals.storedBytes = json.path("storedBytes").asLong();
+        totals.upstreamCalls.add(json.path("upstreamCalls").asLong());
+        totals.upstreamErrors.add(json.path("upstreamErrors").asLong());
+        totals.stored.add(json.path("stored").asLong());
+        totals.storedBytes.add(json.path("storedBytes").asLong());
         totals.groups.forEach((split, tallies) -> {
             Iterator<Map.Entry<String, JsonNode>> rows = json.path(split).fields();
             while (rows.hasNext() && tallies.size() < MAX_GROUPS + 1) {

@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.LongAdder;
  * ({@link RecentRequests}) for the dashboard, and the flat counters since start that {@code /_cache/stats} showed
  * first ({@link #snapshot()}). The file is rewritten whole at most about once a second after a change and on
  * {@link #close()}; one that cannot be read is moved aside and counting starts again: bookkeeping never stops the
- * proxy.
+ * proxy. No lock on the way of an exchange: every count is striped ({@link java.util.concurrent.atomic.LongAdder}) or
+ * swapped in by compare-and-set, and the rows of the latest exchanges are built when read, so request threads count at
+ * once; a reader may see one exchange's counts half added (the next read has them all).
  */
 public final class UsageStats implements ProxyListener, AutoCloseable {
     static final String FILE_NAME = "stats.json";
@@ -102,32 +104,24 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
     @Override
     public void exchangeEnded(ExchangeSummary exchange) {
         Instant now = clock.instant();
-        synchronized (this) {
-            sinceStart.add(exchange);
-            sinceCreated.add(exchange);
-            timeline.add(now.toEpochMilli(), exchange);
-            recent.add(now, exchange);
-        }
+        sinceStart.add(exchange);
+        sinceCreated.add(exchange);
+        timeline.add(now.toEpochMilli(), exchange);
+        recent.add(now, exchange);
         onDisk.changed();
     }
 
     @Override
-    public synchronized void upstreamCall(UpstreamCall call) {
-        for (Totals totals : new Totals[] {sinceStart, sinceCreated}) {
-            totals.upstreamCalls++;
-            if (call.failed()) {
-                totals.upstreamErrors++;
-            }
-        }
+    public void upstreamCall(UpstreamCall call) {
+        sinceStart.upstreamCall(call.failed());
+        sinceCreated.upstreamCall(call.failed());
         onDisk.changed();
     }
 
     @Override
-    public synchronized void stored(Stored entry) {
-        for (Totals totals : new Totals[] {sinceStart, sinceCreated}) {
-            totals.stored++;
-            totals.storedBytes += Math.max(0, entry.bodyBytes());
-        }
+    public void stored(Stored entry) {
+        sinceStart.stored(entry.bodyBytes());
+        sinceCreated.stored(entry.bodyBytes());
         onDisk.changed();
     }
 
@@ -142,11 +136,11 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
     }
 
     /** The flat counters since start (see {@link Snapshot}). */
-    public synchronized Snapshot snapshot() {
+    public Snapshot snapshot() {
         Tally all = sinceStart.all;
-        return new Snapshot(all.requests, all.hits, all.misses, all.refreshes, all.bypasses, all.coalesced,
-                sinceStart.upstreamCalls, sinceStart.upstreamErrors, sinceStart.stored, all.savedInputTokens,
-                all.savedOutputTokens, inFlight.sum());
+        return new Snapshot(all.requests(), all.hits(), all.misses(), all.refreshes(), all.bypasses(),
+                all.coalesced(), sinceStart.upstreamCalls.sum(), sinceStart.upstreamErrors.sum(),
+                sinceStart.stored.sum(), all.savedInputTokens(), all.savedOutputTokens(), inFlight.sum());
     }
 
     /** {@link #snapshot()} as {@code /_cache/stats} shows it at its top level. */
@@ -157,26 +151,22 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
     /** Everything since the proxy started. */
     public ObjectNode sinceStart() {
         StoreStats now = store.stats();
-        synchronized (this) {
-            return sinceStart.toJson(now.entries(), now.bytes(), failures(now), inFlight.sum());
-        }
+        return sinceStart.toJson(now.entries(), now.bytes(), failures(now), inFlight.sum());
     }
 
     /** Everything since the cache was created (since start when the counters are not kept in a file). */
     public ObjectNode sinceCreated() {
         StoreStats now = store.stats();
-        synchronized (this) {
-            return sinceCreated.toJson(now.entries(), now.bytes(), storeFailuresBefore + failures(now), inFlight.sum());
-        }
+        return sinceCreated.toJson(now.entries(), now.bytes(), storeFailuresBefore + failures(now), inFlight.sum());
     }
 
     /** The last hour, a minute at a time. */
-    public synchronized ObjectNode timeline() {
+    public ObjectNode timeline() {
         return timeline.toJson(clock.millis());
     }
 
     /** The newest {@code limit} exchanges, newest first. */
-    public synchronized ObjectNode recent(int limit) {
+    public ObjectNode recent(int limit) {
         return recent.toJson(limit);
     }
 
@@ -191,12 +181,10 @@ public final class UsageStats implements ProxyListener, AutoCloseable {
 
     private byte[] encode() throws IOException {
         long failures = storeFailuresBefore + failures(store.stats());
-        synchronized (this) {
-            ObjectNode root = JSON.createObjectNode();
-            root.put("version", 1);
-            root.set("sinceCreated", sinceCreated.encode(failures));
-            return JSON.writeValueAsBytes(root);
-        }
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", 1);
+        root.set("sinceCreated", sinceCreated.encode(failures));
+        return JSON.writeValueAsBytes(root);
     }
 
     /** Stops the periodic writes and writes the counters a last time. */

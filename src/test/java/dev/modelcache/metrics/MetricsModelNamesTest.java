@@ -31,4 +31,35 @@ class MetricsModelNamesTest {
         }
         assertEquals("other", names.of("model-100"));
     }
+
+    /** New names from many threads at once: the cap holds exactly, and a name past it costs no lock. */
+    @Test
+    void theCapHoldsWhenNewNamesComeFromManyThreadsAtOnce() throws Exception {
+        BoundedNames names = new BoundedNames(MetricsListener.MAX_MODELS);
+        java.util.Set<String> passed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 200; i++) {
+                        passed.add(names.of("m-" + thread + "-" + i));
+                        passed.add(names.of("shared-" + i));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        passed.remove(BoundedNames.OTHER);
+        assertEquals(MetricsListener.MAX_MODELS, passed.size(), "exactly the cap of names passed");
+    }
 }
