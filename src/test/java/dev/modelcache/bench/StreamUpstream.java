@@ -1,0 +1,360 @@
+package dev.modelcache.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A fake OpenAI provider for the streaming benchmarks that serves thousands of slow streams from one thread: a
+ * {@code java.nio} selector accepts, reads and writes every connection, and a queue ordered by due time says which
+ * stream sends its next event when. A thread per stream would make the fake, not the proxy, the limit at 5,000
+ * streams.
+ *
+ * <p>{@code POST /v1/chat/completions} with {@code "stream":true} answers an OpenAI-shaped
+ * {@code chat.completion.chunk} stream of {@code events} server-sent events (the last is {@code data: [DONE]}), the
+ * first at once and the next every {@code gap}, one HTTP chunk each; any other request gets a ~1 KB
+ * {@code chat.completion}. The request names its stream with a message content of {@code bench-<id>}; per id the
+ * fake keeps a digest of the body it sent and, when asked, the {@link System#nanoTime()} of each event's write, so
+ * a client in the same process can check a stream byte for byte and time each event from the moment it left.
+ */
+public final class StreamUpstream implements AutoCloseable {
+    private static final Pattern ID = Pattern.compile("\"content\"\\s*:\\s*\"bench-([A-Za-z0-9_.-]+)\"");
+    private static final Pattern STREAM = Pattern.compile("\"stream\"\\s*:\\s*true");
+    private static final byte[] STREAM_HEAD = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+            + "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+
+    /** What was sent for one stream id: the SHA-256 of its body, and each event's write time when recorded. */
+    public record Sent(byte[] digest, long bytes, long[] eventNanos) { }
+
+    private final int events;
+    private final long gapNanos;
+    private final boolean recordTimes;
+    private final ServerSocketChannel server;
+    private final Selector selector;
+    private final Thread loop;
+    private final PriorityQueue<Conn> due = new PriorityQueue<>((a, b) -> Long.compare(a.nextDue, b.nextDue));
+    private final Map<String, Sent> sent = new ConcurrentHashMap<>();
+    private final AtomicInteger live = new AtomicInteger();
+    private volatile boolean running = true;
+
+    public StreamUpstream(int events, Duration gap, boolean recordTimes) throws IOException {
+        if (events < 3) {
+            throw new IllegalArgumentException("a stream has at least 3 events (content, stop, [DONE])");
+        }
+        this.events = events;
+        this.gapNanos = gap.toNanos();
+        this.recordTimes = recordTimes;
+        selector = Selector.open();
+        server = ServerSocketChannel.open();
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8192);
+        server.configureBlocking(false);
+        server.register(selector, SelectionKey.OP_ACCEPT);
+        loop = new Thread(this::run, "stream-upstream");
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    public int port() {
+        return server.socket().getLocalPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** What was sent for {@code id}, once its last event is written; null before (or for an unknown id). */
+    public Sent sent(String id) {
+        return sent.get(id);
+    }
+
+    /** Streams being sent right now. */
+    public int live() {
+        return live.get();
+    }
+
+    /** The body a stream of {@code events} events for {@code id} consists of, event by event (deterministic). */
+    public static byte[] event(String id, int index, int events) {
+        String head = "data: {\"id\":\"chatcmpl-" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
+                + "\"model\":\"gpt-4o-mini\",\"system_fingerprint\":\"fp_bench\",\"choices\":[{\"index\":0,\"delta\":";
+        String text;
+        if (index == events - 1) {
+            text = "data: [DONE]\n\n";
+        } else if (index == events - 2) {
+            text = head + "{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n\n";
+        } else if (index == 0) {
+            text = head + "{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
+        } else {
+            text = head + "{\"content\":\" word" + index + "\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                sendDue();
+                long wait = 1000;
+                Conn next = due.peek();
+                if (next != null) {
+                    wait = Math.max(1, (next.nextDue - System.nanoTime() + 999_999) / 1_000_000);
+                }
+                selector.select(wait);
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    if (key.isAcceptable()) {
+                        accept();
+                    } else {
+                        Conn conn = (Conn) key.attachment();
+                        try {
+                            if (key.isWritable()) {
+                                flush(conn);
+                            }
+                            if (key.isValid() && key.isReadable()) {
+                                read(conn);
+                            }
+                        } catch (IOException e) {
+                            close(conn);
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (running) {
+                System.err.println("stream-upstream stopped: " + e);
+            }
+        }
+    }
+
+    private void accept() throws IOException {
+        SocketChannel channel;
+        while ((channel = server.accept()) != null) {
+            channel.configureBlocking(false);
+            channel.socket().setTcpNoDelay(true);
+            Conn conn = new Conn(channel);
+            conn.key = channel.register(selector, SelectionKey.OP_READ, conn);
+        }
+    }
+
+    private void read(Conn conn) throws IOException {
+        ByteBuffer buffer = conn.in;
+        if (!buffer.hasRemaining()) {
+            conn.in = ByteBuffer.allocate(buffer.capacity() * 2).put(buffer.flip());
+        }
+        int n = conn.channel.read(conn.in);
+        if (n < 0) {
+            close(conn);
+            return;
+        }
+        if (conn.id == null) {
+            serveRequests(conn);
+        }
+    }
+
+    /** Serves each whole request in the input buffer (only between answers: no pipelining while streaming). */
+    private void serveRequests(Conn conn) throws IOException {
+        while (conn.id == null) {
+            byte[] bytes = conn.in.array();
+            int length = conn.in.position();
+            int headEnd = indexOf(bytes, length, "\r\n\r\n");
+            if (headEnd < 0) {
+                return;
+            }
+            String head = new String(bytes, 0, headEnd, StandardCharsets.ISO_8859_1);
+            Matcher cl = Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(head);
+            int bodyLength = cl.find() ? Integer.parseInt(cl.group(1)) : 0;
+            int total = headEnd + 4 + bodyLength;
+            if (length < total) {
+                return;
+            }
+            String body = new String(bytes, headEnd + 4, bodyLength, StandardCharsets.UTF_8);
+            conn.in = ByteBuffer.allocate(Math.max(4096, length - total)).put(ByteBuffer.wrap(bytes, total, length - total));
+            Matcher id = ID.matcher(body);
+            if (STREAM.matcher(body).find() && id.find()) {
+                startStream(conn, id.group(1));
+            } else {
+                answerJson(conn, id.find(0) ? id.group(1) : "x");
+            }
+        }
+    }
+
+    private void answerJson(Conn conn, String id) throws IOException {
+        StringBuilder content = new StringBuilder();
+        while (content.length() < 700) {
+            content.append("The cached answer repeats this sentence to make about a kilobyte. ");
+        }
+        byte[] body = ("{\"id\":\"chatcmpl-" + id + "\",\"object\":\"chat.completion\",\"created\":1700000000,"
+                + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
+                + content + "\"},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,"
+                + "\"completion_tokens\":150,\"total_tokens\":162},\"system_fingerprint\":\"fp_bench\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        conn.out.add(ByteBuffer.wrap(head));
+        conn.out.add(ByteBuffer.wrap(body));
+        flush(conn);
+    }
+
+    private void startStream(Conn conn, String id) throws IOException {
+        conn.id = id;
+        conn.next = 0;
+        conn.digest = sha256();
+        conn.bytes = 0;
+        conn.times = recordTimes ? new long[events] : null;
+        conn.out.add(ByteBuffer.wrap(STREAM_HEAD));
+        live.incrementAndGet();
+        conn.nextDue = System.nanoTime();
+        sendEvent(conn);
+    }
+
+    private void sendDue() {
+        long now = System.nanoTime();
+        while (!due.isEmpty() && due.peek().nextDue <= now) {
+            Conn conn = due.poll();
+            if (conn.closed || conn.id == null) {
+                continue;
+            }
+            try {
+                sendEvent(conn);
+            } catch (IOException e) {
+                close(conn);
+            }
+        }
+    }
+
+    private void sendEvent(Conn conn) throws IOException {
+        byte[] event = event(conn.id, conn.next, events);
+        conn.digest.update(event);
+        conn.bytes += event.length;
+        boolean last = conn.next == events - 1;
+        String size = Integer.toHexString(event.length) + "\r\n";
+        ByteBuffer chunk = ByteBuffer.allocate(size.length() + event.length + 2 + (last ? 5 : 0));
+        chunk.put(size.getBytes(StandardCharsets.US_ASCII)).put(event).put((byte) '\r').put((byte) '\n');
+        if (last) {
+            chunk.put("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            sent.put(conn.id, new Sent(conn.digest.digest(), conn.bytes, conn.times));
+        }
+        conn.out.add(chunk.flip());
+        if (conn.times != null) {
+            conn.times[conn.next] = System.nanoTime();
+        }
+        flush(conn);
+        if (last) {
+            conn.id = null;
+            live.decrementAndGet();
+            serveRequests(conn);
+        } else {
+            conn.next++;
+            conn.nextDue += gapNanos;
+            due.add(conn);
+        }
+    }
+
+    private void flush(Conn conn) throws IOException {
+        while (!conn.out.isEmpty()) {
+            ByteBuffer buffer = conn.out.peek();
+            conn.channel.write(buffer);
+            if (buffer.hasRemaining()) {
+                conn.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                return;
+            }
+            conn.out.poll();
+        }
+        if (conn.key.isValid()) {
+            conn.key.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    private void close(Conn conn) {
+        if (conn.closed) {
+            return;
+        }
+        conn.closed = true;
+        if (conn.id != null) {
+            live.decrementAndGet();
+            conn.id = null;
+        }
+        conn.key.cancel();
+        try {
+            conn.channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    static int indexOf(byte[] bytes, int length, String needle) {
+        byte[] n = needle.getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + n.length <= length; i++) {
+            for (int j = 0; j < n.length; j++) {
+                if (bytes[i + j] != n[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        running = false;
+        selector.wakeup();
+        try {
+            loop.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (SelectionKey key : selector.keys()) {
+            key.channel().close();
+        }
+        selector.close();
+    }
+
+    private static final class Conn {
+        final SocketChannel channel;
+        final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+        SelectionKey key;
+        ByteBuffer in = ByteBuffer.allocate(4096);
+        String id;
+        int next;
+        long nextDue;
+        long bytes;
+        MessageDigest digest;
+        long[] times;
+        boolean closed;
+
+        Conn(SocketChannel channel) {
+            this.channel = channel;
+        }
+    }
+}
