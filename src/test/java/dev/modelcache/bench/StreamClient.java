@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP/1.1 client for thousands of concurrent streamed answers without a thread each: one {@code java.nio}
@@ -23,7 +24,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class StreamClient implements AutoCloseable {
     /** One answer: status, X-Cache, body digest and size, events and their arrival times, or why it failed. */
     public record Result(int status, String xCache, byte[] digest, long bytes, int events, long startNanos,
-                         long[] eventNanos, String error) {
+                         long firstEventNanos, long[] eventNanos, String error) {
         public boolean ok() {
             return error == null && status == 200;
         }
@@ -33,6 +34,7 @@ public final class StreamClient implements AutoCloseable {
     private final Selector selector;
     private final Thread loop;
     private final ConcurrentLinkedQueue<Call> opening = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger receiving = new AtomicInteger();
     private volatile boolean running = true;
 
     public StreamClient(boolean recordTimes) throws IOException {
@@ -43,9 +45,14 @@ public final class StreamClient implements AutoCloseable {
         loop.start();
     }
 
+    /** Answers whose head has arrived and whose body has not ended: the streams live right now. */
+    public int receiving() {
+        return receiving.get();
+    }
+
     /** Sends {@code request} (whole, with {@code Connection: close}) to {@code address}; completes with its answer. */
     public CompletableFuture<Result> send(InetSocketAddress address, byte[] request, int maxEvents) {
-        Call call = new Call(address, request, recordTimes ? new long[maxEvents] : null);
+        Call call = new Call(address, request, recordTimes ? new long[maxEvents] : null, receiving);
         opening.add(call);
         selector.wakeup();
         return call.future;
@@ -145,6 +152,8 @@ public final class StreamClient implements AutoCloseable {
         final long[] eventNanos;
         final CompletableFuture<Result> future = new CompletableFuture<>();
         final MessageDigest digest = StreamUpstream.sha256();
+        final AtomicInteger receiving;
+        long firstEventNanos;
         SocketChannel channel;
         SelectionKey key;
         long startNanos;
@@ -160,7 +169,8 @@ public final class StreamClient implements AutoCloseable {
         int newlines;         // consecutive '\n' (ignoring '\r') at the end of the body so far
         boolean headDone;
 
-        Call(InetSocketAddress address, byte[] request, long[] eventNanos) {
+        Call(InetSocketAddress address, byte[] request, long[] eventNanos, AtomicInteger receiving) {
+            this.receiving = receiving;
             this.address = address;
             this.request = ByteBuffer.wrap(request);
             this.eventNanos = eventNanos;
@@ -178,6 +188,7 @@ public final class StreamClient implements AutoCloseable {
                 }
                 parseHead(new String(joined, 0, end, StandardCharsets.ISO_8859_1));
                 headDone = true;
+                receiving.incrementAndGet();
                 data = joined;
                 from = end + 4;
                 n = joined.length;
@@ -253,6 +264,9 @@ public final class StreamClient implements AutoCloseable {
                 byte b = data[i];
                 if (b == '\n') {
                     if (++newlines == 2) {
+                        if (events == 0) {
+                            firstEventNanos = now;
+                        }
                         if (eventNanos != null && events < eventNanos.length) {
                             eventNanos[events] = now;
                         }
@@ -269,6 +283,9 @@ public final class StreamClient implements AutoCloseable {
                 return;
             }
             close();
+            if (headDone) {
+                receiving.decrementAndGet();
+            }
             if (error == null && chunked && chunkState != 3) {
                 error = "connection closed inside the chunked body";
             } else if (error == null && !headDone) {
@@ -276,7 +293,7 @@ public final class StreamClient implements AutoCloseable {
             } else if (error == null && remaining > 0 && !chunked) {
                 error = "connection closed " + remaining + " bytes before the end";
             }
-            future.complete(new Result(status, xCache, digest.digest(), bytes, events, startNanos,
+            future.complete(new Result(status, xCache, digest.digest(), bytes, events, startNanos, firstEventNanos,
                     eventNanos == null ? null : Arrays.copyOf(eventNanos, Math.min(events, eventNanos.length)), error));
         }
 

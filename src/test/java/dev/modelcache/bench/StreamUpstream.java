@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * streams.
  *
  * <p>{@code POST /v1/chat/completions} with {@code "stream":true} answers an OpenAI-shaped
- * {@code chat.completion.chunk} stream of {@code events} server-sent events (the last is {@code data: [DONE]}), the
+ * {@code chat.completion.chunk} stream of {@code events} server-sent events (or {@code max_tokens} of them, when the
+ * request gives one: short streams to warm up with; the last is {@code data: [DONE]}), the
  * first at once and the next every {@code gap}, one HTTP chunk each; any other request gets a ~1 KB
  * {@code chat.completion}. The request names its stream with a message content of {@code bench-<id>}; per id the
  * fake keeps a digest of the body it sent and, when asked, the {@link System#nanoTime()} of each event's write, so
@@ -37,6 +38,7 @@ import java.util.regex.Pattern;
 public final class StreamUpstream implements AutoCloseable {
     private static final Pattern ID = Pattern.compile("\"content\"\\s*:\\s*\"bench-([A-Za-z0-9_.-]+)\"");
     private static final Pattern STREAM = Pattern.compile("\"stream\"\\s*:\\s*true");
+    private static final Pattern MAX_TOKENS = Pattern.compile("\"max_tokens\"\\s*:\\s*(\\d+)");
     private static final byte[] STREAM_HEAD = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
             + "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
@@ -192,7 +194,8 @@ public final class StreamUpstream implements AutoCloseable {
             conn.in = ByteBuffer.allocate(Math.max(4096, length - total)).put(ByteBuffer.wrap(bytes, total, length - total));
             Matcher id = ID.matcher(body);
             if (STREAM.matcher(body).find() && id.find()) {
-                startStream(conn, id.group(1));
+                Matcher max = MAX_TOKENS.matcher(body);
+                startStream(conn, id.group(1), max.find() ? Math.max(3, Integer.parseInt(max.group(1))) : events);
             } else {
                 answerJson(conn, id.find(0) ? id.group(1) : "x");
             }
@@ -216,8 +219,9 @@ public final class StreamUpstream implements AutoCloseable {
         flush(conn);
     }
 
-    private void startStream(Conn conn, String id) throws IOException {
+    private void startStream(Conn conn, String id, int events) throws IOException {
         conn.id = id;
+        conn.events = events;
         conn.next = 0;
         conn.digest = sha256();
         conn.bytes = 0;
@@ -244,10 +248,10 @@ public final class StreamUpstream implements AutoCloseable {
     }
 
     private void sendEvent(Conn conn) throws IOException {
-        byte[] event = event(conn.id, conn.next, events);
+        byte[] event = event(conn.id, conn.next, conn.events);
         conn.digest.update(event);
         conn.bytes += event.length;
-        boolean last = conn.next == events - 1;
+        boolean last = conn.next == conn.events - 1;
         String size = Integer.toHexString(event.length) + "\r\n";
         ByteBuffer chunk = ByteBuffer.allocate(size.length() + event.length + 2 + (last ? 5 : 0));
         chunk.put(size.getBytes(StandardCharsets.US_ASCII)).put(event).put((byte) '\r').put((byte) '\n');
@@ -347,6 +351,7 @@ public final class StreamUpstream implements AutoCloseable {
         ByteBuffer in = ByteBuffer.allocate(4096);
         String id;
         int next;
+        int events;
         long nextDue;
         long bytes;
         MessageDigest digest;
