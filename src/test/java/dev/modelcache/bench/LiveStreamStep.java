@@ -106,7 +106,7 @@ final class LiveStreamStep {
                 problem = "status " + r.status() + (r.error() == null ? "" : ", " + r.error());
             } else if (sent == null) {
                 problem = "the upstream did not finish sending it";
-            } else if (r.events() != events || !Arrays.equals(r.digest(), sent.digest())) {
+            } else if (r.events() != events || r.crc() != sent.crc() || r.bytes() != sent.bytes()) {
                 problem = "differs from what the upstream sent (" + r.events() + " of " + events + " events, "
                         + r.bytes() + " of " + sent.bytes() + " bytes)";
             } else {
@@ -138,7 +138,7 @@ final class LiveStreamStep {
         if (samples.isEmpty()) {
             reasons.add("no probe ran");
         }
-        return new Outcome(streams, identical, reasons.isEmpty(), String.join("; ", reasons), healthMax,
+        return new Outcome(streams, identical, reasons.isEmpty(), String.join("; ", reasons), upstream.maxLateMs(), healthMax,
                 StreamPartReport.percentile(samples.stream().mapToDouble(s -> s[0]).toArray(), 50), hitMax,
                 rssBefore / 1024.0, rssPeak / 1024.0, threadsBefore, threadsPeak, livePeak,
                 StreamPartReport.percentile(started, 50), StreamPartReport.max(started), elapsedNanos / 1e9, samples.size(),
@@ -147,7 +147,7 @@ final class LiveStreamStep {
     }
 
     /** What one step saw. Sizes in MiB, times in ms unless named in seconds. */
-    record Outcome(int streams, int identical, boolean passed, String reason, double healthMaxMs, double healthP50Ms,
+    record Outcome(int streams, int identical, boolean passed, String reason, double upstreamMaxLateMs, double healthMaxMs, double healthP50Ms,
                    double hitMaxMs, double rssBeforeMiB, double rssPeakMiB, long threadsBefore, double threadsPeak,
                    double livePeak, double firstEventP50Ms, double firstEventMaxMs, double elapsedSeconds, int probes,
                    List<long[]> perSecond) {
@@ -182,6 +182,7 @@ final class LiveStreamStep {
                 m.put("reason", reason);
             }
             m.put("identical", identical);
+            m.put("upstreamMaxLateMs", round(upstreamMaxLateMs));
             m.put("livePeak", (long) livePeak);
             m.put("healthMaxMs", round(healthMaxMs));
             m.put("healthP50Ms", round(healthP50Ms));

@@ -24,10 +24,12 @@ import java.util.concurrent.TimeUnit;
  * {@code LIVE_GAP_MS} (20); one client thread reads them all ({@link LiveStreamStep}). Every second while they run,
  * {@code /_cache/health} and a cache hit are timed and the launcher's RSS and thread count are read.
  *
- * <p>A step passes when every stream ended byte-identical to what the upstream sent for it (SHA-256 of the body, and
- * every event), health answered every probe in under 100 ms and every hit probe answered a hit. The ramp stops at
- * the first step that fails ({@code LIVE_CONTINUE=1} goes on). The rows give the highest N that passed, with the RSS
- * peak, threads and probe times of that step, and what the first failing step saw.
+ * <p>A step passes when every stream ended byte-identical to what the upstream sent for it (CRC-32C and length of
+ * the body, and every event), health answered every probe in under 100 ms and every hit probe answered a hit. The
+ * ramp stops at the first step that fails ({@code LIVE_CONTINUE=1} goes on). The rows give the highest N that passed,
+ * with the RSS peak, threads and probe times of that step, and what the first failing step saw. First, unless
+ * {@code LIVE_SELF_CHECK=0}, the tools take the ramp's largest N straight from the fake ({@link LiveStreamsSelfCheck}),
+ * so that a failing step can be told from tools that could not keep up.
  */
 public final class LiveStreamsBench {
     static final double HEALTH_LIMIT_MS = 100;
@@ -40,6 +42,13 @@ public final class LiveStreamsBench {
         boolean goOn = "1".equals(System.getenv("LIVE_CONTINUE"));
         Path out = StreamPartReport.out();
         Files.createDirectories(out);
+        LiveStreamsSelfCheck.Outcome self = null;
+        if (!"0".equals(System.getenv("LIVE_SELF_CHECK"))) {
+            int most = Arrays.stream(ramp).max().orElse(0);
+            System.out.println("live-streams: the tools alone, " + most + " streams straight from the fake upstream ...");
+            self = LiveStreamsSelfCheck.run(most, seconds, gapMs);
+            System.out.println("live-streams: " + self);
+        }
         List<LiveStreamStep.Outcome> steps = new ArrayList<>();
         for (int n : ramp) {
             System.out.println("live-streams: " + n + " streams of " + seconds + " s ...");
@@ -50,11 +59,12 @@ public final class LiveStreamsBench {
                 break;
             }
         }
-        report(ramp, seconds, gapMs, steps).write(out);
+        report(ramp, seconds, gapMs, steps, self).write(out);
         System.out.println("live-streams: wrote " + out.resolve("live-streams.json"));
     }
 
-    private static StreamPartReport report(int[] ramp, int seconds, int gapMs, List<LiveStreamStep.Outcome> steps) {
+    private static StreamPartReport report(int[] ramp, int seconds, int gapMs, List<LiveStreamStep.Outcome> steps,
+                                           LiveStreamsSelfCheck.Outcome self) {
         StreamPartReport report = new StreamPartReport("live-streams", "Concurrent live streams on the default launcher ("
                 + seconds + " s each, an event every " + gapMs + " ms; health under " + (int) HEALTH_LIMIT_MS + " ms)");
         LiveStreamStep.Outcome best = null;
@@ -76,6 +86,12 @@ public final class LiveStreamsBench {
         }
         if (firstFail != null) {
             firstFail.rows(report, "at " + firstFail.streams() + " (failed)");
+        }
+        if (self != null) {
+            report.row("the tools alone: streams byte-identical straight from the fake upstream", self.identical(), "count",
+                    "all " + self.streams(), self.identical() == self.streams(), "no proxy; live at once, peak "
+                            + self.livePeak() + "; the fake sent its events at most " + Math.round(self.upstreamMaxLateMs())
+                            + " ms late; " + Math.round(self.elapsedSeconds()) + " s");
         }
         List<Map<String, Object>> all = new ArrayList<>();
         for (LiveStreamStep.Outcome step : steps) {

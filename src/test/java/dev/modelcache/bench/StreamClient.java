@@ -7,23 +7,23 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
 
 /**
  * An HTTP/1.1 client for thousands of concurrent streamed answers without a thread each: one {@code java.nio}
  * selector thread sends each request on its own connection, reads the answer (chunked, with a length, or to the
- * close), and per answer keeps a SHA-256 of the body and the count of server-sent events in it, and, when asked, the
+ * close), and per answer keeps a CRC-32C of the body and the count of server-sent events in it, and, when asked, the
  * {@link System#nanoTime()} at which each event was complete (the time of the read that brought its blank line).
  */
 public final class StreamClient implements AutoCloseable {
-    /** One answer: status, X-Cache, body digest and size, events and their arrival times, or why it failed. */
-    public record Result(int status, String xCache, byte[] digest, long bytes, int events, long startNanos,
+    /** One answer: status, X-Cache, body CRC-32C and size, events and their arrival times, or why it failed. */
+    public record Result(int status, String xCache, long crc, long bytes, int events, long startNanos,
                          long firstEventNanos, long[] eventNanos, String error) {
         public boolean ok() {
             return error == null && status == 200;
@@ -151,7 +151,7 @@ public final class StreamClient implements AutoCloseable {
         final ByteBuffer request;
         final long[] eventNanos;
         final CompletableFuture<Result> future = new CompletableFuture<>();
-        final MessageDigest digest = StreamUpstream.sha256();
+        final CRC32C crc = new CRC32C();
         final AtomicInteger receiving;
         long firstEventNanos;
         SocketChannel channel;
@@ -258,7 +258,7 @@ public final class StreamClient implements AutoCloseable {
         }
 
         private void body(byte[] data, int from, int length, long now) {
-            digest.update(data, from, length);
+            crc.update(data, from, length);
             bytes += length;
             for (int i = from; i < from + length; i++) {
                 byte b = data[i];
@@ -293,7 +293,7 @@ public final class StreamClient implements AutoCloseable {
             } else if (error == null && remaining > 0 && !chunked) {
                 error = "connection closed " + remaining + " bytes before the end";
             }
-            future.complete(new Result(status, xCache, digest.digest(), bytes, events, startNanos, firstEventNanos,
+            future.complete(new Result(status, xCache, crc.getValue(), bytes, events, startNanos, firstEventNanos,
                     eventNanos == null ? null : Arrays.copyOf(eventNanos, Math.min(events, eventNanos.length)), error));
         }
 
