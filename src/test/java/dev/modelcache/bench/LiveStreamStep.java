@@ -42,7 +42,11 @@ final class LiveStreamStep {
                      cacheDir, upstream.baseUrl(), out.resolve("live-streams-proxy-" + streams + ".log"))) {
             LiveStreamsBench.Prober prober = new LiveStreamsBench.Prober(proxy, client);
             prober.primeHit();
-            warm(prober, client, proxy, nonce);
+            try {
+                warm(prober, client, proxy, nonce);
+            } catch (IllegalStateException e) {
+                return Outcome.failed(streams, e.getMessage(), proxy.rssKiB() / 1024.0, proxy.threads());
+            }
             long rssBefore = proxy.rssKiB();
             long threadsBefore = proxy.threads();
             Thread probing = new Thread(prober, "live-streams-prober");
@@ -74,20 +78,25 @@ final class LiveStreamStep {
     }
 
     /**
-     * Before the timed step: 50 health and hit probes and up to 200 short streams (25 events, half a second), so that
-     * the first probes of the step do not time the launcher's class loading and compilation.
+     * Before the timed step: 50 health and hit probes and up to 50 short streams (25 events, half a second), so that
+     * the first probes of the step do not time the launcher's class loading and compilation. The step starts only
+     * once every warm-up stream has ended (else they would hold request threads during it); a warm-up that does not
+     * end within 120 s fails the step.
      */
     private void warm(LiveStreamsBench.Prober prober, StreamClient client, StreamProxyProcess proxy, String nonce)
             throws Exception {
         prober.warm(50);
         List<CompletableFuture<StreamClient.Result>> warming = new ArrayList<>();
-        for (int i = 0; i < Math.min(streams, 200); i++) {
+        for (int i = 0; i < Math.min(streams, 50); i++) {
             String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"max_tokens\":25,\"messages\":[{\"role\":\"user\","
                     + "\"content\":\"bench-warm-" + nonce + "-" + i + "\"}]}";
             warming.add(client.send(LiveStreamsBench.loopback(proxy.port()),
                     StreamClient.post("127.0.0.1", proxy.port(), "/v1/chat/completions", body), 25));
         }
-        LiveStreamsBench.await(warming, System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+        List<StreamClient.Result> done = LiveStreamsBench.await(warming, System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
+        if (done.contains(null) || client.receiving() > 0) {
+            throw new IllegalStateException("the warm-up streams did not end within 120 s");
+        }
         prober.warm(20);
     }
 
@@ -151,6 +160,12 @@ final class LiveStreamStep {
                    double hitMaxMs, double rssBeforeMiB, double rssPeakMiB, long threadsBefore, double threadsPeak,
                    double livePeak, double firstEventP50Ms, double firstEventMaxMs, double elapsedSeconds, int probes,
                    List<long[]> perSecond) {
+        /** A step that could not start its streams. */
+        static Outcome failed(int streams, String reason, double rssMiB, long threads) {
+            return new Outcome(streams, 0, false, reason, Double.NaN, Double.NaN, Double.NaN, Double.NaN, rssMiB, rssMiB,
+                    threads, threads, Double.NaN, Double.NaN, Double.NaN, 0, 0, List.of());
+        }
+
         String summary() {
             return (passed ? "passed" : "FAILED (" + reason + ")") + "; " + identical + "/" + streams + " identical, live peak "
                     + (long) livePeak + ", health max " + Math.round(healthMaxMs) + " ms, hit max " + Math.round(hitMaxMs)

@@ -55,6 +55,7 @@ public final class LiveStreamsBench {
             LiveStreamStep.Outcome outcome = new LiveStreamStep(n, seconds, gapMs, out).run();
             System.out.println("live-streams: " + outcome.summary());
             steps.add(outcome);
+            report(ramp, seconds, gapMs, steps, self).write(out);  // after each step: a ramp cut short keeps what it saw
             if (!outcome.passed() && !goOn) {
                 break;
             }
@@ -77,10 +78,13 @@ public final class LiveStreamsBench {
             }
         }
         int held = best == null ? 0 : best.streams();
+        String tools = self == null || self.identical() == self.streams() ? ""
+                : "; CAUTION: the tools alone (no proxy) carried only " + self.identical() + " of " + self.streams()
+                        + " streams intact, so steps that large measure the load core, not the proxy";
         report.row("concurrent live streams held", held, "count", "≥ 5000", held >= 5000,
                 "highest N of the ramp " + Arrays.toString(ramp) + " at which every stream ended byte-identical and health"
                         + " stayed under " + (int) HEALTH_LIMIT_MS + " ms"
-                        + (firstFail == null ? "" : "; " + firstFail.streams() + " failed: " + firstFail.reason()));
+                        + (firstFail == null ? "" : "; " + firstFail.streams() + " failed: " + firstFail.reason()) + tools);
         if (best != null) {
             best.rows(report, "at " + best.streams());
         }

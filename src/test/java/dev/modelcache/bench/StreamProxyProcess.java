@@ -52,6 +52,8 @@ public final class StreamProxyProcess implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("MODELCACHE_") || name.endsWith("_API_KEY"));
         Process process = builder.start();
+        // A benchmark stopped half way (Ctrl-C, a kill) must not leave its launcher running.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stream-proxy-stop"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             String text = Files.readString(log, StandardCharsets.UTF_8);
