@@ -7,7 +7,7 @@
 # Writes $BENCH_OUT/live-streams.json (and the launcher's log per step beside it). See
 # src/test/java/dev/modelcache/bench/LiveStreamsBench.java. A full ramp takes about 5 minutes.
 # Env: BENCH_OUT, BENCH_CP, BENCH_SERVER_CPU / BENCH_LOAD_CPU (as the other parts); LIVE_RAMP, LIVE_SECONDS (30),
-# LIVE_GAP_MS (20), LIVE_OPEN_BATCH (250 streams opened every 100 ms), LIVE_GRACE_SECONDS (60: how long past its
+# LIVE_GAP_MS (20), LIVE_OPEN_BATCH (50 streams opened every 100 ms), LIVE_GRACE_SECONDS (60: how long past its
 # length a stream may take to end), LIVE_CONTINUE=1 (go on past a failing step), STREAM_BENCH_PORT (default 0).
 # BENCH_SHORT is ignored: this part has no short mode (the harness leaves it out of the short run).
 set -euo pipefail

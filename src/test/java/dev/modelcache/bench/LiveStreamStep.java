@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One step of the {@link LiveStreamsBench} ramp: a fresh launcher and fake upstream, N streams opened in batches
- * ({@code LIVE_OPEN_BATCH} every 100 ms, default 250), the {@link LiveStreamsBench.Prober} running throughout, then
- * each stream checked against what the upstream sent for it. Streams get {@code LIVE_GRACE_SECONDS} (default 60)
- * beyond their length to end; one that has not then counts as failed.
+ * ({@code LIVE_OPEN_BATCH} every 100 ms, default 50: 500 a second, so that health is not timed against one burst of
+ * hundreds of new threads and misses), the {@link LiveStreamsBench.Prober} running throughout, then each stream
+ * checked against what the upstream sent for it. Streams get {@code LIVE_GRACE_SECONDS} (default 60) beyond their
+ * length to end; one that has not then counts as failed.
  */
 final class LiveStreamStep {
     private final int streams;
@@ -32,7 +33,7 @@ final class LiveStreamStep {
 
     Outcome run() throws Exception {
         int events = Math.max(3, seconds * 1000 / gapMs);
-        int batch = StreamPartReport.intEnv("LIVE_OPEN_BATCH", 250);
+        int batch = StreamPartReport.intEnv("LIVE_OPEN_BATCH", 50);
         int grace = StreamPartReport.intEnv("LIVE_GRACE_SECONDS", 60);
         Path cacheDir = Files.createTempDirectory("modelcache-bench-live");
         String nonce = Long.toString(System.currentTimeMillis(), 36) + "-" + streams;
@@ -78,7 +79,7 @@ final class LiveStreamStep {
     }
 
     /**
-     * Before the timed step: 50 health and hit probes and up to 50 short streams (25 events, half a second), so that
+     * Before the timed step: 50 health and hit probes and up to 50 short streams (about half a second), so that
      * the first probes of the step do not time the launcher's class loading and compilation. The step starts only
      * once every warm-up stream has ended (else they would hold request threads during it); a warm-up that does not
      * end within 120 s fails the step.
@@ -86,12 +87,13 @@ final class LiveStreamStep {
     private void warm(LiveStreamsBench.Prober prober, StreamClient client, StreamProxyProcess proxy, String nonce)
             throws Exception {
         prober.warm(50);
+        int warmEvents = Math.max(3, Math.min(25, 500 / gapMs + 1));
         List<CompletableFuture<StreamClient.Result>> warming = new ArrayList<>();
         for (int i = 0; i < Math.min(streams, 50); i++) {
-            String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"max_tokens\":25,\"messages\":[{\"role\":\"user\","
-                    + "\"content\":\"bench-warm-" + nonce + "-" + i + "\"}]}";
+            String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"max_tokens\":" + warmEvents
+                    + ",\"messages\":[{\"role\":\"user\",\"content\":\"bench-warm-" + nonce + "-" + i + "\"}]}";
             warming.add(client.send(LiveStreamsBench.loopback(proxy.port()),
-                    StreamClient.post("127.0.0.1", proxy.port(), "/v1/chat/completions", body), 25));
+                    StreamClient.post("127.0.0.1", proxy.port(), "/v1/chat/completions", body), warmEvents));
         }
         List<StreamClient.Result> done = LiveStreamsBench.await(warming, System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
         if (done.contains(null) || client.receiving() > 0) {

@@ -22,7 +22,7 @@ final class LiveStreamsSelfCheck {
 
     static Outcome run(int streams, int seconds, int gapMs) throws Exception {
         int events = Math.max(3, seconds * 1000 / gapMs);
-        int batch = StreamPartReport.intEnv("LIVE_OPEN_BATCH", 250);
+        int batch = StreamPartReport.intEnv("LIVE_OPEN_BATCH", 50);
         String nonce = "self-" + Long.toString(System.currentTimeMillis(), 36);
         try (StreamUpstream upstream = new StreamUpstream(events, Duration.ofMillis(gapMs), false);
              StreamClient client = new StreamClient(false)) {
