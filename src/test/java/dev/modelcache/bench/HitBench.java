@@ -1,0 +1,214 @@
+package dev.modelcache.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code hits} part (bench/parts/hits.sh): cache-hit throughput and p50/p99 of a ~1 KB OpenAI chat completion at
+ * 1, 16 and 64 connections, side by side in one run with a bare servlet in the same Tomcat ({@link BareServlet}) and
+ * nginx serving the same bytes from a file; then, open loop, the hit's p99 at half of its peak rate beside nginx's at
+ * the same rate; then the hit again with the access log off. This JVM is the load side (pinned to the load core with
+ * wrk); the servers run pinned to the server core.
+ *
+ * <p>Rounds are interleaved (round 1 of every target and connection count, then round 2, ...) so that a change in the
+ * machine's load spreads over all of them; each figure is the median of its rounds. Full: 3 rounds of 8 s after a
+ * warm-up. Short ({@code BENCH_SHORT=1}, the CI guard): the hit and the bare servlet at 64 connections only, 3 rounds of
+ * 4 s; its hit/bare ratio row carries {@code "guard": 0.5}.
+ */
+public final class HitBench {
+    static final String PATH = "/v1/chat/completions";
+
+    private HitBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchEnv env = BenchEnv.fromEnvironment();
+        Path answer = Path.of("bench/data/chat-completion.json").toAbsolutePath();
+        Path requestFile = Path.of("bench/data/chat-request.json").toAbsolutePath();
+        byte[] body = Files.readAllBytes(answer);
+        byte[] requestBody = Files.readAllBytes(requestFile);
+        int rounds = env.rounds(3, 3);
+        double seconds = env.seconds(8, 4);
+        List<Integer> connections = env.isShort() ? List.of(64) : List.of(1, 16, 64);
+        Path work = Files.createTempDirectory("bench-hits");
+        BenchWrk wrk = new BenchWrk(env.loadPin(), work);
+        String[] headers = {"Content-Type: application/json", "Authorization: Bearer " + BenchFixtures.API_KEY};
+        Path postScript = wrk.script("post", requestFile, headers);
+        Path getScript = wrk.script("get", null);
+
+        BenchPart part = new BenchPart("hits", "Cache hits of a " + body.length + "-byte chat completion beside a bare"
+                + " servlet in the same Tomcat and nginx (medians of " + rounds + " rounds of " + seconds + " s)");
+        part.environment().put("answerBytes", body.length);
+        part.environment().put("loadGenerator", "wrk -t1 (closed loop), pinned to the load core; open loop: Java, "
+                + "exact percentiles from every latency, counted from each request's due time");
+        part.environment().put("nginxRequest", "GET (nginx's static module refuses POST); the others get the POST");
+        Map<String, BenchPart.Rounds> results = new LinkedHashMap<>();
+        Path nginxBinary = env.isShort() ? null : BenchNginx.binary();
+        String nginxNote = env.isShort() ? "not measured in --short" : nginxBinary == null
+                ? "nginx is not installed (apt-get install nginx-light)" : null;
+
+        try (BenchServerProcess server = BenchServerProcess.start(env.serverPin(), env.classpath(), work, "server",
+                env.port(0), answer, requestFile, 50, Map.of());
+             BenchNginx nginx = nginxBinary == null ? null
+                     : BenchNginx.start(nginxBinary, env.serverPin(), work, env.port(1), answer)) {
+            Map<String, String> targets = new LinkedHashMap<>();
+            targets.put("ModelCache hit", "http://127.0.0.1:" + server.port + PATH);
+            targets.put("bare servlet", "http://127.0.0.1:" + server.port + "/bare" + PATH);
+            if (nginx != null) {
+                targets.put("nginx", "http://127.0.0.1:" + nginx.port() + PATH);
+            }
+            checkBytes(server.port, PATH, requestBody, body, true);
+            checkBytes(server.port, "/bare" + PATH, requestBody, body, false);
+            if (nginx != null) {
+                checkBytes(nginx.port(), PATH, null, body, false);
+            }
+            ObjectNode warmUp = part.environment().putObject("warmUpSeconds");
+            for (var target : targets.entrySet()) {
+                Path script = target.getKey().equals("nginx") ? getScript : postScript;
+                warmUp.put(target.getKey(), warmUp(wrk, target.getValue(), script, env.isShort() ? 20 : 40));
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (int c : connections) {
+                    for (var target : targets.entrySet()) {
+                        Path script = target.getKey().equals("nginx") ? getScript : postScript;
+                        results.computeIfAbsent(target.getKey() + "|" + c, k -> new BenchPart.Rounds())
+                                .add(wrk.run(target.getValue(), script, c, seconds));
+                    }
+                }
+            }
+            for (int c : connections) {
+                for (String target : targets.keySet()) {
+                    BenchPart.Rounds r = results.get(target + "|" + c);
+                    ObjectNode row = part.row(target + ", " + c + " conn: throughput", r.perSecond(), "req/s");
+                    if (r.errors > 0) {
+                        row.put("note", r.errors + " errors or non-2xx answers");
+                    }
+                    part.row(target + ", " + c + " conn: p50", r.p50(), "ms");
+                    part.row(target + ", " + c + " conn: p99", r.p99(), "ms");
+                }
+            }
+            for (int c : connections) {
+                double hit = results.get("ModelCache hit|" + c).perSecond();
+                ObjectNode bare = part.goal("hit / bare servlet throughput, " + c + " conn",
+                        BenchStats.ratio(hit, results.get("bare servlet|" + c).perSecond()), "x", ">= 0.8");
+                if (c == 64) {
+                    bare.put("guard", 0.5);
+                    bare.put("note", "bench/run --short fails under 0.5");
+                }
+                if (nginx != null) {
+                    part.goal("hit / nginx throughput, " + c + " conn",
+                            BenchStats.ratio(hit, results.get("nginx|" + c).perSecond()), "x", ">= 0.5");
+                }
+            }
+            if (nginxNote != null) {
+                part.row("nginx", Double.NaN, "-").put("note", nginxNote);
+            }
+            if (nginx != null) {
+                openLoop(part, env, results, connections, server.port, nginx.port(), requestBody, body);
+            }
+            part.environment().put("serverLogLines", server.logLines());
+        }
+        if (!env.isShort()) {
+            accessLogOff(part, env, wrk, postScript, work, answer, requestFile, rounds, seconds);
+        }
+        part.write(env.out());
+        BenchEnv.deleteTree(work);
+    }
+
+    /**
+     * Load at 64 connections in 2-second slices until the rate settles (three slices, the last two within 10% of each
+     * other) or {@code maxSeconds} pass: a cold JVM on one core compiles while it serves, and its first seconds are
+     * many times slower than the rest. Returns the seconds spent.
+     */
+    static int warmUp(BenchWrk wrk, String url, Path script, int maxSeconds) throws IOException, InterruptedException {
+        double last = 0;
+        int spent = 0;
+        for (int slice = 1; spent < maxSeconds; slice++) {
+            double rate = wrk.run(url, script, 64, 2).perSecond();
+            spent += 2;
+            if (slice >= 3 && Math.abs(rate - last) <= 0.1 * Math.max(rate, last)) {
+                break;
+            }
+            last = rate;
+        }
+        return spent;
+    }
+
+    /** Open loop at half of the hit's peak closed-loop rate: the hit's p99 beside nginx's at the same rate. */
+    private static void openLoop(BenchPart part, BenchEnv env, Map<String, BenchPart.Rounds> results,
+                                 List<Integer> connections, int proxyPort, int nginxPort, byte[] requestBody,
+                                 byte[] body) throws InterruptedException {
+        double peak = connections.stream().mapToDouble(c -> results.get("ModelCache hit|" + c).perSecond())
+                .max().orElse(Double.NaN);
+        double rate = Math.floor(peak / 2);
+        int loopConnections = 16;
+        byte[] post = BenchHttp.request("POST", "127.0.0.1", proxyPort, PATH, requestBody,
+                "Content-Type: application/json", "Authorization: Bearer " + BenchFixtures.API_KEY);
+        byte[] get = BenchHttp.request("GET", "127.0.0.1", nginxPort, PATH, null);
+        BenchOpenLoop.run("127.0.0.1", proxyPort, post, body, true, rate, loopConnections, 2);
+        BenchOpenLoop.run("127.0.0.1", nginxPort, get, body, false, rate, loopConnections, 2);
+        BenchPart.Rounds hit = new BenchPart.Rounds();
+        BenchPart.Rounds nginx = new BenchPart.Rounds();
+        for (int round = 0; round < env.rounds(3, 3); round++) {
+            hit.add(asRun(BenchOpenLoop.run("127.0.0.1", proxyPort, post, body, true, rate, loopConnections,
+                    env.seconds(8, 4))));
+            nginx.add(asRun(BenchOpenLoop.run("127.0.0.1", nginxPort, get, body, false, rate, loopConnections,
+                    env.seconds(8, 4))));
+        }
+        String at = " at " + (long) rate + "/s (half the hit's peak), " + loopConnections + " conn, open loop";
+        part.row("ModelCache hit: p50" + at, hit.p50(), "ms");
+        part.row("ModelCache hit: p99" + at, hit.p99(), "ms").put("note", errors(hit) + "achieved "
+                + Math.round(BenchStats.median(hit.perSecond)) + "/s");
+        part.row("nginx: p50" + at, nginx.p50(), "ms");
+        part.row("nginx: p99" + at, nginx.p99(), "ms").put("note", errors(nginx) + "achieved "
+                + Math.round(BenchStats.median(nginx.perSecond)) + "/s");
+        part.goal("hit p99 / nginx p99 at half of peak rate", BenchStats.ratio(hit.p99(), nginx.p99()), "x", "<= 2");
+    }
+
+    private static String errors(BenchPart.Rounds rounds) {
+        return rounds.errors == 0 ? "" : rounds.errors + " errors; ";
+    }
+
+    private static BenchWrk.Run asRun(BenchOpenLoop.Result result) {
+        return new BenchWrk.Run(result.achievedPerSecond(), result.percentileMillis(50), result.percentileMillis(99),
+                result.sortedNanos().length, result.errors());
+    }
+
+    /** The hit at 64 connections in a second server with {@code MODELCACHE_LOG_ACCESS=false}. */
+    private static void accessLogOff(BenchPart part, BenchEnv env, BenchWrk wrk, Path script, Path work, Path answer,
+                                     Path requestFile, int rounds, double seconds) throws Exception {
+        try (BenchServerProcess server = BenchServerProcess.start(env.serverPin(), env.classpath(), work,
+                "server-quiet", env.port(2), answer, requestFile, 50, Map.of("MODELCACHE_LOG_ACCESS", "false"))) {
+            String url = "http://127.0.0.1:" + server.port + PATH;
+            part.environment().put("accessLogOffWarmUpSeconds", warmUp(wrk, url, script, 40));
+            BenchPart.Rounds r = new BenchPart.Rounds();
+            for (int round = 0; round < rounds; round++) {
+                r.add(wrk.run(url, script, 64, seconds));
+            }
+            ObjectNode row = part.row("ModelCache hit, access log off, 64 conn: throughput", r.perSecond(), "req/s");
+            row.put("note", "a second server started with MODELCACHE_LOG_ACCESS=false; the rows above have it on"
+                    + " (the default)" + (r.errors == 0 ? "" : "; " + r.errors + " errors"));
+            part.row("ModelCache hit, access log off, 64 conn: p99", r.p99(), "ms");
+        }
+    }
+
+    /** Checks that {@code path} answers 200 with exactly the answer's bytes (and, on the proxy, as a hit). */
+    static void checkBytes(int port, String path, byte[] requestBody, byte[] body, boolean hit) throws IOException {
+        byte[] request = requestBody == null ? BenchHttp.request("GET", "127.0.0.1", port, path, null)
+                : BenchHttp.request("POST", "127.0.0.1", port, path, requestBody, "Content-Type: application/json",
+                "Authorization: Bearer " + BenchFixtures.API_KEY);
+        try (BenchHttp http = new BenchHttp("127.0.0.1", port)) {
+            BenchHttp.Answer answer = http.exchange(request);
+            if (answer.status() != 200 || (hit && !answer.hit()) || !Arrays.equals(answer.body(), body)) {
+                throw new IOException(path + " on " + port + " did not answer the cached bytes"
+                        + (hit ? " as a hit" : "") + ": status " + answer.status() + ", " + answer.body().length + " bytes");
+            }
+        }
+    }
+}
