@@ -59,6 +59,11 @@ final class BenchPart {
         return environment;
     }
 
+    /** The part's document as written. */
+    ObjectNode json() {
+        return root;
+    }
+
     void write(Path folder) throws IOException {
         Files.createDirectories(folder);
         JSON.writeValue(folder.resolve(root.get("part").asText() + ".json").toFile(), root);
