@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * nginx (the OS package) serving the cached answer from a file, as the yardstick of what a fast static server spends:
- * one worker pinned with the servers, keep-alive at nginx's defaults, its access log on (to a file, buffered as
- * nginx does by default; ModelCache's is on too). nginx's static module answers POST with 405, so it is asked with
+ * one worker pinned with the servers, keep-alive at nginx's defaults, its access log on but buffered
+ * ({@code buffer=64k flush=1s}, as a busy nginx is configured: one unbuffered write per request cost it several times
+ * its latency on a machine whose disk was busy). nginx's static module answers POST with 405, so it is asked with
  * {@code GET /v1/chat/completions} for the same bytes: a request without the ~200-byte body, at nginx's best.
  */
 final class BenchNginx implements AutoCloseable {
@@ -49,7 +50,7 @@ final class BenchNginx implements AutoCloseable {
                 error_log %1$s/error.log;
                 events { worker_connections 4096; }
                 http {
-                  access_log %1$s/access.log;
+                  access_log %1$s/access.log combined buffer=64k flush=1s;
                   client_body_temp_path %1$s/body;
                   sendfile on;
                   tcp_nopush on;
@@ -67,6 +68,7 @@ final class BenchNginx implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(prefix.resolve("stdout.log").toFile()).start();
         BenchNginx nginx = new BenchNginx(process, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "bench-nginx-stop"));
         for (int i = 0; i < 100; i++) {
             if (!process.isAlive()) {
                 throw new IOException("nginx ended at start: " + Files.readString(prefix.resolve("stdout.log"))

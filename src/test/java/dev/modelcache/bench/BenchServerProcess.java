@@ -40,6 +40,8 @@ final class BenchServerProcess implements AutoCloseable {
         builder.environment().putAll(environment);
         Process process = builder.start();
         BenchServerProcess server = new BenchServerProcess(process, folder.resolve("stderr.log"), port);
+        // Killed by the harness's timeout, this JVM's child would still stop when its standard input closes; this is sooner.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "bench-server-stop"));
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder said = new StringBuilder();
         for (String line = out.readLine(); line != null; line = out.readLine()) {

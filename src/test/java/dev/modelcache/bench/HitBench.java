@@ -13,7 +13,8 @@ import java.util.Map;
  * The {@code hits} part (bench/parts/hits.sh): cache-hit throughput and p50/p99 of a ~1 KB OpenAI chat completion at
  * 1, 16 and 64 connections, side by side in one run with a bare servlet in the same Tomcat ({@link BareServlet}) and
  * nginx serving the same bytes from a file; then, open loop, the hit's p99 at half of its peak rate beside nginx's at
- * the same rate; then the hit again with the access log off. This JVM is the load side (pinned to the load core with
+ * the same rate. A second ModelCache, started with the access log off, runs beside them and joins the rounds at 64
+ * connections. This JVM is the load side (pinned to the load core with
  * wrk); the servers run pinned to the server core.
  *
  * <p>Rounds are interleaved (round 1 of every target and connection count, then round 2, ...) so that a change in the
@@ -23,6 +24,7 @@ import java.util.Map;
  */
 public final class HitBench {
     static final String PATH = "/v1/chat/completions";
+    private static final String QUIET = "ModelCache hit, access log off";
 
     private HitBench() {
     }
@@ -55,6 +57,9 @@ public final class HitBench {
 
         try (BenchServerProcess server = BenchServerProcess.start(env.serverPin(), env.classpath(), work, "server",
                 env.port(0), answer, requestFile, 50, Map.of());
+             BenchServerProcess quiet = env.isShort() ? null : BenchServerProcess.start(env.serverPin(),
+                     env.classpath(), work, "server-quiet", env.port(2), answer, requestFile, 50,
+                     Map.of("MODELCACHE_LOG_ACCESS", "false"));
              BenchNginx nginx = nginxBinary == null ? null
                      : BenchNginx.start(nginxBinary, env.serverPin(), work, env.port(1), answer)) {
             Map<String, String> targets = new LinkedHashMap<>();
@@ -62,6 +67,10 @@ public final class HitBench {
             targets.put("bare servlet", "http://127.0.0.1:" + server.port + "/bare" + PATH);
             if (nginx != null) {
                 targets.put("nginx", "http://127.0.0.1:" + nginx.port() + PATH);
+            }
+            if (quiet != null) {
+                targets.put(QUIET, "http://127.0.0.1:" + quiet.port + PATH);
+                checkBytes(quiet.port, PATH, requestBody, body, true);
             }
             checkBytes(server.port, PATH, requestBody, body, true);
             checkBytes(server.port, "/bare" + PATH, requestBody, body, false);
@@ -76,6 +85,9 @@ public final class HitBench {
             for (int round = 0; round < rounds; round++) {
                 for (int c : connections) {
                     for (var target : targets.entrySet()) {
+                        if (target.getKey().equals(QUIET) && c != 64) {
+                            continue;
+                        }
                         Path script = target.getKey().equals("nginx") ? getScript : postScript;
                         results.computeIfAbsent(target.getKey() + "|" + c, k -> new BenchPart.Rounds())
                                 .add(wrk.run(target.getValue(), script, c, seconds));
@@ -85,6 +97,9 @@ public final class HitBench {
             for (int c : connections) {
                 for (String target : targets.keySet()) {
                     BenchPart.Rounds r = results.get(target + "|" + c);
+                    if (r == null) {
+                        continue;
+                    }
                     ObjectNode row = part.row(target + ", " + c + " conn: throughput", r.perSecond(), "req/s");
                     if (r.errors > 0) {
                         row.put("note", r.errors + " errors or non-2xx answers");
@@ -106,6 +121,12 @@ public final class HitBench {
                             BenchStats.ratio(hit, results.get("nginx|" + c).perSecond()), "x", ">= 0.5");
                 }
             }
+            if (quiet != null) {
+                part.row("hit with the access log on / off, 64 conn", BenchStats.ratio(
+                        results.get("ModelCache hit|64").perSecond(), results.get(QUIET + "|64").perSecond()), "x")
+                        .put("note", "the second server is started with MODELCACHE_LOG_ACCESS=false; every other"
+                                + " ModelCache row has the access log on, as shipped");
+            }
             if (nginxNote != null) {
                 part.row("nginx", Double.NaN, "-").put("note", nginxNote);
             }
@@ -113,9 +134,6 @@ public final class HitBench {
                 openLoop(part, env, results, connections, server.port, nginx.port(), requestBody, body);
             }
             part.environment().put("serverLogLines", server.logLines());
-        }
-        if (!env.isShort()) {
-            accessLogOff(part, env, wrk, postScript, work, answer, requestFile, rounds, seconds);
         }
         part.write(env.out());
         BenchEnv.deleteTree(work);
@@ -178,24 +196,6 @@ public final class HitBench {
     private static BenchWrk.Run asRun(BenchOpenLoop.Result result) {
         return new BenchWrk.Run(result.achievedPerSecond(), result.percentileMillis(50), result.percentileMillis(99),
                 result.sortedNanos().length, result.errors());
-    }
-
-    /** The hit at 64 connections in a second server with {@code MODELCACHE_LOG_ACCESS=false}. */
-    private static void accessLogOff(BenchPart part, BenchEnv env, BenchWrk wrk, Path script, Path work, Path answer,
-                                     Path requestFile, int rounds, double seconds) throws Exception {
-        try (BenchServerProcess server = BenchServerProcess.start(env.serverPin(), env.classpath(), work,
-                "server-quiet", env.port(2), answer, requestFile, 50, Map.of("MODELCACHE_LOG_ACCESS", "false"))) {
-            String url = "http://127.0.0.1:" + server.port + PATH;
-            part.environment().put("accessLogOffWarmUpSeconds", warmUp(wrk, url, script, 40));
-            BenchPart.Rounds r = new BenchPart.Rounds();
-            for (int round = 0; round < rounds; round++) {
-                r.add(wrk.run(url, script, 64, seconds));
-            }
-            ObjectNode row = part.row("ModelCache hit, access log off, 64 conn: throughput", r.perSecond(), "req/s");
-            row.put("note", "a second server started with MODELCACHE_LOG_ACCESS=false; the rows above have it on"
-                    + " (the default)" + (r.errors == 0 ? "" : "; " + r.errors + " errors"));
-            part.row("ModelCache hit, access log off, 64 conn: p99", r.p99(), "ms");
-        }
     }
 
     /** Checks that {@code path} answers 200 with exactly the answer's bytes (and, on the proxy, as a hit). */
