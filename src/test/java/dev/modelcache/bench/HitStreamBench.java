@@ -49,7 +49,8 @@ public final class HitStreamBench {
             String url = "http://127.0.0.1:" + server.port + HitBench.PATH;
             byte[] request = BenchHttp.request("POST", "127.0.0.1", server.port, HitBench.PATH, requestBody,
                     "Content-Type: application/json", "Authorization: Bearer " + BenchFixtures.API_KEY);
-            part.environment().put("warmUpSeconds", HitBench.warmUp(wrk, url, script, env.isShort() ? 20 : 40));
+            part.environment().set("warmUp", env.isShort() ? HitBench.warmUp(wrk, url, script, 10, 20)
+                    : HitBench.warmUp(wrk, url, script, 20, 60));
             List<BenchPart.Rounds> closed = new ArrayList<>();
             connections.forEach(c -> closed.add(new BenchPart.Rounds()));
             List<Double> firstP50 = new ArrayList<>();
@@ -73,6 +74,7 @@ public final class HitStreamBench {
                 BenchPart.Rounds r = closed.get(i);
                 String name = "streamed hit, " + connections.get(i) + " conn";
                 ObjectNode row = part.row(name + ": throughput", r.perSecond(), "streams/s");
+                r.perSecond.forEach(v -> row.withArray("rounds").add(Math.round(v)));
                 if (r.errors > 0) {
                     row.put("note", r.errors + " errors or non-2xx answers");
                 }
