@@ -8,6 +8,8 @@ import dev.modelcache.stream.PushBody;
 import dev.modelcache.stream.Relay;
 import dev.modelcache.stream.StreamFraming;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +56,26 @@ final class LiveLeg {
         }
         context = async.get();
         context.setTimeout(0);
+        context.addListener(new AsyncListener() {
+            // Once the container ends the request (its client went away), its response is not ours to write.
+            @Override
+            public void onComplete(AsyncEvent event) {
+                client.onError(null);
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                client.onError(event.getThrowable());
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+            }
+        });
         ServletOutputStream out = leg.response.getOutputStream();
         client = new NonBlockingClient(out);
         leg.relay = new Relay(client, leg.capture, leg.tap(), leg.noted);
