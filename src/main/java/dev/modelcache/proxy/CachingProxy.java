@@ -1,17 +1,14 @@
 package dev.modelcache.proxy;
 
-import dev.modelcache.proxy.EntryRecorder.Recorded;
 import dev.modelcache.proxy.Forwarder.Relayed;
 import dev.modelcache.billing.BudgetGuard;
 import dev.modelcache.billing.ExchangePricing;
-import dev.modelcache.cache.Body;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CachePolicy.Decision;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.StorageVerdict;
 import dev.modelcache.events.ExchangeTrace;
 import dev.modelcache.events.Listeners;
-import dev.modelcache.events.Stored;
 import dev.modelcache.flight.Flight;
 import dev.modelcache.flight.FlightRegistry;
 import dev.modelcache.flight.Outcome;
@@ -19,21 +16,21 @@ import dev.modelcache.flight.Ticket;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.provider.ModelProvider;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import jakarta.servlet.AsyncContext;
 
 /**
  * The proxy's pipeline, and only the pipeline (after httpclient5-cache's {@code CachingExec}): resolve the
  * provider, decide the policy, build the key ({@link StoredAnswers}, which also looks entries up); on a
  * hit replay the stored answer; on a miss say why ({@link Misses}), and either refuse (replay mode,
  * {@code only-if-cached}: 504) or make one upstream call per key at a time ({@link FlightRegistry}), which the
- * {@link Forwarder} relays while copying, the {@link EntryRecorder} turns into an entry and the
- * {@link StorageVerdict} lets into the store, unless a call that started later stored first. A read follows an
+ * {@link Forwarder} relays while copying (a live stream without this thread: then the rest follows its last byte) and
+ * the {@link Keeper} counts and stores, unless a call that started later stored first. A read follows an
  * identical request whose answer is on its way and not yet stored rather than read the entry it replaces; answers
  * this request did not fetch are written by {@link Replies}. Every exchange ends with one event for the
  * {@link Listeners}, priced here once ({@link ExchangePricing}) so that no listener prices it again.
@@ -41,7 +38,7 @@ import jakarta.servlet.AsyncContext;
 public final class CachingProxy {
     private final FlightRegistry flights = new FlightRegistry();
     private final Forwarder forwarder;
-    private final EntryRecorder recorder;
+    private final Keeper keeper;
     private final Listeners events;
     private final Duration coalesceWait;
     private final StoredAnswers answers;
@@ -55,7 +52,7 @@ public final class CachingProxy {
         this.forwarder = forwarder;
         this.events = events;
         this.coalesceWait = coalesceWait;
-        this.recorder = new EntryRecorder(answers.clock());
+        this.keeper = new Keeper(new EntryRecorder(answers.clock()), answers, events);
         this.replies = new Replies(coalesceWait, answers.clock());
     }
 
@@ -92,18 +89,16 @@ public final class CachingProxy {
             throws IOException {
         ExchangeTrace trace = new ExchangeTrace(exchange.method(), exchange.path(), exchange.body());
         events.exchangeStarted(exchange.method(), exchange.path());
-        CompletableFuture<Void> done;
         try {
-            done = proxy(exchange, response, trace, async);
+            return proxy(exchange, response, trace, async).whenComplete((nothing, e) -> ended(trace, e));
         } catch (IOException | RuntimeException e) {
             ended(trace, e);
             throw e;
         }
-        return done.whenComplete((nothing, e) -> ended(trace, e == null ? null : Pending.cause(e)));
     }
 
-    private void ended(ExchangeTrace trace, Throwable e) {
-        if (e instanceof RuntimeException) {
+    private void ended(ExchangeTrace trace, Throwable failure) {
+        if (failure != null && Pending.cause(failure) instanceof RuntimeException e) {
             trace.failed(e instanceof ProxyError error ? error.status() : 500);
         }
         events.exchangeEnded(pricing.price(trace.summary()));
@@ -227,27 +222,9 @@ public final class CachingProxy {
         }
         return relayed.handle((answer, e) -> {
             try (spending; answer) {
-                return e == null ? kept(call, flight, answer, spending) : Pending.rethrow(e);
+                return e == null ? keeper.keep(call.exchange(), call.plan(), call.trace(), flight, answer, spending)
+                        : Pending.rethrow(e);
             }
         });
-    }
-
-    private CachedResponse kept(Call call, Flight flight, Relayed answer, BudgetGuard.Reservation spending) {
-        Exchange exchange = call.exchange();
-        Decision decision = call.decision();
-        // Counted whether or not it is kept or could be stored: the provider was paid for what was relayed.
-        Recorded recorded = recorder.record(exchange, call.provider(), answer);
-        call.trace().usage(recorded.usage());
-        spending.settle(recorded.usage());
-        if (!decision.write()) {
-            return null;
-        }
-        CachedResponse entry = decision.ttl() == null || recorded.entry() == null ? recorded.entry()
-                : recorded.entry().withTtl(decision.ttl());
-        if (recorded.verdict().store() && flight.store(() -> answers.keep(call.plan(), entry))) {
-            events.stored(new Stored(call.key().hex(), call.provider().name(), call.provider().model(exchange), entry.bodyLength()));
-        }
-        // A spilled answer's body is the spill file, gone when the answer closes: followers find it in the store.
-        return entry != null && entry.bodySource() instanceof Body.InFile ? null : entry;
     }
 }

@@ -29,8 +29,8 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * or without blocking ({@link PushBody}, for a stream relayed while no thread waits for it), never both.
  *
  * <p>It keeps the provider's timeout itself ({@link #watch}): the answer fails with a {@link SocketTimeoutException}
- * when the provider has sent nothing for {@code upstream/responseTimeout} (counted from the end of the connect time
- * for the head) while its reader waits for it. Time in which the reader has not taken what came (a slow client
+ * when the provider has sent nothing for {@code upstream/responseTimeout} (counted from the call's start for the
+ * head, the connect included: a loopback or TLS connect is a small part of it) while its reader waits for it. Time in which the reader has not taken what came (a slow client
  * holds the relay back) is not the provider's silence: a blocking read that waited on the client never timed out.
  */
 final class AnswerConsumer implements AsyncResponseConsumer<Void>, PushBody {
@@ -209,19 +209,14 @@ final class AnswerConsumer implements AsyncResponseConsumer<Void>, PushBody {
         }
     }
 
-    /** The request went out on a connection: the provider's time to answer starts now. */
-    synchronized void sent() {
-        quietSince = System.nanoTime();
-    }
-
     /**
      * Fails the answer (and runs {@code abort}, which cuts the call) once the provider has been silent for
-     * {@code timeout} while the reader waited; the first bytes may take {@code connect} longer.
+     * {@code timeout} while the reader waited.
      */
-    void watch(ScheduledExecutorService timer, Duration timeout, Duration connect, Runnable abort) {
+    void watch(ScheduledExecutorService timer, Duration timeout, Runnable abort) {
         synchronized (this) {
             this.abort = abort;
-            quietSince = System.nanoTime() + connect.toNanos();
+            quietSince = System.nanoTime();
         }
         timer.schedule(() -> check(timer, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -236,7 +231,11 @@ final class AnswerConsumer implements AsyncResponseConsumer<Void>, PushBody {
             if (!waiting) {
                 quietSince = now; // the reader is busy or behind: the provider is not the one keeping it waiting
             }
-            next = quietSince + timeout.toNanos() - now;
+            // Looked at again within a tenth of the timeout: the silence may start anew meanwhile (sent(), a read).
+            next = Math.min(quietSince + timeout.toNanos() - now, timeout.toNanos() / 10);
+            if (quietSince + timeout.toNanos() - now <= 0) {
+                next = 0;
+            }
         }
         if (next > 0) {
             try {

@@ -26,10 +26,7 @@ import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.nio.RequestChannel;
-import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
@@ -62,7 +59,6 @@ public final class UpstreamClient implements Closeable {
     private final CloseableHttpAsyncClient client;
     /** The longest wait for an answer's head: the client's own timeouts end it before this. */
     private final Duration headWait;
-    private final Duration connectTimeout;
     private final Duration responseTimeout;
     /** Times the providers' silences (see {@link AnswerConsumer#watch}). */
     private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
@@ -92,7 +88,6 @@ public final class UpstreamClient implements Closeable {
         this.guard = guard;
         this.adminToken = adminToken;
         this.headWait = config.longestWaitForFirstBytes().multipliedBy(2).plusSeconds(5);
-        this.connectTimeout = config.connectTimeout();
         this.responseTimeout = config.responseTimeout();
         this.pool = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setDnsResolver(guard)
@@ -150,14 +145,8 @@ public final class UpstreamClient implements Closeable {
             context.setAttribute(NO_USER_AGENT, Boolean.TRUE);
         }
         Future<Void> call = client.execute(new BasicRequestProducer(request,
-                withBody ? AsyncEntityProducers.create(body, null) : null) {
-            @Override
-            public void sendRequest(RequestChannel channel, HttpContext context) throws HttpException, IOException {
-                consumer.sent();
-                super.sendRequest(channel, context);
-            }
-        }, consumer, null, context, null);
-        consumer.watch(timer, responseTimeout, connectTimeout, () -> call.cancel(true));
+                withBody ? AsyncEntityProducers.create(body, null) : null), consumer, null, context, null);
+        consumer.watch(timer, responseTimeout, () -> call.cancel(true));
         try {
             HttpResponse head = consumer.head().get(headWait.toMillis(), TimeUnit.MILLISECONDS);
             return new Open(head, consumer, call);
