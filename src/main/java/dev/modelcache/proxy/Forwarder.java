@@ -31,6 +31,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+import jakarta.servlet.AsyncContext;
+import dev.modelcache.stream.PushBody;
 
 /**
  * Sends one request to its provider and relays the answer to the client as it arrives, keeping a copy at the same
@@ -76,6 +81,18 @@ public final class Forwarder {
      */
     Relayed forward(Exchange exchange, ModelProvider provider, HttpServletResponse response, CacheStatus label,
                     Flight flight, ExchangeTrace trace) throws IOException {
+        return forward(exchange, provider, response, label, flight, trace, null).getNow(null);
+    }
+
+    /**
+     * The same; with {@code async} (how to take the request off its thread; null: never), an event stream is relayed
+     * without a thread once its first bytes are in ({@link LiveLeg}), and the answer is complete later: the future
+     * then fails with the {@link ProxyError} to answer, or with the {@link IOException} that must break the client's
+     * connection off. Otherwise it is complete (or thrown) on return, as before.
+     */
+    CompletableFuture<Relayed> forward(Exchange exchange, ModelProvider provider, HttpServletResponse response,
+                                       CacheStatus label, Flight flight, ExchangeTrace trace,
+                                       Supplier<AsyncContext> async) throws IOException {
         long start = System.nanoTime();
         UpstreamResponse answer;
         try {
@@ -88,12 +105,13 @@ public final class Forwarder {
             events.upstreamCall(new UpstreamCall(provider.name(), timeout ? Result.TIMEOUT : Result.UNREACHABLE, 0, took, took));
             throw UpstreamFailure.of(e, provider.name(), provider.baseUrl());
         }
-        long headersMillis = millisSince(start);
         Headers headers = answer.headers();
         // A content coding the upstream layer could not undo: relayed as it came, never kept nor shared.
         boolean encoded = stillEncoded(headers);
         Capture capture = new Capture(spillDir, CAPTURE_MEMORY_BYTES, !encoded ? maxEntryBytes : 0);
-        try (answer) {
+        Leg leg = new Leg(exchange, provider, response, flight, trace, start, answer, capture);
+        boolean handedOver = false;
+        try {
             int status = answer.status();
             boolean storable = StorageVerdict.storableStatus(status) && !encoded;
             if (flight != null) {
@@ -101,32 +119,93 @@ public final class Forwarder {
             }
             StreamFraming framing = framing(headers);
             boolean eventStream = framing != null;
-            LiveStream live = flight != null && eventStream && storable
+            leg.live = flight != null && eventStream && storable
                     ? flight.startLive(status, HeaderPolicy.stored(headers), capture) : null;
             trace.answered(label, status, false);
             ResponseHead.write(response, status, headers, label, 0,
                     eventStream ? ResponseHead.UNKNOWN_LENGTH : contentLength(headers));
-            StreamEvents noted = eventStream
+            leg.noted = eventStream
                     ? new StreamEvents(framing, provider.streamDialect(), EntryRecorder.COUNTED_BYTES) : null;
-            Relay relay = new Relay(response.getOutputStream(), capture, live == null ? end -> { } : live::published,
-                    noted);
+            PushBody push = eventStream && async != null ? answer.pushBody() : null;
             try {
-                relay.run(answer.body(), framing);
+                if (push != null) {
+                    CompletableFuture<Relayed> later = new LiveLeg(leg, push, framing, async).start();
+                    handedOver = later != null;
+                    if (later != null) {
+                        return later;
+                    }
+                }
+                leg.relay = new Relay(response.getOutputStream(), capture, leg.tap(), leg.noted);
+                leg.relay.run(answer.body(), framing);
             } catch (IOException e) {
-                trace.upstream(millisSince(start));
-                events.upstreamCall(new UpstreamCall(provider.name(), Result.BROKE_OFF, status, headersMillis, millisSince(start)));
-                LOG.log(Level.WARNING, "provider '" + provider.name() + "' broke off an answer to " + exchange.method()
-                        + " " + exchange.path() + "; nothing stored: " + Redacted.text(e.toString()));
-                ProxyError failure = UpstreamFailure.of(e, provider.name(), provider.baseUrl());
-                if (flight != null) {
-                    flight.fail(failure); // those waiting share the failed call rather than each make their own
-                }
-                if (response.isCommitted()) {
-                    throw e; // headers are out: closing the connection is the only way left to tell the client
-                }
-                response.reset();
-                throw failure;
+                throw leg.brokeOff(e);
             }
+            return CompletableFuture.completedFuture(leg.landed());
+        } catch (IOException | RuntimeException e) {
+            capture.close();
+            throw e;
+        } finally {
+            if (!handedOver) {
+                answer.close();
+            }
+        }
+    }
+
+    /** One answer on its way from the provider to the client: what its end, clean or not, needs to know. */
+    final class Leg {
+        final Exchange exchange;
+        final ModelProvider provider;
+        final HttpServletResponse response;
+        final Flight flight;
+        final ExchangeTrace trace;
+        final long start;
+        final long headersMillis;
+        final UpstreamResponse answer;
+        final Capture capture;
+        LiveStream live;
+        StreamEvents noted;
+        Relay relay;
+
+        Leg(Exchange exchange, ModelProvider provider, HttpServletResponse response, Flight flight, ExchangeTrace trace,
+            long start, UpstreamResponse answer, Capture capture) {
+            this.exchange = exchange;
+            this.provider = provider;
+            this.response = response;
+            this.flight = flight;
+            this.trace = trace;
+            this.start = start;
+            this.headersMillis = millisSince(start);
+            this.answer = answer;
+            this.capture = capture;
+        }
+
+        LongConsumer tap() {
+            return live == null ? end -> { } : live::published;
+        }
+
+        /**
+         * The provider broke the answer off: followers share the failure; what is thrown is the proxy's 502 or 504
+         * when the client has had nothing yet, else {@code e}, to break its connection off.
+         */
+        IOException brokeOff(IOException e) {
+            trace.upstream(millisSince(start));
+            events.upstreamCall(new UpstreamCall(provider.name(), Result.BROKE_OFF, answer.status(), headersMillis,
+                    millisSince(start)));
+            LOG.log(Level.WARNING, "provider '" + provider.name() + "' broke off an answer to " + exchange.method()
+                    + " " + exchange.path() + "; nothing stored: " + Redacted.text(e.toString()));
+            ProxyError failure = UpstreamFailure.of(e, provider.name(), provider.baseUrl());
+            if (flight != null) {
+                flight.fail(failure); // those waiting share the failed call rather than each make their own
+            }
+            if (response.isCommitted()) {
+                return e; // headers are out: closing the connection is the only way left to tell the client
+            }
+            response.reset();
+            throw failure;
+        }
+
+        /** The provider's answer is whole and relayed: followers may stop following, and the client's response ends. */
+        void ended() {
             if (live != null) {
                 live.end(true);
             }
@@ -135,18 +214,25 @@ public final class Forwarder {
             }
             // The client has everything: end its response now, so token counting and storing cost it no time.
             relay.finish();
+        }
+
+        /** The client has had the last byte (or is gone): the answer, for the pipeline to judge. */
+        Relayed delivered() {
             trace.delivered();
             trace.upstream(millisSince(start));
+            int status = answer.status();
+            boolean eventStream = noted != null;
             long firstEvent = eventStream && !relay.chunks().isEmpty() ? headersMillis + relay.chunks().get(0).atMillis() : -1;
             events.upstreamCall(new UpstreamCall(provider.name(), Result.COMPLETE, status, headersMillis, firstEvent,
                     millisSince(start)));
-            return new Relayed(status, headers, eventStream, answer.framed(), capture, relay.chunks(), noted);
-        } catch (IOException | RuntimeException e) {
-            capture.close();
-            throw e;
+            return new Relayed(status, answer.headers(), eventStream, answer.framed(), capture, relay.chunks(), noted);
+        }
+
+        Relayed landed() {
+            ended();
+            return delivered();
         }
     }
-
     /**
      * The client's fields that go upstream by the {@link HeaderPolicy#fromClient header policy}, plus the provider's
      * configured key when the caller sent no credential, and the fields its API requires that the caller left out.

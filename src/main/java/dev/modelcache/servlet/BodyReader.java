@@ -24,9 +24,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class BodyReader implements ReadListener, AsyncListener {
     private static final Logger LOG = System.getLogger(BodyReader.class.getName());
 
-    /** What runs once the whole body is read (the normal handling of the request). */
+    /**
+     * What runs once the whole body is read (the normal handling of the request); false when the answer goes on
+     * without this thread and completes the request itself.
+     */
     interface Handler {
-        void handle(byte[] body) throws IOException;
+        boolean handle(byte[] body) throws IOException;
     }
 
     /** Writes an error in the proxy's shape if the response is still uncommitted. */
@@ -74,10 +77,13 @@ final class BodyReader implements ReadListener, AsyncListener {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
+        boolean answered = true;
         try {
-            handler.handle(body.bytes());
+            answered = handler.handle(body.bytes());
         } finally {
-            async.complete();
+            if (answered) {
+                async.complete();
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import dev.modelcache.http.Redacted;
 import dev.modelcache.http.RequestTarget;
 import dev.modelcache.proxy.CachingProxy;
 import dev.modelcache.proxy.InFlightRelease;
+import dev.modelcache.proxy.Pending;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The one servlet, mapped to {@code /*}: {@code /_cache/...} goes to the admin endpoints (a near spelling of it is
@@ -33,6 +35,8 @@ import java.time.Duration;
  */
 public class ModelCacheServlet extends HttpServlet {
     private static final Logger LOG = System.getLogger(ModelCacheServlet.class.getName());
+    /** The request attribute holding the failure that breaks a live stream's connection off (see {@link #finish}). */
+    private static final String BROKEN = ModelCacheServlet.class.getName() + ".broken";
     /** How long a request body may take to arrive, from the end of the headers (then 408). */
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(120);
 
@@ -72,6 +76,9 @@ public class ModelCacheServlet extends HttpServlet {
             writeContainerError(request, response);
             return;
         }
+        if (request.getDispatcherType() == DispatcherType.ASYNC && request.getAttribute(BROKEN) instanceof IOException e) {
+            throw e; // a live stream broke off after its head: the container closes the connection (see proxy())
+        }
         String uri = request.getRequestURI();
         String raw = uri.substring(Math.min(uri.length(), request.getContextPath().length()));
         String path;
@@ -110,7 +117,7 @@ public class ModelCacheServlet extends HttpServlet {
         BodyReader reader = new BodyReader(async, request.getInputStream(), app.config().server().maxBodyBytes(),
                 request.getContentLengthLong(), body -> {
             request.setAttribute(Exchange.BODY_ATTRIBUTE, body);
-            proxy(request, response, path, shape);
+            return proxy(request, response, path, shape);
         }, error -> {
             if (!response.isCommitted()) {
                 writeError(response, error, shape, true);
@@ -125,16 +132,65 @@ public class ModelCacheServlet extends HttpServlet {
 
     /**
      * Proxies the request on this thread, counted in flight: a request without a body (or one the container cannot
-     * read asynchronously) right away, one with a body once {@link BodyReader} has all of it.
+     * read asynchronously) right away, one with a body once {@link BodyReader} has all of it. True when it is
+     * answered; false when its answer, a live stream, goes on without this thread ({@link CachingProxy#handle}): the
+     * request is then asynchronous and {@link #finish} ends it.
      */
-    private void proxy(HttpServletRequest request, HttpServletResponse response, String path, ErrorShape shape)
+    private boolean proxy(HttpServletRequest request, HttpServletResponse response, String path, ErrorShape shape)
             throws IOException {
         app.inFlight().enter();
+        CompletableFuture<Void> done = null;
+        boolean now = true;
         try {
-            guarded(request, response, path, shape, () -> app.proxy().handle(
-                    app.proxyKeys().admit(Exchange.read(request, app.config().server().maxBodyBytes())), response));
+            done = guarded(request, response, path, shape, () -> app.proxy().handle(
+                    app.proxyKeys().admit(Exchange.read(request, app.config().server().maxBodyBytes())), response,
+                    request.isAsyncSupported() ? () -> request.isAsyncStarted() ? request.getAsyncContext()
+                            : request.startAsync() : null));
+            now = done == null || done.isDone();
         } finally {
-            app.inFlight().exit();
+            if (now) {
+                app.inFlight().exit();
+            }
+        }
+        if (now) {
+            if (done != null) {
+                answer(request, response, path, shape, done);
+            }
+            return true;
+        }
+        AsyncContext async = request.getAsyncContext();
+        CompletableFuture<Void> later = done;
+        later.whenComplete((nothing, e) -> finish(request, response, path, shape, async, later));
+        return false;
+    }
+
+    /** Ends a request whose live stream went on without its thread: answered, errored, or broken off. */
+    private void finish(HttpServletRequest request, HttpServletResponse response, String path, ErrorShape shape,
+                        AsyncContext async, CompletableFuture<Void> done) {
+        app.inFlight().exit();
+        try {
+            answer(request, response, path, shape, done);
+            async.complete();
+        } catch (IOException e) {
+            request.setAttribute(BROKEN, e);
+            async.dispatch();
+        } catch (RuntimeException e) {
+            // The container gave the request up already (its client went away): nothing left to answer.
+            LOG.log(Level.DEBUG, "the request ended before its stream: " + e);
+        }
+    }
+
+    /** Answers the failure a finished exchange ended with, as {@link #guarded} does for one that threw. */
+    private static void answer(HttpServletRequest request, HttpServletResponse response, String path, ErrorShape shape,
+                               CompletableFuture<Void> done) throws IOException {
+        if (done.isCompletedExceptionally()) {
+            Throwable cause = Pending.cause(done.handle((nothing, e) -> e).join());
+            guarded(request, response, path, shape, () -> {
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+            });
         }
     }
 
@@ -161,16 +217,30 @@ public class ModelCacheServlet extends HttpServlet {
         void run() throws IOException;
     }
 
+    private interface Call<T> {
+        T run() throws IOException;
+    }
+
     /** Runs {@code work}, answering a {@link ProxyError} or an unexpected failure in {@code shape}. */
     private static void guarded(HttpServletRequest request, HttpServletResponse response, String path, ErrorShape shape,
                                 Work work) throws IOException {
-        try {
+        guarded(request, response, path, shape, () -> {
             work.run();
+            return Boolean.TRUE;
+        });
+    }
+
+    /** The same, with what {@code work} returns (null after an answered failure). */
+    private static <T> T guarded(HttpServletRequest request, HttpServletResponse response, String path, ErrorShape shape,
+                                 Call<T> work) throws IOException {
+        try {
+            return work.run();
         } catch (ProxyError e) {
             if (response.isCommitted()) {
                 throw new IOException(e.getMessage(), e);
             }
             writeError(response, e, shape, false);
+            return null;
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "unexpected failure on " + request.getMethod() + " " + Redacted.text(path),
                     Redacted.throwable(e));
@@ -179,6 +249,7 @@ public class ModelCacheServlet extends HttpServlet {
             }
             writeError(response, new ProxyError(500, "server_error", "proxy_error",
                     "ModelCache failed on this request: " + e.getClass().getSimpleName() + ". See the proxy's log."), shape, false);
+            return null;
         }
     }
 
@@ -220,6 +291,7 @@ public class ModelCacheServlet extends HttpServlet {
             response.setHeader("Connection", "close");
         }
         response.setContentLength(body.length);
+        response.getOutputStream().isReady(); // a live stream's response writes without blocking: ask first
         response.getOutputStream().write(body);
     }
 }

@@ -73,21 +73,39 @@ public final class Relay {
      */
     public void run(InputStream upstream, StreamFraming framing) throws IOException {
         byte[] buffer = new byte[BUFFER_BYTES];
-        splitter = framing == null ? null : framing.splitter(this::piece);
+        begin(framing);
         int n;
         while ((n = upstream.read(buffer)) != -1) {
-            if (splitter != null) {
-                splitter.feed(buffer, 0, n);
-                if (splitter.oversized() && !capture.refused()) {
-                    capture.refuse();
-                    LOG.log(Level.WARNING, "an event of the stream grew past " + EventSplitter.MAX_EVENT_BYTES
-                            + " bytes without its end: it is relayed as it arrives, and the answer is not stored");
-                }
-            } else {
-                toClient(buffer, 0, n);
-                capture.write(buffer, 0, n);
-            }
+            feed(buffer, 0, n);
         }
+        end();
+    }
+
+    /**
+     * Starts a body cut into events by {@code framing} (null: not a stream) that is then handed over piece by piece
+     * as it arrives ({@link #feed}) and {@link #end() ended}: what {@link #run} does with a body that can be waited on.
+     */
+    public void begin(StreamFraming framing) {
+        splitter = framing == null ? null : framing.splitter(this::piece);
+    }
+
+    /** Relays the next bytes of the body, as {@link #run} does with each read. */
+    public void feed(byte[] buffer, int offset, int n) {
+        if (splitter != null) {
+            splitter.feed(buffer, offset, n);
+            if (splitter.oversized() && !capture.refused()) {
+                capture.refuse();
+                LOG.log(Level.WARNING, "an event of the stream grew past " + EventSplitter.MAX_EVENT_BYTES
+                        + " bytes without its end: it is relayed as it arrives, and the answer is not stored");
+            }
+        } else {
+            toClient(buffer, offset, n);
+            capture.write(buffer, offset, n);
+        }
+    }
+
+    /** The body ended cleanly. */
+    public void end() {
         if (splitter != null) {
             splitter.finish();
         } else {

@@ -3,26 +3,36 @@ package dev.modelcache.upstream;
 import dev.modelcache.config.UpstreamConfig;
 import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.Headers;
+import dev.modelcache.stream.PushBody;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
+import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -34,13 +44,28 @@ import org.apache.hc.core5.util.Timeout;
  * with its {@code Content-Encoding}. Two rules hold for every request it sends, whoever built it: no connection to
  * an address in {@code upstream/denyAddresses} ({@link AddressGuard}, at connect time), and no header carrying the
  * admin token ({@link HeaderPolicy#sendable}).
+ *
+ * <p>It is HttpClient's asynchronous client: no thread waits while an answer's body is on its way. The request's
+ * thread waits for the head ({@link #send}); then the body is read either on that thread as before
+ * ({@link UpstreamResponse#body()}) or, for a stream relayed without a thread, as it arrives
+ * ({@link UpstreamResponse#pushBody()}). A pool of blocking readers was not chosen: it would cap the streams at its
+ * size, as the request threads did.
  */
 public final class UpstreamClient implements Closeable {
     private final AddressGuard guard;
     /** Never sent in any header (null: none configured). */
     private final String adminToken;
-    private final PoolingHttpClientConnectionManager pool;
-    private final CloseableHttpClient client;
+    private final PoolingAsyncClientConnectionManager pool;
+    private final CloseableHttpAsyncClient client;
+    /** The longest wait for an answer's head: the client's own timeouts end it before this. */
+    private final Duration headWait;
+    private final Duration responseTimeout;
+    /** Times the providers' silences (see {@link AnswerConsumer#watch}). */
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+        Thread thread = new Thread(runnable, "modelcache-upstream-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** A client with the timeouts and the connection limit of {@code config} (the limit holds per provider too). */
     public UpstreamClient(UpstreamConfig config) {
@@ -62,31 +87,44 @@ public final class UpstreamClient implements Closeable {
     UpstreamClient(UpstreamConfig config, String adminToken, AddressGuard guard) {
         this.guard = guard;
         this.adminToken = adminToken;
-        this.pool = PoolingHttpClientConnectionManagerBuilder.create()
+        this.headWait = config.longestWaitForFirstBytes().multipliedBy(2).plusSeconds(5);
+        this.responseTimeout = config.responseTimeout();
+        this.pool = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setDnsResolver(guard)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(config.connectTimeout()))
-                        .setSocketTimeout(Timeout.of(config.responseTimeout()))
+                        // The provider's silence is timed by AnswerConsumer, which knows when the proxy keeps it waiting.
+                        .setSocketTimeout(Timeout.DISABLED)
                         .build())
+                .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
                 .setMaxConnTotal(config.maxConnections())
                 .setMaxConnPerRoute(config.maxConnections())
                 .build();
-        this.client = HttpClients.custom()
+        this.client = HttpAsyncClients.custom()
                 .setConnectionManager(pool)
+                .setIOReactorConfig(IOReactorConfig.custom().setSoTimeout(Timeout.DISABLED).build())
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectionRequestTimeout(Timeout.of(config.connectTimeout()))
-                        .setResponseTimeout(Timeout.of(config.responseTimeout()))
+                        .setResponseTimeout(Timeout.DISABLED)
                         .setRedirectsEnabled(false)
                         .build())
+                // The client sends the caller's User-Agent, or none: not HttpClient's own.
+                .addRequestInterceptorLast((request, entity, context) -> {
+                    if (context.getAttribute(NO_USER_AGENT) != null) {
+                        request.removeHeaders("User-Agent");
+                    }
+                })
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .disableContentCompression()
                 .disableAuthCaching()
-                .disableDefaultUserAgent()
                 .useSystemProperties()
                 .build();
+        client.start();
     }
+
+    private static final String NO_USER_AGENT = "modelcache.noUserAgent";
 
     /**
      * Sends the request and returns once the status and headers are in. {@code headers} must already be
@@ -95,39 +133,62 @@ public final class UpstreamClient implements Closeable {
      */
     public UpstreamResponse send(String method, URI target, Headers headers, byte[] body) throws IOException {
         guard.check(target);
-        HttpUriRequestBase request = new HttpUriRequestBase(method, target);
-        for (Map.Entry<String, String> field : HeaderPolicy.sendable(headers, adminToken).fields()) {
+        BasicHttpRequest request = new BasicHttpRequest(method, target);
+        Headers sendable = HeaderPolicy.sendable(headers, adminToken);
+        for (Map.Entry<String, String> field : sendable.fields()) {
             request.addHeader(field.getKey(), field.getValue());
         }
-        if (body.length > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
-            request.setEntity(new ByteArrayEntity(body, null));
+        boolean withBody = body.length > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+        AnswerConsumer consumer = new AnswerConsumer();
+        org.apache.hc.client5.http.protocol.HttpClientContext context = org.apache.hc.client5.http.protocol.HttpClientContext.create();
+        if (sendable.first("User-Agent").isEmpty()) {
+            context.setAttribute(NO_USER_AGENT, Boolean.TRUE);
         }
-        ClassicHttpResponse response = client.executeOpen(null, request, null);
-        return new Open(response);
+        Future<Void> call = client.execute(new BasicRequestProducer(request,
+                withBody ? AsyncEntityProducers.create(body, null) : null), consumer, null, context, null);
+        consumer.watch(timer, responseTimeout, () -> call.cancel(true));
+        try {
+            HttpResponse head = consumer.head().get(headWait.toMillis(), TimeUnit.MILLISECONDS);
+            return new Open(head, consumer, call);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new InterruptedIOException("no answer from the provider in " + headWait.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the provider");
+        }
     }
 
     @Override
     public void close() {
         client.close(CloseMode.GRACEFUL);
         pool.close(CloseMode.GRACEFUL);
+        timer.shutdownNow();
     }
 
     private static final class Open implements UpstreamResponse {
-        private final ClassicHttpResponse response;
+        private final HttpResponse response;
+        private final AnswerConsumer body;
+        private final Future<Void> call;
         private final List<String> codings;
         private final boolean decoded;
         private final Headers headers;
         private final boolean framed;
 
-        Open(ClassicHttpResponse response) {
+        Open(HttpResponse response, AnswerConsumer body, Future<Void> call) {
             this.response = response;
+            this.body = body;
+            this.call = call;
             List<Map.Entry<String, String>> fields = new ArrayList<>();
             for (Header header : response.getHeaders()) {
                 fields.add(Map.entry(header.getName(), header.getValue()));
             }
             Headers received = Headers.of(fields);
             this.codings = ContentDecoding.codings(received);
-            this.decoded = response.getEntity() != null && ContentDecoding.decodable(codings);
+            this.decoded = !body.bodyless() && ContentDecoding.decodable(codings);
             this.headers = decoded ? ContentDecoding.decodedHeaders(received) : received;
             this.framed = decoded || received.first("Transfer-Encoding").isPresent()
                     || received.first("Content-Length").isPresent();
@@ -150,20 +211,19 @@ public final class UpstreamClient implements Closeable {
 
         @Override
         public InputStream body() throws IOException {
-            HttpEntity entity = response.getEntity();
-            if (entity == null) {
-                return InputStream.nullInputStream();
-            }
-            return decoded ? ContentDecoding.decode(entity.getContent(), codings) : entity.getContent();
+            InputStream plain = body.blocking();
+            return decoded ? ContentDecoding.decode(plain, codings) : plain;
+        }
+
+        @Override
+        public PushBody pushBody() {
+            return decoded ? null : body;
         }
 
         @Override
         public void close() {
-            try {
-                response.close();
-            } catch (IOException e) {
-                // Closing an answer we are done with: nothing left to save.
-            }
+            // Done with the answer: one read to its end leaves the connection to the pool, else it is cut.
+            call.cancel(true);
         }
     }
 }

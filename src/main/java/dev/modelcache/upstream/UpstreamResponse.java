@@ -1,6 +1,7 @@
 package dev.modelcache.upstream;
 
 import dev.modelcache.http.Headers;
+import dev.modelcache.stream.PushBody;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,14 @@ public interface UpstreamResponse extends Closeable {
 
     /** The body as it arrives; empty for answers without one (decoded when {@link UpstreamClient} could). */
     InputStream body() throws IOException;
+
+    /**
+     * The same body for a reader that must not block (a stream relayed without a thread), or null when it can only
+     * be read blocking (it is being decoded). Read it one way only.
+     */
+    default PushBody pushBody() {
+        return null;
+    }
 
     @Override
     void close();

@@ -242,6 +242,10 @@ public final class FakeUpstream implements AutoCloseable {
                 out.flush();
             }
             if (reply.resetAtEnd) {
+                // The proxy reads answers on an I/O reactor: a reset right behind the last bytes can reach the socket
+                // before the reactor read them, and the kernel then drops them (the break looks like one before the
+                // first byte). A moment lets them be read first, as a provider's reset mid-stream would.
+                sleep(50);
                 socket.setSoLinger(true, 0);
                 return;
             }
