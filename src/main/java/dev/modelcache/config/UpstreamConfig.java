@@ -13,7 +13,7 @@ public record UpstreamConfig(Duration connectTimeout, Duration responseTimeout, 
                              AddressRanges denyAddresses) {
     public static final long DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
     public static final long DEFAULT_RESPONSE_TIMEOUT_SECONDS = 300;
-    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
     static UpstreamConfig read(ConfigReader r) {
         return new UpstreamConfig(r.seconds(ConfigKeys.UPSTREAM_CONNECT_TIMEOUT, 1, 3600),

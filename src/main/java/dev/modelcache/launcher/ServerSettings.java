@@ -16,9 +16,10 @@ import org.apache.catalina.connector.Connector;
  * <ul>
  * <li>{@code host}: the address to bind, default {@code 127.0.0.1} (this machine only); {@code 0.0.0.0} listens on
  * every interface.</li>
- * <li>{@code server/maxThreads}: request threads, default 400. A streamed answer holds one for as long as it runs,
- * so this is how many streams (and slow plain answers) can be live while health checks and hits still get a
- * thread. Request bodies are read without a thread.</li>
+ * <li>{@code server/maxThreads}: request threads, default 400. A plain answer holds one while it is served; a live
+ * stream only until the provider's first bytes, then none (its followers and paced replays still hold one). So
+ * this is how many slow plain answers can be in progress while health checks and hits still get a thread.
+ * Request bodies are read without a thread.</li>
  * <li>{@code server/maxConnections}: open connections, default 10000 (idle keep-alive and slow uploads count).</li>
  * </ul>
  *

@@ -106,7 +106,7 @@ public final class LiveStreamsBench {
                 .environment("serverCpu", System.getenv().getOrDefault("BENCH_SERVER_CPU", ""))
                 .environment("loadCpu", System.getenv().getOrDefault("BENCH_LOAD_CPU", ""))
                 .environment("proxy", "dev.modelcache.launcher.Launcher, default settings (server/maxThreads 400,"
-                        + " server/maxConnections 10000, upstream/maxConnections 1000), its own process, no JVM options");
+                        + " server/maxConnections 10000, upstream/maxConnections 10000), its own process, no JVM options");
         return report;
     }
 
