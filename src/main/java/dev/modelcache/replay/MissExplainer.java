@@ -2,9 +2,9 @@ package dev.modelcache.replay;
 
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheKeyFactory;
-import dev.modelcache.cache.EntryFilter;
 import dev.modelcache.cache.EntrySummary;
 import dev.modelcache.cache.RequestRecord;
+import dev.modelcache.store.PathGroup;
 import dev.modelcache.store.ResponseStore;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -24,8 +24,9 @@ import java.util.Optional;
  *
  * <p>The work is bounded whatever the request and the store hold: the candidates are the caller's entries of the
  * same provider, path and model (or, when there is none for that model, of any model, so that the model is the
- * difference), listed from the store's in-memory index; the {@value #MAX_CANDIDATES} newest at most are read from
- * their records, and no more once {@value #MAX_RECORD_BYTES} bytes of records were read; the bodies are compared
+ * difference), the {@value #MAX_CANDIDATES} newest at most of that {@link PathGroup}, which the record's index keeps
+ * grouped so that every miss (each one shows its reason) costs the same however many other entries it holds; those
+ * are read from their records, and no more once {@value #MAX_RECORD_BYTES} bytes of records were read; the bodies are compared
  * visiting at most {@value #MAX_VALUES_PER_ENTRY} values per entry and {@value #MAX_VALUES} in all (see
  * {@link JsonDiff} for depth and pointer length), and every value shown is cut short ({@link ShortText}). The
  * nearest is the one with the fewest differences; of equals, the newest. Fields the key ignores are never
@@ -121,13 +122,9 @@ public final class MissExplainer {
      * of the same model when there is any (the store's path filter is a prefix, so the exact path is checked here).
      */
     private List<EntrySummary> candidates(RequestRecord missed) {
-        List<EntrySummary> samePath = store.list(new EntryFilter(missed.provider(), null, missed.path(),
-                        missed.partition(), null)).stream()
-                .filter(entry -> missed.path().equals(entry.path())).toList();
-        List<EntrySummary> sameModel = samePath.stream()
-                .filter(entry -> Objects.equals(missed.model(), entry.model())).toList();
-        List<EntrySummary> chosen = sameModel.isEmpty() ? samePath : sameModel;
-        return chosen.subList(0, Math.min(MAX_CANDIDATES, chosen.size()));
+        PathGroup sameModel = PathGroup.ofModel(missed.provider(), missed.path(), missed.partition(), missed.model());
+        List<EntrySummary> chosen = store.newest(sameModel, MAX_CANDIDATES);
+        return chosen.isEmpty() ? store.newest(sameModel.withAnyModel(), MAX_CANDIDATES) : chosen;
     }
 
     /** The first {@value #SHORT_KEY} hex digits of a key: enough to tell entries apart, short enough to read. */
