@@ -2,13 +2,16 @@ package dev.modelcache.replay;
 
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CacheKeyFactory;
-import dev.modelcache.cache.EntryFilter;
 import dev.modelcache.cache.EntrySummary;
 import dev.modelcache.cache.RequestRecord;
+import dev.modelcache.store.PathGroup;
 import dev.modelcache.store.ResponseStore;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -24,14 +27,19 @@ import java.util.Optional;
  *
  * <p>The work is bounded whatever the request and the store hold: the candidates are the caller's entries of the
  * same provider, path and model (or, when there is none for that model, of any model, so that the model is the
- * difference), listed from the store's in-memory index; the {@value #MAX_CANDIDATES} newest at most are read from
- * their records, and no more once {@value #MAX_RECORD_BYTES} bytes of records were read; the bodies are compared
+ * difference), the {@value #MAX_CANDIDATES} newest at most of that {@link PathGroup}, which the record's index keeps
+ * grouped so that every miss (each one shows its reason) costs the same however many other entries it holds; those
+ * are read from their records, and no more once {@value #MAX_RECORD_BYTES} bytes of records were read; the bodies are compared
  * visiting at most {@value #MAX_VALUES_PER_ENTRY} values per entry and {@value #MAX_VALUES} in all (see
  * {@link JsonDiff} for depth and pointer length), and every value shown is cut short ({@link ShortText}). The
  * nearest is the one with the fewest differences; of equals, the newest. Fields the key ignores are never
  * reported.</p>
  *
- * <p>Thread-safe: it keeps no state between explanations.</p>
+ * <p>Thread-safe. The only state kept between explanations is the {@value #RECENT_REQUESTS} stored requests read
+ * last (small ones only), by key: every miss of a busy path compares the same newest entries, and reading and
+ * parsing their record headers again was most of what a miss cost. A key names one request (its partition
+ * included), so what is kept never differs from what the record says; an entry removed since is no longer listed,
+ * so it is not compared.</p>
  */
 public final class MissExplainer {
     private static final Logger LOG = System.getLogger(MissExplainer.class.getName());
@@ -47,9 +55,20 @@ public final class MissExplainer {
     static final int MAX_PATH = 100;
     /** Hex digits of a key shown to name an entry. */
     public static final int SHORT_KEY = 12;
+    /** Stored requests kept, read last, so that the next miss of the same path does not read them again. */
+    static final int RECENT_REQUESTS = 128;
+    /** Largest record header (its file less its body) whose request is kept. */
+    static final long RECENT_HEADER_BYTES = 8 * 1024;
 
     private final ResponseStore store;
     private final CacheKeyFactory keys;
+    private final Map<String, RequestRecord> recent = Collections.synchronizedMap(
+            new LinkedHashMap<>(RECENT_REQUESTS * 2, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, RequestRecord> eldest) {
+                    return size() > RECENT_REQUESTS;
+                }
+            });
 
     public MissExplainer(ResponseStore store, CacheKeyFactory keys) {
         this.store = Objects.requireNonNull(store);
@@ -82,7 +101,7 @@ public final class MissExplainer {
             if (valuesLeft <= 0 || bytesLeft <= 0) {
                 break; // the bodies were large: the nearest of those compared is named
             }
-            Optional<RequestRecord> stored = store.request(new CacheKey(entry.key()));
+            Optional<RequestRecord> stored = storedRequest(entry);
             bytesLeft -= Math.max(0, entry.fileBytes());
             if (stored.isEmpty() || !stored.get().partition().equals(missed.partition())) {
                 continue; // removed or evicted since it was listed, or a record that is not what the index says
@@ -99,6 +118,19 @@ public final class MissExplainer {
             }
         }
         return nearest == null ? nothingOfTheCallers(missed) : Explanation.of(nearest, compared);
+    }
+
+    /** The request of a listed entry: kept from an earlier explanation, or read from its record. */
+    private Optional<RequestRecord> storedRequest(EntrySummary entry) {
+        RequestRecord kept = recent.get(entry.key());
+        if (kept != null) {
+            return Optional.of(kept);
+        }
+        Optional<RequestRecord> read = store.request(new CacheKey(entry.key()));
+        if (read.isPresent() && entry.fileBytes() - entry.bodyBytes() <= RECENT_HEADER_BYTES) {
+            recent.put(entry.key(), read.get());
+        }
+        return read;
     }
 
     /**
@@ -121,13 +153,9 @@ public final class MissExplainer {
      * of the same model when there is any (the store's path filter is a prefix, so the exact path is checked here).
      */
     private List<EntrySummary> candidates(RequestRecord missed) {
-        List<EntrySummary> samePath = store.list(new EntryFilter(missed.provider(), null, missed.path(),
-                        missed.partition(), null)).stream()
-                .filter(entry -> missed.path().equals(entry.path())).toList();
-        List<EntrySummary> sameModel = samePath.stream()
-                .filter(entry -> Objects.equals(missed.model(), entry.model())).toList();
-        List<EntrySummary> chosen = sameModel.isEmpty() ? samePath : sameModel;
-        return chosen.subList(0, Math.min(MAX_CANDIDATES, chosen.size()));
+        PathGroup sameModel = PathGroup.ofModel(missed.provider(), missed.path(), missed.partition(), missed.model());
+        List<EntrySummary> chosen = store.newest(sameModel, MAX_CANDIDATES);
+        return chosen.isEmpty() ? store.newest(sameModel.withAnyModel(), MAX_CANDIDATES) : chosen;
     }
 
     /** The first {@value #SHORT_KEY} hex digits of a key: enough to tell entries apart, short enough to read. */

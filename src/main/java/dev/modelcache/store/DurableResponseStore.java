@@ -177,6 +177,21 @@ public final class DurableResponseStore implements ResponseStore {
     }
 
     @Override
+    public List<EntrySummary> newest(PathGroup group, int limit) {
+        return record.newest(group, limit);
+    }
+
+    @Override
+    public boolean lists(CacheKey key) {
+        return record.contains(key);
+    }
+
+    /** Entries of the record's index looked at by listings since start: a miss's work, counted (tests). */
+    public long examined() {
+        return record.examined();
+    }
+
+    @Override
     public boolean setPinned(CacheKey key, boolean pinned) {
         return record.setPinned(key, pinned);
     }

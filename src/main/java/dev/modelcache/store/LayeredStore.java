@@ -62,6 +62,31 @@ public final class LayeredStore implements ResponseStore {
                 .toList();
     }
 
+    /**
+     * The newest of each store's newest, the primary's entry when both have a key: a cassette's entry whose key the
+     * primary holds (perhaps older, past the primary's {@code limit} newest) is not one {@link #list} would show.
+     */
+    @Override
+    public List<EntrySummary> newest(PathGroup group, int limit) {
+        Map<String, EntrySummary> both = new LinkedHashMap<>();
+        for (EntrySummary entry : primary.newest(group, limit)) {
+            both.put(entry.key(), entry);
+        }
+        for (EntrySummary entry : cassettes.newest(group, limit)) {
+            if (!both.containsKey(entry.key()) && !primary.lists(new CacheKey(entry.key()))) {
+                both.put(entry.key(), entry);
+            }
+        }
+        return both.values().stream()
+                .sorted(Comparator.comparingLong(EntrySummary::storedAtMillis).reversed().thenComparing(EntrySummary::key))
+                .limit(limit).toList();
+    }
+
+    @Override
+    public boolean lists(CacheKey key) {
+        return primary.lists(key) || cassettes.lists(key);
+    }
+
     @Override
     public boolean setPinned(CacheKey key, boolean pinned) {
         return primary.setPinned(key, pinned);

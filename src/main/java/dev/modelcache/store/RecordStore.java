@@ -240,6 +240,15 @@ final class RecordStore {
         return index.list(filter, clock.millis());
     }
 
+    List<EntrySummary> newest(PathGroup group, int limit) {
+        return index.newest(group, limit);
+    }
+
+    /** Entries looked at by listings since start (tests count a miss's work with it). */
+    long examined() {
+        return index.examined();
+    }
+
     long count() {
         return index.count();
     }

@@ -29,6 +29,21 @@ public interface ResponseStore extends AutoCloseable {
     List<EntrySummary> list(EntryFilter filter);
 
     /**
+     * At most {@code limit} entries of {@code group}, newest first: the first {@code limit} of what {@link #list}
+     * shows of it. A store that keeps its entries grouped answers without looking at the others (the default lists
+     * and filters them all).
+     */
+    default List<EntrySummary> newest(PathGroup group, int limit) {
+        return list(new EntryFilter(group.provider(), null, group.path(), group.partition(), null)).stream()
+                .filter(group::contains).limit(limit).toList();
+    }
+
+    /** Whether {@link #list} shows an entry of {@code key} (the default asks for the entry's request). */
+    default boolean lists(CacheKey key) {
+        return request(key).isPresent();
+    }
+
+    /**
      * Pins the entry of {@code key} (it is then never evicted for the size bound nor expired) or unpins it; pins
      * survive a restart. False when the store has no such entry of its own or cannot pin (the default: none can).
      */

@@ -321,6 +321,24 @@ class MissExplainerTest {
     }
 
     @Test
+    void theNextMissOfTheSamePathReadsOnlyTheRecordsItHasNotReadBefore() {
+        for (int i = 0; i < 40; i++) {
+            chat().set("seed", Integer.toString(i)).storeIn(store, 1000 + i);
+        }
+        Counting counting = new Counting(store);
+        MissExplainer reused = new MissExplainer(counting, KEYS);
+        Explanation first = reused.explain(chat().set("seed", "0").record());
+        assertEquals(MissExplainer.MAX_CANDIDATES, counting.reads.get());
+        chat().set("seed", "40").storeIn(store, 2000);
+        Explanation second = reused.explain(chat().set("seed", "0").record());
+        assertEquals(MissExplainer.MAX_CANDIDATES + 1, counting.reads.get(), "only the entry stored since is read");
+        assertEquals(first.candidatesCompared(), second.candidatesCompared());
+        assertEquals(List.of(new Difference("/seed", "40", "0")), second.differences());
+        assertEquals(new MissExplainer(store, KEYS).explain(chat().set("seed", "0").record()).toJson(),
+                second.toJson(), "the same explanation as from the records");
+    }
+
+    @Test
     void theSearchStopsAtAnIdenticalEntry() {
         chat().set("seed", "1").storeIn(store, 1000);
         chat().storeIn(store, 3000);
