@@ -94,18 +94,25 @@ final class LiveLeg {
             return;
         }
         boolean reached = client.wrote() || client.gone();
-        client.abandon();
-        later(() -> {
-            try {
-                IOException broken = reached ? brokeOffAfterBytes(failure) : leg.brokeOff(failure);
-                result.completeExceptionally(broken);
-            } catch (ProxyError error) {
-                result.completeExceptionally(error);
-            } finally {
-                leg.capture.close();
-                leg.answer.close();
-            }
-        });
+        if (reached) {
+            client.breakOff(() -> later(() -> brokeOff(failure, true)));
+        } else {
+            client.abandon();
+            later(() -> brokeOff(failure, false));
+        }
+    }
+
+    /** Completes the exchange with the break, once the client has what was relayed before it. */
+    private void brokeOff(IOException failure, boolean reached) {
+        try {
+            IOException broken = reached ? brokeOffAfterBytes(failure) : leg.brokeOff(failure);
+            result.completeExceptionally(broken);
+        } catch (ProxyError error) {
+            result.completeExceptionally(error);
+        } finally {
+            leg.capture.close();
+            leg.answer.close();
+        }
     }
 
     /** The client had bytes (or went away): its connection is what breaks; the response is not touched. */

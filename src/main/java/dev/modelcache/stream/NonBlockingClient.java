@@ -27,6 +27,7 @@ public final class NonBlockingClient extends OutputStream implements WriteListen
     private int pendingBytes;
     private boolean dirty;
     private boolean closing;
+    private boolean breaking;
     private boolean closed;
     private boolean gone;
     private boolean doneRun;
@@ -89,6 +90,20 @@ public final class NonBlockingClient extends OutputStream implements WriteListen
         drain();
     }
 
+    /**
+     * The answer broke off after bytes went to this client: what is queued still goes out, flushed, as a blocking
+     * relay would have written it before it saw the break; then {@code then} runs once (at once for a client that is
+     * gone), and the caller breaks the connection. The response is not closed, so the client sees a cut answer.
+     */
+    public void breakOff(Runnable then) {
+        synchronized (this) {
+            breaking = true;
+            closing = true;
+            done = then;
+        }
+        drain();
+    }
+
     /** The relay gave up on this client (its answer failed): nothing more is sent, and nothing is done at the end. */
     public synchronized void abandon() {
         gone = true;
@@ -131,7 +146,9 @@ public final class NonBlockingClient extends OutputStream implements WriteListen
                         out.flush();
                         dirty = false;
                     } else if (closing) {
-                        out.close();
+                        if (!breaking) {
+                            out.close();
+                        }
                         closed = true;
                     } else {
                         break;
