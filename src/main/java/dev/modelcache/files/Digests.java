@@ -13,8 +13,22 @@ public final class Digests {
     private Digests() {
     }
 
+    /**
+     * Cloned for each use: {@link MessageDigest#getInstance} looks the provider up on every call, which showed in the
+     * hit path's profile (a key and a partition hash per request); a clone of a fresh digest is the same fresh digest.
+     */
+    private static final MessageDigest PROTOTYPE = newSha256();
+
     /** A fresh SHA-256 digest, to be fed in parts. */
     public static MessageDigest sha256() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            return newSha256();
+        }
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

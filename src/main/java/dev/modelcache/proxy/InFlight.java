@@ -2,6 +2,7 @@ package dev.modelcache.proxy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The proxied exchanges under way, so that a stop can wait for them (bounded) before the store is closed: an answer
@@ -10,11 +11,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InFlight {
     private final AtomicInteger bodies = new AtomicInteger();
+    private final LongAdder awaited = new LongAdder();
     private int count;
 
     /** A request body began to arrive (read without a thread); pair with {@link #bodyEnded()}. */
     public void bodyStarted() {
         bodies.incrementAndGet();
+        awaited.increment();
+    }
+
+    /**
+     * How many request bodies had to be awaited (read asynchronously) since the start: a body that all came with its
+     * headers is read on the spot and not counted, so a hit on a quick client costs no asynchronous dispatch.
+     */
+    public long bodiesAwaited() {
+        return awaited.sum();
     }
 
     public void bodyEnded() {

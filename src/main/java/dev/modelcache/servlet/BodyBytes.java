@@ -54,6 +54,23 @@ final class BodyBytes {
         return n;
     }
 
+    /**
+     * Reads, without waiting, what has already arrived of a body with a Content-Length; true when that is all of it.
+     * It reads only while the container says bytes are buffered ({@code available() > 0}): Tomcat then takes them
+     * from its buffer and never waits on the socket, so a client slow to send holds no thread here (the rest is read
+     * without blocking by {@link BodyReader}, which goes on from what this read). A chunked body is never read here.
+     */
+    boolean readArrived(InputStream in) throws IOException {
+        while (declared && size < bytes.length && in.available() > 0) {
+            int n = in.read(bytes, size, bytes.length - size);
+            if (n <= 0) {
+                return false;
+            }
+            size += n;
+        }
+        return declared && size == bytes.length;
+    }
+
     private void grow() {
         bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max(CHUNKED_START_BYTES, 2L * bytes.length)));
     }

@@ -46,13 +46,13 @@ final class BodyReader implements ReadListener, AsyncListener {
     private final BodyBytes body;
     private final AtomicBoolean finished = new AtomicBoolean();
 
-    /** {@code declaredLength}: the request's Content-Length (at most {@code maxBodyBytes}), or -1 when it has none. */
-    BodyReader(AsyncContext async, ServletInputStream in, int maxBodyBytes, long declaredLength, Handler handler,
+    /** {@code body}: where the body goes, holding what arrived before this reader took over (maybe nothing). */
+    BodyReader(AsyncContext async, ServletInputStream in, int maxBodyBytes, BodyBytes body, Handler handler,
                ErrorWriter errors, String what) {
         this.async = async;
         this.in = in;
         this.maxBodyBytes = maxBodyBytes;
-        this.body = new BodyBytes(declaredLength, maxBodyBytes);
+        this.body = body;
         this.handler = handler;
         this.errors = errors;
         this.what = what;

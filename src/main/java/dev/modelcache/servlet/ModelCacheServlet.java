@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  * refused, see {@link AdminPath}), everything else is read
  * once into an {@link Exchange}, let in by the proxy-key check and handed to the {@link CachingProxy}. A request body is read without blocking
  * (see {@link BodyReader}), so clients that are slow to send hold no thread; the servlet must be registered
- * async-supported. Errors the proxy produces are answered in the error shape of the provider that owns the request's
+ * async-supported. A body that has all arrived with its headers is taken on the spot ({@link BodyBytes#readArrived}). Errors the proxy produces are answered in the error shape of the provider that owns the request's
  * path ({@link dev.modelcache.provider.ProviderTable#errorShape}; OpenAI's by default); once an answer's headers are
  * out, a failure closes the connection instead. Error pages the container dispatches here (web.xml
  * {@code <error-page>}) are rendered in the same shape.
@@ -111,11 +111,18 @@ public class ModelCacheServlet extends HttpServlet {
             writeError(response, Exchange.tooLarge(app.config().server().maxBodyBytes()), shape, true);
             return;
         }
+        BodyBytes arrived = new BodyBytes(request.getContentLengthLong(), app.config().server().maxBodyBytes());
+        if (arrived.readArrived(request.getInputStream())) {
+            // All of it came with the headers (as API clients send it): going asynchronous would only cost a dispatch.
+            request.setAttribute(Exchange.BODY_ATTRIBUTE, arrived.bytes());
+            proxy(request, response, path, shape);
+            return;
+        }
         app.inFlight().bodyStarted();
         AsyncContext async = request.startAsync();
         async.setTimeout(bodyTimeout.toMillis());
         BodyReader reader = new BodyReader(async, request.getInputStream(), app.config().server().maxBodyBytes(),
-                request.getContentLengthLong(), body -> {
+                arrived, body -> {
             request.setAttribute(Exchange.BODY_ATTRIBUTE, body);
             return proxy(request, response, path, shape);
         }, error -> {

@@ -122,4 +122,22 @@ class HeaderPolicyTest {
         assertEquals(List.of("Content-Type"), names(HeaderPolicy.toClient(fields, true)));
         assertEquals(List.of("Content-Type", "Set-Cookie", "openai-organization"), names(HeaderPolicy.toClient(fields, false)));
     }
+
+    @Test
+    void aFieldNameIsATokenExactlyAsTheGrammarSays() {
+        java.util.regex.Pattern token = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+        for (char c = 0; c < 0x180; c++) {
+            for (String name : List.of("openai-a" + c, String.valueOf(c), "x-request-id" + c)) {
+                boolean expected = token.matcher(name).matches();
+                assertEquals(expected && HeaderPolicy.kept("openai-a") && name.startsWith("openai-")
+                        || expected && name.equals("x-request-id"), HeaderPolicy.kept(name), name);
+                if (!expected) {
+                    assertFalse(HeaderPolicy.shared(name), name);
+                }
+            }
+        }
+        assertFalse(HeaderPolicy.kept(""));
+        assertFalse(HeaderPolicy.shared(""));
+        assertFalse(HeaderPolicy.kept(null));
+    }
 }
