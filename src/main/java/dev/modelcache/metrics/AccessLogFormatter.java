@@ -4,6 +4,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
+import java.util.regex.Pattern;
 
 /**
  * The access log's line as the launchers print it: the record's time in UTC to the millisecond, a blank, then the
@@ -16,10 +17,15 @@ import java.util.logging.LogRecord;
 public final class AccessLogFormatter extends Formatter {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
+    /** Compiled once: the writer formats every exchange's line (String.replaceAll compiled it for each). */
+    private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n]+");
 
     @Override
     public String format(LogRecord record) {
         String message = formatMessage(record);
-        return TIME.format(record.getInstant()) + " " + message.replaceAll("[\\r\\n]+", " ") + System.lineSeparator();
+        if (message.indexOf('\n') >= 0 || message.indexOf('\r') >= 0) {
+            message = LINE_BREAKS.matcher(message).replaceAll(" ");
+        }
+        return TIME.format(record.getInstant()) + " " + message + System.lineSeparator();
     }
 }

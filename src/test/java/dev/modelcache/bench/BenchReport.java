@@ -67,7 +67,7 @@ public final class BenchReport {
             System.out.println("GUARD FAILED: " + problem);
         }
         if (guard && guardProblems.isEmpty()) {
-            System.out.println("guard passed: hit throughput is at least half the bare servlet's in this run");
+            System.out.println("guard passed: hit throughput is above its bound against the bare servlet's in this run");
         }
         if (!guardProblems.isEmpty()) {
             System.exit(3);
