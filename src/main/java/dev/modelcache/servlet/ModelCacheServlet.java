@@ -25,13 +25,13 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The one servlet, mapped to {@code /*}: {@code /_cache/...} goes to the admin endpoints (a near spelling of it is
- * refused, see {@link AdminPath}), everything else is read
- * once into an {@link Exchange}, let in by the proxy-key check and handed to the {@link CachingProxy}. A request body is read without blocking
- * (see {@link BodyReader}), so clients that are slow to send hold no thread; the servlet must be registered
- * async-supported. A body that has all arrived with its headers is taken on the spot ({@link BodyBytes#readArrived}). Errors the proxy produces are answered in the error shape of the provider that owns the request's
- * path ({@link dev.modelcache.provider.ProviderTable#errorShape}; OpenAI's by default); once an answer's headers are
- * out, a failure closes the connection instead. Error pages the container dispatches here (web.xml
- * {@code <error-page>}) are rendered in the same shape.
+ * refused, see {@link AdminPath}), everything else is read once into an {@link Exchange}, let in by the proxy-key
+ * check and handed to the {@link CachingProxy}. A body that arrived with its headers is taken on the spot
+ * ({@link BodyBytes#readArrived}); one still on its way is read without blocking ({@link BodyReader}), so slow clients
+ * hold no thread (the servlet must be registered async-supported). Errors are answered in the error shape of the
+ * provider that owns the path ({@link dev.modelcache.provider.ProviderTable#errorShape}; OpenAI's by default); once an
+ * answer's headers are out, a failure closes the connection instead. Error pages the container dispatches here
+ * (web.xml {@code <error-page>}) are rendered in the same shape.
  */
 public class ModelCacheServlet extends HttpServlet {
     private static final Logger LOG = System.getLogger(ModelCacheServlet.class.getName());
