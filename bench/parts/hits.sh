@@ -5,7 +5,6 @@
 # connections. The Java is dev.modelcache.bench.HitBench (this JVM is the load side, pinned to the load core; it
 # starts the servers pinned to the server core). Contract: see bench/run.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+. "$(dirname "$0")/../part-env.sh"
 command -v wrk >/dev/null || { echo "hits: wrk is not installed (Debian: apt-get install wrk)" >&2; exit 2; }
-pin=(); [ -n "${BENCH_LOAD_CPU:-}" ] && pin=(taskset -c "$BENCH_LOAD_CPU")
-exec "${pin[@]}" java -cp "$(cat "$BENCH_CP")" dev.modelcache.bench.HitBench
+exec "${load_pin[@]}" java -cp "$cp" dev.modelcache.bench.HitBench

@@ -11,18 +11,9 @@
 # length a stream may take to end), LIVE_CONTINUE=1 (go on past a failing step), STREAM_BENCH_PORT (default 0).
 # BENCH_SHORT is ignored: this part has no short mode (the harness leaves it out of the short run).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-: "${BENCH_OUT:?BENCH_OUT: the folder to write live-streams.json to}"
-: "${BENCH_CP:?BENCH_CP: a file holding the test class path}"
-mkdir -p "$BENCH_OUT"
-export BENCH_OUT=$(cd "$BENCH_OUT" && pwd) BENCH_ROOT="$root"
-cp="$root/target/test-classes:$root/target/classes:$(cat "$BENCH_CP")"
-export BENCH_CP=$(cd "$(dirname "$BENCH_CP")" && pwd)/$(basename "$BENCH_CP")
+. "$(dirname "$0")/../part-env.sh"
 # 5,000 streams are 10,000 sockets in the launcher and as many here (client and fake upstream): raise the limit as
 # far as allowed (the launcher inherits it).
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 echo "live-streams: open files limit $(ulimit -n)"
-pin=()
-if [ -n "${BENCH_LOAD_CPU:-}" ] && command -v taskset >/dev/null; then pin=(taskset -c "$BENCH_LOAD_CPU"); fi
-cd "$root"
-exec "${pin[@]}" java -cp "$cp" dev.modelcache.bench.LiveStreamsBench
+exec "${load_pin[@]}" java -cp "$cp" dev.modelcache.bench.LiveStreamsBench

@@ -3,13 +3,7 @@
 # JVM with a fixed heap (2 GB, G1 as the proxy runs). Env (from bench/run): BENCH_OUT, BENCH_CP, BENCH_SERVER_CPU.
 # MEMORY_ENTRIES overrides the count (default 100000). About a minute and a half on two cores.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-: "${BENCH_OUT:=target/bench}" "${BENCH_CP:=target/bench/cp.txt}"
-mkdir -p "$BENCH_OUT"
-cp="target/test-classes:target/classes:$(cat "$BENCH_CP")"
-pin=()
-if [ -n "${BENCH_SERVER_CPU:-}" ] && command -v taskset >/dev/null; then pin=(taskset -c "$BENCH_SERVER_CPU"); fi
-BENCH_OUT="$BENCH_OUT" "${pin[@]}" java -Xms2g -Xmx2g -XX:+UseG1GC -cp "$cp" dev.modelcache.bench.MemoryPerEntry \
+. "$(dirname "$0")/../part-env.sh"
+"${server_pin[@]}" java -Xms2g -Xmx2g -XX:+UseG1GC -cp "$cp" dev.modelcache.bench.MemoryPerEntry \
   "${MEMORY_ENTRIES:-100000}" > "$BENCH_OUT/memory.log" 2>&1 || { tail -30 "$BENCH_OUT/memory.log" >&2; exit 1; }
 test -s "$BENCH_OUT/memory.json"

@@ -8,16 +8,7 @@
 # The cache folder goes under TMPDIR (default /tmp; on a tmpfs, TMPDIR=/dev/shm takes the record's fsync out of
 # the figures). About eight minutes on a loaded machine.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-: "${BENCH_OUT:=target/bench}" "${BENCH_CP:=target/bench/cp.txt}"
-mkdir -p "$BENCH_OUT"
-cp="target/test-classes:target/classes:$(cat "$BENCH_CP")"
-server_pin=(); load_pin=()
-if command -v taskset >/dev/null; then
-  [ -n "${BENCH_SERVER_CPU:-}" ] && server_pin=(taskset -c "$BENCH_SERVER_CPU")
-  [ -n "${BENCH_LOAD_CPU:-}" ] && load_pin=(taskset -c "$BENCH_LOAD_CPU")
-fi
+. "$(dirname "$0")/../part-env.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/modelcache-miss.XXXXXX")
 server=
 cleanup() {
@@ -29,6 +20,6 @@ trap cleanup EXIT
 "${server_pin[@]}" java -Xms1g -Xmx1g ${BENCH_SERVER_JAVA_OPTS:-} -cp "$cp" dev.modelcache.bench.MissTierServer "$work/cache" "$work/ports" \
   > "$BENCH_OUT/miss-overhead-server.log" 2>&1 &
 server=$!
-BENCH_OUT="$BENCH_OUT" "${load_pin[@]}" java -Xms512m -Xmx512m -cp "$cp" dev.modelcache.bench.MissOverhead "$work/ports" \
+"${load_pin[@]}" java -Xms512m -Xmx512m -cp "$cp" dev.modelcache.bench.MissOverhead "$work/ports" \
   > "$BENCH_OUT/miss-overhead.log" 2>&1 || { tail -30 "$BENCH_OUT/miss-overhead.log" >&2; exit 1; }
 test -s "$BENCH_OUT/miss-overhead.json"

@@ -7,14 +7,5 @@
 # (cores for taskset -c, may be empty), BENCH_SHORT=1 (10 rounds), STREAM_ROUNDS (50), STREAM_WARMUP (10),
 # STREAM_BENCH_PORT (the launcher's port, default 0: any free one). About 3 minutes at the defaults.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-: "${BENCH_OUT:?BENCH_OUT: the folder to write stream-passthrough.json to}"
-: "${BENCH_CP:?BENCH_CP: a file holding the test class path}"
-mkdir -p "$BENCH_OUT"
-export BENCH_OUT=$(cd "$BENCH_OUT" && pwd) BENCH_ROOT="$root"
-cp="$root/target/test-classes:$root/target/classes:$(cat "$BENCH_CP")"
-export BENCH_CP=$(cd "$(dirname "$BENCH_CP")" && pwd)/$(basename "$BENCH_CP")
-pin=()
-if [ -n "${BENCH_LOAD_CPU:-}" ] && command -v taskset >/dev/null; then pin=(taskset -c "$BENCH_LOAD_CPU"); fi
-cd "$root"
-exec "${pin[@]}" java -cp "$cp" dev.modelcache.bench.StreamPassthroughBench
+. "$(dirname "$0")/../part-env.sh"
+exec "${load_pin[@]}" java -cp "$cp" dev.modelcache.bench.StreamPassthroughBench

@@ -5,7 +5,6 @@
 # checked byte for byte. The Java is dev.modelcache.bench.HitStreamBench (this JVM is the load side, pinned to the
 # load core; it starts the server pinned to the server core). Contract: see bench/run.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+. "$(dirname "$0")/../part-env.sh"
 command -v wrk >/dev/null || { echo "streamed-hits: wrk is not installed (Debian: apt-get install wrk)" >&2; exit 2; }
-pin=(); [ -n "${BENCH_LOAD_CPU:-}" ] && pin=(taskset -c "$BENCH_LOAD_CPU")
-exec "${pin[@]}" java -cp "$(cat "$BENCH_CP")" dev.modelcache.bench.HitStreamBench
+exec "${load_pin[@]}" java -cp "$cp" dev.modelcache.bench.HitStreamBench

@@ -6,16 +6,7 @@
 # BENCH_SERVER_CPU, load to BENCH_LOAD_CPU. Env: BENCH_OUT, BENCH_CP; TIER_ENTRIES (3000); BENCH_SERVER_JAVA_OPTS adds
 # JVM options to the server. About five minutes on a loaded machine (the loading misses fsync their records).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-: "${BENCH_OUT:=target/bench}" "${BENCH_CP:=target/bench/cp.txt}"
-mkdir -p "$BENCH_OUT"
-cp="target/test-classes:target/classes:$(cat "$BENCH_CP")"
-server_pin=(); load_pin=()
-if command -v taskset >/dev/null; then
-  [ -n "${BENCH_SERVER_CPU:-}" ] && server_pin=(taskset -c "$BENCH_SERVER_CPU")
-  [ -n "${BENCH_LOAD_CPU:-}" ] && load_pin=(taskset -c "$BENCH_LOAD_CPU")
-fi
+. "$(dirname "$0")/../part-env.sh"
 # The cache folder on the same disk as the build (the record's fsyncs are part of a real store), removed at the end.
 mkdir -p target/bench
 work=$(mktemp -d "$root/target/bench/tiers.XXXXXX")
@@ -33,7 +24,7 @@ start_server() { # $1: the log file
   server=$!
 }
 client() { # $1: the phase
-  BENCH_OUT="$BENCH_OUT" "${load_pin[@]}" java -Xms512m -Xmx512m -cp "$cp" dev.modelcache.bench.TierLatency "$1" \
+  "${load_pin[@]}" java -Xms512m -Xmx512m -cp "$cp" dev.modelcache.bench.TierLatency "$1" \
     "$work/ports" "$work/state.properties" >> "$BENCH_OUT/tiers.log" 2>&1 || { tail -30 "$BENCH_OUT/tiers.log" >&2; exit 1; }
 }
 : > "$BENCH_OUT/tiers.log"

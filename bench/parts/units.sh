@@ -3,14 +3,8 @@
 # Env (from bench/run): BENCH_OUT (folder for units.json), BENCH_CP (file holding the test classpath; classes
 # compiled), BENCH_SERVER_CPU (core for taskset, or empty). A short JMH run: 1 fork, 3+5 iterations of 1 s (~1 min).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-: "${BENCH_OUT:=target/bench}" "${BENCH_CP:=target/bench/cp.txt}"
-mkdir -p "$BENCH_OUT"
-cp="target/test-classes:target/classes:$(cat "$BENCH_CP")"
-pin=()
-if [ -n "${BENCH_SERVER_CPU:-}" ] && command -v taskset >/dev/null; then pin=(taskset -c "$BENCH_SERVER_CPU"); fi
+. "$(dirname "$0")/../part-env.sh"
 # JMH forks its measuring JVM with this classpath; the fork inherits the CPU pinning.
-BENCH_OUT="$BENCH_OUT" "${pin[@]}" java -Xms512m -Xmx512m -cp "$cp" dev.modelcache.bench.UnitBenchmarks \
+"${server_pin[@]}" java -Xms512m -Xmx512m -cp "$cp" dev.modelcache.bench.UnitBenchmarks \
   > "$BENCH_OUT/units.log" 2>&1 || { tail -30 "$BENCH_OUT/units.log" >&2; exit 1; }
 test -s "$BENCH_OUT/units.json"
