@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -115,6 +116,14 @@ public final class CachePolicy {
 
     /** The decision for a request to {@code provider}, which says which of its paths are stateful (null: none). */
     public Decision decide(Exchange exchange, ProviderFacts provider) {
+        return decide(exchange, provider, () -> deterministic(exchange));
+    }
+
+    /**
+     * The same, with whether the body asks for a repeatable answer ({@link #deterministic}) known already: a request
+     * whose plan is remembered by its bytes need not parse its body for it.
+     */
+    public Decision decide(Exchange exchange, ProviderFacts provider, BooleanSupplier deterministic) {
         Headers headers = exchange.headers();
         ControlHeaders controls = new ControlHeaders(headers);
         CacheMode mode = controls.oneOf(MODE_HEADER, MODE_LABELS)
@@ -128,7 +137,7 @@ public final class CachePolicy {
         Duration maxAge = seconds(directive(cacheControl, "max-age"), "Cache-Control max-age", 0);
         boolean upstream = mode != CacheMode.REPLAY && directive(cacheControl, "only-if-cached") == null;
         if (!cacheable(exchange, provider) || mode == CacheMode.PASSTHROUGH || directive(cacheControl, "no-store") != null
-                || (deterministicOnly && !deterministic(exchange))) {
+                || (deterministicOnly && !deterministic.getAsBoolean())) {
             return new Decision(false, false, false, upstream, mode, null, null, namespace, false, false);
         }
         String pragma = headers.joined("Pragma").toLowerCase(Locale.ROOT);
@@ -152,7 +161,7 @@ public final class CachePolicy {
      * True when the request asks for a repeatable answer: {@code temperature} 0 or a {@code seed}. A request
      * without a JSON body (a model listing) counts as deterministic.
      */
-    static boolean deterministic(Exchange exchange) {
+    public static boolean deterministic(Exchange exchange) {
         JsonNode body = exchange.json();
         if (body == null || !body.isObject()) {
             return true;
