@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.modelcache.cache.CanonicalJson;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.http.CacheStatus;
+import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.JsonParsers;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.OpenAiFixtures;
@@ -54,6 +55,7 @@ class HitPathWorkTest {
         parses = JsonParsers.answerParses();
         long requestParses = JsonParsers.requestParses();
         long canonical = CanonicalJson.runs();
+        long verdicts = HeaderPolicy.keptVerdicts();
         for (int i = 0; i < HITS; i++) {
             HttpResponse<byte[]> hit = fixture.postBytes(CHAT, PLAIN, "Authorization", "Bearer sk-alice");
             assertEquals("HIT", xCache(hit));
@@ -64,6 +66,7 @@ class HitPathWorkTest {
         assertEquals(0, JsonParsers.answerParses() - parses, "answers (or entries) parsed on " + HITS + " hits");
         assertEquals(0, JsonParsers.requestParses() - requestParses, "request bodies parsed on " + HITS + " hits");
         assertEquals(0, CanonicalJson.runs() - canonical, "canonical JSON spelled on " + HITS + " hits");
+        assertEquals(0, HeaderPolicy.keptVerdicts() - verdicts, "stored header names judged again on " + HITS + " hits");
 
         List<ExchangeSummary> ended = fixture.proxy().events().awaitExchanges(1 + HITS);
         ExchangeSummary counted = ended.get(0);
