@@ -4,6 +4,9 @@ import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.RequestRecord;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.provider.ModelProvider;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -52,7 +55,20 @@ final class PlanMemo {
             this.caller = exchange.caller();
             this.headers = exchange.headers().fields();
             this.body = exchange.body();
-            this.hash = Objects.hash(method, path, query, caller, headers) * 31 + Arrays.hashCode(body);
+            this.hash = Objects.hash(method, path, query, caller, headers) * 31 + hash(body);
+        }
+
+        /** A hash of the bytes read eight at a time (four times fewer steps than {@link Arrays#hashCode(byte[])}). */
+        private static int hash(byte[] bytes) {
+            long h = bytes.length;
+            int i = 0;
+            for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
+                h = h * 0x9E3779B97F4A7C15L + (long) LONGS.get(bytes, i);
+            }
+            for (; i < bytes.length; i++) {
+                h = h * 31 + bytes[i];
+            }
+            return (int) (h ^ (h >>> 32));
         }
 
         @Override
@@ -93,6 +109,8 @@ final class PlanMemo {
             this.canonical = canonical;
         }
     }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final ConcurrentHashMap<Request, Plan> plans = new ConcurrentHashMap<>();
 
