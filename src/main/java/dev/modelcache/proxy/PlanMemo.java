@@ -87,23 +87,25 @@ final class PlanMemo {
 
     /**
      * A remembered plan: the provider and its model, whether the body is {@linkplain
-     * dev.modelcache.cache.CachePolicy#deterministic deterministic}, the request record (in {@code namespace}, first
+     * dev.modelcache.cache.CachePolicy#deterministic deterministic} and the path stateful for the provider, the request record (in {@code namespace}, first
      * of any sequence), its key, and the canonical body (null unless the body is JSON).
      */
     static final class Plan {
         final ModelProvider provider;
         final String model;
         final boolean deterministic;
+        final boolean stateful;
         final RequestRecord request;
         final CacheKey key;
         final byte[] canonical;
         private volatile boolean used;
 
-        Plan(ModelProvider provider, String model, boolean deterministic, RequestRecord request, CacheKey key,
-             byte[] canonical) {
+        Plan(ModelProvider provider, String model, boolean deterministic, boolean stateful, RequestRecord request,
+             CacheKey key, byte[] canonical) {
             this.provider = provider;
             this.model = model;
             this.deterministic = deterministic;
+            this.stateful = stateful;
             this.request = request;
             this.key = key;
             this.canonical = canonical;

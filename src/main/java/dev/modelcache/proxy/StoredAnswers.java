@@ -91,8 +91,8 @@ public final class StoredAnswers {
             Decision decision = policy.decide(exchange, provider);
             RequestRecord request = RequestRecord.of(provider, exchange, keys, decision.namespace());
             byte[] canonical = request.bodyType().equals(RequestRecord.JSON_BODY) ? keys.canonicalBody(request) : null;
-            known = new PlanMemo.Plan(provider, model, CachePolicy.deterministic(exchange), request,
-                    keys.create(request, canonical), canonical);
+            known = new PlanMemo.Plan(provider, model, CachePolicy.deterministic(exchange),
+                    provider.isStateful(exchange.path()), request, keys.create(request, canonical), canonical);
             if (bytes != null) {
                 memo.remember(bytes, known);
             }
@@ -101,7 +101,7 @@ public final class StoredAnswers {
         routed.accept(known.provider, known.model);
         boolean deterministic = known.deterministic;
         // The namespace is read from the headers, which the memo compared: it is the remembered record's.
-        return sequenced(known, policy.decide(exchange, known.provider, () -> deterministic), take);
+        return sequenced(known, policy.decide(exchange, known.stateful, () -> deterministic), take);
     }
 
     /** The plan of a request whose pure part is {@code known}: a sequence's step (moved on when {@code take}) keyed. */

@@ -18,7 +18,7 @@ class PlanMemoTest {
     }
 
     private static PlanMemo.Plan plan() {
-        return new PlanMemo.Plan(null, "m", true, null, null, null);
+        return new PlanMemo.Plan(null, "m", true, false, null, null, null);
     }
 
     @Test

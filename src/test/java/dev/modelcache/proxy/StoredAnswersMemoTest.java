@@ -136,6 +136,16 @@ class StoredAnswersMemoTest {
     }
 
     @Test
+    void aStatefulPathIsPassedThroughEveryTime() {
+        StoredAnswers answers = answers(false);
+        for (int i = 0; i < 3; i++) {
+            Exchange upload = new Exchange("POST", "/v1/files", null, Headers.of("Content-Type", "application/json",
+                    "Authorization", "Bearer sk-alice"), BODY.getBytes(StandardCharsets.UTF_8));
+            assertTrue(answers.plan(upload, (provider, model) -> { }).decision().bypass(), "request " + (i + 1));
+        }
+    }
+
+    @Test
     void aSequenceStillMovesOnAtEachRepeatAndKeysItsStepsWithoutCanonicalJson() {
         StoredAnswers answers = answers(true);
         StoredAnswers.Plan one = plan(answers, exchange(BODY));
