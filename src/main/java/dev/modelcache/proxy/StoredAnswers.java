@@ -25,6 +25,10 @@ import java.util.function.BiConsumer;
  * <p>The pipeline and {@code POST /_cache/explain} both plan here, so that an explanation names the key the proxy
  * would use (the proxy-key caller's partition, the sequence step) and says "hit" only when the proxy would
  * answer from the cache. An explanation only peeks: it neither advances a sequence nor marks an entry used.</p>
+ *
+ * <p>The pure part of a plan (provider, model, record, key) is remembered by the request's exact bytes
+ * ({@link PlanMemo}), so a repeated request, which every hit is, parses no JSON and hashes no key; the decision and a
+ * sequence's step are worked out for every request.</p>
  */
 public final class StoredAnswers {
     /** What the pipeline does with one request: its provider, the policy's decision, its record, and its key. */
