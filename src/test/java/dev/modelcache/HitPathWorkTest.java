@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modelcache.cache.CanonicalJson;
 import dev.modelcache.events.ExchangeSummary;
 import dev.modelcache.http.CacheStatus;
+import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.JsonParsers;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.OpenAiFixtures;
@@ -21,7 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The request thread of a hit does only what the answer needs: the tokens it saved are the ones stored with the
  * entry, so a hit runs no tokenizer and parses no answer (nor the entry's metadata as JSON). Read from counters
- * ({@link TokenCounter#runs()}, {@link JsonParsers#answerParses()}) around the hits, after a miss that moved both.
+ * ({@link TokenCounter#runs()}, {@link JsonParsers#answerParses()}) around the hits, after a miss that moved both. A
+ * repeated request's plan is remembered by its bytes, so a hit parses no request body and spells no canonical JSON
+ * either ({@link JsonParsers#requestParses()}, {@link CanonicalJson#runs()}).
  */
 class HitPathWorkTest {
     static final String PLAIN = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Count me once\"}]}";
@@ -49,6 +53,9 @@ class HitPathWorkTest {
 
         runs = TokenCounter.runs();
         parses = JsonParsers.answerParses();
+        long requestParses = JsonParsers.requestParses();
+        long canonical = CanonicalJson.runs();
+        long verdicts = HeaderPolicy.keptVerdicts();
         for (int i = 0; i < HITS; i++) {
             HttpResponse<byte[]> hit = fixture.postBytes(CHAT, PLAIN, "Authorization", "Bearer sk-alice");
             assertEquals("HIT", xCache(hit));
@@ -57,6 +64,9 @@ class HitPathWorkTest {
         fixture.proxy().events().awaitSettled();
         assertEquals(0, TokenCounter.runs() - runs, "tokenizer runs on " + HITS + " hits");
         assertEquals(0, JsonParsers.answerParses() - parses, "answers (or entries) parsed on " + HITS + " hits");
+        assertEquals(0, JsonParsers.requestParses() - requestParses, "request bodies parsed on " + HITS + " hits");
+        assertEquals(0, CanonicalJson.runs() - canonical, "canonical JSON spelled on " + HITS + " hits");
+        assertEquals(0, HeaderPolicy.keptVerdicts() - verdicts, "stored header names judged again on " + HITS + " hits");
 
         List<ExchangeSummary> ended = fixture.proxy().events().awaitExchanges(1 + HITS);
         ExchangeSummary counted = ended.get(0);

@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -70,6 +71,7 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
 
     private final String pricesChecked;
     private final Clock clock;
+    private volatile Day day;
     private final ConcurrentSkipListMap<LocalDate, ConcurrentHashMap<Line, Counters>> days = new ConcurrentSkipListMap<>();
     private final FlushedFile onDisk;
 
@@ -153,7 +155,21 @@ public final class CostLedger implements ProxyListener, AutoCloseable {
 
     /** The UTC day now. */
     public LocalDate today() {
-        return LocalDate.now(clock);
+        long now = clock.millis();
+        Day day = this.day;
+        if (day == null || now < day.fromMillis || now >= day.untilMillis) {
+            LocalDate date = Instant.ofEpochMilli(now).atZone(clock.getZone()).toLocalDate();
+            this.day = day = new Day(date, date.atStartOfDay(clock.getZone()).toInstant().toEpochMilli(),
+                    date.plusDays(1).atStartOfDay(clock.getZone()).toInstant().toEpochMilli());
+        }
+        return day.date;
+    }
+
+    /**
+     * A date and the instants it spans in the clock's zone: the date of every exchange between them, worked out once
+     * a day instead of from the clock's instant for each exchange (which made a date-time every time).
+     */
+    private record Day(LocalDate date, long fromMillis, long untilMillis) {
     }
 
     public Clock clock() {

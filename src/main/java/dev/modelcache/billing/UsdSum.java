@@ -25,8 +25,10 @@ public final class UsdSum {
             return;
         }
         if (usd.scale() <= SCALE && usd.precision() - usd.scale() < 9) {
-            // at most 8 digits before the point: the value times 10^SCALE fits a long
-            units.add(usd.unscaledValue().longValueExact() * pow10(SCALE - usd.scale()));
+            // at most 8 digits before the point: the value times 10^SCALE fits a long. Moving the point and widening
+            // the scale to 0 keeps a small value in BigDecimal's compact long form, which longValueExact reads
+            // directly: no BigInteger of the unscaled value is made (several adds per exchange made one each).
+            units.add(usd.scaleByPowerOfTen(SCALE).setScale(0).longValueExact());
             return;
         }
         rest.accumulateAndGet(usd, BigDecimal::add);
@@ -46,13 +48,5 @@ public final class UsdSum {
         BigDecimal whole = BigDecimal.valueOf(units.sum(), SCALE);
         BigDecimal more = rest.get();
         return more.signum() == 0 ? whole : whole.add(more);
-    }
-
-    private static long pow10(int n) {
-        long p = 1;
-        for (int i = 0; i < n; i++) {
-            p *= 10;
-        }
-        return p;
     }
 }

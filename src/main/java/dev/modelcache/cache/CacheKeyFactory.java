@@ -75,6 +75,23 @@ public final class CacheKeyFactory {
 
     /** The key of the request a record describes, by the current recipe (whatever recipe the record names). */
     public CacheKey create(RequestRecord request) {
+        return create(request, request.bodyType().equals(RequestRecord.JSON_BODY) ? canonicalBody(request) : null);
+    }
+
+    /**
+     * The canonical JSON the key hashes for {@code request}'s JSON body (without the ignored fields): what a caller
+     * that keys one request several times (a sequence's steps) computes once and hands to
+     * {@link #create(RequestRecord, byte[])}.
+     */
+    public byte[] canonicalBody(RequestRecord request) {
+        return CanonicalJson.bytes(withoutIgnored(request.body()));
+    }
+
+    /**
+     * The same key, with the body's canonical JSON already spelled ({@link #canonicalBody} of this request or of one
+     * that differs from it only in its place in a sequence); {@code canonical} is read only for a JSON body.
+     */
+    public CacheKey create(RequestRecord request, byte[] canonical) {
         MessageDigest sha = Digests.sha256();
         field(sha, VERSION);
         field(sha, request.provider());
@@ -92,7 +109,7 @@ public final class CacheKeyFactory {
         switch (request.bodyType()) {
             case RequestRecord.JSON_BODY -> {
                 field(sha, "json");
-                field(sha, CanonicalJson.bytes(withoutIgnored(request.body())));
+                field(sha, canonical);
             }
             case RequestRecord.BYTES_BODY -> {
                 field(sha, mediaType(request.body().path("mediaType").asText("")));

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -103,7 +104,7 @@ public final class CachePolicy {
 
     /**
      * The decision for a request whose provider is not at hand: no path counts as stateful, only the method rules.
-     * The proxy itself always uses {@link #decide(Exchange, ProviderFacts)}.
+     * The proxy itself always names the provider ({@link #decide(Exchange, ProviderFacts)}).
      */
     public Decision decide(Exchange exchange) {
         return decide(exchange, null);
@@ -115,6 +116,15 @@ public final class CachePolicy {
 
     /** The decision for a request to {@code provider}, which says which of its paths are stateful (null: none). */
     public Decision decide(Exchange exchange, ProviderFacts provider) {
+        return decide(exchange, provider != null && provider.isStateful(exchange.path()), () -> deterministic(exchange));
+    }
+
+    /**
+     * The same, with whether the provider counts the path as stateful ({@link ProviderFacts#isStateful}) and whether
+     * the body asks for a repeatable answer ({@link #deterministic}) known already: a request whose plan is remembered
+     * by its bytes need not parse its body nor scan the provider's paths for them.
+     */
+    public Decision decide(Exchange exchange, boolean stateful, BooleanSupplier deterministic) {
         Headers headers = exchange.headers();
         ControlHeaders controls = new ControlHeaders(headers);
         CacheMode mode = controls.oneOf(MODE_HEADER, MODE_LABELS)
@@ -127,8 +137,8 @@ public final class CachePolicy {
         String cacheControl = headers.joined("Cache-Control").toLowerCase(Locale.ROOT);
         Duration maxAge = seconds(directive(cacheControl, "max-age"), "Cache-Control max-age", 0);
         boolean upstream = mode != CacheMode.REPLAY && directive(cacheControl, "only-if-cached") == null;
-        if (!cacheable(exchange, provider) || mode == CacheMode.PASSTHROUGH || directive(cacheControl, "no-store") != null
-                || (deterministicOnly && !deterministic(exchange))) {
+        if (!cacheable(exchange, stateful) || mode == CacheMode.PASSTHROUGH || directive(cacheControl, "no-store") != null
+                || (deterministicOnly && !deterministic.getAsBoolean())) {
             return new Decision(false, false, false, upstream, mode, null, null, namespace, false, false);
         }
         String pragma = headers.joined("Pragma").toLowerCase(Locale.ROOT);
@@ -139,20 +149,20 @@ public final class CachePolicy {
     }
 
     /** Only GET and POST, of the GETs only the model listings, and no path that creates or changes state. */
-    private static boolean cacheable(Exchange exchange, ProviderFacts provider) {
+    private static boolean cacheable(Exchange exchange, boolean stateful) {
         String method = exchange.method();
         String path = exchange.path();
         if (!method.equals("POST") && !(method.equals("GET") && isUnder(path, "/v1/models"))) {
             return false;
         }
-        return provider == null || !provider.isStateful(path);
+        return !stateful;
     }
 
     /**
      * True when the request asks for a repeatable answer: {@code temperature} 0 or a {@code seed}. A request
      * without a JSON body (a model listing) counts as deterministic.
      */
-    static boolean deterministic(Exchange exchange) {
+    public static boolean deterministic(Exchange exchange) {
         JsonNode body = exchange.json();
         if (body == null || !body.isObject()) {
             return true;

@@ -11,6 +11,7 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One spelling for equal JSON documents: object keys sorted, no insignificant whitespace, strings as Jackson parsed
@@ -25,11 +26,21 @@ import java.util.List;
  */
 public final class CanonicalJson {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final LongAdder RUNS = new LongAdder();
 
     private CanonicalJson() {
     }
 
+    /**
+     * Documents spelled by {@link #bytes} since start, in this JVM: a repeated request whose plan is remembered
+     * ({@code proxy/PlanMemo}) spells none, so its key costs no canonical form.
+     */
+    public static long runs() {
+        return RUNS.sum();
+    }
+
     public static byte[] bytes(JsonNode node) {
+        RUNS.increment();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator generator = JSON.createGenerator(out)) {
             write(node, generator);

@@ -7,7 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,9 +76,10 @@ public final class Exchange {
             throw tooLarge(maxBodyBytes);
         }
         List<Map.Entry<String, String>> fields = new ArrayList<>();
-        for (String name : Collections.list(request.getHeaderNames())) {
-            for (String value : Collections.list(request.getHeaders(name))) {
-                fields.add(Map.entry(name, value));
+        for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+            String name = names.nextElement();
+            for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
+                fields.add(Map.entry(name, values.nextElement()));
             }
         }
         String uri = request.getRequestURI();

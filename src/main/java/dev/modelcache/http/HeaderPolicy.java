@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
 /**
@@ -69,6 +71,14 @@ public final class HeaderPolicy {
     private static final Pattern NEVER_SHARED = Pattern.compile("(?!x-ratelimit-|anthropic-ratelimit-)"
             + "(set-cookie2?|cookie|authorization|proxy-authorization|.*api-key.*|.*secret.*|.*token.*|.*password.*"
             + "|.*organization.*|.*project.*|x-cache.*|age)");
+
+    /**
+     * The {@link #kept} verdict of each response field name seen, so the allow-list's prefixes and pattern are read
+     * once per name, not once per field of every answer; bounded, past it a name is decided each time.
+     */
+    private static final ConcurrentHashMap<String, Boolean> KEPT = new ConcurrentHashMap<>();
+    private static final int MAX_KEPT_NAMES = 1024;
+    private static final LongAdder VERDICTS = new LongAdder();
 
     /** The characters of an HTTP token (RFC 9110); checked by hand, as every hit's head checks each of its names. */
     private static final String TOKEN_SYMBOLS = "!#$%&'*+.^_`|~-";
@@ -140,6 +150,27 @@ public final class HeaderPolicy {
 
     /** True when a response field of this name is stored with an answer and replayed. */
     public static boolean kept(String name) {
+        Boolean known = name == null ? null : KEPT.get(name);
+        if (known != null) {
+            return known;
+        }
+        boolean verdict = decideKept(name);
+        VERDICTS.increment();
+        if (name != null && KEPT.size() < MAX_KEPT_NAMES) {
+            KEPT.put(name, verdict);
+        }
+        return verdict;
+    }
+
+    /**
+     * Names whose {@link #kept} verdict was worked out (not remembered) since start, in this JVM: a hit's head,
+     * whose fields are stored ones, works out none.
+     */
+    public static long keptVerdicts() {
+        return VERDICTS.sum();
+    }
+
+    private static boolean decideKept(String name) {
         if (!token(name)) {
             return false;
         }
@@ -155,7 +186,16 @@ public final class HeaderPolicy {
      * record, a cassette or an Ehcache value is read back, and when a hit's head is written.
      */
     public static Headers stored(Headers fields) {
-        return Headers.of(fields.fields().stream().filter(f -> kept(f.getKey()) && safeValue(f.getValue())).toList());
+        if (fields.isStored()) {
+            return fields;
+        }
+        for (Map.Entry<String, String> field : fields.fields()) {
+            if (!kept(field.getKey()) || !safeValue(field.getValue())) {
+                return Headers.of(fields.fields().stream().filter(f -> kept(f.getKey()) && safeValue(f.getValue()))
+                        .toList()).markedStored();
+            }
+        }
+        return fields.markedStored(); // all kept already: no copy
     }
 
     /** True when a field of an error's answer is shown to the requests that waited for it. */

@@ -7,14 +7,33 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-/** An ordered, immutable list of HTTP header fields with case-insensitive lookup. */
+/**
+ * An ordered, immutable list of HTTP header fields with case-insensitive lookup. A list that {@link HeaderPolicy#stored}
+ * made (or found already as it keeps it) is marked so, and is not filtered again when a hit's head is written.
+ */
 public final class Headers {
     public static final Headers EMPTY = new Headers(List.of());
 
     private final List<Map.Entry<String, String>> fields;
+    private final boolean stored;
 
     private Headers(List<Map.Entry<String, String>> fields) {
+        this(fields, false);
+    }
+
+    private Headers(List<Map.Entry<String, String>> fields, boolean stored) {
         this.fields = fields;
+        this.stored = stored;
+    }
+
+    /** The same fields, marked as what {@link HeaderPolicy#stored} keeps. */
+    Headers markedStored() {
+        return stored ? this : new Headers(fields, true);
+    }
+
+    /** True when these are the fields {@link HeaderPolicy#stored} keeps: filtering them again changes nothing. */
+    boolean isStored() {
+        return stored;
     }
 
     public static Headers of(List<Map.Entry<String, String>> fields) {

@@ -26,7 +26,7 @@ public final class JsonParsers {
      * {@code 1e400} is not the double infinity) and content after the JSON document is an error, since the
      * provider would see it but the key would not.
      */
-    public static final ObjectMapper REQUEST = mapper()
+    public static final ObjectMapper REQUEST = new ObjectMapper(new CountingFactory(builder(), Counted.REQUEST))
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -34,9 +34,14 @@ public final class JsonParsers {
      * Answers, read for their token counts (and a stored entry's metadata, in the Ehcache tier's older value format).
      * Every parse is counted ({@link #answerParses()}): a hit must parse none.
      */
-    public static final ObjectMapper RESPONSE = new ObjectMapper(new CountingFactory(builder()));
+    public static final ObjectMapper RESPONSE = new ObjectMapper(new CountingFactory(builder(), Counted.ANSWER));
 
-    private static final LongAdder ANSWER_PARSES = new LongAdder();
+    /** What a {@link CountingFactory} counts: answers parsed, or request bodies parsed. */
+    private enum Counted {
+        ANSWER, REQUEST;
+
+        private final LongAdder parses = new LongAdder();
+    }
 
     /**
      * Record files: their header holds the canonical request body, so numbers keep their exact value as in
@@ -52,7 +57,15 @@ public final class JsonParsers {
      * prove that the request thread of a hit parses no answer (the stored usage is replayed, never counted again).
      */
     public static long answerParses() {
-        return ANSWER_PARSES.sum();
+        return Counted.ANSWER.parses.sum();
+    }
+
+    /**
+     * Documents parsed with {@link #REQUEST} since start, in this JVM: a repeated request whose plan is remembered
+     * ({@code proxy/PlanMemo}) parses none.
+     */
+    public static long requestParses() {
+        return Counted.REQUEST.parses.sum();
     }
 
     private static ObjectMapper mapper() {
@@ -71,38 +84,41 @@ public final class JsonParsers {
     private static final class CountingFactory extends JsonFactory {
         private static final long serialVersionUID = 1L;
 
-        CountingFactory(JsonFactoryBuilder builder) {
+        private final Counted counted;
+
+        CountingFactory(JsonFactoryBuilder builder, Counted counted) {
             super(builder);
+            this.counted = counted;
         }
 
         @Override
         protected JsonParser _createParser(InputStream in, IOContext context) throws IOException {
-            ANSWER_PARSES.increment();
+            counted.parses.increment();
             return super._createParser(in, context);
         }
 
         @Override
         protected JsonParser _createParser(Reader reader, IOContext context) throws IOException {
-            ANSWER_PARSES.increment();
+            counted.parses.increment();
             return super._createParser(reader, context);
         }
 
         @Override
         protected JsonParser _createParser(char[] data, int offset, int length, IOContext context, boolean recyclable)
                 throws IOException {
-            ANSWER_PARSES.increment();
+            counted.parses.increment();
             return super._createParser(data, offset, length, context, recyclable);
         }
 
         @Override
         protected JsonParser _createParser(byte[] data, int offset, int length, IOContext context) throws IOException {
-            ANSWER_PARSES.increment();
+            counted.parses.increment();
             return super._createParser(data, offset, length, context);
         }
 
         @Override
         protected JsonParser _createParser(DataInput input, IOContext context) throws IOException {
-            ANSWER_PARSES.increment();
+            counted.parses.increment();
             return super._createParser(input, context);
         }
     }

@@ -30,8 +30,8 @@ public final class Redacted {
 
     /** The text without query strings (from {@code ?} to the next blank) and with user info replaced by {@code ***}. */
     public static String text(String text) {
-        if (text == null) {
-            return null;
+        if (text == null || text.indexOf('?') < 0 && text.indexOf('@') < 0) {
+            return text; // nothing either pattern could match (a query starts with '?', user info ends with '@')
         }
         return USER_INFO.matcher(QUERY.matcher(text).replaceAll("")).replaceAll("***@");
     }

@@ -21,7 +21,9 @@ import java.util.logging.Logger;
  * most {@code capacity} at a time; when the queue is full (the handler cannot keep up) the line is dropped and
  * counted ({@link #dropped()}), and a WARNING says so at most once a minute. The queue is lock-free (a request thread
  * only adds to it and, when the writer sleeps, wakes it), and the writer flushes the handlers once it has written what
- * was queued rather than after each line. {@link #close()} writes what is queued and ends the thread; a line that comes
+ * was queued rather than after each line. While lines keep coming, the writer takes them in batches every
+ * {@link #LINGER_NANOS} instead of being woken for each (unless its queue is half full): a wake per exchange was a
+ * thread switch per exchange on a busy core. {@link #close()} writes what is queued and ends the thread; a line that comes
  * after that is written on the caller's thread.
  * <p>
  * The line is made from its entry on the writer's thread too. Each record carries the time its exchange ended and the id of its request thread, as a record logged by that thread
@@ -34,6 +36,8 @@ final class AccessLogWriter<T> implements AutoCloseable {
     /** Lines written between two looks at the drop count while the queue never empties. */
     private static final int CHECK_EVERY = 1024;
     private static final long CLOSE_WAIT_MILLIS = 10_000;
+    /** How long the writer waits for more lines after writing some before it sleeps until woken: a line's delay at most. */
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private record Line<T>(T entry, long atMillis, long threadId) {
     }
@@ -46,6 +50,7 @@ final class AccessLogWriter<T> implements AutoCloseable {
     /** Lines queued and not yet taken; reserved before a line is queued, so the queue never holds more. */
     private final AtomicInteger queued = new AtomicInteger();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder wakes = new LongAdder();
     /** The writer is about to sleep or sleeps: the next line wakes it. */
     private final AtomicBoolean sleeping = new AtomicBoolean();
     private volatile boolean closing;
@@ -85,10 +90,21 @@ final class AccessLogWriter<T> implements AutoCloseable {
             drain(); // the writer has ended since the check above: nobody else would take the line
             return true;
         }
-        if (sleeping.get() && sleeping.compareAndSet(true, false)) {
+        if (sleeping.get() && sleeping.compareAndSet(true, false) || queued.get() > capacity / 2) {
+            wakes.increment();
             LockSupport.unpark(thread);
         }
         return true;
+    }
+
+    /** The writer's thread (for tests that watch it park). */
+    Thread thread() {
+        return thread;
+    }
+
+    /** How often a request thread woke the writer, since start. */
+    long wakes() {
+        return wakes.sum();
     }
 
     /** Lines dropped because the queue was full, since start. */
@@ -103,11 +119,13 @@ final class AccessLogWriter<T> implements AutoCloseable {
 
     private void run() {
         long written = 0;
+        boolean wrote = false;
         while (true) {
             Line<T> line = queue.poll();
             if (line != null) {
                 queued.decrementAndGet();
                 write(line);
+                wrote = true;
                 if (++written % CHECK_EVERY == 0) {
                     warnOfDrops();
                 }
@@ -119,6 +137,13 @@ final class AccessLogWriter<T> implements AutoCloseable {
                 if (queue.isEmpty()) {
                     return;
                 }
+                continue;
+            }
+            if (wrote) {
+                // Busy: wait a moment for the next lines without asking to be woken, so a request thread does not
+                // wake this one (and the core switch to it) for every line; a half-full queue wakes it all the same.
+                wrote = false;
+                LockSupport.parkNanos(this, LINGER_NANOS);
                 continue;
             }
             sleeping.set(true);

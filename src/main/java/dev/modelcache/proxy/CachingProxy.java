@@ -106,7 +106,7 @@ public final class CachingProxy {
 
     private CompletableFuture<Void> proxy(Exchange exchange, HttpServletResponse response, ExchangeTrace trace,
                                           Supplier<AsyncContext> async) throws IOException {
-        StoredAnswers.Plan plan = answers.plan(exchange, provider -> trace.route(provider.name(), provider.model(exchange)));
+        StoredAnswers.Plan plan = answers.plan(exchange, (provider, model) -> trace.route(provider.name(), model));
         Decision decision = plan.decision();
         CacheKey key = plan.key();
         trace.identified(key.hex(), exchange.caller() != null ? exchange.caller() : plan.request().partition(),

@@ -13,7 +13,7 @@ import dev.modelcache.provider.ProviderTable;
 import dev.modelcache.replay.Sequences;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Which stored answer a request may have: its {@link Plan} (provider, policy decision, record and key, its place
@@ -25,6 +25,10 @@ import java.util.function.Consumer;
  * <p>The pipeline and {@code POST /_cache/explain} both plan here, so that an explanation names the key the proxy
  * would use (the proxy-key caller's partition, the sequence step) and says "hit" only when the proxy would
  * answer from the cache. An explanation only peeks: it neither advances a sequence nor marks an entry used.</p>
+ *
+ * <p>The pure part of a plan (provider, model, record, key) is remembered by the request's exact bytes
+ * ({@link PlanMemo}), so a repeated request, which every hit is, parses no JSON and hashes no key; the decision and a
+ * sequence's step are worked out for every request.</p>
  */
 public final class StoredAnswers {
     /** What the pipeline does with one request: its provider, the policy's decision, its record, and its key. */
@@ -39,6 +43,7 @@ public final class StoredAnswers {
     private final Misses misses;
     private final boolean repeatLast;
     private final Clock clock;
+    private final PlanMemo memo = new PlanMemo();
 
     /** On the system clock. */
     public StoredAnswers(ProviderTable providers, CachePolicy policy, CacheKeyFactory keys, ResponseStore store,
@@ -63,10 +68,10 @@ public final class StoredAnswers {
     }
 
     /**
-     * The plan of a request the proxy answers: a sequence's count moves on. {@code routed} learns the provider
-     * before the policy decides (which may refuse the request).
+     * The plan of a request the proxy answers: a sequence's count moves on. {@code routed} learns the provider and
+     * the model before the policy decides (which may refuse the request).
      */
-    Plan plan(Exchange exchange, Consumer<ModelProvider> routed) {
+    Plan plan(Exchange exchange, BiConsumer<ModelProvider, String> routed) {
         return plan(exchange, routed, true);
     }
 
@@ -75,22 +80,46 @@ public final class StoredAnswers {
      * hit: what {@code /_cache/explain} shows ({@link ExplainPlanner}).
      */
     public ExplainPlanner.Planned explain(Exchange exchange) {
-        Plan plan = plan(exchange, provider -> { }, false);
+        Plan plan = plan(exchange, (provider, model) -> { }, false);
         return new ExplainPlanner.Planned(plan.provider().name(), !plan.decision().bypass(), plan.request(), plan.key(),
                 wouldHit(plan));
     }
 
-    private Plan plan(Exchange exchange, Consumer<ModelProvider> routed, boolean take) {
-        ModelProvider provider = providers.resolve(exchange);
-        routed.accept(provider);
-        Decision decision = policy.decide(exchange, provider);
-        RequestRecord request = RequestRecord.of(provider, exchange, keys, decision.namespace());
-        if (decision.sequence()) {
-            CacheKey first = keys.create(request);
-            int step = take ? sequences.next(decision.namespace(), first) : sequences.peek(decision.namespace(), first);
-            request = request.inSequence(step);
+    private Plan plan(Exchange exchange, BiConsumer<ModelProvider, String> routed, boolean take) {
+        PlanMemo.Request bytes = PlanMemo.of(exchange);
+        PlanMemo.Plan known = bytes == null ? null : memo.find(bytes);
+        if (known == null) {
+            ModelProvider provider = providers.resolve(exchange);
+            String model = provider.model(exchange);
+            routed.accept(provider, model);
+            Decision decision = policy.decide(exchange, provider);
+            RequestRecord request = RequestRecord.of(provider, exchange, keys, decision.namespace());
+            byte[] canonical = request.bodyType().equals(RequestRecord.JSON_BODY) ? keys.canonicalBody(request) : null;
+            known = new PlanMemo.Plan(provider, model, CachePolicy.deterministic(exchange),
+                    provider.isStateful(exchange.path()), request, keys.create(request, canonical), canonical);
+            if (bytes != null) {
+                memo.remember(bytes, known);
+            }
+            return sequenced(known, decision, take);
         }
-        return new Plan(provider, decision, request, keys.create(request));
+        routed.accept(known.provider, known.model);
+        boolean deterministic = known.deterministic;
+        // The namespace is read from the headers, which the memo compared: it is the remembered record's.
+        return sequenced(known, policy.decide(exchange, known.stateful, () -> deterministic), take);
+    }
+
+    /** The plan of a request whose pure part is {@code known}: a sequence's step (moved on when {@code take}) keyed. */
+    private Plan sequenced(PlanMemo.Plan known, Decision decision, boolean take) {
+        RequestRecord request = known.request;
+        CacheKey key = known.key;
+        if (decision.sequence()) {
+            int step = take ? sequences.next(decision.namespace(), key) : sequences.peek(decision.namespace(), key);
+            if (step > 1) {
+                request = request.inSequence(step);
+                key = keys.create(request, known.canonical);
+            }
+        }
+        return new Plan(known.provider, decision, request, key);
     }
 
     /** The stored answer the pipeline takes for {@code plan}, counted as used. */
@@ -128,8 +157,12 @@ public final class StoredAnswers {
         CacheKey key = plan.key();
         Optional<CachedResponse> hit = store.get(key).filter(entry -> decision.fresh(entry.storedAtMillis(), now));
         boolean fallBack = repeatLast && !decision.upstream();
+        byte[] canonical = null;
         for (int n = plan.request().sequence() - 1; hit.isEmpty() && fallBack && n >= 1; n--) {
-            key = keys.create(plan.request().inSequence(n));
+            if (canonical == null && plan.request().bodyType().equals(RequestRecord.JSON_BODY)) {
+                canonical = keys.canonicalBody(plan.request());
+            }
+            key = keys.create(plan.request().inSequence(n), canonical);
             hit = store.get(key);
         }
         if (hit.isPresent() && use) {

@@ -62,18 +62,25 @@ final class Tally {
         }
         Spending spending = exchange.spending();
         if (spending == Spending.SAVED) {
-            counts[SAVED_INPUT].add(exchange.usage().promptTokens());
-            counts[SAVED_OUTPUT].add(exchange.usage().completionTokens());
+            addSome(SAVED_INPUT, exchange.usage().promptTokens());
+            addSome(SAVED_OUTPUT, exchange.usage().completionTokens());
             savedUsd.add(exchange.usd());
         } else if (spending == Spending.SPENT) {
-            counts[SPENT_INPUT].add(exchange.usage().promptTokens());
-            counts[SPENT_OUTPUT].add(exchange.usage().completionTokens());
+            addSome(SPENT_INPUT, exchange.usage().promptTokens());
+            addSome(SPENT_OUTPUT, exchange.usage().completionTokens());
             spentUsd.add(exchange.usd());
         }
         if (exchange.unpriced()) {
             counts[UNPRICED].increment();
         }
-        counts[TOTAL_MILLIS].add(Math.max(0, exchange.totalMillis()));
+        addSome(TOTAL_MILLIS, Math.max(0, exchange.totalMillis()));
+    }
+
+    /** Adds {@code amount} to count {@code index}, skipping a 0: each add is an atomic write on a shared count. */
+    private void addSome(int index, long amount) {
+        if (amount != 0) {
+            counts[index].add(amount);
+        }
     }
 
     long requests() {
