@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelcache.store.cluster.ClusteredTier;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
+import dev.modelcache.support.LogCapture;
 import dev.modelcache.support.TestProxy;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -16,6 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,8 +32,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Issue 20, item 6: two proxies (the real servlet in embedded Tomcat, each with its own cache folder, one salt)
  * share the clustered tier of a real stripe of two Terracotta servers on loopback, run from the kit Maven unpacks.
  * An answer paid for on A is a hit on B, plain and streamed, byte for byte; killing the active server (kill -9)
- * loses no entry, the passive takes over; restarting either proxy keeps serving. The tests run in order: the
- * failover leaves one server for the last one. Everything is stopped in {@link #stopAll()}, and the stripe's
+ * loses no entry, the passive takes over; restarting either proxy keeps serving; the whole stripe gone never stops
+ * either proxy, and they share again once it is back (issue 20, item 4). The tests run in order: each leaves the
+ * stripe as the next expects it. Everything is stopped in {@link #stopAll()}, and the stripe's
  * servers by a shutdown hook too.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -176,6 +182,67 @@ class ClusterStripeIT {
         assertEquals("HIT", cache(ask(a, chat("stored by the restarted B", false))), "a restarted A hits B's entry");
         assertEquals("HIT", cache(ask(a, chat("plain across the fleet", false))), "and its own, kept across the restart");
         assertEquals(calls + 1, upstream.calls());
+    }
+
+    @Test
+    @Order(5)
+    void theWholeStripeGoneAndBackNeverStopsTheProxies() throws Exception {
+        String kept = chat("kept by A before the outage", false);
+        HttpResponse<String> stored = miss(a, kept);
+        LogCapture log = new LogCapture();
+        Logger.getLogger(ClusteredTier.class.getName()).addHandler(log);
+        try {
+            stripe.killAll();
+            awaitClusterState(a, "unreachable", Duration.ofSeconds(30));
+            awaitClusterState(b, "unreachable", Duration.ofSeconds(30));
+            int calls = upstream.calls();
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> own = ask(a, kept);
+                assertEquals("HIT", cache(own), "A's own entry still hits, from its record");
+                assertEquals(stored.body(), own.body());
+            }
+            assertEquals("MISS", cache(ask(b, chat("asked during the outage", false))), "a miss goes upstream");
+            assertEquals("HIT", cache(ask(b, chat("asked during the outage", false))), "and is kept in B's record");
+            assertEquals(calls + 1, upstream.calls());
+            assertEquals(2, log.records.stream().filter(r -> r.getLevel() == Level.WARNING).count(),
+                    "each proxy says once that the cluster is gone: " + messages(log));
+
+            stripe.restartEmpty(STRIPE_START);
+            long back = System.currentTimeMillis();
+            awaitClusterAnswersAfter(a, back, Duration.ofSeconds(90));
+            awaitClusterAnswersAfter(b, back, Duration.ofSeconds(90));
+            assertEquals(4, log.records.stream().filter(r -> r.getLevel() == Level.WARNING).count(),
+                    "and once that it is back: " + messages(log));
+        } finally {
+            Logger.getLogger(ClusteredTier.class.getName()).removeHandler(log);
+        }
+        // The restarted stripe is empty: A's record publishes its entry as it is asked for, then B shares it.
+        int calls = upstream.calls();
+        assertEquals("HIT", cache(ask(a, kept)));
+        HttpResponse<String> onB = ask(b, kept);
+        assertEquals("HIT", cache(onB), "B hits what A's record gave the restarted cluster");
+        assertEquals(stored.body(), onB.body());
+        HttpResponse<String> fresh = miss(b, chat("stored after the stripe came back", false));
+        assertEquals(fresh.body(), ask(a, chat("stored after the stripe came back", false)).body());
+        assertEquals(calls + 1, upstream.calls(), "and A hits what B stored since");
+    }
+
+    private static String messages(LogCapture log) {
+        return log.records.stream().map(LogRecord::getMessage).toList().toString();
+    }
+
+    /** Waits until {@code proxy}'s /_cache/health shows the cluster in {@code state}. */
+    private static void awaitClusterState(TestProxy proxy, String state, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode cluster = null;
+        while (System.nanoTime() < deadline) {
+            cluster = JSON.readTree(proxy.get("/_cache/health").body()).path("cluster");
+            if (state.equals(cluster.path("state").asText())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the proxy's cluster was not " + state + " within " + timeout + ": " + cluster);
     }
 
     /** Waits until {@code proxy}'s /_cache/health says the cluster answered after {@code afterMillis}. */

@@ -1,5 +1,6 @@
 package dev.modelcache.cluster;
 
+import dev.modelcache.files.FileTrees;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -183,6 +184,26 @@ final class TerracottaStripe implements AutoCloseable {
         Process process = processes.get(node);
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    /** Kills every server still running: the whole stripe is gone. */
+    void killAll() throws InterruptedException {
+        for (String node : processes.keySet()) {
+            kill(node);
+        }
+    }
+
+    /**
+     * Starts the whole stripe again, empty (the open-source server keeps its data in memory only: a stripe
+     * restarted whole has lost every entry), and waits until it has an active and a passive.
+     */
+    void restartEmpty(Duration timeout) throws IOException, InterruptedException {
+        for (String node : ports.keySet()) {
+            FileTrees.delete(workDir.resolve(node).resolve("config"));
+            FileTrees.delete(workDir.resolve(node).resolve("metadata"));
+        }
+        killed.clear();
+        start(timeout);
     }
 
     /** Waits until {@code node} is the active server (after its passive's failover). */
