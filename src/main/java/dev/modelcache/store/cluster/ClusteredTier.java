@@ -64,6 +64,11 @@ public final class ClusteredTier implements Tier {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Longest one read or write waits (a failover of the stripe takes a few seconds). */
     static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Longest {@link #close()} waits for Ehcache to let go of the cluster. With the cluster gone, Ehcache's close
+     * waits for its reconnection, which never ends: the proxy's shutdown must not hang on it.
+     */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     private static final String PROBE_KEY = "modelcache-probe";
 
     /** What {@link #state()} reports: reachable, or not (at start or since a failure). */
@@ -108,15 +113,16 @@ public final class ClusteredTier implements Tier {
             thread.setDaemon(true);
             return thread;
         });
-        if (!connect()) {
-            LOG.log(Level.WARNING, "the cluster at " + uri + " is unreachable; this instance serves its own entries and "
-                    + "sends misses upstream, and joins the cluster when it answers (tried every " + PROBE.toSeconds() + " s)");
+        RuntimeException failure = connect();
+        if (failure != null) {
+            LOG.log(Level.WARNING, "the cluster at " + uri + " is unreachable (" + failure + "); this instance serves "
+                    + "its own entries and sends misses upstream, and joins the cluster when it answers");
         }
         prober.scheduleWithFixedDelay(this::probe, PROBE.toMillis(), PROBE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Builds the cache manager and its cache; true when the cluster answered. */
-    private boolean connect() {
+    /** Builds the cache manager and its cache; null when the cluster answered, else why not. */
+    private RuntimeException connect() {
         CacheManager built = null;
         try {
             ResourcePoolsBuilder heap = heapKB > 0
@@ -141,21 +147,21 @@ public final class ClusteredTier implements Tier {
             Cache<String, byte[]> opened = built.getCache(CACHE_NAME, String.class, byte[].class);
             synchronized (this) {
                 if (closed) {
-                    built.close();
-                    return false;
+                    closeBounded(built);
+                    return null;
                 }
                 manager = built;
                 cache = opened;
                 answeredAtMillis = clock.millis();
                 up = true;
             }
-            return true;
+            return null;
         } catch (RuntimeException e) {
             if (built != null) {
-                closeQuietly(built);
+                closeBounded(built);
             }
             LOG.log(Level.DEBUG, "cannot connect to the cluster at " + uri + ": " + e);
-            return false;
+            return e;
         }
     }
 
@@ -169,7 +175,7 @@ public final class ClusteredTier implements Tier {
         }
         Cache<String, byte[]> current = cache;
         if (current == null) {
-            if (connect()) {
+            if (connect() == null && !closed) {
                 LOG.log(Level.WARNING, "the cluster at " + uri + " answers: this instance now shares its entries");
             }
             return;
@@ -296,7 +302,23 @@ public final class ClusteredTier implements Tier {
         }
         prober.shutdownNow();
         if (current != null) {
-            closeQuietly(current);
+            closeBounded(current);
+        }
+    }
+
+    /** Closes {@code current} on a thread of its own, waiting at most {@link #CLOSE_WAIT} for it. */
+    private void closeBounded(CacheManager current) {
+        Thread closer = new Thread(() -> closeQuietly(current), "modelcache-cluster-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(CLOSE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            LOG.log(Level.WARNING, "the connection to the cluster at " + uri + " did not close within "
+                    + CLOSE_WAIT.toSeconds() + " s (the cluster is gone); it is left to end with the process");
         }
     }
 
