@@ -68,6 +68,11 @@ public record CacheConfig(Path dir, long heapMB, int heapEntries, long diskMB, l
         if (text == null) {
             return null;
         }
+        if (text.contains("@")) {
+            // Never echo the value: what precedes the @ would be a credential, and the log is no place for it.
+            throw new ConfigException(ConfigKeys.CACHE_CLUSTER_URI.key(), "names a user (user@ or user:password@); "
+                    + "the URI is logged, so it must hold no credential: terracotta://host:port/name");
+        }
         URI uri;
         try {
             uri = new URI(text);

@@ -1,6 +1,7 @@
 package dev.modelcache.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +50,14 @@ class ClusterConfigTest {
                     () -> config("cache/clusterUri", bad, "cache/keySalt", SALT), bad);
             assertEquals("cache/clusterUri", e.key(), bad);
         }
+    }
+
+    @Test
+    void aUriWithACredentialIsRefusedWithoutEchoingIt() {
+        ConfigException e = assertThrows(ConfigException.class, () -> config("cache/clusterUri",
+                "terracotta://admin:s3cret-pass@localhost:9410/modelcache", "cache/keySalt", SALT));
+        assertEquals("cache/clusterUri", e.key());
+        assertFalse(e.getMessage().contains("s3cret-pass"), e.getMessage());
     }
 
     @Test

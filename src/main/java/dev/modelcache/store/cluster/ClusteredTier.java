@@ -23,18 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.ehcache.Cache;
 import org.ehcache.CacheManager;
-import org.ehcache.clustered.client.config.builders.ClusteredResourcePoolBuilder;
-import org.ehcache.clustered.client.config.builders.ClusteredStoreConfigurationBuilder;
-import org.ehcache.clustered.client.config.builders.ClusteringServiceConfigurationBuilder;
-import org.ehcache.clustered.client.config.builders.TimeoutsBuilder;
-import org.ehcache.clustered.common.Consistency;
-import org.ehcache.config.builders.CacheConfigurationBuilder;
-import org.ehcache.config.builders.CacheManagerBuilder;
-import org.ehcache.config.builders.ResourcePoolsBuilder;
-import org.ehcache.config.units.EntryUnit;
-import org.ehcache.config.units.MemoryUnit;
-import org.ehcache.core.internal.resilience.ThrowingResilienceStrategy;
-import org.ehcache.impl.internal.TimeSourceConfiguration;
 
 /**
  * Ehcache's clustered tier on a Terracotta server ({@code cache/clusterUri}), shared by every instance pointed at
@@ -55,20 +43,8 @@ import org.ehcache.impl.internal.TimeSourceConfiguration;
  */
 public final class ClusteredTier implements Tier {
     private static final Logger LOG = System.getLogger(ClusteredTier.class.getName());
-    static final String CACHE_NAME = "responses";
-    /** The server's offheap resource the tier's pool is taken from: the one the kit's cluster.cfg declares. */
-    static final String SERVER_RESOURCE = "main";
     /** How often a down (or never reached) cluster is tried again. */
     static final Duration PROBE = Duration.ofSeconds(1);
-    /** Longest a start waits for the cluster before it goes on without it (the probe keeps trying). */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /** Longest one read or write waits (a failover of the stripe takes a few seconds). */
-    static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(5);
-    /**
-     * Longest {@link #close()} waits for Ehcache to let go of the cluster. With the cluster gone, Ehcache's close
-     * waits for its reconnection, which never ends: the proxy's shutdown must not hang on it.
-     */
-    static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     private static final String PROBE_KEY = "modelcache-probe";
 
     /** What {@link #state()} reports: reachable, or not (at start or since a failure). */
@@ -98,7 +74,7 @@ public final class ClusteredTier implements Tier {
 
     /**
      * The tier on the cluster at {@code uri} (a pool of {@code clusterMB}) with a near cache on the heap of
-     * {@code heapKB} (or {@code heapEntries} when that is 0). It connects, waiting up to {@link #CONNECT_TIMEOUT};
+     * {@code heapKB} (or {@code heapEntries} when that is 0). It connects, waiting up to {@link ClusterCaches#CONNECT_TIMEOUT};
      * if it cannot, it starts down and the probe keeps trying.
      */
     public ClusteredTier(URI uri, long clusterMB, long heapKB, int heapEntries, Duration ttl, Clock clock) {
@@ -123,46 +99,24 @@ public final class ClusteredTier implements Tier {
 
     /** Builds the cache manager and its cache; null when the cluster answered, else why not. */
     private RuntimeException connect() {
-        CacheManager built = null;
+        CacheManager built;
         try {
-            ResourcePoolsBuilder heap = heapKB > 0
-                    ? ResourcePoolsBuilder.newResourcePoolsBuilder().heap(heapKB, MemoryUnit.KB)
-                    : ResourcePoolsBuilder.newResourcePoolsBuilder().heap(heapEntries, EntryUnit.ENTRIES);
-            CacheConfigurationBuilder<String, byte[]> config = CacheConfigurationBuilder.newCacheConfigurationBuilder(
-                            String.class, byte[].class,
-                            heap.with(ClusteredResourcePoolBuilder.clusteredDedicated(clusterMB, MemoryUnit.MB)))
-                    .withService(ClusteredStoreConfigurationBuilder.withConsistency(Consistency.STRONG))
-                    .withResilienceStrategy(new ThrowingResilienceStrategy<>())
-                    .withExpiry(new EhcacheResponseStore.EntryTtl(ttl));
-            CacheManagerBuilder<?> builder = CacheManagerBuilder.newCacheManagerBuilder()
-                    .with(ClusteringServiceConfigurationBuilder.cluster(uri)
-                            .timeouts(TimeoutsBuilder.timeouts().connection(CONNECT_TIMEOUT)
-                                    .read(OPERATION_TIMEOUT).write(OPERATION_TIMEOUT))
-                            .autoCreateOnReconnect(server -> server.defaultServerResource(SERVER_RESOURCE)))
-                    .using(new TimeSourceConfiguration(clock::millis));
-            if (heapKB > 0) {
-                builder = builder.using(new EhcacheResponseStore.ExactSizeOf());
-            }
-            built = builder.withCache(CACHE_NAME, config).build(true);
-            Cache<String, byte[]> opened = built.getCache(CACHE_NAME, String.class, byte[].class);
-            synchronized (this) {
-                if (closed) {
-                    closeBounded(built);
-                    return null;
-                }
-                manager = built;
-                cache = opened;
-                answeredAtMillis = clock.millis();
-                up = true;
-            }
-            return null;
+            built = ClusterCaches.open(uri, clusterMB, heapKB, heapEntries, ttl, clock);
         } catch (RuntimeException e) {
-            if (built != null) {
-                closeBounded(built);
-            }
             LOG.log(Level.DEBUG, "cannot connect to the cluster at " + uri + ": " + e);
             return e;
         }
+        synchronized (this) {
+            if (closed) {
+                ClusterCaches.closeBounded(built, uri);
+                return null;
+            }
+            manager = built;
+            cache = ClusterCaches.responses(built);
+            answeredAtMillis = clock.millis();
+            up = true;
+        }
+        return null;
     }
 
     /**
@@ -302,31 +256,7 @@ public final class ClusteredTier implements Tier {
         }
         prober.shutdownNow();
         if (current != null) {
-            closeBounded(current);
-        }
-    }
-
-    /** Closes {@code current} on a thread of its own, waiting at most {@link #CLOSE_WAIT} for it. */
-    private void closeBounded(CacheManager current) {
-        Thread closer = new Thread(() -> closeQuietly(current), "modelcache-cluster-close");
-        closer.setDaemon(true);
-        closer.start();
-        try {
-            closer.join(CLOSE_WAIT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (closer.isAlive()) {
-            LOG.log(Level.WARNING, "the connection to the cluster at " + uri + " did not close within "
-                    + CLOSE_WAIT.toSeconds() + " s (the cluster is gone); it is left to end with the process");
-        }
-    }
-
-    private void closeQuietly(CacheManager current) {
-        try {
-            current.close();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "closing the cluster connection to " + uri + " failed: " + e);
+            ClusterCaches.closeBounded(current, uri);
         }
     }
 }
