@@ -13,6 +13,7 @@ import dev.modelcache.cache.Redaction;
 import dev.modelcache.cache.CachePolicy;
 import dev.modelcache.cache.KeySalt;
 import dev.modelcache.config.Config;
+import dev.modelcache.config.CacheConfig;
 import dev.modelcache.config.ReplayConfig;
 import dev.modelcache.events.Listeners;
 import dev.modelcache.files.OwnerOnly;
@@ -36,6 +37,7 @@ import dev.modelcache.servlet.AppLifecycle;
 import dev.modelcache.stats.UsageStats;
 import dev.modelcache.store.Rekeying;
 import dev.modelcache.store.ResponseStore;
+import dev.modelcache.store.cluster.ClusteredTier;
 import dev.modelcache.store.ehcache.EhcacheResponseStore;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.upstream.UpstreamClient;
@@ -87,9 +89,13 @@ public final class ModelCache implements AutoCloseable {
         ReplayConfig replay = config.replay();
         CacheKeyFactory keys = new CacheKeyFactory(KeySalt.of(config.cache().keySalt(), config.cache().dir()),
                 replay.ignoreFields(), replay.shared(), new Redaction(replay.redact()));
-        ResponseStore durable = EhcacheResponseStore.durable(config.cache().dir(), config.cache().heapKB(),
-                config.cache().heapEntries(), config.cache().diskMB(), config.cache().ttl(), config.cache().recordBytes(),
-                clock);
+        CacheConfig cache = config.cache();
+        ClusteredTier cluster = cache.clusterUri() == null ? null : new ClusteredTier(cache.clusterUri(),
+                cache.clusterMB(), cache.heapKB(), cache.heapEntries(), cache.ttl(), clock);
+        ResponseStore durable = cluster == null
+                ? EhcacheResponseStore.durable(cache.dir(), cache.heapKB(), cache.heapEntries(), cache.diskMB(),
+                        cache.ttl(), cache.recordBytes(), clock)
+                : cluster.durable(cache.dir(), cache.recordBytes());
         restrictStoreFiles(config.cache().dir());
         Rekeying.run(config.cache().dir(), durable, keys);
         this.store = CassetteStore.behind(durable, replay.cassettes(), keys, clock);
@@ -116,6 +122,9 @@ public final class ModelCache implements AutoCloseable {
         admin.addStats("sinceCreated", usage::sinceCreated);
         admin.addStats("timeline", usage::timeline);
         admin.latestRequests(usage::recent);
+        if (cluster != null) {
+            admin.addHealth("cluster", cluster::health);
+        }
         MetricsListener metrics = new MetricsListener(store);
         events.add(metrics);
         admin.metrics(new MetricsEndpoint(metrics));

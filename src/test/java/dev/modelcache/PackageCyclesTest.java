@@ -37,6 +37,7 @@ class PackageCyclesTest {
             Set.of("cache", "events"),                              // keys, policy, the entry model; exchange events
             Set.of("config", "store", "flight"),                    // settings; the store SPI and records; coalescing
             Set.of("store.ehcache", "upstream", "auth", "provider", "billing"),
+            Set.of("store.cluster"),                                // the clustered tier, in store.ehcache's bytes
             Set.of("replay", "replay.cassette", "metrics", "stats"),
             Set.of("proxy"),                                        // the pipeline
             Set.of("admin"),                                        // /_cache/ endpoints

@@ -50,6 +50,7 @@ public final class AdminEndpoints {
     private final ReplayEndpoints replay;
     private final EntryEndpoints entries;
     private final Map<String, Supplier<? extends JsonNode>> statsSections = new ConcurrentSkipListMap<>();
+    private final Map<String, Supplier<? extends JsonNode>> healthSections = new ConcurrentSkipListMap<>();
     private volatile MetricsEndpoint metrics;
     private volatile IntFunction<? extends JsonNode> latest;
 
@@ -88,6 +89,11 @@ public final class AdminEndpoints {
     /** Adds {@code section} to the stats body under {@code name} (the cost ledger under {@code "costs"}). */
     public void addStats(String name, Supplier<? extends JsonNode> section) {
         statsSections.put(name, section);
+    }
+
+    /** Adds {@code section} to the health body under {@code name} (the clustered tier's state under {@code "cluster"}). */
+    public void addHealth(String name, Supplier<? extends JsonNode> section) {
+        healthSections.put(name, section);
     }
 
     /** Serves {@code metrics} at {@code /_cache/metrics}; without it that path is a 404. */
@@ -167,6 +173,7 @@ public final class AdminEndpoints {
         health.put("pid", ProcessHandle.current().pid());
         health.put("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
         health.putPOJO("providers", providers.stream().map(ModelProvider::name).toList());
+        healthSections.forEach((name, section) -> health.set(name, section.get()));
         return health;
     }
 

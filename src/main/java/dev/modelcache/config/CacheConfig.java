@@ -1,5 +1,7 @@
 package dev.modelcache.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -8,10 +10,12 @@ import java.time.Duration;
  * {@code heapEntries} when {@code heapMB} is 0) and disk tier ({@code diskMB}); the size bound of the record files
  * behind them ({@code recordMB}); how long an entry lives ({@code ttl}, zero: until the record is full); the
  * largest answer kept ({@code maxEntryMB}, in bytes here); and the secret salt of credential hashes
- * ({@code keySalt}, null for the per-installation one). {@link #toString()} never prints the salt.
+ * ({@code keySalt}, null for the per-installation one); the Terracotta cluster whose clustered tier several
+ * instances share ({@code clusterUri}, null for none) and that tier's size ({@code clusterMB}). {@link #toString()}
+ * never prints the salt.
  */
 public record CacheConfig(Path dir, long heapMB, int heapEntries, long diskMB, long recordMB, Duration ttl,
-                          long maxEntryBytes, String keySalt) {
+                          long maxEntryBytes, String keySalt, URI clusterUri, long clusterMB) {
     /** Heap tier in MB; at most half the disk tier when not set explicitly. 0 bounds it by heapEntries instead. */
     public static final long DEFAULT_HEAP_MB = 32;
     public static final int DEFAULT_HEAP_ENTRIES = 1000;
@@ -22,6 +26,8 @@ public record CacheConfig(Path dir, long heapMB, int heapEntries, long diskMB, l
     public static final long DEFAULT_MAX_ENTRY_MB = 64;
     /** Shortest accepted cache/keySalt, in characters. */
     public static final int MIN_KEY_SALT_CHARS = 16;
+    /** The clustered tier's dedicated pool, taken from the server's offheap resource (the kit's is 512 MB). */
+    public static final long DEFAULT_CLUSTER_MB = 256;
 
     static CacheConfig read(ConfigReader r) {
         Path dir = r.path(ConfigKeys.CACHE_DIR, defaultDir());
@@ -45,7 +51,40 @@ public record CacheConfig(Path dir, long heapMB, int heapEntries, long diskMB, l
             throw new ConfigException(ConfigKeys.CACHE_KEY_SALT.key(), "is " + keySalt.length() + " characters long; at least "
                     + MIN_KEY_SALT_CHARS + " are needed (for example 64 hex digits from openssl rand -hex 32)");
         }
-        return new CacheConfig(dir, heapMB, heapEntries, diskMB, recordMB, ttl, maxEntryMB * 1024 * 1024, keySalt);
+        URI clusterUri = clusterUri(r);
+        long clusterMB = r.number(ConfigKeys.CACHE_CLUSTER_MB, 1, 10_000_000);
+        if (clusterUri != null && keySalt == null) {
+            throw new ConfigException(ConfigKeys.CACHE_KEY_SALT.key(), "must be set when " + ConfigKeys.CACHE_CLUSTER_URI.key()
+                    + " is: instances that share a cluster must compute the same keys, and without it each instance "
+                    + "salts its keys with its own per-installation salt, so none would ever hit another's entries");
+        }
+        return new CacheConfig(dir, heapMB, heapEntries, diskMB, recordMB, ttl, maxEntryMB * 1024 * 1024, keySalt,
+                clusterUri, clusterMB);
+    }
+
+    /** {@code terracotta://host:port[,host:port...]/name}, or null when not set. */
+    private static URI clusterUri(ConfigReader r) {
+        String text = r.text(ConfigKeys.CACHE_CLUSTER_URI).map(String::strip).filter(t -> !t.isEmpty()).orElse(null);
+        if (text == null) {
+            return null;
+        }
+        if (text.contains("@")) {
+            // Never echo the value: what precedes the @ would be a credential, and the log is no place for it.
+            throw new ConfigException(ConfigKeys.CACHE_CLUSTER_URI.key(), "names a user (user@ or user:password@); "
+                    + "the URI is logged, so it must hold no credential: terracotta://host:port/name");
+        }
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(ConfigKeys.CACHE_CLUSTER_URI.key(), "is not a URI: " + e.getMessage());
+        }
+        if (!"terracotta".equals(uri.getScheme()) || uri.getRawAuthority() == null || uri.getPath() == null
+                || uri.getPath().length() < 2) {
+            throw new ConfigException(ConfigKeys.CACHE_CLUSTER_URI.key(), "is " + text + "; expected "
+                    + "terracotta://host:port/name (a stripe as terracotta://host1:port,host2:port/name)");
+        }
+        return uri;
     }
 
     /** {@code $XDG_CACHE_HOME/modelcache}, else {@code ~/.cache/modelcache}. */
@@ -71,6 +110,6 @@ public record CacheConfig(Path dir, long heapMB, int heapEntries, long diskMB, l
     public String toString() {
         return "CacheConfig[dir=" + dir + ", heapMB=" + heapMB + ", heapEntries=" + heapEntries + ", diskMB=" + diskMB
                 + ", recordMB=" + recordMB + ", ttl=" + ttl + ", maxEntryBytes=" + maxEntryBytes + ", keySalt="
-                + (keySalt == null ? "none" : "set") + "]";
+                + (keySalt == null ? "none" : "set") + ", clusterUri=" + clusterUri + ", clusterMB=" + clusterMB + "]";
     }
 }

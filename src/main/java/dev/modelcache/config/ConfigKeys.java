@@ -60,6 +60,15 @@ public enum ConfigKeys {
             "secret mixed into the hash of each caller's credential (16 or more characters; 32+ hex digits are "
             + "read as bytes, so the content of a `<cache dir>/key-salt` file keeps that installation's entries). "
             + "Instances given the same salt compute the same keys. A secret: set it in the environment"),
+    CACHE_CLUSTER_URI("cache/clusterUri", WEBAPP, false, null, "none",
+            "a Terracotta cluster whose clustered tier this instance shares with the others pointed at it, e.g. "
+            + "`terracotta://host:9410/modelcache` (a stripe: `terracotta://host1:9410,host2:9410/modelcache`; the "
+            + "path names the cache). An answer stored by one instance is then a hit on all of them. Requires "
+            + "`cache/keySalt`, the same on every instance. The local tiers become a heap near cache; each instance "
+            + "keeps its own record. Unset: no cluster"),
+    CACHE_CLUSTER_MB("cache/clusterMB", WEBAPP, false, "" + CacheConfig.DEFAULT_CLUSTER_MB, null,
+            "size of the clustered tier, taken from the server's offheap resource `main`; the same on every "
+            + "instance (used only with `cache/clusterUri`)"),
     DEFAULT_PROVIDER("defaultProvider", WEBAPP, false, ProvidersConfig.DEFAULT_PROVIDER, null,
             "provider for requests without a model (`GET /v1/models`)"),
     PROVIDER_TYPE("providers/<name>/type", BOTH, false, "openai", null,

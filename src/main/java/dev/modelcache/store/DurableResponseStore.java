@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       the answer survives {@code kill -9}. An answer larger than {@link #TIER_ENTRY_LIMIT} stays out of the tiers:
  *       every hit streams it from its record file through a small buffer.</li>
  *   <li>get asks the tiers, then the record (after a restart, an eviction, or for a large answer), and refills the
- *       tiers with what the record gave. A tier entry whose record is gone or expired is dropped.</li>
+ *       tiers with what the record gave. A tier entry whose record is gone or expired is dropped, unless the tier
+ *       is {@link Tier#shared() shared} (another instance's answer has no record here).</li>
  *   <li>The record and the tiers of a key change together (a lock per stripe of keys), and a refill gives way to a
  *       put or removal made while it read the record: the tiers never hold an older answer than the record.</li>
  *   <li>Every failure is a miss and a log line, counted in {@link #stats()}; a record folder or Ehcache that cannot
@@ -82,7 +83,8 @@ public final class DurableResponseStore implements ResponseStore {
         if (tier != null) {
             Optional<CachedResponse> hit = tier.get(key);
             if (hit.isPresent()) {
-                if (record.contains(key) && (record.pinned(key.hex()) || !expired(hit.get()))) {
+                boolean own = record.contains(key);
+                if (own ? record.pinned(key.hex()) || !expired(hit.get()) : tier.shared() && !expired(hit.get())) {
                     tierHits.increment();
                     return hit;
                 }

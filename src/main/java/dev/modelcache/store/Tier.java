@@ -19,6 +19,14 @@ public interface Tier extends AutoCloseable {
 
     void remove(CacheKey key);
 
+    /**
+     * Whether other instances write this tier too (the clustered tier): an entry there without a record here is
+     * another instance's answer, served while it lives, not a leftover to drop.
+     */
+    default boolean shared() {
+        return false;
+    }
+
     /** Reads and writes that failed since start. */
     long failures();
 

@@ -196,10 +196,10 @@ public final class EhcacheResponseStore implements Tier {
      * Expires an entry its own lifetime after it is put, or the store's {@code ttl} when it has none; zero is never.
      * A read leaves the expiry as it is. A value that does not decode gets the store's ttl, and {@link #get} drops it.
      */
-    static final class EntryTtl implements ExpiryPolicy<String, byte[]> {
+    public static final class EntryTtl implements ExpiryPolicy<String, byte[]> {
         private final Duration ttl;
 
-        EntryTtl(Duration ttl) {
+        public EntryTtl(Duration ttl) {
             this.ttl = ttl;
         }
 
@@ -229,7 +229,7 @@ public final class EhcacheResponseStore implements Tier {
      * Sizes heap entries exactly (key characters, value bytes, a fixed overhead) instead of walking the object
      * graph by reflection, which Java 17 forbids inside {@code java.lang.String} and which logs warnings.
      */
-    private static final class ExactSizeOf implements SizeOfEngineProvider {
+    public static final class ExactSizeOf implements SizeOfEngineProvider {
         @Override
         public SizeOfEngine createSizeOfEngine(ResourceUnit unit, ServiceConfiguration<?, ?>... configurations) {
             return new SizeOfEngine() {
