@@ -140,12 +140,13 @@ public class ModelCacheServlet extends HttpServlet {
     /**
      * Proxies the request on this thread, counted in flight: a request without a body (or one the container cannot
      * read asynchronously) right away, one with a body once {@link BodyReader} has all of it. True when it is
-     * answered; false when its answer, a live stream, goes on without this thread ({@link CachingProxy#handle}): the
-     * request is then asynchronous and {@link #finish} ends it.
+     * answered; false when its answer (the provider's, awaited and relayed without this thread) goes on without it
+     * ({@link CachingProxy#handle}): the request is then asynchronous and {@link #finish} ends it.
      */
     private boolean proxy(HttpServletRequest request, HttpServletResponse response, String path, ErrorShape shape)
             throws IOException {
         app.inFlight().enter();
+        boolean wasAsync = request.isAsyncStarted();
         CompletableFuture<Void> done = null;
         boolean now = true;
         try {
@@ -153,7 +154,8 @@ public class ModelCacheServlet extends HttpServlet {
                     app.proxyKeys().admit(Exchange.read(request, app.config().server().maxBodyBytes())), response,
                     request.isAsyncSupported() ? () -> request.isAsyncStarted() ? request.getAsyncContext()
                             : request.startAsync() : null));
-            now = done == null || done.isDone();
+            // A request this call took off its thread is ended by finish(), even when its answer is in already.
+            now = done == null || done.isDone() && (wasAsync || !request.isAsyncStarted());
         } finally {
             if (now) {
                 app.inFlight().exit();
