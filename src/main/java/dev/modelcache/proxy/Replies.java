@@ -108,7 +108,11 @@ final class Replies {
             LiveFollower follower = new LiveFollower(live, to, failure -> {
                 live.leave();
                 if (failure != null) {
-                    detached.later(() -> done.completeExceptionally(failure));
+                    // Broken off once its response is out; one with nothing out yet is answered the leader's failure
+                    // (a 502), as a waiter is: breaking it off would have the container answer a bare 500.
+                    flight.whenEnded(outcome -> detached.later(() -> done.completeExceptionally(
+                            committed(client.response()) || !(outcome instanceof Outcome.Failed failed)
+                                    ? failure : failed.error())));
                     return;
                 }
                 // Its tokens once the leader has them, with no thread waiting for the leader to store.
@@ -126,6 +130,14 @@ final class Replies {
             if (!handedOver) {
                 live.leave();
             }
+        }
+    }
+
+    private static boolean committed(HttpServletResponse response) {
+        try {
+            return response.isCommitted();
+        } catch (IllegalStateException | NullPointerException e) {
+            return true; // the container already ended the request: nothing left to answer
         }
     }
 
