@@ -274,33 +274,11 @@ public class ModelCacheServlet extends HttpServlet {
 
     /** The error shape for a status the container (not the proxy) decided on; no internals in the message. */
     public static ProxyError containerError(int status) {
-        boolean client = status < 500;
-        String message = switch (status) {
-            case 400 -> "The request could not be read (malformed request line, path, header or body).";
-            case 408 -> "The request did not arrive in time.";
-            case 413 -> "The request is larger than this server accepts.";
-            case 414 -> "The request's path or query is longer than this server accepts.";
-            case 431 -> "The request's headers are larger than this server accepts.";
-            default -> client ? "The server refused this request (HTTP " + status + ")."
-                    : "The server failed on this request (HTTP " + status + "). See the proxy's log.";
-        };
-        return new ProxyError(status, client ? "invalid_request_error" : "server_error",
-                client ? "invalid_request" : "server_error", message);
+        return ErrorAnswers.containerError(status);
     }
 
     private static void writeError(HttpServletResponse response, ProxyError error, ErrorShape shape, boolean close)
             throws IOException {
-        byte[] body = error.body(shape);
-        response.reset();
-        response.setStatus(error.status());
-        response.setContentType("application/json");
-        response.setHeader("Cache-Control", "no-store");
-        error.headers().forEach(response::setHeader);
-        if (close || error.status() == 502 || error.status() == 504) {
-            response.setHeader("Connection", "close");
-        }
-        response.setContentLength(body.length);
-        response.getOutputStream().isReady(); // a live stream's response writes without blocking: ask first
-        response.getOutputStream().write(body);
+        ErrorAnswers.write(response, error, shape, close);
     }
 }
