@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  *
  * <p>{@code done} is told once: with null when the last event is out and the response closed (or the client is
  * gone after the clean end), or with the failure once what was queued before it is out: the leader's stream broke off
- * (the caller then breaks the connection off, as a blocking follower did) or the client went away. When nothing had
- * reached the container yet, the client is abandoned instead, so that the caller can still answer an error. A follower waits
+ * (the caller then breaks the connection off, as a blocking follower did) or the client went away. {@code done} runs when the
+ * response may be written again, so the caller can still answer an error when nothing of the stream is out. A follower waits
  * for each next event as long as its leader does: the leader's own timeouts end a silent stream, and with it this one.
  */
 public final class LiveFollower {
@@ -80,12 +80,8 @@ public final class LiveFollower {
         } catch (IOException | RuntimeException e) {
             stop();
             IOException failure = e instanceof IOException io ? io : new IOException("following failed: " + e, e);
-            if (client.wrote() || client.gone()) {
-                client.breakOff(() -> done.accept(failure));
-            } else {
-                client.abandon(); // nothing reached the container: the caller may still answer with an error
-                done.accept(failure);
-            }
+            // Told once the client can be written to again: one with nothing out yet may still be answered an error.
+            client.breakOff(() -> done.accept(failure));
         }
     }
 

@@ -150,20 +150,15 @@ final class LiveLeg {
             client.close(); // (the relay does not close a client it saw gone; this one still says when it is done)
             return;
         }
-        boolean reached = client.wrote() || client.gone();
-        if (reached) {
-            client.breakOff(() -> detached.later(() -> brokeOff(failure, true)));
-        } else {
-            client.abandon();
-            detached.later(() -> brokeOff(failure, false));
-        }
+        // Once what was relayed is out and the response may be written again (its error, when nothing is out yet:
+        // writing it before the container says the stream is ready would fail, and the request would never end).
+        client.breakOff(() -> detached.later(() -> brokeOff(failure)));
     }
 
     /** Completes the exchange with the break, once the client has what was relayed before it. */
-    private void brokeOff(IOException failure, boolean reached) {
+    private void brokeOff(IOException failure) {
         try {
-            IOException broken = reached ? brokeOffAfterBytes(failure) : leg.brokeOff(failure);
-            result.completeExceptionally(broken);
+            result.completeExceptionally(brokeOffAfterBytes(failure));
         } catch (ProxyError error) {
             result.completeExceptionally(error);
         } finally {
