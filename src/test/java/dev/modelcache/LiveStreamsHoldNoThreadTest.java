@@ -82,6 +82,95 @@ class LiveStreamsHoldNoThreadTest {
         awaitNothingInFlight();
     }
 
+    /**
+     * Opening many streams at once holds no thread either: while 200 providers think (a gate before their heads), a
+     * proxy with 8 request threads has sent all 200 calls and answers its health; then each stream is relayed byte
+     * for byte. With a thread held until the provider's first bytes, only 8 calls would ever leave.
+     */
+    @Test
+    void streamsWhoseProvidersHaveNotAnsweredYetHoldNoThread() throws Exception {
+        fixture.with("server/maxThreads", String.valueOf(THREADS), "upstream/responseTimeout", "120");
+        CountDownLatch thinking = new CountDownLatch(1);
+        fixture.handler(r -> r.bodyText().contains("\"stream\":true")
+                ? Reply.sse(CHAT_EVENTS).gateHead(thinking) : Reply.json(200, "{\"ok\":true}"));
+        String expected = String.join("", CHAT_EVENTS);
+
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < STREAMS; i++) {
+            answers.add(fixture.proxy().client().sendAsync(stream(i), HttpResponse.BodyHandlers.ofString()));
+        }
+        try {
+            for (int i = 0; i < 600 && fixture.upstream().calls() < STREAMS; i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(STREAMS, fixture.upstream().calls(), "every call left while the providers think, with "
+                    + THREADS + " request threads: waiting for a provider must not hold one");
+            HttpResponse<String> health = fixture.proxy().client().send(HttpRequest.newBuilder(
+                    fixture.proxy().uri("/_cache/health")).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), "health answers while the providers think");
+        } finally {
+            thinking.countDown();
+        }
+        for (CompletableFuture<HttpResponse<String>> answer : answers) {
+            HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+            assertEquals(200, response.statusCode());
+            assertEquals(expected, response.body(), "byte for byte");
+        }
+        fixture.proxy().events().awaitStored(STREAMS);
+        awaitNothingInFlight();
+    }
+
+    /**
+     * Followers of a live stream hold no thread either: 60 identical requests join one live stream (its provider held
+     * before its last event) on a proxy with 8 request threads; every one gets its head and the events so far while
+     * health answers, then the whole stream, byte for byte, from one provider call. With a thread per follower, no
+     * more followers than request threads would get their head until the stream ended.
+     */
+    @Test
+    void moreFollowersThanRequestThreadsFollowALiveStream() throws Exception {
+        fixture.with("server/maxThreads", String.valueOf(THREADS), "upstream/responseTimeout", "120");
+        CountDownLatch gate = new CountDownLatch(1);
+        int last = CHAT_EVENTS.size() - 1;
+        fixture.handler(r -> Reply.sse(CHAT_EVENTS).gateBefore(last, gate));
+        String expected = String.join("", CHAT_EVENTS);
+        int followers = 60;
+
+        HttpResponse<InputStream> leader = fixture.proxy().client().send(stream(1), HttpResponse.BodyHandlers.ofInputStream());
+        List<CompletableFuture<HttpResponse<InputStream>>> heads = new ArrayList<>();
+        try (InputStream in = leader.body()) {
+            byte[] first = in.readNBytes(CHAT_EVENTS.get(0).length());
+            assertEquals(CHAT_EVENTS.get(0), new String(first, StandardCharsets.UTF_8), "the leader's stream is live");
+            for (int i = 0; i < followers; i++) {
+                heads.add(fixture.proxy().client().sendAsync(stream(1), HttpResponse.BodyHandlers.ofInputStream()));
+            }
+            try {
+                CompletableFuture.allOf(heads.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                HttpResponse<String> health = fixture.proxy().client().send(HttpRequest.newBuilder(
+                        fixture.proxy().uri("/_cache/health")).timeout(Duration.ofSeconds(10)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, health.statusCode(), "health answers while the followers follow");
+            } catch (TimeoutException e) {
+                long answered = heads.stream().filter(CompletableFuture::isDone).count();
+                throw new AssertionError(answered + " of " + followers + " followers got their head with " + THREADS
+                        + " request threads: a follower of a live stream must not hold one", e);
+            } finally {
+                gate.countDown();
+            }
+            assertEquals(expected.substring(first.length), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        for (CompletableFuture<HttpResponse<InputStream>> head : heads) {
+            HttpResponse<InputStream> response = head.get();
+            assertEquals(200, response.statusCode());
+            assertEquals("HIT", response.headers().firstValue("X-Cache").orElse(null));
+            try (InputStream in = response.body()) {
+                assertEquals(expected, new String(in.readAllBytes(), StandardCharsets.UTF_8), "byte for byte");
+            }
+        }
+        assertEquals(1, fixture.upstream().calls(), "one provider call for the leader and all its followers");
+        awaitNothingInFlight();
+    }
+
     @Test
     void clientsThatLeaveMidStreamLeaveNothingBehindAndTheAnswerIsStored() throws Exception {
         fixture.with("server/maxThreads", String.valueOf(THREADS), "upstream/responseTimeout", "120");

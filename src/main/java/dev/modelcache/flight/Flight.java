@@ -7,8 +7,11 @@ import dev.modelcache.http.ProxyError;
 import dev.modelcache.stream.ReadableCopy;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * One upstream call in progress for a cache key, which identical requests wait on instead of calling the provider
@@ -31,6 +34,8 @@ public final class Flight {
     private volatile boolean landed;
     private LiveStream live;
     private boolean closed;
+    /** Told the outcome when the flight ends (followers relayed without a thread; see {@link #whenEnded}). */
+    private List<Consumer<Outcome>> enders;
 
     Flight(FlightRegistry registry, CacheKey key, FlightRegistry.Lane lane, long start) {
         this.registry = registry;
@@ -134,6 +139,7 @@ public final class Flight {
     }
 
     private void end(Outcome result) {
+        List<Consumer<Outcome>> told;
         synchronized (this) {
             if (outcome != null) {
                 return;
@@ -144,6 +150,11 @@ public final class Flight {
                 live.end(false);
             }
             notifyAll();
+            told = enders;
+            enders = null;
+        }
+        if (told != null) {
+            told.forEach(ender -> ender.accept(result));
         }
         synchronized (lane) {
             if (lane.joinable == this) {
@@ -158,6 +169,25 @@ public final class Flight {
     /** Waits at most {@code limit} for the outcome, or for a live stream to follow, whichever comes first. */
     public Outcome await(Duration limit) throws InterruptedIOException {
         return waitFor(limit, true);
+    }
+
+    /**
+     * Tells {@code then} the outcome once the flight has ended, on the thread that ends it (at once when it has), as
+     * {@link #awaitEnd} does for a caller that may wait. Every flight ends: its leader closes it in a finally.
+     */
+    public void whenEnded(Consumer<Outcome> then) {
+        Outcome now;
+        synchronized (this) {
+            if (outcome == null) {
+                if (enders == null) {
+                    enders = new ArrayList<>();
+                }
+                enders.add(then);
+                return;
+            }
+            now = outcome;
+        }
+        then.accept(now);
     }
 
     /** Waits at most {@code limit} for the outcome itself (not a live stream). */

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +22,8 @@ public final class LiveStream {
     private final Headers headers;
     private final ReadableCopy copy;
     private final List<Long> ends = new ArrayList<>();
+    /** Followers relaying without a thread, told of each event and of the end (see {@link LiveFollower}). */
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private boolean ended;
     private boolean clean;
 
@@ -39,20 +42,63 @@ public final class LiveStream {
     }
 
     /** The leader's copy now holds one more event, ending at {@code end}. */
-    public synchronized void published(long end) {
-        if (!ended) {
+    public void published(long end) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
             ends.add(end);
             notifyAll();
         }
+        listeners.forEach(Runnable::run);
     }
 
     /** The leader's stream ended, cleanly or not. The first call wins. */
-    public synchronized void end(boolean cleanly) {
-        if (!ended) {
+    public void end(boolean cleanly) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
             ended = true;
             clean = cleanly;
             notifyAll();
         }
+        listeners.forEach(Runnable::run);
+    }
+
+    /** Runs {@code wake} (on the leader's thread) after each event published and at the end, until it is removed. */
+    void listen(Runnable wake) {
+        listeners.add(wake);
+    }
+
+    void unlisten(Runnable wake) {
+        listeners.remove(wake);
+    }
+
+    /** What {@link #poll} answers for an event not published yet. */
+    static final byte[] NOT_YET = new byte[0];
+
+    /**
+     * Event {@code index} if it is published, {@link #NOT_YET} if not, null after the last event of a stream that
+     * ended cleanly; fails when the stream broke off or its copy was given up. Never waits.
+     */
+    byte[] poll(int index) throws IOException {
+        long from;
+        long to;
+        synchronized (this) {
+            if (index >= ends.size()) {
+                if (!ended) {
+                    return NOT_YET;
+                }
+                if (!clean) {
+                    throw new IOException("the identical request being followed broke off");
+                }
+                return null;
+            }
+            from = index == 0 ? 0 : ends.get(index - 1);
+            to = ends.get(index);
+        }
+        return copy.read(from, (int) (to - from));
     }
 
     /** Holds the leader's copy for reading; false when it is gone already (the leader finished: look again). */

@@ -15,7 +15,6 @@ import dev.modelcache.flight.Outcome;
 import dev.modelcache.flight.Ticket;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ProxyError;
-import dev.modelcache.provider.ModelProvider;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -63,16 +62,12 @@ public final class CachingProxy {
             return plan.key();
         }
 
-        ModelProvider provider() {
-            return plan.provider();
-        }
-
         Decision decision() {
             return plan.decision();
         }
 
         Replies.Client client() {
-            return new Replies.Client(exchange, response, trace, plan.decision().paced());
+            return new Replies.Client(exchange, response, trace, plan.decision().paced(), async);
         }
     }
 
@@ -118,8 +113,9 @@ public final class CachingProxy {
         }
         boolean read = decision.read();
         while (true) {
-            if (read && read(call)) {
-                return Pending.DONE;
+            CompletableFuture<Void> answered = read ? read(call) : null;
+            if (answered != null) {
+                return answered;
             }
             read = false; // nothing to read, or its body went away since the look-up: a miss
             if (!decision.coalesce()) {
@@ -141,24 +137,25 @@ public final class CachingProxy {
     /**
      * Answers from the cache: from the identical request whose answer is on its way to its client and about to be
      * stored, when there is one (so a request never reads the entry that answer replaces), else from the store.
-     * False when there is nothing to answer with; a failure of the followed answer is this request's too if the store
+     * Null when there is nothing to answer with; a failure of the followed answer is this request's too if the store
      * has nothing either.
      */
-    private boolean read(Call call) throws IOException {
+    private CompletableFuture<Void> read(Call call) throws IOException {
         Flight answering = flights.answering(call.key());
         boolean overlapped = answering != null && answering.underway();
         Outcome outcome = answering == null ? null : answering.await(coalesceWait);
-        if (outcome != null && replies.take(call.client(), answering, outcome, overlapped)) {
-            return true;
+        CompletableFuture<Void> taken = outcome == null ? null : replies.take(call.client(), answering, outcome, overlapped);
+        if (taken != null) {
+            return taken;
         }
         Optional<CachedResponse> hit = answers.find(call.plan());
         if (hit.isPresent() && replies.replay(call.client(), hit.get(), false)) {
-            return true;
+            return Pending.DONE;
         }
         if (outcome instanceof Outcome.Failed failed) {
             throw failed.error();
         }
-        return false;
+        return null;
     }
 
     private CompletableFuture<Void> lead(Call call, Flight flight) throws IOException {
@@ -202,7 +199,7 @@ public final class CachingProxy {
         } else if (outcome instanceof Outcome.TimedOut) {
             return lead(call, flights.alone(call.key()));
         }
-        return replies.take(call.client(), flight, outcome, overlapped) ? Pending.DONE : null;
+        return replies.take(call.client(), flight, outcome, overlapped);
     }
 
     /**
@@ -214,7 +211,7 @@ public final class CachingProxy {
                 call.trace().caller(), call.response()::setHeader);
         CompletableFuture<Relayed> relayed;
         try {
-            relayed = forwarder.forward(call.exchange(), call.provider(), call.response(), call.decision().missStatus(),
+            relayed = forwarder.forward(call.exchange(), call.plan().provider(), call.response(), call.decision().missStatus(),
                     flight, call.trace(), call.async());
         } catch (IOException | RuntimeException e) {
             spending.close();

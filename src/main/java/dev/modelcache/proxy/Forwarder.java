@@ -7,13 +7,11 @@ import dev.modelcache.events.ProxyListener;
 import dev.modelcache.events.UpstreamCall;
 import dev.modelcache.events.UpstreamCall.Result;
 import dev.modelcache.flight.Flight;
-import dev.modelcache.flight.LiveStream;
 import dev.modelcache.http.CacheStatus;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.HeaderPolicy;
 import dev.modelcache.http.Headers;
 import dev.modelcache.http.ProxyError;
-import dev.modelcache.http.Redacted;
 import dev.modelcache.http.ResponseHead;
 import dev.modelcache.provider.ModelProvider;
 import dev.modelcache.stream.Capture;
@@ -25,14 +23,11 @@ import dev.modelcache.upstream.UpstreamFailure;
 import dev.modelcache.upstream.UpstreamResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import jakarta.servlet.AsyncContext;
 import dev.modelcache.stream.PushBody;
@@ -43,7 +38,6 @@ import dev.modelcache.stream.PushBody;
  * head). It decides nothing about the cache: it hands back the {@link Relayed} answer for the pipeline to judge.
  */
 public final class Forwarder {
-    private static final Logger LOG = System.getLogger(Forwarder.class.getName());
     /** Bytes of a captured answer held in memory before the copy spills to disk. */
     static final int CAPTURE_MEMORY_BYTES = 1024 * 1024;
 
@@ -85,31 +79,83 @@ public final class Forwarder {
     }
 
     /**
-     * The same; with {@code async} (how to take the request off its thread; null: never), an event stream is relayed
-     * without a thread once its first bytes are in ({@link LiveLeg}), and the answer is complete later: the future
-     * then fails with the {@link ProxyError} to answer, or with the {@link IOException} that must break the client's
-     * connection off. Otherwise it is complete (or thrown) on return, as before.
+     * The same; with {@code async} (how to take the request off its thread; null: never), the request goes
+     * asynchronous before the provider is called, so no thread waits while the provider thinks: its head is taken on
+     * a container thread ({@link AsyncContext#start}), an event stream is then relayed without a thread
+     * ({@link LiveLeg}), and any other answer is relayed on that container thread as before. The future then fails
+     * with the {@link ProxyError} to answer (the same 502 or 504 as before), or with the {@link IOException} that must
+     * break the client's connection off. Without {@code async} it is complete (or thrown) on return, as before.
      */
     CompletableFuture<Relayed> forward(Exchange exchange, ModelProvider provider, HttpServletResponse response,
                                        CacheStatus label, Flight flight, ExchangeTrace trace,
                                        Supplier<AsyncContext> async) throws IOException {
         long start = System.nanoTime();
-        UpstreamResponse answer;
-        try {
-            answer = upstream.send(exchange.method(), provider.target(exchange.path(), exchange.query()),
-                    upstreamHeaders(exchange, provider), exchange.body());
-        } catch (IOException e) {
-            boolean timeout = UpstreamFailure.isTimeout(e);
-            long took = millisSince(start);
-            trace.upstream(took);
-            events.upstreamCall(new UpstreamCall(provider.name(), timeout ? Result.TIMEOUT : Result.UNREACHABLE, 0, took, took));
-            throw UpstreamFailure.of(e, provider.name(), provider.baseUrl());
+        if (async == null) {
+            UpstreamResponse answer;
+            try {
+                answer = upstream.send(exchange.method(), provider.target(exchange.path(), exchange.query()),
+                        upstreamHeaders(exchange, provider), exchange.body());
+            } catch (IOException e) {
+                throw unanswered(e, provider, trace, start);
+            }
+            return relay(exchange, provider, response, label, flight, trace, start, answer, null);
         }
+        LiveLeg.Detached detached = LiveLeg.detach(async);
+        CompletableFuture<Relayed> result = new CompletableFuture<>();
+        CompletableFuture<UpstreamResponse> head;
+        try {
+            head = upstream.sendLater(exchange.method(), provider.target(exchange.path(), exchange.query()),
+                    upstreamHeaders(exchange, provider), exchange.body());
+        } catch (IOException | RuntimeException e) {
+            result.completeExceptionally(e instanceof IOException io ? unanswered(io, provider, trace, start) : e);
+            return result;
+        }
+        // The head arrives on the provider client's I/O thread: the rest runs on a container thread.
+        head.whenComplete((answer, e) -> detached.later(() -> {
+            try {
+                if (e != null) {
+                    throw unanswered(e instanceof IOException io ? io : new IOException(e), provider, trace, start);
+                }
+                if (detached.ended()) {
+                    answer.close(); // the container gave the request up while the provider thought: nobody to answer
+                    throw new IOException("the client went away before its provider answered");
+                }
+                relay(exchange, provider, response, label, flight, trace, start, answer, detached)
+                        .whenComplete((relayed, failure) -> {
+                            if (failure == null) {
+                                result.complete(relayed);
+                            } else {
+                                result.completeExceptionally(Pending.cause(failure));
+                            }
+                        });
+            } catch (IOException | RuntimeException failure) {
+                result.completeExceptionally(failure);
+            }
+        }));
+        return result;
+    }
+
+    /** No answer came: the proxy's 502 or 504 for the client and its followers, with the call noted. */
+    private ProxyError unanswered(IOException e, ModelProvider provider, ExchangeTrace trace, long start) {
+        boolean timeout = UpstreamFailure.isTimeout(e);
+        long took = millisSince(start);
+        trace.upstream(took);
+        events.upstreamCall(new UpstreamCall(provider.name(), timeout ? Result.TIMEOUT : Result.UNREACHABLE, 0, took, took));
+        return UpstreamFailure.of(e, provider.name(), provider.baseUrl());
+    }
+
+    /**
+     * Relays the answer whose head is in: an event stream without a thread when the request is asynchronous
+     * ({@code detached} not null), anything else on this thread.
+     */
+    private CompletableFuture<Relayed> relay(Exchange exchange, ModelProvider provider, HttpServletResponse response,
+                                             CacheStatus label, Flight flight, ExchangeTrace trace, long start,
+                                             UpstreamResponse answer, LiveLeg.Detached detached) throws IOException {
         Headers headers = answer.headers();
         // A content coding the upstream layer could not undo: relayed as it came, never kept nor shared.
         boolean encoded = stillEncoded(headers);
         Capture capture = new Capture(spillDir, CAPTURE_MEMORY_BYTES, !encoded ? maxEntryBytes : 0);
-        Leg leg = new Leg(exchange, provider, response, flight, trace, start, answer, capture);
+        Leg leg = new Leg(events, exchange, provider, response, flight, trace, start, answer, capture);
         boolean handedOver = false;
         try {
             int status = answer.status();
@@ -126,15 +172,13 @@ public final class Forwarder {
                     eventStream ? ResponseHead.UNKNOWN_LENGTH : contentLength(headers));
             leg.noted = eventStream
                     ? new StreamEvents(framing, provider.streamDialect(), EntryRecorder.COUNTED_BYTES) : null;
-            PushBody push = eventStream && async != null ? answer.pushBody() : null;
+            PushBody push = eventStream && detached != null ? answer.pushBody() : null;
+            if (push != null) {
+                CompletableFuture<Relayed> later = new LiveLeg(leg, push, framing, detached).start();
+                handedOver = true;
+                return later;
+            }
             try {
-                if (push != null) {
-                    CompletableFuture<Relayed> later = new LiveLeg(leg, push, framing, async).start();
-                    handedOver = later != null;
-                    if (later != null) {
-                        return later;
-                    }
-                }
                 leg.relay = new Relay(response.getOutputStream(), capture, leg.tap(), leg.noted);
                 leg.relay.run(answer.body(), framing);
             } catch (IOException e) {
@@ -151,88 +195,6 @@ public final class Forwarder {
         }
     }
 
-    /** One answer on its way from the provider to the client: what its end, clean or not, needs to know. */
-    final class Leg {
-        final Exchange exchange;
-        final ModelProvider provider;
-        final HttpServletResponse response;
-        final Flight flight;
-        final ExchangeTrace trace;
-        final long start;
-        final long headersMillis;
-        final UpstreamResponse answer;
-        final Capture capture;
-        LiveStream live;
-        StreamEvents noted;
-        Relay relay;
-
-        Leg(Exchange exchange, ModelProvider provider, HttpServletResponse response, Flight flight, ExchangeTrace trace,
-            long start, UpstreamResponse answer, Capture capture) {
-            this.exchange = exchange;
-            this.provider = provider;
-            this.response = response;
-            this.flight = flight;
-            this.trace = trace;
-            this.start = start;
-            this.headersMillis = millisSince(start);
-            this.answer = answer;
-            this.capture = capture;
-        }
-
-        LongConsumer tap() {
-            return live == null ? end -> { } : live::published;
-        }
-
-        /**
-         * The provider broke the answer off: followers share the failure; what is thrown is the proxy's 502 or 504
-         * when the client has had nothing yet, else {@code e}, to break its connection off.
-         */
-        IOException brokeOff(IOException e) {
-            trace.upstream(millisSince(start));
-            events.upstreamCall(new UpstreamCall(provider.name(), Result.BROKE_OFF, answer.status(), headersMillis,
-                    millisSince(start)));
-            LOG.log(Level.WARNING, "provider '" + provider.name() + "' broke off an answer to " + exchange.method()
-                    + " " + exchange.path() + "; nothing stored: " + Redacted.text(e.toString()));
-            ProxyError failure = UpstreamFailure.of(e, provider.name(), provider.baseUrl());
-            if (flight != null) {
-                flight.fail(failure); // those waiting share the failed call rather than each make their own
-            }
-            if (response.isCommitted()) {
-                return e; // headers are out: closing the connection is the only way left to tell the client
-            }
-            response.reset();
-            throw failure;
-        }
-
-        /** The provider's answer is whole and relayed: followers may stop following, and the client's response ends. */
-        void ended() {
-            if (live != null) {
-                live.end(true);
-            }
-            if (flight != null) {
-                flight.landed();
-            }
-            // The client has everything: end its response now, so token counting and storing cost it no time.
-            relay.finish();
-        }
-
-        /** The client has had the last byte (or is gone): the answer, for the pipeline to judge. */
-        Relayed delivered() {
-            trace.delivered();
-            trace.upstream(millisSince(start));
-            int status = answer.status();
-            boolean eventStream = noted != null;
-            long firstEvent = eventStream && !relay.chunks().isEmpty() ? headersMillis + relay.chunks().get(0).atMillis() : -1;
-            events.upstreamCall(new UpstreamCall(provider.name(), Result.COMPLETE, status, headersMillis, firstEvent,
-                    millisSince(start)));
-            return new Relayed(status, answer.headers(), eventStream, answer.framed(), capture, relay.chunks(), noted);
-        }
-
-        Relayed landed() {
-            ended();
-            return delivered();
-        }
-    }
     /**
      * The client's fields that go upstream by the {@link HeaderPolicy#fromClient header policy}, plus the provider's
      * configured key when the caller sent no credential, and the fields its API requires that the caller left out.
@@ -264,7 +226,7 @@ public final class Forwarder {
         }
     }
 
-    private static long millisSince(long startNanos) {
+    static long millisSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 }

@@ -18,70 +18,127 @@ import java.util.function.Supplier;
 
 /**
  * The streaming branch of the {@link Forwarder}: an event stream relayed with no thread held, so that the streams a
- * proxy holds are bounded by memory and sockets, not by its request threads. The request's thread waits for the
- * stream's first bytes (a failure before them is still the proxy's 502 or 504, answered as before), then the request
- * goes asynchronous ({@link AsyncContext}, with no timeout: the provider's timeouts and the container's write timeout
- * bound it) and the thread returns to the container. From there a {@link LiveRelay} moves the provider's bytes to
- * the client's non-blocking writes, the capture and the followers' tap as they come; the end (the last byte out, or
- * the failure) hands the rest of the exchange back to a container thread ({@link AsyncContext#start}), where the
- * pipeline judges, stores and accounts for the answer as it does for one relayed on the request's thread.
+ * proxy holds are bounded by memory and sockets, not by its request threads. The request goes asynchronous before
+ * its provider is called ({@link #detach}: an {@link AsyncContext} with no timeout, the provider's timeouts and the
+ * container's write timeout bound it), so no thread waits for the head or the first bytes either; a failure before
+ * the first byte reached the client is still the proxy's 502 or 504, answered as before. A {@link LiveRelay} moves the
+ * provider's bytes to the client's non-blocking writes, the capture and the followers' tap as they come; the end
+ * (the last byte out, or the failure) hands the rest of the exchange back to a container thread
+ * ({@link Detached#later}), where the pipeline judges, stores and accounts for the answer as it does for one relayed
+ * on the request's thread.
  */
 final class LiveLeg {
-    private static final int FIRST_BYTES = 8 * 1024;
-
-    private final Forwarder.Leg leg;
+    private final Leg leg;
     private final PushBody push;
     private final StreamFraming framing;
-    private final Supplier<AsyncContext> async;
+    private final Detached detached;
     private final CompletableFuture<Relayed> result = new CompletableFuture<>();
-    private AsyncContext context;
     private NonBlockingClient client;
 
-    LiveLeg(Forwarder.Leg leg, PushBody push, StreamFraming framing, Supplier<AsyncContext> async) {
+    LiveLeg(Leg leg, PushBody push, StreamFraming framing, Detached detached) {
         this.leg = leg;
         this.push = push;
         this.framing = framing;
-        this.async = async;
+        this.detached = detached;
     }
 
     /**
-     * Waits for the first bytes, then relays the rest without this thread: the answer, later. Null when the body
-     * ended before any byte (the caller relays the empty rest as before). A failure before the first bytes is thrown.
+     * The request taken off its thread (on that thread, before it returns to the container), and told when the
+     * container ends it: a client that went away is then gone for the relay.
+     */
+    static Detached detach(Supplier<AsyncContext> async) {
+        AsyncContext context = async.get();
+        context.setTimeout(0);
+        Detached detached = new Detached(context);
+        context.addListener(detached);
+        return detached;
+    }
+
+    /** A request off its thread: where its work runs, and whether the container ended it. */
+    static final class Detached implements AsyncListener {
+        private final AsyncContext context;
+        private NonBlockingClient client;
+        private boolean ended;
+        private Throwable error;
+
+        Detached(AsyncContext context) {
+            this.context = context;
+        }
+
+        /**
+         * Runs {@code work} on a container thread, never on the provider's I/O thread (relaying, storing and counting
+         * take time); on another pool if the container has already given the request up (its client went away).
+         */
+        void later(Runnable work) {
+            try {
+                context.start(work);
+            } catch (IllegalStateException e) {
+                ForkJoinPool.commonPool().execute(work);
+            }
+        }
+
+        /** True once the container ended the request (its client went away): its response is not ours to touch. */
+        synchronized boolean ended() {
+            return ended;
+        }
+
+        /** The client the relay writes to: told now if the container ended the request already. */
+        void watch(NonBlockingClient relayed) {
+            boolean over;
+            Throwable cause;
+            synchronized (this) {
+                client = relayed;
+                over = ended;
+                cause = error;
+            }
+            if (over) {
+                relayed.onError(cause);
+            }
+        }
+
+        private void over(Throwable cause) {
+            NonBlockingClient told;
+            synchronized (this) {
+                ended = true;
+                error = cause;
+                told = client;
+            }
+            // Once the container ends the request (its client went away), its response is not ours to write.
+            if (told != null) {
+                told.onError(cause);
+            }
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            over(null);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            over(event.getThrowable());
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+    }
+
+    /**
+     * Relays the stream without a thread from now on, its first bytes included: the answer, later. A failure before
+     * any byte reached the client completes it with the proxy's 502 or 504.
      */
     CompletableFuture<Relayed> start() throws IOException {
-        byte[] first = new byte[FIRST_BYTES];
-        int n = leg.answer.body().read(first);
-        if (n < 0) {
-            return null;
-        }
-        context = async.get();
-        context.setTimeout(0);
-        context.addListener(new AsyncListener() {
-            // Once the container ends the request (its client went away), its response is not ours to write.
-            @Override
-            public void onComplete(AsyncEvent event) {
-                client.onError(null);
-            }
-
-            @Override
-            public void onTimeout(AsyncEvent event) {
-            }
-
-            @Override
-            public void onError(AsyncEvent event) {
-                client.onError(event.getThrowable());
-            }
-
-            @Override
-            public void onStartAsync(AsyncEvent event) {
-            }
-        });
         ServletOutputStream out = leg.response.getOutputStream();
         client = new NonBlockingClient(out);
+        detached.watch(client);
         leg.relay = new Relay(client, leg.capture, leg.tap(), leg.noted);
         leg.relay.begin(framing);
         out.setWriteListener(client);
-        leg.relay.feed(first, 0, n);
         new LiveRelay(push, leg.relay, client, this::ended, this::delivered).start();
         return result;
     }
@@ -93,20 +150,15 @@ final class LiveLeg {
             client.close(); // (the relay does not close a client it saw gone; this one still says when it is done)
             return;
         }
-        boolean reached = client.wrote() || client.gone();
-        if (reached) {
-            client.breakOff(() -> later(() -> brokeOff(failure, true)));
-        } else {
-            client.abandon();
-            later(() -> brokeOff(failure, false));
-        }
+        // Once what was relayed is out and the response may be written again (its error, when nothing is out yet:
+        // writing it before the container says the stream is ready would fail, and the request would never end).
+        client.breakOff(() -> detached.later(() -> brokeOff(failure)));
     }
 
     /** Completes the exchange with the break, once the client has what was relayed before it. */
-    private void brokeOff(IOException failure, boolean reached) {
+    private void brokeOff(IOException failure) {
         try {
-            IOException broken = reached ? brokeOffAfterBytes(failure) : leg.brokeOff(failure);
-            result.completeExceptionally(broken);
+            result.completeExceptionally(brokeOffAfterBytes(failure));
         } catch (ProxyError error) {
             result.completeExceptionally(error);
         } finally {
@@ -129,7 +181,7 @@ final class LiveLeg {
     }
 
     private void delivered() {
-        later(() -> {
+        detached.later(() -> {
             try {
                 result.complete(leg.delivered());
             } catch (RuntimeException e) {
@@ -139,17 +191,5 @@ final class LiveLeg {
                 leg.answer.close();
             }
         });
-    }
-
-    /**
-     * Runs the rest of the exchange on a container thread, never on the provider's I/O thread (storing and counting
-     * take time); on another pool if the container has already given the request up (its client went away).
-     */
-    private void later(Runnable rest) {
-        try {
-            context.start(rest);
-        } catch (IllegalStateException e) {
-            ForkJoinPool.commonPool().execute(rest);
-        }
     }
 }

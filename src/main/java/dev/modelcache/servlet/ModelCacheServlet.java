@@ -140,12 +140,13 @@ public class ModelCacheServlet extends HttpServlet {
     /**
      * Proxies the request on this thread, counted in flight: a request without a body (or one the container cannot
      * read asynchronously) right away, one with a body once {@link BodyReader} has all of it. True when it is
-     * answered; false when its answer, a live stream, goes on without this thread ({@link CachingProxy#handle}): the
-     * request is then asynchronous and {@link #finish} ends it.
+     * answered; false when its answer (the provider's, awaited and relayed without this thread) goes on without it
+     * ({@link CachingProxy#handle}): the request is then asynchronous and {@link #finish} ends it.
      */
     private boolean proxy(HttpServletRequest request, HttpServletResponse response, String path, ErrorShape shape)
             throws IOException {
         app.inFlight().enter();
+        boolean wasAsync = request.isAsyncStarted();
         CompletableFuture<Void> done = null;
         boolean now = true;
         try {
@@ -153,7 +154,8 @@ public class ModelCacheServlet extends HttpServlet {
                     app.proxyKeys().admit(Exchange.read(request, app.config().server().maxBodyBytes())), response,
                     request.isAsyncSupported() ? () -> request.isAsyncStarted() ? request.getAsyncContext()
                             : request.startAsync() : null));
-            now = done == null || done.isDone();
+            // A request this call took off its thread is ended by finish(), even when its answer is in already.
+            now = done == null || done.isDone() && (wasAsync || !request.isAsyncStarted());
         } finally {
             if (now) {
                 app.inFlight().exit();
@@ -272,33 +274,11 @@ public class ModelCacheServlet extends HttpServlet {
 
     /** The error shape for a status the container (not the proxy) decided on; no internals in the message. */
     public static ProxyError containerError(int status) {
-        boolean client = status < 500;
-        String message = switch (status) {
-            case 400 -> "The request could not be read (malformed request line, path, header or body).";
-            case 408 -> "The request did not arrive in time.";
-            case 413 -> "The request is larger than this server accepts.";
-            case 414 -> "The request's path or query is longer than this server accepts.";
-            case 431 -> "The request's headers are larger than this server accepts.";
-            default -> client ? "The server refused this request (HTTP " + status + ")."
-                    : "The server failed on this request (HTTP " + status + "). See the proxy's log.";
-        };
-        return new ProxyError(status, client ? "invalid_request_error" : "server_error",
-                client ? "invalid_request" : "server_error", message);
+        return ErrorAnswers.containerError(status);
     }
 
     private static void writeError(HttpServletResponse response, ProxyError error, ErrorShape shape, boolean close)
             throws IOException {
-        byte[] body = error.body(shape);
-        response.reset();
-        response.setStatus(error.status());
-        response.setContentType("application/json");
-        response.setHeader("Cache-Control", "no-store");
-        error.headers().forEach(response::setHeader);
-        if (close || error.status() == 502 || error.status() == 504) {
-            response.setHeader("Connection", "close");
-        }
-        response.setContentLength(body.length);
-        response.getOutputStream().isReady(); // a live stream's response writes without blocking: ask first
-        response.getOutputStream().write(body);
+        ErrorAnswers.write(response, error, shape, close);
     }
 }

@@ -4,11 +4,8 @@ import dev.modelcache.stream.PushBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -28,10 +25,8 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * body is read either by a thread that may block ({@link #blocking()}, for answers relayed on the request's thread)
  * or without blocking ({@link PushBody}, for a stream relayed while no thread waits for it), never both.
  *
- * <p>It keeps the provider's timeout itself ({@link #watch}): the answer fails with a {@link SocketTimeoutException}
- * when the provider has sent nothing for {@code upstream/responseTimeout} (counted from the call's start for the
- * head, the connect included: a loopback or TLS connect is a small part of it) while its reader waits for it. Time in which the reader has not taken what came (a slow client
- * holds the relay back) is not the provider's silence: a blocking read that waited on the client never timed out.
+ * <p>It keeps the provider's timeout itself ({@link #watch}, see {@link ProviderSilence}): the answer fails with a
+ * {@link java.net.SocketTimeoutException} when the provider has been silent too long while its reader waited.
  */
 final class AnswerConsumer implements AsyncResponseConsumer<Void>, PushBody {
     /** Bytes of an answer held between the provider and its reader. */
@@ -47,10 +42,7 @@ final class AnswerConsumer implements AsyncResponseConsumer<Void>, PushBody {
     private Exception failure;
     private CapacityChannel capacity;
     private Runnable ready = () -> { };
-    private Runnable abort = () -> { };
-    private long quietSince;
-    /** The reader has found nothing to read and waits for the provider (the only time its silence counts). */
-    private boolean waiting = true;
+    private final ProviderSilence silence = new ProviderSilence();
     private FutureCallback<Void> done;
     private boolean bodyless;
 
@@ -61,8 +53,8 @@ final class AnswerConsumer implements AsyncResponseConsumer<Void>, PushBody {
     @Override
     public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context,
                                 FutureCallback<Void> done) {
+        silence.restart();
         synchronized (this) {
-            quietSince = System.nanoTime();
             this.done = done;
             this.bodyless = entity == null;
         }
@@ -98,9 +90,8 @@ final class AnswerConsumer implements AsyncResponseConsumer<Void>, PushBody {
     @Override
     public void consume(ByteBuffer src) {
         Runnable wake;
+        silence.heard();
         synchronized (this) {
-            quietSince = System.nanoTime();
-            waiting = false;
             byte[] bytes = new byte[src.remaining()];
             src.get(bytes);
             queue.add(bytes);
@@ -171,7 +162,7 @@ final class AnswerConsumer implements AsyncResponseConsumer<Void>, PushBody {
                 if (ended) {
                     return -1;
                 }
-                startWaiting();
+                silence.readerWaits();
             }
         }
         grant();
@@ -201,52 +192,19 @@ final class AnswerConsumer implements AsyncResponseConsumer<Void>, PushBody {
         return n;
     }
 
-    /** Guarded by this: the reader found nothing; the provider's silence counts from now, and it may send more. */
-    private void startWaiting() {
-        if (!waiting) {
-            waiting = true;
-            quietSince = System.nanoTime();
-        }
-    }
-
     /**
      * Fails the answer (and runs {@code abort}, which cuts the call) once the provider has been silent for
      * {@code timeout} while the reader waited.
      */
     void watch(ScheduledExecutorService timer, Duration timeout, Runnable abort) {
-        synchronized (this) {
-            this.abort = abort;
-            quietSince = System.nanoTime();
-        }
-        timer.schedule(() -> check(timer, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        silence.watch(timer, timeout, this::over, silent -> {
+            failed(silent);
+            abort.run();
+        });
     }
 
-    private void check(ScheduledExecutorService timer, Duration timeout) {
-        long next;
-        synchronized (this) {
-            if (ended || failure != null) {
-                return;
-            }
-            long now = System.nanoTime();
-            if (!waiting) {
-                quietSince = now; // the reader is busy or behind: the provider is not the one keeping it waiting
-            }
-            // Looked at again within a tenth of the timeout: the silence may start anew meanwhile (sent(), a read).
-            next = Math.min(quietSince + timeout.toNanos() - now, timeout.toNanos() / 10);
-            if (quietSince + timeout.toNanos() - now <= 0) {
-                next = 0;
-            }
-        }
-        if (next > 0) {
-            try {
-                timer.schedule(() -> check(timer, timeout), next, TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException e) {
-                // The client is closing: its calls end with it.
-            }
-            return;
-        }
-        failed(new SocketTimeoutException("Read timed out (" + timeout.toSeconds() + " s without a byte)"));
-        abort.run();
+    private synchronized boolean over() {
+        return ended || failure != null;
     }
 
     /** Asks the provider for as much as the reader has taken, outside the lock (the channel takes the reactor's). */
@@ -289,7 +247,7 @@ final class AnswerConsumer implements AsyncResponseConsumer<Void>, PushBody {
                         if (ended) {
                             return -1;
                         }
-                        startWaiting();
+                        silence.readerWaits();
                         try {
                             AnswerConsumer.this.wait();
                         } catch (InterruptedException e) {

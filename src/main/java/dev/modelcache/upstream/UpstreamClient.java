@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -132,6 +133,37 @@ public final class UpstreamClient implements Closeable {
      * before any connection.
      */
     public UpstreamResponse send(String method, URI target, Headers headers, byte[] body) throws IOException {
+        Call call = call(method, target, headers, body);
+        try {
+            return call.head.get(headWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            call.exchange.cancel(true);
+            throw new InterruptedIOException("no answer from the provider in " + headWait.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            call.exchange.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the provider");
+        }
+    }
+
+    /**
+     * Sends the request without waiting: the future completes once the status and headers are in, on the client's
+     * I/O thread (do nothing slow there), or fails with the {@link IOException} that {@link #send} would throw (the
+     * provider's silence past {@code upstream/responseTimeout}, counted from now, is a {@link java.net.SocketTimeoutException}).
+     * So nobody waits while a provider thinks. A target at a denied address is thrown at once.
+     */
+    public CompletableFuture<UpstreamResponse> sendLater(String method, URI target, Headers headers, byte[] body)
+            throws IOException {
+        return call(method, target, headers, body).head;
+    }
+
+    /** One call under way: its head to come, and the exchange to cancel. */
+    private record Call(CompletableFuture<UpstreamResponse> head, Future<Void> exchange) {
+    }
+
+    private Call call(String method, URI target, Headers headers, byte[] body) throws IOException {
         guard.check(target);
         BasicHttpRequest request = new BasicHttpRequest(method, target);
         Headers sendable = HeaderPolicy.sendable(headers, adminToken);
@@ -144,22 +176,20 @@ public final class UpstreamClient implements Closeable {
         if (sendable.first("User-Agent").isEmpty()) {
             context.setAttribute(NO_USER_AGENT, Boolean.TRUE);
         }
-        Future<Void> call = client.execute(new BasicRequestProducer(request,
+        Future<Void> exchange = client.execute(new BasicRequestProducer(request,
                 withBody ? AsyncEntityProducers.create(body, null) : null), consumer, null, context, null);
-        consumer.watch(timer, responseTimeout, () -> call.cancel(true));
-        try {
-            HttpResponse head = consumer.head().get(headWait.toMillis(), TimeUnit.MILLISECONDS);
-            return new Open(head, consumer, call);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            throw new InterruptedIOException("no answer from the provider in " + headWait.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for the provider");
-        }
+        consumer.watch(timer, responseTimeout, () -> exchange.cancel(true));
+        CompletableFuture<UpstreamResponse> head = new CompletableFuture<>();
+        consumer.head().whenComplete((response, e) -> {
+            if (e != null) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                head.completeExceptionally(cause instanceof IOException ? cause : new IOException(cause));
+            } else {
+                head.complete(new Open(response, consumer, exchange));
+            }
+        });
+        return new Call(head, exchange);
     }
 
     @Override

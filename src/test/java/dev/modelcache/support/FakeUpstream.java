@@ -52,6 +52,7 @@ public final class FakeUpstream implements AutoCloseable {
         boolean resetAtEnd;
         int missingBytes;
         long headerDelayMillis;
+        CountDownLatch headGate;
 
         private Reply(int status, String contentType) {
             this.status = status;
@@ -108,6 +109,12 @@ public final class FakeUpstream implements AutoCloseable {
             for (int i = 1; i < pausesMillis.size(); i++) {
                 pausesMillis.set(i, millis);
             }
+            return this;
+        }
+
+        /** Waits for {@code gate} before sending anything: a provider still thinking. */
+        public Reply gateHead(CountDownLatch gate) {
+            headGate = gate;
             return this;
         }
 
@@ -212,6 +219,9 @@ public final class FakeUpstream implements AutoCloseable {
             requests.add(request);
             Reply reply = handler.apply(request);
             sleep(reply.headerDelayMillis);
+            if (reply.headGate != null && !reply.headGate.await(60, TimeUnit.SECONDS)) {
+                throw new IOException("head gate never opened");
+            }
             OutputStream out = socket.getOutputStream();
             StringBuilder head = new StringBuilder("HTTP/1.1 " + reply.status + " Fake\r\n");
             reply.headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
