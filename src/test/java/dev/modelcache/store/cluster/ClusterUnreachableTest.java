@@ -2,6 +2,7 @@ package dev.modelcache.store.cluster;
 
 import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,7 +51,8 @@ class ClusterUnreachableTest {
 
     @Test
     void aClusterUnreachableAtStartLeavesTheProxyServingFromItsRecord() throws Exception {
-        fixture.with("cache/clusterUri", "terracotta://127.0.0.1:" + closedPort() + "/modelcache",
+        int port = closedPort();
+        fixture.with("cache/clusterUri", "terracotta://127.0.0.1:" + port + "/modelcache",
                 "cache/keySalt", "0123456789abcdef0123456789abcdef");
         TestProxy proxy = fixture.proxy();
         String chat = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"no cluster\"}]}";
@@ -64,6 +66,7 @@ class ClusterUnreachableTest {
         assertEquals("ok", health.path("status").asText());
         assertEquals("unreachable", health.path("cluster").path("state").asText(), health.toString());
         assertEquals(0, health.path("cluster").path("answeredAtMillis").asLong());
+        assertFalse(health.toString().contains(":" + port), "health, open to anyone, never shows the cluster's address");
         long warnings = log.records.stream()
                 .filter(r -> r.getLoggerName().equals(ClusteredTier.class.getName()) && r.getLevel() == Level.WARNING)
                 .count();
