@@ -51,11 +51,17 @@ public final class Flight {
     /**
      * The provider's answer has come and its head is about to go to the leader's client. An answer that may be
      * stored is, from now until it is, what reads of the key follow (unless a flight that started later already
-     * stored or answers); one that will not be stored stops taking newcomers.
+     * stored or answers); one that will not be stored stops taking newcomers. Said again with false once a storable
+     * status turned out not to be kept (a stream cut short), reads stop following it too.
      */
     public void answering(boolean storable) {
         if (!storable) {
             detach();
+            synchronized (lane) {
+                if (lane.answering == this) {
+                    lane.answering = null;
+                }
+            }
             return;
         }
         synchronized (lane) {

@@ -154,7 +154,9 @@ public final class CachingProxy implements AutoCloseable {
     private boolean read(Call call) throws IOException {
         Flight answering = flights.answering(call.key());
         boolean overlapped = answering != null && answering.underway();
-        Outcome outcome = answering == null ? null : answering.await(coalesceWait);
+        // A paced replay waits for the entry itself: a live stream is followed as it comes, not at its recorded pace.
+        Outcome outcome = answering == null ? null : call.decision().paced() ? answering.awaitEnd(coalesceWait)
+                : answering.await(coalesceWait);
         if (outcome != null && replies.take(call.client(), answering, outcome, overlapped)) {
             return true;
         }

@@ -84,13 +84,21 @@ final class Keeper implements AutoCloseable {
                 kept.completeExceptionally(e);
                 return;
             }
+            if (flight != null && StorageVerdict.storableStatus(answer.status())
+                    && !(plan.decision().write() && EntryRecorder.verdict(plan.provider(), answer).store())) {
+                // A 2xx that will not be stored (a cut stream, say): reads stop following it now, not after the step.
+                flight.answering(false);
+            }
             handoff.hold(() -> {
+                CachedResponse entry;
                 try (spending; answer) {
-                    kept.complete(keep(exchange, plan, trace, flight, answer, spending));
+                    entry = keep(exchange, plan, trace, flight, answer, spending);
                 } catch (RuntimeException | Error failure) {
                     LOG.log(Level.WARNING, "counting or storing an answer failed after its client had it: " + failure);
                     kept.completeExceptionally(failure);
+                    return;
                 }
+                kept.complete(entry); // the copy closed first: what follows (the exchange's event) finds it gone
             });
         });
         return kept;
