@@ -124,6 +124,7 @@ final class Keeper implements AutoCloseable {
         if (recorded.verdict().store() && flight.store(() -> answers.keep(plan, entry))) {
             events.stored(new Stored(plan.key().hex(), plan.provider().name(), plan.provider().model(exchange),
                     entry.bodyLength()));
+            answers.misses().stored(plan.key(), exchange.body().length);
         }
         // A spilled answer's body is the spill file, gone when the answer closes: followers find it in the store.
         return entry != null && entry.bodySource() instanceof Body.InFile ? null : entry;
