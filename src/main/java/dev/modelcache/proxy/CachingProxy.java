@@ -12,7 +12,6 @@ import dev.modelcache.flight.Outcome;
 import dev.modelcache.flight.Ticket;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ProxyError;
-import dev.modelcache.provider.ModelProvider;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -64,10 +63,6 @@ public final class CachingProxy implements AutoCloseable {
             return plan.key();
         }
 
-        ModelProvider provider() {
-            return plan.provider();
-        }
-
         Decision decision() {
             return plan.decision();
         }
@@ -93,18 +88,22 @@ public final class CachingProxy implements AutoCloseable {
         Storing.Handoff handoff = keeper.handoff();
         try {
             proxy(exchange, response, trace, async, handoff).whenComplete((nothing, e) -> {
-                ended(trace, e);
+                ended(trace, handoff, e);
                 handoff.ended(e);
             });
             handoff.release();
             return handoff.delivered();
         } catch (IOException | RuntimeException e) {
-            ended(trace, e);
+            ended(trace, handoff, e);
             throw e;
         }
     }
 
-    private void ended(ExchangeTrace trace, Throwable failure) {
+    /** The exchange's one event: at its end, or for a leader just before its flight ends ({@link #landed}). */
+    private void ended(ExchangeTrace trace, Storing.Handoff handoff, Throwable failure) {
+        if (!handoff.endsNow()) {
+            return;
+        }
         if (failure != null && Pending.cause(failure) instanceof RuntimeException e) {
             trace.failed(e instanceof ProxyError error ? error.status() : 500);
         }
@@ -179,18 +178,20 @@ public final class CachingProxy implements AutoCloseable {
             answer = stored.isPresent() && replies.replay(call.client(), stored.get(), false)
                     ? CompletableFuture.completedFuture(stored.get()) : miss(call, flight);
         } catch (IOException | RuntimeException e) {
-            landed(flight, null, e);
+            landed(call, flight, null, e);
             throw e;
         }
         return answer.handle((entry, e) -> {
-            landed(flight, entry, e == null ? null : Pending.cause(e));
+            landed(call, flight, entry, e == null ? null : Pending.cause(e));
             return Pending.rethrow(e);
         });
     }
 
-    /** The leader's last word: its answer, or its failure, for those waiting; then the flight ends. */
-    private void landed(Flight flight, CachedResponse entry, Throwable e) {
+    /** The leader's last word for those waiting, after its exchange's event (no follower's precedes it). */
+    private void landed(Call call, Flight flight, CachedResponse entry, Throwable e) {
         try {
+            events.flightEnded();
+            ended(call.trace(), call.handoff(), e);
             if (e == null) {
                 flight.complete(entry);
             } else if (e instanceof ProxyError error) {
@@ -198,7 +199,6 @@ public final class CachingProxy implements AutoCloseable {
             }
         } finally {
             flight.close();
-            events.flightEnded();
         }
     }
 

@@ -101,6 +101,7 @@ final class Storing implements AutoCloseable {
         private Runnable held;
         private boolean released;
         private boolean handed;
+        private boolean ended;
 
         /** The exchange's store step: handed over now if the pipeline is wired, else at {@link #release()}. */
         void hold(Runnable step) {
@@ -142,6 +143,13 @@ final class Storing implements AutoCloseable {
 
         CompletableFuture<Void> delivered() {
             return delivered;
+        }
+
+        /** True the first time only: the exchange's event is told once, by whichever end comes first. */
+        synchronized boolean endsNow() {
+            boolean first = !ended;
+            ended = true;
+            return first;
         }
 
         private void hand(Runnable step) {
