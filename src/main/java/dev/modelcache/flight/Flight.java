@@ -163,15 +163,16 @@ public final class Flight {
 
     /** Waits at most {@code limit} for the outcome, or for a live stream to follow, whichever comes first. */
     public Outcome await(Duration limit) throws InterruptedIOException {
-        return waitFor(limit, true);
+        return await(limit, true);
     }
 
     /** Waits at most {@code limit} for the outcome itself (not a live stream). */
     public Outcome awaitEnd(Duration limit) throws InterruptedIOException {
-        return waitFor(limit, false);
+        return await(limit, false);
     }
 
-    private synchronized Outcome waitFor(Duration limit, boolean liveWillDo) throws InterruptedIOException {
+    /** Waits at most {@code limit} for the outcome, or ({@code liveWillDo}) for a live stream to follow. */
+    public synchronized Outcome await(Duration limit, boolean liveWillDo) throws InterruptedIOException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (outcome == null && !(liveWillDo && live != null)) {
             long left = deadline - System.nanoTime();

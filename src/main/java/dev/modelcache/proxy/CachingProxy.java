@@ -153,10 +153,10 @@ public final class CachingProxy implements AutoCloseable {
     private boolean read(Call call) throws IOException {
         Flight answering = flights.answering(call.key());
         boolean overlapped = answering != null && answering.underway();
-        // A paced replay waits for the entry itself: a live stream is followed as it comes, not at its recorded pace.
-        Outcome outcome = answering == null ? null : call.decision().paced() ? answering.awaitEnd(coalesceWait)
-                : answering.await(coalesceWait);
-        if (outcome != null && replies.take(call.client(), answering, outcome, overlapped)) {
+        // Come after it landed: wait for its store step and read the store. Paced: wait for the entry, not a live stream.
+        Outcome outcome = answering == null ? null
+                : answering.await(coalesceWait, overlapped && !call.decision().paced());
+        if (overlapped && outcome != null && replies.take(call.client(), answering, outcome, true)) {
             return true;
         }
         Optional<CachedResponse> hit = answers.find(call.plan());
