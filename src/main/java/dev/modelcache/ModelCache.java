@@ -110,7 +110,7 @@ public final class ModelCache implements AutoCloseable {
         StoredAnswers answers = new StoredAnswers(providers, policy, keys, store, controls.sequences(), misses,
                 replay.repeatLastInSequence(), clock);
         this.proxy = new CachingProxy(answers, forwarder, events, config.upstream().longestWaitForFirstBytes(),
-                new ExchangePricing(prices));
+                new ExchangePricing(prices), inFlight);
         this.usage = UsageStats.open(config.cache().dir(), store, clock);
         events.add(usage);
         this.admin = AdminEndpoints.withReplay(usage::counters, providers, config.admin().token(), controls,
@@ -259,6 +259,7 @@ public final class ModelCache implements AutoCloseable {
     @Override
     public void close() {
         drain(config.server().shutdownDrain());
+        proxy.close(); // its store steps were drained with the exchanges in flight
         try {
             if (accessLog != null) {
                 accessLog.close(); // writes the queued lines and ends its thread

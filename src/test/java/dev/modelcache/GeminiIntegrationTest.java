@@ -153,6 +153,7 @@ class GeminiIntegrationTest {
     @Test
     void explainFindsTheEntryOfANativePathByTheModelInThePathAndTheCallersKey() throws Exception {
         fixture.post(GENERATE + "?key=" + SECRET, REQUEST);
+        fixture.proxy().events().awaitSettled(); // stored after its client had the answer
         HttpResponse<String> same = fixture.post("/_cache/explain" + GENERATE + "?key=" + SECRET, REQUEST);
         assertEquals(200, same.statusCode(), same.body());
         assertEquals("gemini", JSON.readTree(same.body()).path("provider").asText(), same.body());

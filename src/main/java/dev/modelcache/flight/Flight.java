@@ -56,11 +56,17 @@ public final class Flight {
     /**
      * The provider's answer has come and its head is about to go to the leader's client. An answer that may be
      * stored is, from now until it is, what reads of the key follow (unless a flight that started later already
-     * stored or answers); one that will not be stored stops taking newcomers.
+     * stored or answers); one that will not be stored stops taking newcomers. Said again with false once a storable
+     * status turned out not to be kept (a stream cut short), reads stop following it too.
      */
     public void answering(boolean storable) {
         if (!storable) {
             detach();
+            synchronized (lane) {
+                if (lane.answering == this) {
+                    lane.answering = null;
+                }
+            }
             return;
         }
         synchronized (lane) {
@@ -168,7 +174,7 @@ public final class Flight {
 
     /** Waits at most {@code limit} for the outcome, or for a live stream to follow, whichever comes first. */
     public Outcome await(Duration limit) throws InterruptedIOException {
-        return waitFor(limit, true);
+        return await(limit, true);
     }
 
     /**
@@ -192,10 +198,11 @@ public final class Flight {
 
     /** Waits at most {@code limit} for the outcome itself (not a live stream). */
     public Outcome awaitEnd(Duration limit) throws InterruptedIOException {
-        return waitFor(limit, false);
+        return await(limit, false);
     }
 
-    private synchronized Outcome waitFor(Duration limit, boolean liveWillDo) throws InterruptedIOException {
+    /** Waits at most {@code limit} for the outcome, or ({@code liveWillDo}) for a live stream to follow. */
+    public synchronized Outcome await(Duration limit, boolean liveWillDo) throws InterruptedIOException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (outcome == null && !(liveWillDo && live != null)) {
             long left = deadline - System.nanoTime();

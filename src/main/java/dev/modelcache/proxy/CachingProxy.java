@@ -1,12 +1,9 @@
 package dev.modelcache.proxy;
 
-import dev.modelcache.proxy.Forwarder.Relayed;
-import dev.modelcache.billing.BudgetGuard;
 import dev.modelcache.billing.ExchangePricing;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CachePolicy.Decision;
 import dev.modelcache.cache.CachedResponse;
-import dev.modelcache.cache.StorageVerdict;
 import dev.modelcache.events.ExchangeTrace;
 import dev.modelcache.events.Listeners;
 import dev.modelcache.flight.Flight;
@@ -34,9 +31,8 @@ import java.util.function.Supplier;
  * this request did not fetch are written by {@link Replies}. Every exchange ends with one event for the
  * {@link Listeners}, priced here once ({@link ExchangePricing}) so that no listener prices it again.
  */
-public final class CachingProxy {
+public final class CachingProxy implements AutoCloseable {
     private final FlightRegistry flights = new FlightRegistry();
-    private final Forwarder forwarder;
     private final Keeper keeper;
     private final Listeners events;
     private final Duration coalesceWait;
@@ -46,18 +42,23 @@ public final class CachingProxy {
 
     public CachingProxy(StoredAnswers answers, Forwarder forwarder, Listeners events, Duration coalesceWait,
                         ExchangePricing pricing) {
+        this(answers, forwarder, events, coalesceWait, pricing, new InFlight());
+    }
+
+    /** {@code inFlight}: where a miss's store step, after its client has the answer, is counted for a stop. */
+    public CachingProxy(StoredAnswers answers, Forwarder forwarder, Listeners events, Duration coalesceWait,
+                        ExchangePricing pricing, InFlight inFlight) {
         this.pricing = pricing;
         this.answers = answers;
-        this.forwarder = forwarder;
         this.events = events;
         this.coalesceWait = coalesceWait;
-        this.keeper = new Keeper(new EntryRecorder(answers.clock()), answers, events);
+        this.keeper = new Keeper(new EntryRecorder(answers.clock()), answers, forwarder, events, new Storing(inFlight));
         this.replies = new Replies(coalesceWait, answers.clock());
     }
 
     /** One exchange on its way through the pipeline, with its request record and key ({@code id}). */
     private record Call(Exchange exchange, StoredAnswers.Plan plan, HttpServletResponse response, ExchangeTrace trace,
-                        Supplier<AsyncContext> async) {
+                        Supplier<AsyncContext> async, Storing.Handoff handoff) {
         CacheKey key() {
             return plan.key();
         }
@@ -77,22 +78,32 @@ public final class CachingProxy {
 
     /**
      * Handles the exchange; with {@code async} (how to take the request off its thread), a live stream goes on without
-     * this thread and the future completes after its last byte and its storing (failing as {@link Pending} says).
-     * Without, the future is complete on return.
+     * this thread and the future completes after its last byte (failing as {@link Pending} says). Without, the future
+     * is complete on return. Either way a miss's counting and storing go on after it, off this thread ({@link Keeper}).
      */
     public CompletableFuture<Void> handle(Exchange exchange, HttpServletResponse response, Supplier<AsyncContext> async)
             throws IOException {
         ExchangeTrace trace = new ExchangeTrace(exchange.method(), exchange.path(), exchange.body());
         events.exchangeStarted(exchange.method(), exchange.path());
+        Storing.Handoff handoff = keeper.handoff();
         try {
-            return proxy(exchange, response, trace, async).whenComplete((nothing, e) -> ended(trace, e));
+            proxy(exchange, response, trace, async, handoff).whenComplete((nothing, e) -> {
+                ended(trace, handoff, e);
+                handoff.ended(e);
+            });
+            handoff.release();
+            return handoff.delivered();
         } catch (IOException | RuntimeException e) {
-            ended(trace, e);
+            ended(trace, handoff, e);
             throw e;
         }
     }
 
-    private void ended(ExchangeTrace trace, Throwable failure) {
+    /** The exchange's one event: at its end, or for a leader just before its flight ends ({@link #landed}). */
+    private void ended(ExchangeTrace trace, Storing.Handoff handoff, Throwable failure) {
+        if (!handoff.endsNow()) {
+            return;
+        }
         if (failure != null && Pending.cause(failure) instanceof RuntimeException e) {
             trace.failed(e instanceof ProxyError error ? error.status() : 500);
         }
@@ -100,14 +111,14 @@ public final class CachingProxy {
     }
 
     private CompletableFuture<Void> proxy(Exchange exchange, HttpServletResponse response, ExchangeTrace trace,
-                                          Supplier<AsyncContext> async) throws IOException {
+                                          Supplier<AsyncContext> async, Storing.Handoff handoff) throws IOException {
         StoredAnswers.Plan plan = answers.plan(exchange, (provider, model) -> trace.route(provider.name(), model));
         Decision decision = plan.decision();
         CacheKey key = plan.key();
         trace.identified(key.hex(), exchange.caller() != null ? exchange.caller() : plan.request().partition(),
                 decision.namespace());
         response.setHeader(Misses.KEY_HEADER, key.shortId());
-        Call call = new Call(exchange, plan, response, trace, async);
+        Call call = new Call(exchange, plan, response, trace, async, handoff);
         if (decision.bypass()) {
             return miss(call, null).thenApply(entry -> null);
         }
@@ -143,8 +154,11 @@ public final class CachingProxy {
     private CompletableFuture<Void> read(Call call) throws IOException {
         Flight answering = flights.answering(call.key());
         boolean overlapped = answering != null && answering.underway();
-        Outcome outcome = answering == null ? null : answering.await(coalesceWait);
-        CompletableFuture<Void> taken = outcome == null ? null : replies.take(call.client(), answering, outcome, overlapped);
+        // Come after it landed: wait for its store step and read the store. Paced: wait for the entry, not a live stream.
+        Outcome outcome = answering == null ? null
+                : answering.await(coalesceWait, overlapped && !call.decision().paced());
+        CompletableFuture<Void> taken = overlapped && outcome != null
+                ? replies.take(call.client(), answering, outcome, true) : null;
         if (taken != null) {
             return taken;
         }
@@ -167,18 +181,20 @@ public final class CachingProxy {
             answer = stored.isPresent() && replies.replay(call.client(), stored.get(), false)
                     ? CompletableFuture.completedFuture(stored.get()) : miss(call, flight);
         } catch (IOException | RuntimeException e) {
-            landed(flight, null, e);
+            landed(call, flight, null, e);
             throw e;
         }
         return answer.handle((entry, e) -> {
-            landed(flight, entry, e == null ? null : Pending.cause(e));
+            landed(call, flight, entry, e == null ? null : Pending.cause(e));
             return Pending.rethrow(e);
         });
     }
 
-    /** The leader's last word: its answer, or its failure, for those waiting; then the flight ends. */
-    private void landed(Flight flight, CachedResponse entry, Throwable e) {
+    /** The leader's last word for those waiting, after its exchange's event (no follower's precedes it). */
+    private void landed(Call call, Flight flight, CachedResponse entry, Throwable e) {
         try {
+            events.flightEnded();
+            ended(call.trace(), call.handoff(), e);
             if (e == null) {
                 flight.complete(entry);
             } else if (e instanceof ProxyError error) {
@@ -186,7 +202,6 @@ public final class CachingProxy {
             }
         } finally {
             flight.close();
-            events.flightEnded();
         }
     }
 
@@ -202,26 +217,15 @@ public final class CachingProxy {
         return replies.take(call.client(), flight, outcome, overlapped);
     }
 
-    /**
-     * Calls the provider and relays its answer, storing it when the policy and the verdict allow. Completes with the
-     * entry for followers (any status), or null. A call {@link Misses} forbids (replay, a budget) is its error instead.
-     */
+    /** Calls the provider, relays and keeps its answer ({@link Keeper#miss}): the entry for followers, or null. */
     private CompletableFuture<CachedResponse> miss(Call call, Flight flight) throws IOException {
-        BudgetGuard.Reservation spending = answers.misses().beforeCall(call.plan().request(), call.key(), call.decision(),
-                call.trace().caller(), call.response()::setHeader);
-        CompletableFuture<Relayed> relayed;
-        try {
-            relayed = forwarder.forward(call.exchange(), call.plan().provider(), call.response(), call.decision().missStatus(),
-                    flight, call.trace(), call.async());
-        } catch (IOException | RuntimeException e) {
-            spending.close();
-            throw e;
-        }
-        return relayed.handle((answer, e) -> {
-            try (spending; answer) {
-                return e == null ? keeper.keep(call.exchange(), call.plan(), call.trace(), flight, answer, spending)
-                        : Pending.rethrow(e);
-            }
-        });
+        return keeper.miss(call.exchange(), call.plan(), call.response(), call.trace(), flight, call.async(),
+                call.handoff());
+    }
+
+    /** Stops the threads that store (after a stop drained the exchanges in flight). */
+    @Override
+    public void close() {
+        keeper.close();
     }
 }

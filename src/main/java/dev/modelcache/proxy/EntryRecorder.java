@@ -62,25 +62,36 @@ final class EntryRecorder {
     record Recorded(Verdict verdict, CachedResponse entry, Usage usage) {
     }
 
+    /**
+     * Whether the answer may be stored, from what was noted while it was relayed (its status and head, whether its copy
+     * was kept, what its events said): no counting and no parse, so it can be known before the rest of the work.
+     */
+    static Verdict verdict(ModelProvider provider, Relayed answer) {
+        if (answer.capture().abandoned()) {
+            return StorageVerdict.decide(facts(answer, false, false, false, false));
+        }
+        StreamEvents events = answer.eventStream() ? answer.events() : null;
+        return StorageVerdict.decide(facts(answer, true, events != null && events.sawTerminal(),
+                events != null && events.sawError(), provider.streamDialect().terminalRequired()));
+    }
+
     Recorded record(Exchange exchange, ModelProvider provider, Relayed answer) {
         int status = answer.status();
         boolean captured = !answer.capture().abandoned();
         if (!captured) {
-            return new Recorded(StorageVerdict.decide(facts(answer, false, false, false, false)), null, Usage.NONE);
+            return new Recorded(verdict(provider, answer), null, Usage.NONE);
         }
         Capture capture = answer.capture();
         Body body = capture.spilled().<Body>map(file -> new Body.InFile(file, 0, capture.size()))
                 .orElseGet(() -> Body.of(capture.inMemory()));
         boolean success = StorageVerdict.storableStatus(status);
         Usage usage = Usage.NONE;
-        boolean terminal = false;
         boolean error = false;
         if (answer.eventStream()) {
             // What the events said was noted as they passed: the capture (a spill file, for a large answer) is not
             // read back.
             StreamEvents events = answer.events();
             error = events.sawError();
-            terminal = events.sawTerminal();
             if (success && !error && events.pastCountingBound()) {
                 LOG.log(Level.WARNING, "a stream of " + body.length() + " bytes is past what is read for counting ("
                         + COUNTED_BYTES + " bytes of data): its text beyond is not counted, the usage it reports is");
@@ -106,8 +117,7 @@ final class EntryRecorder {
                 usage = countSafely(() -> provider.usage(exchange.json(), json));
             }
         }
-        Verdict verdict = StorageVerdict.decide(facts(answer, true, terminal, error,
-                provider.streamDialect().terminalRequired()));
+        Verdict verdict = verdict(provider, answer);
         if (success && !verdict.store()) {
             return new Recorded(verdict, null, usage);
         }

@@ -69,14 +69,14 @@ public final class Misses {
 
     /** Explains a miss that goes on to the provider, and reports it; returns the short reason for the header. */
     public String explain(RequestRecord request, CacheKey key) {
-        Explanation explanation = explainer.explain(request);
+        Explanation explanation = explainer.explain(request, key);
         report.missed(request, key, explanation, false);
         return explanation.summary();
     }
 
     /** The error for a miss that may not reach the provider ({@code why}: replay mode or only-if-cached). */
     public ProxyError offline(RequestRecord request, CacheKey key, String why) {
-        Explanation explanation = explainer.explain(request);
+        Explanation explanation = explainer.explain(request, key);
         report.missed(request, key, explanation, true);
         return new ProxyError(504, "cache_miss", "cache_miss", "No stored answer for this request, and " + why
                 + " (key " + key.shortId() + "): " + explanation.summary())
@@ -85,6 +85,14 @@ public final class Misses {
                 .withHeader("X-Cache", "MISS")
                 .withDetail("key", com.fasterxml.jackson.databind.node.TextNode.valueOf(key.shortId()))
                 .withDetail("explanation", explanation.toJson());
+    }
+
+    /**
+     * An answer was stored under {@code key} (its request body {@code requestBytes} long): the explainer reads its request now (off the request
+     * threads) rather than at the next miss of its path.
+     */
+    public void stored(CacheKey key, long requestBytes) {
+        explainer.stored(key, requestBytes);
     }
 
     /** An answer served from the cache: the report counts the entry as used. */

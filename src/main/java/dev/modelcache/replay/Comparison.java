@@ -29,10 +29,11 @@ record Comparison(EntrySummary entry, JsonDiff.Result body, List<Cause> causes, 
     /**
      * Compares the entry {@code entry}, whose record is {@code stored}, with {@code missed} (whose key is
      * {@code missedKey}): both are the same caller's, so every value may be shown. The bodies are compared visiting
-     * at most {@code maxValues} values; when they hold more, the comparison says it is partial.
+     * at most {@code maxValues} values; when they hold more, the comparison says it is partial. {@code olderKey}: what
+     * {@link #storedUnderOlderKey} says of the entry (the explainer keeps it with the stored request it read).
      */
     static Comparison of(RequestRecord missed, CacheKey missedKey, EntrySummary entry, RequestRecord stored,
-                         CacheKeyFactory keys, int differenceLimit, int maxValues) {
+                         boolean olderKey, CacheKeyFactory keys, int differenceLimit, int maxValues) {
         String id = MissExplainer.shortKey(entry.key());
         if (entry.key().equals(missedKey.hex())) {
             return new Comparison(entry, JsonDiff.between(null, null), List.of(new Cause(
@@ -48,8 +49,7 @@ record Comparison(EntrySummary entry, JsonDiff.Result body, List<Cause> causes, 
             causes.add(new Cause("compared in part", "the bodies were compared in part: the explainer reads at most "
                     + maxValues + " values of them, " + JsonDiff.MAX_DEPTH + " levels deep"));
         }
-        if (stored.keyRecipe().equals(CacheKeyFactory.VERSION) && CacheKeyFactory.canKey(stored)
-                && !keys.create(stored).hex().equals(entry.key())) {
+        if (olderKey) {
             causes.add(new Cause("stored under an older key", "stored under key " + id + ", which its request no"
                     + " longer computes (the ignored fields changed since it was recorded): import or re-record"));
         } else if (causes.isEmpty() && body.isEmpty()) {
@@ -58,5 +58,15 @@ record Comparison(EntrySummary entry, JsonDiff.Result body, List<Cause> causes, 
                     missedKey.hex()) + ")"));
         }
         return new Comparison(entry, body, causes, false);
+    }
+
+    /**
+     * True when {@code stored}, of today's key recipe, no longer computes the key {@code key} it is stored under (the
+     * ignored fields changed since). The same for a given entry as long as the factory is: a key and a hash to compute,
+     * which is why the explainer keeps the answer rather than ask again at every miss.
+     */
+    static boolean storedUnderOlderKey(RequestRecord stored, String key, CacheKeyFactory keys) {
+        return stored.keyRecipe().equals(CacheKeyFactory.VERSION) && CacheKeyFactory.canKey(stored)
+                && !keys.create(stored).hex().equals(key);
     }
 }

@@ -193,8 +193,8 @@ public final class JsonDiff {
         if (under == null) {
             return;
         }
-        if (cut) {
-            compare(pointer, true, under, depth + 1, before, after);
+        if (cut || limit == 0) {
+            compare(pointer, true, under, depth + 1, before, after); // nothing is listed: no pointer is shown
             return;
         }
         String joined = pointer + "/" + escape(name.length() > MAX_POINTER ? name.substring(0, MAX_POINTER) : name);

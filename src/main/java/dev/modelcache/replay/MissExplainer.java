@@ -32,14 +32,17 @@ import java.util.Optional;
  * are read from their records, and no more once {@value #MAX_RECORD_BYTES} bytes of records were read; the bodies are compared
  * visiting at most {@value #MAX_VALUES_PER_ENTRY} values per entry and {@value #MAX_VALUES} in all (see
  * {@link JsonDiff} for depth and pointer length), and every value shown is cut short ({@link ShortText}). The
- * nearest is the one with the fewest differences; of equals, the newest. Fields the key ignores are never
+ * nearest is the one with the fewest differences; of equals, the newest. The differences of each candidate are only
+ * counted; the nearest's are then listed and rendered, compared again within the same bound (a diff is pure, so the
+ * count is the same), which spares rendering the values of 31 entries no one reads. Fields the key ignores are never
  * reported.</p>
  *
  * <p>Thread-safe. The only state kept between explanations is the {@value #RECENT_REQUESTS} stored requests read
- * last (small ones only), by key: every miss of a busy path compares the same newest entries, and reading and
- * parsing their record headers again was most of what a miss cost. A key names one request (its partition
- * included), so what is kept never differs from what the record says; an entry removed since is no longer listed,
- * so it is not compared.</p>
+ * last (small ones only), by key, each with whether it is stored under a key it no longer computes: every miss of a
+ * busy path compares the same newest entries, and reading and parsing their record headers again was most of what a
+ * miss cost, and computing each one's key again (canonical JSON and SHA-256) half of what was left. A key names one
+ * request (its partition included) and the factory does not change, so what is kept never differs from what the
+ * record says; an entry removed since is no longer listed, so it is not compared.</p>
  */
 public final class MissExplainer {
     private static final Logger LOG = System.getLogger(MissExplainer.class.getName());
@@ -62,10 +65,10 @@ public final class MissExplainer {
 
     private final ResponseStore store;
     private final CacheKeyFactory keys;
-    private final Map<String, RequestRecord> recent = Collections.synchronizedMap(
+    private final Map<String, Known> recent = Collections.synchronizedMap(
             new LinkedHashMap<>(RECENT_REQUESTS * 2, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<String, RequestRecord> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
                     return size() > RECENT_REQUESTS;
                 }
             });
@@ -80,9 +83,14 @@ public final class MissExplainer {
      * so, since an explanation is an aid and must not turn a miss into an error.
      */
     public Explanation explain(RequestRecord missed) {
+        return explain(missed, null);
+    }
+
+    /** The same, for a request whose key the caller has computed already ({@code keys.create(missed)}), or null. */
+    public Explanation explain(RequestRecord missed, CacheKey missedKey) {
         Objects.requireNonNull(missed);
         try {
-            return nearest(missed);
+            return nearest(missed, missedKey != null ? missedKey : keys.create(missed));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot explain a miss for " + ShortText.ascii(missed.method(), MAX_PATH) + " "
                     + ShortText.ascii(missed.path(), MAX_PATH) + ": " + e);
@@ -91,9 +99,10 @@ public final class MissExplainer {
         }
     }
 
-    private Explanation nearest(RequestRecord missed) {
-        CacheKey missedKey = keys.create(missed);
+    private Explanation nearest(RequestRecord missed, CacheKey missedKey) {
         Comparison nearest = null;
+        Known nearestRequest = null;
+        int nearestValues = 0;
         int compared = 0;
         int valuesLeft = MAX_VALUES;
         long bytesLeft = MAX_RECORD_BYTES;
@@ -101,36 +110,68 @@ public final class MissExplainer {
             if (valuesLeft <= 0 || bytesLeft <= 0) {
                 break; // the bodies were large: the nearest of those compared is named
             }
-            Optional<RequestRecord> stored = storedRequest(entry);
+            Optional<Known> stored = storedRequest(entry);
             bytesLeft -= Math.max(0, entry.fileBytes());
-            if (stored.isEmpty() || !stored.get().partition().equals(missed.partition())) {
+            if (stored.isEmpty() || !stored.get().request().partition().equals(missed.partition())) {
                 continue; // removed or evicted since it was listed, or a record that is not what the index says
             }
             compared++;
-            Comparison comparison = Comparison.of(missed, missedKey, entry, stored.get(), keys,
-                    JsonDiff.DEFAULT_LIMIT, Math.min(MAX_VALUES_PER_ENTRY, valuesLeft));
+            int values = Math.min(MAX_VALUES_PER_ENTRY, valuesLeft);
+            // Counted, not listed: only the nearest's differences are shown, so only its are rendered (below).
+            Comparison comparison = Comparison.of(missed, missedKey, entry, stored.get().request(),
+                    stored.get().olderKey(), keys, 0, values);
             valuesLeft -= Math.max(1, comparison.body().visited());
             if (nearest == null || comparison.score() < nearest.score()) {
                 nearest = comparison; // candidates come newest first, so of equal scores the newest stays
+                nearestRequest = stored.get();
+                nearestValues = values;
             }
             if (nearest.identical()) {
                 break;
             }
         }
-        return nearest == null ? nothingOfTheCallers(missed) : Explanation.of(nearest, compared);
+        return nearest == null ? nothingOfTheCallers(missed) : Explanation.of(Comparison.of(missed, missedKey,
+                nearest.entry(), nearestRequest.request(), nearestRequest.olderKey(), keys, JsonDiff.DEFAULT_LIMIT,
+                nearestValues), compared);
+    }
+
+    /**
+     * The request of an entry just stored, read back from the store as a miss would read it, and kept with the requests
+     * read last, when {@code requestBytes} (its body's size) is small: the next miss of its path, which compares it
+     * first (it is the newest), then need not read its record. Called after the store, off the request's thread; what
+     * is kept is what the record says, so no explanation changes.
+     */
+    public void stored(CacheKey key, long requestBytes) {
+        if (requestBytes > RECENT_HEADER_BYTES) {
+            return;
+        }
+        try {
+            store.request(key).ifPresent(request -> recent.put(key.hex(),
+                    new Known(request, Comparison.storedUnderOlderKey(request, key.hex(), keys))));
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "cannot read back a stored request: " + e);
+        }
+    }
+
+    /** A stored request as read from its record, and whether its key is one it no longer computes. */
+    private record Known(RequestRecord request, boolean olderKey) {
     }
 
     /** The request of a listed entry: kept from an earlier explanation, or read from its record. */
-    private Optional<RequestRecord> storedRequest(EntrySummary entry) {
-        RequestRecord kept = recent.get(entry.key());
+    private Optional<Known> storedRequest(EntrySummary entry) {
+        Known kept = recent.get(entry.key());
         if (kept != null) {
             return Optional.of(kept);
         }
         Optional<RequestRecord> read = store.request(new CacheKey(entry.key()));
-        if (read.isPresent() && entry.fileBytes() - entry.bodyBytes() <= RECENT_HEADER_BYTES) {
-            recent.put(entry.key(), read.get());
+        if (read.isEmpty()) {
+            return Optional.empty();
         }
-        return read;
+        Known known = new Known(read.get(), Comparison.storedUnderOlderKey(read.get(), entry.key(), keys));
+        if (entry.fileBytes() - entry.bodyBytes() <= RECENT_HEADER_BYTES) {
+            recent.put(entry.key(), known);
+        }
+        return Optional.of(known);
     }
 
     /**

@@ -19,14 +19,14 @@ import java.util.concurrent.TimeUnit;
  * A child that stops reporting (its main failed while Tomcat's threads keep the JVM alive) is killed after
  * {@value #DEADLINE_SECONDS} s, and the test fails with what it wrote on stderr, instead of waiting for ever.
  */
-final class KilledChild {
+public final class KilledChild {
     static final long DEADLINE_SECONDS = 180;
 
     private KilledChild() {
     }
 
     /** Runs {@code main} with {@code args} until it reports {@code target}, kills it, and returns what it reported. */
-    static long runUntil(Class<?> main, long target, String... args) throws Exception {
+    public static long runUntil(Class<?> main, long target, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));

@@ -280,4 +280,20 @@ class JsonDiffTest {
         assertEquals(List.of(new Difference("/ab", "1", "2"), new Difference("/messages/1/name", "\"a\"", "\"b\"")),
                 result.differences());
     }
+
+    @Test
+    void withALimitOfNoneEveryDifferenceIsCountedAsWithAnyLimit() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode before = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"a\":1,\"b\":[1,2,3],\"c\":{\"d\":\"x\",\"e\":true},\"f\":\"long text\"}");
+        com.fasterxml.jackson.databind.JsonNode after = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"a\":2,\"b\":[1,5],\"c\":{\"d\":\"y\"},\"g\":null}");
+        for (int values : new int[] {3, 8, 1000}) {
+            JsonDiff.Result listed = JsonDiff.between(before, after, java.util.List.of("/c/e"), JsonDiff.DEFAULT_LIMIT, values);
+            JsonDiff.Result counted = JsonDiff.between(before, after, java.util.List.of("/c/e"), 0, values);
+            org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), counted.differences());
+            org.junit.jupiter.api.Assertions.assertEquals(listed.total(), counted.total(), "values " + values);
+            org.junit.jupiter.api.Assertions.assertEquals(listed.partial(), counted.partial(), "values " + values);
+            org.junit.jupiter.api.Assertions.assertEquals(listed.visited(), counted.visited(), "values " + values);
+        }
+    }
 }

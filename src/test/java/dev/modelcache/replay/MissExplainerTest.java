@@ -339,6 +339,58 @@ class MissExplainerTest {
     }
 
     @Test
+    void theNextMissOfTheSamePathComputesTheKeyOfNoRequestItComparedBefore() {
+        for (int i = 0; i < 40; i++) {
+            chat().set("seed", Integer.toString(i)).storeIn(store, 1000 + i);
+        }
+        CacheKeyFactory keys = org.mockito.Mockito.spy(KEYS);
+        MissExplainer reused = new MissExplainer(store, keys);
+        RequestRecord missed = chat().set("seed", "0").record();
+        CacheKey missedKey = KEYS.create(missed);
+        reused.explain(missed, missedKey);
+        org.mockito.Mockito.clearInvocations(keys);
+        chat().set("seed", "40").storeIn(store, 2000);
+        Explanation second = reused.explain(missed, missedKey);
+        // Before: each of the 32 candidates' keys, and the missed request's, computed again at every miss (33).
+        org.mockito.Mockito.verify(keys, org.mockito.Mockito.times(1)).create(org.mockito.ArgumentMatchers.any(RequestRecord.class));
+        assertEquals(new MissExplainer(store, KEYS).explain(missed).toJson(), second.toJson(),
+                "the same explanation as from the records");
+    }
+
+    @Test
+    void theRequestOfAnEntryJustStoredIsReadThenNotAtTheNextMiss() {
+        for (int i = 0; i < 40; i++) {
+            chat().set("seed", Integer.toString(i)).storeIn(store, 1000 + i);
+        }
+        Counting counting = new Counting(store);
+        MissExplainer reused = new MissExplainer(counting, KEYS);
+        RequestRecord missed = chat().set("seed", "0").record();
+        reused.explain(missed);
+        CacheKey stored = chat().set("seed", "40").storeIn(store, 2000);
+        reused.stored(stored, 200); // after the store, off the request's thread
+        int before = counting.reads.get();
+        Explanation next = reused.explain(missed);
+        // Before: the miss read the record of the entry stored since, on the request's thread.
+        assertEquals(before, counting.reads.get(), "the next miss read no record");
+        assertEquals(new MissExplainer(store, KEYS).explain(missed).toJson(), next.toJson(),
+                "the same explanation as from the records");
+    }
+
+    @Test
+    void aRequestKeptFromAnEarlierMissStillSaysToReKey() {
+        CacheKeyFactory ignoringNothing = new CacheKeyFactory(
+                "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII), List.of(), false);
+        RequestRecord recorded = chat().set("user", "\"alice\"").record();
+        store.put(ignoringNothing.create(recorded), recorded, StoredRequests.answer(1000));
+        RequestRecord missed = chat().set("user", "\"bob\"").record();
+        Explanation first = explainer.explain(missed);
+        Explanation second = explainer.explain(missed); // the stored request kept from the first
+        assertTrue(second.causes().get(0).contains("the ignored fields changed since it was recorded"),
+                second.causes().toString());
+        assertEquals(first.toJson(), second.toJson());
+    }
+
+    @Test
     void theSearchStopsAtAnIdenticalEntry() {
         chat().set("seed", "1").storeIn(store, 1000);
         chat().storeIn(store, 3000);
