@@ -107,7 +107,7 @@ class RefreshVisibilityTest {
         proxy = new CachingProxy(new StoredAnswers(ProviderTable.create(config, new TokenCounter()), new CachePolicy(),
                 keys, store, new Sequences(), misses, true),
                 new Forwarder(client, hold, dir.resolve("tmp"), 1 << 20), new Listeners(), Duration.ofSeconds(10),
-                new ExchangePricing(PriceTable.builtIn()));
+                new ExchangePricing(PriceTable.builtIn()), null);
     }
 
     @AfterEach

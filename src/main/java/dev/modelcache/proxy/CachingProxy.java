@@ -9,13 +9,13 @@ import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.cache.StorageVerdict;
 import dev.modelcache.events.ExchangeTrace;
 import dev.modelcache.events.Listeners;
+import dev.modelcache.flight.FleetLeases;
 import dev.modelcache.flight.Flight;
 import dev.modelcache.flight.FlightRegistry;
 import dev.modelcache.flight.Outcome;
 import dev.modelcache.flight.Ticket;
 import dev.modelcache.http.Exchange;
 import dev.modelcache.http.ProxyError;
-import dev.modelcache.provider.ModelProvider;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -44,9 +44,10 @@ public final class CachingProxy {
     private final StoredAnswers answers;
     private final Replies replies;
     private final ExchangePricing pricing;
+    private final FleetWait fleet; // one call per key across the fleet, with a cluster (leases non-null)
 
     public CachingProxy(StoredAnswers answers, Forwarder forwarder, Listeners events, Duration coalesceWait,
-                        ExchangePricing pricing) {
+                        ExchangePricing pricing, FleetLeases leases) {
         this.pricing = pricing;
         this.answers = answers;
         this.forwarder = forwarder;
@@ -54,6 +55,7 @@ public final class CachingProxy {
         this.coalesceWait = coalesceWait;
         this.keeper = new Keeper(new EntryRecorder(answers.clock()), answers, events);
         this.replies = new Replies(coalesceWait, answers.clock());
+        this.fleet = new FleetWait(leases, answers, replies, coalesceWait);
     }
 
     /** One exchange on its way through the pipeline, with its request record and key ({@code id}). */
@@ -61,10 +63,6 @@ public final class CachingProxy {
                         Supplier<AsyncContext> async) {
         CacheKey key() {
             return plan.key();
-        }
-
-        ModelProvider provider() {
-            return plan.provider();
         }
 
         Decision decision() {
@@ -168,7 +166,8 @@ public final class CachingProxy {
             Optional<CachedResponse> stored = call.decision().read() ? answers.find(call.plan()) : Optional.empty();
             // Stored by a leader that finished between our look-up and our claim.
             answer = stored.isPresent() && replies.replay(call.client(), stored.get(), false)
-                    ? CompletableFuture.completedFuture(stored.get()) : miss(call, flight);
+                    ? CompletableFuture.completedFuture(stored.get())
+                    : fleet.miss(call.plan(), call.client(), () -> miss(call, flight));
         } catch (IOException | RuntimeException e) {
             landed(flight, null, e);
             throw e;
@@ -214,7 +213,7 @@ public final class CachingProxy {
                 call.trace().caller(), call.response()::setHeader);
         CompletableFuture<Relayed> relayed;
         try {
-            relayed = forwarder.forward(call.exchange(), call.provider(), call.response(), call.decision().missStatus(),
+            relayed = forwarder.forward(call.exchange(), call.plan().provider(), call.response(), call.decision().missStatus(),
                     flight, call.trace(), call.async());
         } catch (IOException | RuntimeException e) {
             spending.close();

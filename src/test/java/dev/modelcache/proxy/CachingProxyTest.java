@@ -77,7 +77,7 @@ class CachingProxyTest {
         CachingProxy proxy = new CachingProxy(new StoredAnswers(ProviderTable.create(config, new TokenCounter()), new CachePolicy(),
                 keys, store, new Sequences(), misses, true),
                 new Forwarder(client, events, dir.resolve("tmp"), 1 << 20), events, Duration.ofSeconds(5),
-                new ExchangePricing(PriceTable.builtIn()));
+                new ExchangePricing(PriceTable.builtIn()), null);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         HttpServletResponse response = response(body);
 
