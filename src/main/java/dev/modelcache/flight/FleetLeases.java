@@ -78,7 +78,8 @@ public final class FleetLeases implements AutoCloseable {
         return leases;
     }
 
-    FleetLeases(LeaseStore store, String instance, Clock clock) {
+    /** The leases of the instance named {@code instance} (unique in the fleet), not renewed unless {@link #renew} is run. */
+    public FleetLeases(LeaseStore store, String instance, Clock clock) {
         this.store = store;
         this.instance = instance;
         this.clock = clock;
