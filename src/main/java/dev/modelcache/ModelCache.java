@@ -17,6 +17,7 @@ import dev.modelcache.config.CacheConfig;
 import dev.modelcache.config.ReplayConfig;
 import dev.modelcache.events.Listeners;
 import dev.modelcache.files.OwnerOnly;
+import dev.modelcache.flight.FleetLeases;
 import dev.modelcache.metrics.AccessLog;
 import dev.modelcache.metrics.MetricsListener;
 import dev.modelcache.provider.ProviderTable;
@@ -73,6 +74,8 @@ public final class ModelCache implements AutoCloseable {
     private final CostLedger ledger;
     private final BudgetGuard budget;
     private final UsageStats usage;
+    /** The fleet's leases (one upstream call per key across instances); null without a cluster. */
+    private final FleetLeases leases;
     /** Null when {@code log/access} is off. */
     private final AccessLog accessLog;
 
@@ -109,8 +112,9 @@ public final class ModelCache implements AutoCloseable {
         Misses misses = new Misses(controls.explainer(), controls.report(), budget);
         StoredAnswers answers = new StoredAnswers(providers, policy, keys, store, controls.sequences(), misses,
                 replay.repeatLastInSequence(), clock);
+        this.leases = cluster == null ? null : FleetLeases.renewed(cluster.leases(), clock);
         this.proxy = new CachingProxy(answers, forwarder, events, config.upstream().longestWaitForFirstBytes(),
-                new ExchangePricing(prices), inFlight);
+                new ExchangePricing(prices), inFlight, leases);
         this.usage = UsageStats.open(config.cache().dir(), store, clock);
         events.add(usage);
         this.admin = AdminEndpoints.withReplay(usage::counters, providers, config.admin().token(), controls,
@@ -268,6 +272,9 @@ public final class ModelCache implements AutoCloseable {
             usage.close();
         } finally {
             try {
+                if (leases != null) {
+                    leases.close(); // the leases still held expire by themselves
+                }
                 store.close();
                 restrictStoreFiles(config.cache().dir());
             } finally {

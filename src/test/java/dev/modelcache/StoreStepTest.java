@@ -92,7 +92,7 @@ class StoreStepTest {
         proxy = new CachingProxy(new StoredAnswers(ProviderTable.create(config, new TokenCounter()), new CachePolicy(),
                 keys, store, new Sequences(), misses, true),
                 new Forwarder(client, events, dir.resolve("tmp"), 1 << 20), events, Duration.ofSeconds(30),
-                new ExchangePricing(PriceTable.builtIn()), inFlight);
+                new ExchangePricing(PriceTable.builtIn()), inFlight, null);
     }
 
     @AfterEach

@@ -6,6 +6,7 @@ import dev.modelcache.cache.CachePolicy.Decision;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.events.ExchangeTrace;
 import dev.modelcache.events.Listeners;
+import dev.modelcache.flight.FleetLeases;
 import dev.modelcache.flight.Flight;
 import dev.modelcache.flight.FlightRegistry;
 import dev.modelcache.flight.Outcome;
@@ -39,34 +40,31 @@ public final class CachingProxy implements AutoCloseable {
     private final StoredAnswers answers;
     private final Replies replies;
     private final ExchangePricing pricing;
+    private final FleetWait fleet; // one call per key across the fleet, with a cluster (leases non-null)
 
     public CachingProxy(StoredAnswers answers, Forwarder forwarder, Listeners events, Duration coalesceWait,
                         ExchangePricing pricing) {
-        this(answers, forwarder, events, coalesceWait, pricing, new InFlight());
+        this(answers, forwarder, events, coalesceWait, pricing, new InFlight(), null);
     }
 
-    /** {@code inFlight}: where a miss's store step, after its client has the answer, is counted for a stop. */
+    /**
+     * {@code inFlight}: where a miss's store step, after its client has the answer, is counted for a stop;
+     * {@code leases}: the cluster's, for one call per key across the fleet, or null.
+     */
     public CachingProxy(StoredAnswers answers, Forwarder forwarder, Listeners events, Duration coalesceWait,
-                        ExchangePricing pricing, InFlight inFlight) {
+                        ExchangePricing pricing, InFlight inFlight, FleetLeases leases) {
         this.pricing = pricing;
         this.answers = answers;
         this.events = events;
         this.coalesceWait = coalesceWait;
         this.keeper = new Keeper(new EntryRecorder(answers.clock()), answers, forwarder, events, new Storing(inFlight));
         this.replies = new Replies(coalesceWait, answers.clock());
+        this.fleet = new FleetWait(leases, answers, replies, coalesceWait);
     }
 
     /** One exchange on its way through the pipeline, with its request record and key ({@code id}). */
     private record Call(Exchange exchange, StoredAnswers.Plan plan, HttpServletResponse response, ExchangeTrace trace,
                         Supplier<AsyncContext> async, Storing.Handoff handoff) {
-        CacheKey key() {
-            return plan.key();
-        }
-
-        Decision decision() {
-            return plan.decision();
-        }
-
         Replies.Client client() {
             return new Replies.Client(exchange, response, trace, plan.decision().paced(), async);
         }
@@ -152,11 +150,11 @@ public final class CachingProxy implements AutoCloseable {
      * has nothing either.
      */
     private CompletableFuture<Void> read(Call call) throws IOException {
-        Flight answering = flights.answering(call.key());
+        Flight answering = flights.answering(call.plan().key());
         boolean overlapped = answering != null && answering.underway();
         // Come after it landed: wait for its store step and read the store. Paced: wait for the entry, not a live stream.
         Outcome outcome = answering == null ? null
-                : answering.await(coalesceWait, overlapped && !call.decision().paced());
+                : answering.await(coalesceWait, overlapped && !call.plan().decision().paced());
         CompletableFuture<Void> taken = overlapped && outcome != null
                 ? replies.take(call.client(), answering, outcome, true) : null;
         if (taken != null) {
@@ -176,10 +174,11 @@ public final class CachingProxy implements AutoCloseable {
         events.flightStarted();
         CompletableFuture<CachedResponse> answer;
         try {
-            Optional<CachedResponse> stored = call.decision().read() ? answers.find(call.plan()) : Optional.empty();
+            Optional<CachedResponse> stored = call.plan().decision().read() ? answers.find(call.plan()) : Optional.empty();
             // Stored by a leader that finished between our look-up and our claim.
             answer = stored.isPresent() && replies.replay(call.client(), stored.get(), false)
-                    ? CompletableFuture.completedFuture(stored.get()) : miss(call, flight);
+                    ? CompletableFuture.completedFuture(stored.get())
+                    : fleet.miss(call.plan(), call.client(), () -> miss(call, flight));
         } catch (IOException | RuntimeException e) {
             landed(call, flight, null, e);
             throw e;
@@ -212,7 +211,7 @@ public final class CachingProxy implements AutoCloseable {
         if (outcome instanceof Outcome.Failed failed) {
             throw failed.error();
         } else if (outcome instanceof Outcome.TimedOut) {
-            return lead(call, flights.alone(call.key()));
+            return lead(call, flights.alone(call.plan().key()));
         }
         return replies.take(call.client(), flight, outcome, overlapped);
     }

@@ -3,9 +3,14 @@ package dev.modelcache.cluster;
 import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
 import static dev.modelcache.support.OpenAiFixtures.CHAT_EVENTS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelcache.cache.CacheKey;
+import dev.modelcache.flight.FleetLeases;
+import dev.modelcache.flight.LeaseStore;
 import dev.modelcache.store.cluster.ClusteredTier;
 import dev.modelcache.support.FakeUpstream;
 import dev.modelcache.support.FakeUpstream.Reply;
@@ -14,10 +19,16 @@ import dev.modelcache.support.TestProxy;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -31,7 +42,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Issue 20, item 6: two proxies (the real servlet in embedded Tomcat, each with its own cache folder, one salt)
  * share the clustered tier of a real stripe of two Terracotta servers on loopback, run from the kit Maven unpacks.
- * An answer paid for on A is a hit on B, plain and streamed, byte for byte; killing the active server (kill -9)
+ * An answer paid for on A is a hit on B, plain and streamed, byte for byte; ten identical requests at once over A and
+ * B make one upstream call, and a dead holder's lease is taken over (issue 20, item 2); killing the active server (kill -9)
  * loses no entry, the passive takes over; restarting either proxy keeps serving; the whole stripe gone never stops
  * either proxy, and they share again once it is back (issue 20, item 4). The tests run in order: each leaves the
  * stripe as the next expects it. Everything is stopped in {@link #stopAll()}, and the stripe's
@@ -43,6 +55,8 @@ class ClusterStripeIT {
     private static final String AUTH = "Bearer sk-cluster-test";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration STRIPE_START = Duration.ofSeconds(120);
+    /** A prompt with this in it is answered after 500 ms, so that the requests for it overlap. */
+    private static final String SLOW = "(slow)";
 
     private static Path work;
     private static TerracottaStripe stripe;
@@ -58,7 +72,8 @@ class ClusterStripeIT {
                 "target/it-terracotta/ehcache-clustered-3.11.1-kit")), work.resolve("stripe"));
         stripe.start(STRIPE_START);
         upstream = FakeUpstream.start().handler(request -> request.bodyText().contains("\"stream\":true")
-                ? Reply.sse(CHAT_EVENTS) : Reply.json(200, CHAT_ANSWER));
+                ? Reply.sse(CHAT_EVENTS) : request.bodyText().contains(SLOW)
+                ? Reply.json(200, CHAT_ANSWER).delayHeaders(500) : Reply.json(200, CHAT_ANSWER));
         a = proxy("a");
         b = proxy("b");
     }
@@ -139,8 +154,87 @@ class ClusterStripeIT {
         assertEquals(calls + 1, upstream.calls());
     }
 
+    /**
+     * Issue 20, item 2: ten identical requests at once, spread over A and B, while the provider takes 500 ms: the
+     * instance whose leader takes the fleet's lease calls; the other's leader waits for the stored answer and
+     * replays it, and each instance's other requests follow their own leader. One call, ten identical answers.
+     */
     @Test
     @Order(3)
+    void tenConcurrentIdenticalRequestsOverAAndBMakeOneUpstreamCall() throws Exception {
+        String body = chat("ten at once " + SLOW, false);
+        int calls = upstream.calls();
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                TestProxy proxy = i % 2 == 0 ? a : b;
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return ask(proxy, body);
+                }));
+            }
+            go.countDown();
+            List<String> labels = new ArrayList<>();
+            String first = null;
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+                labels.add(cache(response));
+                first = first == null ? response.body() : first;
+                assertEquals(first, response.body(), "every request has the one answer");
+            }
+            assertEquals(calls + 1, upstream.calls(), "one upstream call for the fleet: " + labels);
+            assertEquals(1, labels.stream().filter("MISS"::equals).count(), labels.toString());
+            assertEquals(9, labels.stream().filter("HIT"::equals).count(), labels.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Issue 20, item 2: a lease whose holder died (planted here: an instance that never renews nor releases it) is
+     * taken over once it has expired on the taker's clock plus the margin, and the taker calls the provider itself;
+     * it gives the lease back once its answer is stored.
+     */
+    @Test
+    @Order(4)
+    void aDeadHoldersLeaseIsTakenOverAndTheFollowerCallsItself() throws Exception {
+        String body = chat("held by a dead instance", false);
+        int stored = a.events().awaitStored(0).size();
+        miss(a, body);
+        String key = a.events().awaitStored(stored + 1).get(stored).keyId();
+        assertTrue(a.app().store().remove(new CacheKey(key)), "the entry is forgotten: the key is a miss again");
+        try (ClusteredTier fleet = new ClusteredTier(stripe.uri("modelcache"), 16, 1024, 0, Duration.ofDays(1),
+                Clock.systemUTC())) {
+            LeaseStore leases = fleet.leases();
+            long planted = System.currentTimeMillis();
+            assertNull(leases.putIfAbsent(key, "a-dead-instance:" + (planted + 500)));
+            int calls = upstream.calls();
+            HttpResponse<String> taken = ask(b, body);
+            assertEquals("MISS", cache(taken), "B took the lease over and called the provider itself");
+            assertEquals(calls + 1, upstream.calls());
+            assertTrue(System.currentTimeMillis() - planted >= 500 + FleetLeases.MARGIN.toMillis(),
+                    "B waited for the dead lease to expire first");
+            b.events().awaitStored(1);
+            awaitLeaseGone(leases, key);
+            assertEquals("HIT", cache(ask(a, body)), "what B stored is A's hit");
+        }
+    }
+
+    /** Waits (bounded) until {@code key}'s lease is released: the holder releases it after its store. */
+    private static void awaitLeaseGone(LeaseStore leases, String key) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (leases.get(key) != null) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the lease was never released: " + leases.get(key));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    @Order(5)
     void killingTheActiveServerLosesNoEntryThePassiveTakesOver() throws Exception {
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -163,7 +257,7 @@ class ClusterStripeIT {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void restartingEitherProxyKeepsServing() throws Exception {
         HttpResponse<String> fromA = miss(a, chat("stored before the restarts", false));
         int calls = upstream.calls();
@@ -185,7 +279,7 @@ class ClusterStripeIT {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void theWholeStripeGoneAndBackNeverStopsTheProxies() throws Exception {
         String kept = chat("kept by A before the outage", false);
         HttpResponse<String> stored = miss(a, kept);

@@ -15,6 +15,7 @@ import org.ehcache.clustered.client.config.builders.TimeoutsBuilder;
 import org.ehcache.clustered.common.Consistency;
 import org.ehcache.config.builders.CacheConfigurationBuilder;
 import org.ehcache.config.builders.CacheManagerBuilder;
+import org.ehcache.config.builders.ExpiryPolicyBuilder;
 import org.ehcache.config.builders.ResourcePoolsBuilder;
 import org.ehcache.config.units.EntryUnit;
 import org.ehcache.config.units.MemoryUnit;
@@ -32,6 +33,17 @@ import org.ehcache.impl.internal.TimeSourceConfiguration;
 final class ClusterCaches {
     private static final Logger LOG = System.getLogger(ClusterCaches.class.getName());
     static final String CACHE_NAME = "responses";
+    /** The fleet's leases ({@link dev.modelcache.flight.FleetLeases}): key hex to {@code "<instance>:<expiresAt>"}. */
+    static final String LEASES_NAME = "leases";
+    /** A lease is a few dozen bytes; a megabyte holds tens of thousands of calls in flight. */
+    static final long LEASES_MB = 1;
+    /** The leases' near cache: this many KB, or entries when the responses' near cache counts entries. */
+    static final long LEASES_HEAP_KB = 64;
+    /**
+     * Ehcache's own lifetime of a lease entry, far past any lease's term: a lease's expiry is judged from its value;
+     * this only clears the leases of holders that died when no one asked for their key again.
+     */
+    static final Duration LEASE_ENTRY_LIFETIME = Duration.ofMinutes(10);
     /** The server's offheap resource the tier's pool is taken from: the one the kit's cluster.cfg declares. */
     static final String SERVER_RESOURCE = "main";
     /** Longest a start waits for the cluster before it goes on without it (the probe keeps trying). */
@@ -73,7 +85,21 @@ final class ClusterCaches {
         if (heapKB > 0) {
             builder = builder.using(new EhcacheResponseStore.ExactSizeOf());
         }
-        return builder.withCache(CACHE_NAME, config).build(true);
+        // Its near cache in the responses' unit: a manager sized in bytes (ExactSizeOf) cannot count entries.
+        ResourcePoolsBuilder leaseHeap = heapKB > 0
+                ? ResourcePoolsBuilder.newResourcePoolsBuilder().heap(LEASES_HEAP_KB, MemoryUnit.KB)
+                : ResourcePoolsBuilder.newResourcePoolsBuilder().heap(LEASES_HEAP_KB, EntryUnit.ENTRIES);
+        CacheConfigurationBuilder<String, String> leases = CacheConfigurationBuilder.newCacheConfigurationBuilder(
+                        String.class, String.class,
+                        leaseHeap.with(ClusteredResourcePoolBuilder.clusteredDedicated(LEASES_MB, MemoryUnit.MB)))
+                .withService(ClusteredStoreConfigurationBuilder.withConsistency(Consistency.STRONG))
+                .withResilienceStrategy(new ThrowingResilienceStrategy<>())
+                .withExpiry(ExpiryPolicyBuilder.timeToLiveExpiration(LEASE_ENTRY_LIFETIME));
+        return builder.withCache(CACHE_NAME, config).withCache(LEASES_NAME, leases).build(true);
+    }
+
+    static Cache<String, String> leases(CacheManager manager) {
+        return manager.getCache(LEASES_NAME, String.class, String.class);
     }
 
     static Cache<String, byte[]> responses(CacheManager manager) {

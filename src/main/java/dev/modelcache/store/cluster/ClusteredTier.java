@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CachedResponse;
+import dev.modelcache.flight.LeaseStore;
 import dev.modelcache.store.DurableResponseStore;
 import dev.modelcache.store.Tier;
 import dev.modelcache.store.ehcache.CachedResponseBytes;
@@ -60,6 +61,7 @@ public final class ClusteredTier implements Tier {
     private final LongAdder failures = new LongAdder();
     private volatile CacheManager manager;
     private volatile Cache<String, byte[]> cache;
+    private volatile Cache<String, String> leases;
     private volatile boolean up;
     private volatile boolean closed;
     private volatile long answeredAtMillis;
@@ -113,6 +115,7 @@ public final class ClusteredTier implements Tier {
             }
             manager = built;
             cache = ClusterCaches.responses(built);
+            leases = ClusterCaches.leases(built);
             answeredAtMillis = clock.millis();
             up = true;
         }
@@ -149,6 +152,15 @@ public final class ClusteredTier implements Tier {
     /** The cache while the cluster answers; null while it is down (the caller treats that as a miss). */
     private Cache<String, byte[]> reachable() {
         return up ? cache : null;
+    }
+
+    /**
+     * The fleet's lease map on the cluster, for {@link dev.modelcache.flight.FleetLeases}: it throws while the cluster
+     * is down (then each instance coalesces alone). A failure of its own is counted, but only the tier's reads, writes
+     * and probe say whether the cluster is down: a lease released as the cluster goes would make the state flap.
+     */
+    public LeaseStore leases() {
+        return new ClusterLeaseStore(() -> up ? leases : null, e -> failures.increment());
     }
 
     @Override
