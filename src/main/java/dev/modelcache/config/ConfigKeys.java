@@ -31,8 +31,8 @@ public enum ConfigKeys {
             "the address the launcher listens on; `0.0.0.0` opens it to every interface (launcher only, like "
             + "`port`)"),
     SERVER_MAX_THREADS("server/maxThreads", LAUNCHER, false, "400", null,
-            "the launcher's request threads: a plain answer holds one while it is served, a live stream only until its "
-            + "first bytes (launcher only; containers: see "
+            "the launcher's request threads: a plain answer holds one while it is served, a live stream none, and no "
+            + "request holds one while its provider thinks (launcher only; containers: see "
             + "[docs/DEPLOYMENT.md](docs/DEPLOYMENT.md#many-clients-long-streams-the-limits))"),
     SERVER_MAX_CONNECTIONS("server/maxConnections", LAUNCHER, false, "10000", null,
             "the launcher's open connections, idle and uploading ones included (launcher only)"),
