@@ -28,14 +28,12 @@ import dev.modelcache.replay.Sequences;
 import dev.modelcache.store.ResponseStore;
 import dev.modelcache.stream.Chunk;
 import dev.modelcache.support.FakeUpstream;
+import dev.modelcache.support.MockResponses;
 import dev.modelcache.support.FakeUpstream.Reply;
 import dev.modelcache.support.TestProxy;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.tokens.Usage;
 import dev.modelcache.upstream.UpstreamClient;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -154,7 +152,7 @@ class FleetWaitTest {
         }, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         proxy.handle(new Exchange("POST", "/v1/chat/completions", null, Headers.of("Content-Type", "application/json"),
-                ASK.getBytes(StandardCharsets.UTF_8)), response(body));
+                ASK.getBytes(StandardCharsets.UTF_8)), MockResponses.into(body));
         return body.toString(StandardCharsets.UTF_8);
     }
 
@@ -204,25 +202,5 @@ class FleetWaitTest {
         assertEquals(1, upstream.calls());
         assertTrue(calledAfterOther.get(), "it waited while the holder's lease lived");
         assertTrue(lease.value.startsWith("other-instance:"), "the holder's lease is not touched");
-    }
-
-    private static HttpServletResponse response(ByteArrayOutputStream body) throws Exception {
-        HttpServletResponse response = mock(HttpServletResponse.class);
-        when(response.getOutputStream()).thenReturn(new ServletOutputStream() {
-            @Override
-            public void write(int b) {
-                body.write(b);
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public void setWriteListener(WriteListener listener) {
-            }
-        });
-        return response;
     }
 }
