@@ -207,13 +207,14 @@ public final class CachingProxy implements AutoCloseable {
     /** Waits for the leader and answers as it did; null when it gave up and this request must look again. */
     private CompletableFuture<Void> follow(Call call, Flight flight) throws IOException {
         boolean overlapped = flight.underway();
-        Outcome outcome = flight.await(coalesceWait);
+        Outcome outcome = flight.await(coalesceWait, overlapped);
         if (outcome instanceof Outcome.Failed failed) {
             throw failed.error();
         } else if (outcome instanceof Outcome.TimedOut) {
             return lead(call, flights.alone(call.plan().key()));
         }
-        return replies.take(call.client(), flight, outcome, overlapped);
+        // One that came after the answer landed reads the store, as once its step ended (a failed write: a miss).
+        return overlapped ? replies.take(call.client(), flight, outcome, true) : null;
     }
 
     /** Calls the provider, relays and keeps its answer ({@link Keeper#miss}): the entry for followers, or null. */
