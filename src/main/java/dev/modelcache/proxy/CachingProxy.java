@@ -62,14 +62,6 @@ public final class CachingProxy implements AutoCloseable {
         this.fleet = new FleetWait(leases, answers, replies, coalesceWait);
     }
 
-    /** One exchange on its way through the pipeline, with its request record and key ({@code id}). */
-    private record Call(Exchange exchange, StoredAnswers.Plan plan, HttpServletResponse response, ExchangeTrace trace,
-                        Supplier<AsyncContext> async, Storing.Handoff handoff) {
-        Replies.Client client() {
-            return new Replies.Client(exchange, response, trace, plan.decision().paced(), async);
-        }
-    }
-
     public void handle(Exchange exchange, HttpServletResponse response) throws IOException {
         Pending.join(handle(exchange, response, null));
     }
@@ -118,7 +110,7 @@ public final class CachingProxy implements AutoCloseable {
         response.setHeader(Misses.KEY_HEADER, key.shortId());
         Call call = new Call(exchange, plan, response, trace, async, handoff);
         if (decision.bypass()) {
-            return miss(call, null).thenApply(entry -> null);
+            return call.miss(keeper, null).thenApply(entry -> null);
         }
         boolean read = decision.read();
         while (true) {
@@ -178,7 +170,7 @@ public final class CachingProxy implements AutoCloseable {
             // Stored by a leader that finished between our look-up and our claim.
             answer = stored.isPresent() && replies.replay(call.client(), stored.get(), false)
                     ? CompletableFuture.completedFuture(stored.get())
-                    : fleet.miss(call.plan(), call.client(), () -> miss(call, flight));
+                    : fleet.miss(call.plan(), call.client(), () -> call.miss(keeper, flight));
         } catch (IOException | RuntimeException e) {
             landed(call, flight, null, e);
             throw e;
@@ -215,12 +207,6 @@ public final class CachingProxy implements AutoCloseable {
         }
         // One that came after the answer landed reads the store, as once its step ended (a failed write: a miss).
         return overlapped ? replies.take(call.client(), flight, outcome, true) : null;
-    }
-
-    /** Calls the provider, relays and keeps its answer ({@link Keeper#miss}): the entry for followers, or null. */
-    private CompletableFuture<CachedResponse> miss(Call call, Flight flight) throws IOException {
-        return keeper.miss(call.exchange(), call.plan(), call.response(), call.trace(), flight, call.async(),
-                call.handoff());
     }
 
     /** Stops the threads that store (after a stop drained the exchanges in flight). */
