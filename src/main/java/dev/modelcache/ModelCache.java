@@ -104,11 +104,13 @@ public final class ModelCache implements AutoCloseable {
         this.store = CassetteStore.behind(durable, replay.cassettes(), keys, clock);
         this.mode = new ModeSwitch(replay.mode());
         CachePolicy policy = new CachePolicy(mode, replay.deterministicOnly(), replay.sequences());
-        ReplayControls controls = new ReplayControls(mode, policy, keys, store, new Sequences(),
+        Sequences sequences = new Sequences(cluster == null ? null : cluster.sequenceCounts());
+        ReplayControls controls = new ReplayControls(mode, policy, keys, store, sequences,
                 new MissExplainer(store, keys), new ReplayReport(clock), replay.cassetteDropHeaders());
         this.upstream = new UpstreamClient(config.upstream(), config.admin().token());
         Forwarder forwarder = new Forwarder(upstream, events, spillDir, config.cache().maxEntryBytes());
-        this.budget = BudgetGuard.open(config.billing(), config.cache().dir(), ledger, prices, tokens, clock);
+        this.budget = BudgetGuard.open(config.billing(), config.cache().dir(), ledger, prices, tokens, clock,
+                cluster == null ? null : cluster.budgetCounters());
         Misses misses = new Misses(controls.explainer(), controls.report(), budget);
         StoredAnswers answers = new StoredAnswers(providers, policy, keys, store, controls.sequences(), misses,
                 replay.repeatLastInSequence(), clock);
@@ -121,13 +123,15 @@ public final class ModelCache implements AutoCloseable {
                 proxyKeys, answers::explain,
                 config.server().maxBodyBytes(), ImportLimits.forRecords(config.cache().maxEntryBytes(),
                         config.server().maxBodyBytes()), spillDir);
-        admin.addStats("costs", ledger::report);
+        admin.addStats("costs", () -> budget.withFleet(ledger.report()));
         admin.addStats("sinceStart", usage::sinceStart);
         admin.addStats("sinceCreated", usage::sinceCreated);
         admin.addStats("timeline", usage::timeline);
         admin.latestRequests(usage::recent);
         if (cluster != null) {
             admin.addHealth("cluster", cluster::health);
+            cluster.whenBack(budget::clusterAnswers); // the outage's spending and resets reach the fleet
+            cluster.whenBack(sequences::clusterAnswers);
         }
         MetricsListener metrics = new MetricsListener(store);
         events.add(metrics);

@@ -1,9 +1,11 @@
 package dev.modelcache.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modelcache.config.BillingConfig;
 import dev.modelcache.config.ConfigKeys;
 import dev.modelcache.http.ProxyError;
+import dev.modelcache.store.SharedMap;
 import dev.modelcache.tokens.TokenCounter;
 import dev.modelcache.tokens.Usage;
 import java.math.BigDecimal;
@@ -23,23 +25,36 @@ import java.time.ZoneOffset;
  * call that got no answer releases it. So calls running at once cannot pass a cap together: spending stays within a
  * cap unless calls cost more than their estimates. The counters are the {@link BudgetBook}'s, durable at each
  * reservation and settlement. Answers from the cache are never refused.
+ *
+ * <p>With {@code cache/clusterUri} the caps count the whole fleet's spending: the day counters live in the cluster
+ * too ({@link FleetBudget}), consulted first, and this instance's book still counts its own (its figures, and the
+ * caps alone while the cluster cannot be reached).
  */
 public final class BudgetGuard implements AutoCloseable {
     /** No caps: every call may go. */
     public static final BudgetGuard NONE = new BudgetGuard(BillingConfig.defaults(), BudgetBook.inMemory(), null,
             Clock.systemUTC());
     private static final String UNKNOWN = "unknown";
+    private static final String ACROSS = " across the fleet";
 
     private final BillingConfig caps;
     private final BudgetBook book;
     private final CallEstimate estimates;
     private final Clock clock;
+    /** The fleet's counters (with {@code cache/clusterUri}), consulted before this instance's book; null for none. */
+    private final FleetBudget fleet;
 
     public BudgetGuard(BillingConfig caps, BudgetBook book, CallEstimate estimates, Clock clock) {
+        this(caps, book, estimates, clock, null);
+    }
+
+    /** The same, with the caps counted across the fleet sharing {@code fleetRows} (null: this instance alone). */
+    public BudgetGuard(BillingConfig caps, BudgetBook book, CallEstimate estimates, Clock clock, SharedMap fleetRows) {
         this.caps = caps;
         this.book = book;
         this.estimates = estimates;
         this.clock = clock.withZone(ZoneOffset.UTC);
+        this.fleet = fleetRows == null || !caps.capped() ? null : new FleetBudget(fleetRows);
     }
 
     /**
@@ -48,11 +63,21 @@ public final class BudgetGuard implements AutoCloseable {
      */
     public static BudgetGuard open(BillingConfig caps, Path cacheDir, CostLedger ledger, PriceTable prices,
                                    TokenCounter counter, Clock clock) {
+        return open(caps, cacheDir, ledger, prices, counter, clock, null);
+    }
+
+    /**
+     * The same, the caps counted across the fleet whose day counters are {@code fleetRows} (the cluster's; null: this
+     * instance alone). This instance's book goes on counting its own spending: its figures, and the caps' fallback
+     * while the fleet's counters cannot be reached.
+     */
+    public static BudgetGuard open(BillingConfig caps, Path cacheDir, CostLedger ledger, PriceTable prices,
+                                   TokenCounter counter, Clock clock, SharedMap fleetRows) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         BudgetBook book = caps.capped() ? BudgetBook.open(cacheDir, today) : BudgetBook.inMemory();
         ledger.spentTodayByCaller().forEach((caller, tally) ->
                 book.atLeast(today, caller, new Spend(tally.usd(), tally.tokens().total())));
-        return new BudgetGuard(caps, book, new CallEstimate(prices, counter), clock);
+        return new BudgetGuard(caps, book, new CallEstimate(prices, counter), clock, fleetRows);
     }
 
     /** What {@link #admit} answers: a {@link Reservation} (the call may go) or a {@link Breach}. */
@@ -78,26 +103,35 @@ public final class BudgetGuard implements AutoCloseable {
      */
     public static final class Reservation implements Admission, AutoCloseable {
         /** A call no cap counts. */
-        public static final Reservation FREE = new Reservation(null, 0, null, null);
+        public static final Reservation FREE = new Reservation(null, 0, null, null, null, null);
 
         private final BudgetBook book;
         private final long id;
         private final CallEstimate estimates;
         private final String model;
+        private final FleetBudget fleet;
+        private final FleetBudget.Hold shared;
         private boolean settled;
 
-        private Reservation(BudgetBook book, long id, CallEstimate estimates, String model) {
+        private Reservation(BudgetBook book, long id, CallEstimate estimates, String model, FleetBudget fleet,
+                            FleetBudget.Hold shared) {
             this.book = book;
             this.id = id;
             this.estimates = estimates;
             this.model = model;
+            this.fleet = fleet;
+            this.shared = shared;
         }
 
         /** The call's answer is counted: it cost {@code usage}, priced as the ledger prices it. */
         public void settle(Usage usage) {
             if (book != null && !settled) {
                 settled = true;
-                book.settle(id, estimates.actual(model, Tokens.of(usage == null ? Usage.NONE : usage)));
+                Spend actual = estimates.actual(model, Tokens.of(usage == null ? Usage.NONE : usage));
+                book.settle(id, actual);
+                if (fleet != null) {
+                    fleet.settle(shared, actual);
+                }
             }
         }
 
@@ -107,6 +141,9 @@ public final class BudgetGuard implements AutoCloseable {
             if (book != null && !settled) {
                 settled = true;
                 book.settle(id, Spend.ZERO);
+                if (fleet != null) {
+                    fleet.release(shared);
+                }
             }
         }
     }
@@ -123,9 +160,36 @@ public final class BudgetGuard implements AutoCloseable {
         return admit(who, model, estimates.of(model, path, body));
     }
 
-    /** The check and the reservation, as one step: two calls cannot both take the last room under a cap. */
-    private synchronized Admission admit(String who, String model, Spend estimate) {
+    /**
+     * With a fleet, its counters first (their own compare-and-set makes their check and hold one step, so no lock is
+     * held while the cluster answers), then this instance's book; a refusal by the book gives the fleet's hold back.
+     */
+    private Admission admit(String who, String model, Spend estimate) {
         LocalDate today = LocalDate.now(clock);
+        FleetBudget.Hold shared = null;
+        if (fleet != null) {
+            boolean perKey = caps.perKeyDailyUsd() != null || caps.perKeyDailyTokens() != null;
+            FleetBudget.Claim claim = fleet.reserve(today, who, estimate,
+                    standing -> passed(standing, estimate, caps.dailyUsd(), caps.dailyTokens(),
+                            ConfigKeys.BUDGET_DAILY_USD.key(), ConfigKeys.BUDGET_DAILY_TOKENS.key(), ACROSS),
+                    standing -> !perKey ? null : passed(standing, estimate, caps.perKeyDailyUsd(),
+                            caps.perKeyDailyTokens(), ConfigKeys.BUDGET_PER_KEY_DAILY_USD.key(),
+                            ConfigKeys.BUDGET_PER_KEY_DAILY_TOKENS.key(), " by caller " + who + ACROSS));
+            if (claim.refused() != null) {
+                return breach(today, claim.refused());
+            }
+            shared = claim.hold();
+        }
+        Admission here = admitHere(today, who, model, estimate, shared);
+        if (here instanceof Breach && shared != null) {
+            fleet.release(shared);
+        }
+        return here;
+    }
+
+    /** The check and the reservation in this instance's book, as one step: two calls cannot both take the last room. */
+    private synchronized Admission admitHere(LocalDate today, String who, String model, Spend estimate,
+                                             FleetBudget.Hold shared) {
         String why = passed(book.standing(today), estimate, caps.dailyUsd(), caps.dailyTokens(),
                 ConfigKeys.BUDGET_DAILY_USD.key(), ConfigKeys.BUDGET_DAILY_TOKENS.key(), "");
         if (why == null && (caps.perKeyDailyUsd() != null || caps.perKeyDailyTokens() != null)) {
@@ -133,12 +197,37 @@ public final class BudgetGuard implements AutoCloseable {
                     ConfigKeys.BUDGET_PER_KEY_DAILY_USD.key(), ConfigKeys.BUDGET_PER_KEY_DAILY_TOKENS.key(), " by caller " + who);
         }
         if (why != null) {
-            Instant reset = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-            long seconds = Math.max(1, (Duration.between(clock.instant(), reset).toMillis() + 999) / 1000);
-            return new Breach(why + "; it resets at " + reset + " (the next UTC midnight)", reset, seconds,
-                    caps.replayWhenExceeded());
+            return breach(today, why);
         }
-        return new Reservation(book, book.reserve(today, who, estimate), estimates, model);
+        return new Reservation(book, book.reserve(today, who, estimate), estimates, model, fleet, shared);
+    }
+
+    private Breach breach(LocalDate today, String why) {
+        Instant reset = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        long seconds = Math.max(1, (Duration.between(clock.instant(), reset).toMillis() + 999) / 1000);
+        return new Breach(why + "; it resets at " + reset + " (the next UTC midnight)", reset, seconds,
+                caps.replayWhenExceeded());
+    }
+
+    /**
+     * The cluster answers again (its probe found it): what this instance settled while it could not be reached is
+     * added to the fleet's counters now, not only at its next call, so the other instances' caps count it at once.
+     */
+    public void clusterAnswers() {
+        if (fleet != null) {
+            fleet.flush();
+        }
+    }
+
+    /**
+     * {@code costs} (the ledger's report, this instance's figures) with the fleet's figures of today under
+     * {@code "fleet"} when the caps are counted across a fleet; unchanged otherwise.
+     */
+    public ObjectNode withFleet(ObjectNode costs) {
+        if (fleet != null) {
+            costs.set("fleet", fleet.report(LocalDate.now(clock)));
+        }
+        return costs;
     }
 
     private static String passed(BudgetBook.Standing standing, Spend estimate, BigDecimal usdCap, Long tokenCap,

@@ -3,6 +3,7 @@ package dev.modelcache.cluster;
 import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
 import static dev.modelcache.support.OpenAiFixtures.CHAT_EVENTS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -57,6 +60,15 @@ class ClusterStripeIT {
     private static final Duration STRIPE_START = Duration.ofSeconds(120);
     /** A prompt with this in it is answered after 500 ms, so that the requests for it overlap. */
     private static final String SLOW = "(slow)";
+    /** Priced at 10,000 USD per million output tokens, input free: the fake's answer (3 output tokens) costs 0.03 USD. */
+    private static final String PRICED_MODEL = "gpt-fleet-budget-test";
+    /** Each proxy's per-key daily cap: three calls of {@link #PRICED_MODEL} for the pair, not six. */
+    private static final String PER_KEY_CAP_USD = "0.09";
+    private static final String BUDGET_AUTH = "Bearer sk-budget-test";
+    private static final Function<FakeUpstream.Request, Reply> ANSWERS = request ->
+            request.bodyText().contains("\"stream\":true") ? Reply.sse(CHAT_EVENTS)
+                    : request.bodyText().contains(SLOW) ? Reply.json(200, CHAT_ANSWER).delayHeaders(500)
+                    : Reply.json(200, CHAT_ANSWER);
 
     private static Path work;
     private static TerracottaStripe stripe;
@@ -71,9 +83,9 @@ class ClusterStripeIT {
         stripe = new TerracottaStripe(Path.of(System.getProperty("modelcache.it.terracottaKit",
                 "target/it-terracotta/ehcache-clustered-3.11.1-kit")), work.resolve("stripe"));
         stripe.start(STRIPE_START);
-        upstream = FakeUpstream.start().handler(request -> request.bodyText().contains("\"stream\":true")
-                ? Reply.sse(CHAT_EVENTS) : request.bodyText().contains(SLOW)
-                ? Reply.json(200, CHAT_ANSWER).delayHeaders(500) : Reply.json(200, CHAT_ANSWER));
+        upstream = FakeUpstream.start().handler(ANSWERS);
+        Files.writeString(work.resolve("prices.json"), "{\"checked\":\"2026-12-07\",\"prices\":{\"" + PRICED_MODEL
+                + "\":{\"input\":0,\"output\":10000}}}");
         a = proxy("a");
         b = proxy("b");
     }
@@ -83,6 +95,8 @@ class ClusterStripeIT {
         settings.put("cache/clusterUri", stripe.uri("modelcache").toString());
         settings.put("cache/clusterMB", "16");
         settings.put("cache/keySalt", SALT);
+        settings.put("prices/file", work.resolve("prices.json").toString());
+        settings.put("budget/perKeyDailyUsd", PER_KEY_CAP_USD);
         return TestProxy.start(settings);
     }
 
@@ -233,8 +247,95 @@ class ClusterStripeIT {
         }
     }
 
+    /**
+     * Issue 20, item 3: the same per-key daily cap on A and B (0.09 USD) holds for the pair. Each call of the priced
+     * model costs 0.03 USD and is estimated at exactly that ({@code max_tokens} 3); calls alternated over A and B
+     * go until the pair together reached the cap, then both refuse (429 budget_exceeded), though each spent only 0.06
+     * or less itself. {@code /_cache/stats} shows each instance's own figures and the fleet's.
+     */
     @Test
     @Order(5)
+    void aPerKeyCapSetOnBothHoldsForThePair() throws Exception {
+        int calls = upstream.calls();
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            TestProxy proxy = i % 2 == 0 ? a : b;
+            int stored = proxy.events().awaitStored(0).size();
+            String body = "{\"model\":\"" + PRICED_MODEL + "\",\"max_tokens\":3,\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"budget call " + i + "\"}]}";
+            HttpResponse<String> answer = proxy.post(TestProxy.CHAT, body, "Authorization", BUDGET_AUTH);
+            statuses.add(answer.statusCode());
+            if (answer.statusCode() == 200) {
+                proxy.events().awaitStored(stored + 1); // settled against the budget before it is stored
+            } else {
+                assertTrue(answer.body().contains("budget_exceeded") && answer.body().contains("across the fleet"),
+                        answer.body());
+            }
+        }
+        assertEquals(List.of(200, 200, 200, 429, 429, 429), statuses, "three calls of 0.03 USD for the pair, not six");
+        assertEquals(calls + 3, upstream.calls());
+        String stats = a.get("/_cache/stats").body();
+        JsonNode costs = JSON.readTree(stats).path("costs");
+        JsonNode fleet = costs.path("fleet");
+        assertEquals("shared", fleet.path("state").asText(), costs.toString());
+        assertEquals(0, new java.math.BigDecimal("0.09").compareTo(
+                fleet.path("byCaller").path(callerOf(costs)).path("spent").path("usd").decimalValue()), fleet.toString());
+        assertEquals(0, new java.math.BigDecimal("0.06").compareTo(
+                costs.path("byCaller").path(callerOf(costs)).path("spent").path("usd").decimalValue()),
+                "A's own figures: its two calls");
+        assertFalse(stats.contains("sk-budget-test") || stats.contains(stripe.uri("modelcache").getAuthority()),
+                "no credential, no cluster address");
+    }
+
+    /** The caller the priced model's calls were counted for: the one whose spending in this ledger is in dollars. */
+    private static String callerOf(JsonNode costs) {
+        for (var callers = costs.path("byCaller").fields(); callers.hasNext(); ) {
+            var caller = callers.next();
+            if (caller.getValue().path("spent").path("usd").decimalValue().compareTo(new java.math.BigDecimal("0.01")) > 0) {
+                return caller.getKey();
+            }
+        }
+        throw new AssertionError("no caller spent the priced model's dollars: " + costs);
+    }
+
+    /**
+     * Issue 20: sequences count across the cluster. Three identical sequenced requests recorded on A (the provider
+     * answers 1, 2, 3), the counts reset, then replayed alternating A, B, A: answers 1, 2, 3, in order, from the cache.
+     */
+    @Test
+    @Order(6)
+    void aSequencePlayedOverAAndBGetsItsAnswersInOrder() throws Exception {
+        AtomicInteger answered = new AtomicInteger();
+        upstream.handler(request -> Reply.json(200, CHAT_ANSWER.replace("\"chatcmpl-", "\"answer-"
+                + answered.incrementAndGet() + "-chatcmpl-")));
+        List<String> recorded = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                int stored = a.events().awaitStored(0).size();
+                HttpResponse<String> answer = a.post(TestProxy.CHAT, chat("a sequence over the fleet", false),
+                        "Authorization", AUTH, "X-Cache-Sequence", "on");
+                assertEquals("MISS", cache(answer), answer.body());
+                recorded.add(answer.body());
+                a.events().awaitStored(stored + 1);
+            }
+        } finally {
+            upstream.handler(ANSWERS);
+        }
+        assertEquals(3, new java.util.HashSet<>(recorded).size(), "three answers: " + recorded);
+        assertEquals(200, a.post("/_cache/sequences/reset", "").statusCode());
+        int calls = upstream.calls();
+        TestProxy[] order = {a, b, a};
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> replayed = order[i].post(TestProxy.CHAT, chat("a sequence over the fleet", false),
+                    "Authorization", AUTH, "X-Cache-Sequence", "on");
+            assertEquals("HIT", cache(replayed), "step " + (i + 1));
+            assertEquals(recorded.get(i), replayed.body(), "step " + (i + 1) + " is answer " + (i + 1));
+        }
+        assertEquals(calls, upstream.calls());
+    }
+
+    @Test
+    @Order(7)
     void killingTheActiveServerLosesNoEntryThePassiveTakesOver() throws Exception {
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -257,7 +358,7 @@ class ClusterStripeIT {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void restartingEitherProxyKeepsServing() throws Exception {
         HttpResponse<String> fromA = miss(a, chat("stored before the restarts", false));
         int calls = upstream.calls();
@@ -279,7 +380,7 @@ class ClusterStripeIT {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void theWholeStripeGoneAndBackNeverStopsTheProxies() throws Exception {
         String kept = chat("kept by A before the outage", false);
         HttpResponse<String> stored = miss(a, kept);

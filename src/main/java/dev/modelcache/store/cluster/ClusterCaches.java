@@ -44,6 +44,19 @@ final class ClusterCaches {
      * this only clears the leases of holders that died when no one asked for their key again.
      */
     static final Duration LEASE_ENTRY_LIFETIME = Duration.ofMinutes(10);
+    /** The fleet's budget counters ({@link dev.modelcache.billing.FleetBudget}): a row per UTC day and caller. */
+    static final String BUDGET_NAME = "budget";
+    /** The fleet's sequence counts ({@link dev.modelcache.replay.Sequences}): a count per namespace and key. */
+    static final String SEQUENCES_NAME = "sequences";
+    /** Sequence counts are a few dozen bytes each: tens of thousands of sequenced keys. */
+    static final long SEQUENCES_MB = 4;
+    /**
+     * A budget row lives two days past its last change, longer than the day it counts: then it goes by itself. Never
+     * shorter than a day, or a quiet caller's row of today would vanish and the fleet forget what it spent.
+     */
+    static final Duration BUDGET_ENTRY_LIFETIME = Duration.ofDays(2);
+    /** A sequence no one has moved on for a day starts over, as a reset would start it. */
+    static final Duration SEQUENCE_ENTRY_LIFETIME = Duration.ofDays(1);
     /** The server's offheap resource the tier's pool is taken from: the one the kit's cluster.cfg declares. */
     static final String SERVER_RESOURCE = "main";
     /** Longest a start waits for the cluster before it goes on without it (the probe keeps trying). */
@@ -89,17 +102,26 @@ final class ClusterCaches {
         ResourcePoolsBuilder leaseHeap = heapKB > 0
                 ? ResourcePoolsBuilder.newResourcePoolsBuilder().heap(LEASES_HEAP_KB, MemoryUnit.KB)
                 : ResourcePoolsBuilder.newResourcePoolsBuilder().heap(LEASES_HEAP_KB, EntryUnit.ENTRIES);
-        CacheConfigurationBuilder<String, String> leases = CacheConfigurationBuilder.newCacheConfigurationBuilder(
-                        String.class, String.class,
-                        leaseHeap.with(ClusteredResourcePoolBuilder.clusteredDedicated(LEASES_MB, MemoryUnit.MB)))
-                .withService(ClusteredStoreConfigurationBuilder.withConsistency(Consistency.STRONG))
-                .withResilienceStrategy(new ThrowingResilienceStrategy<>())
-                .withExpiry(ExpiryPolicyBuilder.timeToLiveExpiration(LEASE_ENTRY_LIFETIME));
-        return builder.withCache(CACHE_NAME, config).withCache(LEASES_NAME, leases).build(true);
+        return builder.withCache(CACHE_NAME, config)
+                .withCache(LEASES_NAME, text(leaseHeap, LEASES_MB, LEASE_ENTRY_LIFETIME))
+                .withCache(BUDGET_NAME, text(leaseHeap, LEASES_MB, BUDGET_ENTRY_LIFETIME))
+                .withCache(SEQUENCES_NAME, text(leaseHeap, SEQUENCES_MB, SEQUENCE_ENTRY_LIFETIME))
+                .build(true);
     }
 
-    static Cache<String, String> leases(CacheManager manager) {
-        return manager.getCache(LEASES_NAME, String.class, String.class);
+    /** A small cache of text (leases, counters): STRONG, throwing, its entries living {@code lifetime} past a change. */
+    private static CacheConfigurationBuilder<String, String> text(ResourcePoolsBuilder heap, long clusterMB,
+                                                                  Duration lifetime) {
+        return CacheConfigurationBuilder.newCacheConfigurationBuilder(String.class, String.class,
+                        heap.with(ClusteredResourcePoolBuilder.clusteredDedicated(clusterMB, MemoryUnit.MB)))
+                .withService(ClusteredStoreConfigurationBuilder.withConsistency(Consistency.STRONG))
+                .withResilienceStrategy(new ThrowingResilienceStrategy<>())
+                .withExpiry(ExpiryPolicyBuilder.timeToLiveExpiration(lifetime));
+    }
+
+    /** One of the small caches of text: {@link #LEASES_NAME}, {@link #BUDGET_NAME}, {@link #SEQUENCES_NAME}. */
+    static Cache<String, String> text(CacheManager manager, String name) {
+        return manager.getCache(name, String.class, String.class);
     }
 
     static Cache<String, byte[]> responses(CacheManager manager) {

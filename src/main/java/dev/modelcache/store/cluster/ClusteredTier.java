@@ -6,6 +6,7 @@ import dev.modelcache.cache.CacheKey;
 import dev.modelcache.cache.CachedResponse;
 import dev.modelcache.flight.LeaseStore;
 import dev.modelcache.store.DurableResponseStore;
+import dev.modelcache.store.SharedMap;
 import dev.modelcache.store.Tier;
 import dev.modelcache.store.ehcache.CachedResponseBytes;
 import dev.modelcache.store.ehcache.EhcacheResponseStore;
@@ -16,8 +17,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,9 +62,9 @@ public final class ClusteredTier implements Tier {
     private final Clock clock;
     private final ScheduledExecutorService prober;
     private final LongAdder failures = new LongAdder();
+    private final List<Runnable> whenBack = new CopyOnWriteArrayList<>();
     private volatile CacheManager manager;
     private volatile Cache<String, byte[]> cache;
-    private volatile Cache<String, String> leases;
     private volatile boolean up;
     private volatile boolean closed;
     private volatile long answeredAtMillis;
@@ -115,7 +118,6 @@ public final class ClusteredTier implements Tier {
             }
             manager = built;
             cache = ClusterCaches.responses(built);
-            leases = ClusterCaches.leases(built);
             answeredAtMillis = clock.millis();
             up = true;
         }
@@ -134,6 +136,7 @@ public final class ClusteredTier implements Tier {
         if (current == null) {
             if (connect() == null && !closed) {
                 LOG.log(Level.WARNING, "the cluster at " + uri + " answers: this instance now shares its entries");
+                back();
             }
             return;
         }
@@ -143,9 +146,28 @@ public final class ClusteredTier implements Tier {
             if (!up) {
                 up = true;
                 LOG.log(Level.WARNING, "the cluster at " + uri + " answers again: this instance shares its entries again");
+                back();
             }
         } catch (RuntimeException e) {
             lost("probe", e);
+        }
+    }
+
+    /**
+     * Runs {@code task} on the probe's thread each time the cluster answers after it could not be reached: the
+     * budget's and the sequences' changes made meanwhile reach the cluster then, on this one health machine.
+     */
+    public void whenBack(Runnable task) {
+        whenBack.add(task);
+    }
+
+    private void back() {
+        for (Runnable task : whenBack) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a task run as the cluster came back failed: " + e);
+            }
         }
     }
 
@@ -160,7 +182,31 @@ public final class ClusteredTier implements Tier {
      * and probe say whether the cluster is down: a lease released as the cluster goes would make the state flap.
      */
     public LeaseStore leases() {
-        return new ClusterLeaseStore(() -> up ? leases : null, e -> failures.increment());
+        return new ClusterLeaseStore(() -> text(ClusterCaches.LEASES_NAME), e -> failures.increment());
+    }
+
+    /**
+     * The fleet's budget counters on the cluster, for {@link dev.modelcache.billing.FleetBudget}: like {@link #leases()},
+     * it throws at once while the cluster is down (then each instance counts its own spending), and a failure of its own
+     * is counted without marking the cluster down.
+     */
+    public SharedMap budgetCounters() {
+        return new ClusterMap(() -> text(ClusterCaches.BUDGET_NAME), e -> failures.increment());
+    }
+
+    /** The fleet's sequence counts on the cluster, for {@link dev.modelcache.replay.Sequences}; as {@link #budgetCounters()}. */
+    public SharedMap sequenceCounts() {
+        return new ClusterMap(() -> text(ClusterCaches.SEQUENCES_NAME), e -> failures.increment());
+    }
+
+    /** The small cache {@code name} while the cluster answers; null while it is down. */
+    private Cache<String, String> text(String name) {
+        CacheManager current = manager;
+        try {
+            return up && current != null ? ClusterCaches.text(current, name) : null;
+        } catch (IllegalStateException e) {
+            return null; // closed meanwhile
+        }
     }
 
     @Override
