@@ -46,7 +46,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Issue 20, item 6: two proxies (the real servlet in embedded Tomcat, each with its own cache folder, one salt)
  * share the clustered tier of a real stripe of two Terracotta servers on loopback, run from the kit Maven unpacks.
  * An answer paid for on A is a hit on B, plain and streamed, byte for byte; ten identical requests at once over A and
- * B make one upstream call, and a dead holder's lease is taken over (issue 20, item 2); killing the active server (kill -9)
+ * B make one upstream call, and a dead holder's lease is taken over (issue 20, item 2); a per-key cap set on both holds
+ * for the pair (item 3), and a sequence played over A and B gets its answers in order; killing the active server (kill -9)
  * loses no entry, the passive takes over; restarting either proxy keeps serving; the whole stripe gone never stops
  * either proxy, and they share again once it is back (issue 20, item 4). The tests run in order: each leaves the
  * stripe as the next expects it. Everything is stopped in {@link #stopAll()}, and the stripe's

@@ -162,13 +162,13 @@ public final class ClusteredTier implements Tier {
     }
 
     private void back() {
-        for (Runnable task : whenBack) {
+        whenBack.forEach(task -> {
             try {
                 task.run();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "a task run as the cluster came back failed: " + e);
             }
-        }
+        });
     }
 
     /** The cache while the cluster answers; null while it is down (the caller treats that as a miss). */
@@ -185,16 +185,12 @@ public final class ClusteredTier implements Tier {
         return new ClusterLeaseStore(() -> text(ClusterCaches.LEASES_NAME), e -> failures.increment());
     }
 
-    /**
-     * The fleet's budget counters on the cluster, for {@link dev.modelcache.billing.FleetBudget}: like {@link #leases()},
-     * it throws at once while the cluster is down (then each instance counts its own spending), and a failure of its own
-     * is counted without marking the cluster down.
-     */
+    /** The fleet's budget counters ({@link dev.modelcache.billing.FleetBudget}); down, failing as {@link #leases()}. */
     public SharedMap budgetCounters() {
         return new ClusterMap(() -> text(ClusterCaches.BUDGET_NAME), e -> failures.increment());
     }
 
-    /** The fleet's sequence counts on the cluster, for {@link dev.modelcache.replay.Sequences}; as {@link #budgetCounters()}. */
+    /** The fleet's sequence counts ({@link dev.modelcache.replay.Sequences}); down, failing as {@link #leases()}. */
     public SharedMap sequenceCounts() {
         return new ClusterMap(() -> text(ClusterCaches.SEQUENCES_NAME), e -> failures.increment());
     }

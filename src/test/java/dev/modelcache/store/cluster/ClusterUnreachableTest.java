@@ -1,6 +1,7 @@
 package dev.modelcache.store.cluster;
 
 import static dev.modelcache.support.OpenAiFixtures.CHAT_ANSWER;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -13,6 +14,9 @@ import dev.modelcache.support.TestProxy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Issue 20, item 4: a cluster unreachable at start never stops the proxy. It starts, misses go upstream, its own
  * entries hit from its record, {@code /_cache/health} says the cluster is unreachable, and the log says so once
- * however many requests come (the tier does not try the cluster per request, so none waits for its timeouts).
+ * however many requests come (the tier does not try the cluster per request, so none waits for its timeouts). The
+ * budget's caps are then counted by the instance alone.
  */
 class ClusterUnreachableTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,5 +76,38 @@ class ClusterUnreachableTest {
                 .filter(r -> r.getLoggerName().equals(ClusteredTier.class.getName()) && r.getLevel() == Level.WARNING)
                 .count();
         assertEquals(1, warnings, "the log says once that the cluster is unreachable");
+    }
+
+    /**
+     * Issue 20, items 3 and 4: with the cluster unreachable the budget still holds, counted by this instance alone:
+     * a per-key cap of 0.06 USD lets two calls of 0.03 USD go and refuses the third, the log says once that the fleet's
+     * counters cannot be reached, and {@code /_cache/stats} shows the fleet's figures as unreachable.
+     */
+    @Test
+    void aClusterUnreachableLeavesTheBudgetCountedByTheInstanceAlone() throws Exception {
+        Path prices = fixture.folder().resolve("prices.json");
+        Files.writeString(prices, "{\"checked\":\"2026-12-07\",\"prices\":{\"gpt-priced-test\":{\"input\":0,"
+                + "\"output\":10000}}}");
+        fixture.with("cache/clusterUri", "terracotta://127.0.0.1:" + closedPort() + "/modelcache",
+                "cache/keySalt", "0123456789abcdef0123456789abcdef", "prices/file", prices.toString(),
+                "budget/perKeyDailyUsd", "0.06");
+        TestProxy proxy = fixture.proxy();
+        int[] statuses = new int[3];
+        for (int i = 0; i < 3; i++) {
+            int stored = proxy.events().awaitStored(0).size();
+            HttpResponse<String> answer = fixture.post(TestProxy.CHAT, "{\"model\":\"gpt-priced-test\",\"max_tokens\":3,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"call " + i + "\"}]}");
+            statuses[i] = answer.statusCode();
+            if (answer.statusCode() == 200) {
+                proxy.events().awaitStored(stored + 1);
+            }
+        }
+        assertArrayEquals(new int[] {200, 200, 429}, statuses, "0.03 USD a call under a cap of 0.06 on this instance");
+        assertEquals(2, fixture.upstream().calls());
+        JsonNode stats = JSON.readTree(fixture.get("/_cache/stats").body()).path("costs");
+        assertEquals("unreachable", stats.path("fleet").path("state").asText(), stats.toString());
+        long said = log.records.stream().filter(r -> r.getLoggerName().equals("dev.modelcache.billing.FleetBudget")
+                && r.getLevel() == Level.WARNING).count();
+        assertEquals(1, said, "the log says once that the fleet's budget counters cannot be reached");
     }
 }
