@@ -26,7 +26,9 @@ import org.ehcache.impl.internal.TimeSourceConfiguration;
  * How {@link ClusteredTier} opens and closes its Ehcache: one cache, {@code "responses"}, of hex keys and
  * {@link dev.modelcache.store.ehcache.CachedResponseBytes bytes}, a heap near cache over a dedicated clustered pool
  * taken from the server's offheap resource {@code main}; STRONG consistency; the local tiers' lifetimes; and a
- * resilience strategy that throws, so that the tier sees a failure instead of Ehcache hiding it as a miss.
+ * resilience strategy that throws, so that the tier sees a failure instead of Ehcache hiding it as a miss. Beside it,
+ * three small caches of text, each a pool of its own from {@code main} (6 MB together): the fleet's {@code leases},
+ * its {@code budget} counters and its {@code sequences} counts.
  * {@code autoCreateOnReconnect}: a stripe restarted whole (the open-source server keeps its data in memory only)
  * gets the cache created again when Ehcache reconnects to it.
  */
@@ -48,6 +50,8 @@ final class ClusterCaches {
     static final String BUDGET_NAME = "budget";
     /** The fleet's sequence counts ({@link dev.modelcache.replay.Sequences}): a count per namespace and key. */
     static final String SEQUENCES_NAME = "sequences";
+    /** A budget row is a few dozen bytes, one a day per caller and one overall. */
+    static final long BUDGET_MB = 1;
     /** Sequence counts are a few dozen bytes each: tens of thousands of sequenced keys. */
     static final long SEQUENCES_MB = 4;
     /**
@@ -104,7 +108,7 @@ final class ClusterCaches {
                 : ResourcePoolsBuilder.newResourcePoolsBuilder().heap(LEASES_HEAP_KB, EntryUnit.ENTRIES);
         return builder.withCache(CACHE_NAME, config)
                 .withCache(LEASES_NAME, text(leaseHeap, LEASES_MB, LEASE_ENTRY_LIFETIME))
-                .withCache(BUDGET_NAME, text(leaseHeap, LEASES_MB, BUDGET_ENTRY_LIFETIME))
+                .withCache(BUDGET_NAME, text(leaseHeap, BUDGET_MB, BUDGET_ENTRY_LIFETIME))
                 .withCache(SEQUENCES_NAME, text(leaseHeap, SEQUENCES_MB, SEQUENCE_ENTRY_LIFETIME))
                 .build(true);
     }
