@@ -14,6 +14,12 @@ import dev.modelcache.support.LogCapture;
 import dev.modelcache.tokens.Usage;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
@@ -74,6 +80,41 @@ class FleetBudgetTest {
         assertTrue(breach.reason().contains("3000 tokens spent today"), breach.reason());
         assertTrue(call(b, "bob"), "another caller has a cap of its own");
         assertEquals(2000, a.book().standing(DAY, "alice").spent().tokens(), "A's own book keeps A's figures");
+    }
+
+    /**
+     * Three instances under one daily cap of 10,000 tokens, four threads each calling at once until refused: the fleet
+     * spends about the cap (9000: a tenth call of about 1008 tokens would pass it), not three times the cap.
+     */
+    @Test
+    void threeInstancesCallingAtOnceSpendAboutOneCapNotThree() throws Exception {
+        BillingConfig caps = BudgetGuardTest.caps(null, 10_000L, null, null, false);
+        List<BudgetGuard> fleet = List.of(instance(caps, cluster), instance(caps, cluster), instance(caps, cluster));
+        ExecutorService threads = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<Integer>> made = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                BudgetGuard guard = fleet.get(i % 3);
+                String caller = "caller-" + i;
+                made.add(threads.submit(() -> {
+                    int calls = 0;
+                    while (call(guard, caller)) {
+                        calls++;
+                    }
+                    return calls;
+                }));
+            }
+            int calls = 0;
+            for (Future<Integer> each : made) {
+                calls += each.get(30, TimeUnit.SECONDS);
+            }
+            FleetBudget.Row total = FleetBudget.Row.parse(cluster.values.get(FleetBudget.totalKey(DAY)));
+            assertEquals(9, calls);
+            assertEquals(9000, total.spentTokens());
+            assertEquals(0, total.heldTokens(), "every hold was given back or settled");
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test
