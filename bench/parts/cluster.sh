@@ -124,6 +124,18 @@ while :; do
   sleep 0.5
 done
 echo "cluster: a stripe of $servers formed in $((SECONDS - started)) s at $uri"
+# The processes whose CPU ClusterBench counts per request (ClusterCpu).
+{
+  echo "a=${proxies[0]} b=${proxies[1]} c=${proxies[2]}"
+  i=0
+  for node in "${nodes[@]}"; do
+    role=passive
+    grep -q 'Moved to State\[ ACTIVE-COORDINATOR \]' "$BENCH_OUT/cluster-$node.out" && role=active
+    echo "$role=${stripe[$i]}"
+    i=$((i + 1))
+  done
+} > "$work/pids"
+export CLUSTER_PIDS=$work/pids
 
 for name in a b c; do
   for _ in $(seq 1 240); do [ -s "$work/$name/ports" ] && break; sleep 0.5; done

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code cluster} part (bench/parts/cluster.sh; issue 20, item 7), the load side. Proxies A and B share a
@@ -20,6 +21,9 @@ import java.util.List;
  *   <li>A <b>near-cache hit</b>: entries B has read before, asked again on B (each block starts with one uncounted
  *       pass over them).</li>
  *   <li>A <b>local-only hit</b>: the same requests on C, whose heap tier holds them.</li>
+ *   <li>A <b>near-cache hit of new bytes</b>: the near-cache hit's entries on B, each asked with bytes B never saw
+ *       (a {@code user} field the key ignores), so planned afresh as a clustered hit is: the clustered hit minus this
+ *       is the cluster's own part.</li>
  * </ul>
  * Each at one connection (Java, sequential: p50, p99) and at {@value #CONNECTIONS} connections closed loop (Java:
  * throughput, p50, p99); the near-cache and local-only hits also with wrk at {@value #CONNECTIONS} connections, as
@@ -31,7 +35,7 @@ import java.util.List;
  * cores; then {@code measure}. Arguments: the phase, the port files of A, B and C, the stripe's server count.
  * Knobs (environment): {@code BENCH_ROUNDS} (3; short 2), {@code BENCH_SECONDS} (wrk's seconds, 5; short 2),
  * {@code CLUSTER_LATENCY_KEYS} (new keys per round at one connection, 800; short 200), {@code CLUSTER_THROUGHPUT_KEYS}
- * (per round at 16 connections, 2000; short 400), {@code CLUSTER_WARM_KEYS} (clustered hits that warm B up, 1500;
+ * (per round at 16 connections, 1500; short 400), {@code CLUSTER_WARM_KEYS} (clustered hits that warm B up, 1000;
  * short 300), {@code FOLLOWER_ROUNDS} (40; short 10), {@code FOLLOWER_OFFSET_MS} (50), {@code CLUSTER_PROVIDER_MS}
  * (300, the provider time the servers were started with; noted).
  */
@@ -72,8 +76,8 @@ public final class ClusterBench {
         rounds = env.rounds(3, 2);
         seconds = env.seconds(5, 2);
         latencyKeys = knob("CLUSTER_LATENCY_KEYS", env.isShort() ? 200 : 800);
-        throughputKeys = knob("CLUSTER_THROUGHPUT_KEYS", env.isShort() ? 400 : 2000);
-        warmKeys = Math.max(NEAR_KEYS, knob("CLUSTER_WARM_KEYS", env.isShort() ? 300 : 1500));
+        throughputKeys = knob("CLUSTER_THROUGHPUT_KEYS", env.isShort() ? 400 : 1500);
+        warmKeys = Math.max(NEAR_KEYS, knob("CLUSTER_WARM_KEYS", env.isShort() ? 300 : 1000));
         followerRounds = knob("FOLLOWER_ROUNDS", env.isShort() ? 10 : 40);
         offsetMillis = knob("FOLLOWER_OFFSET_MS", 50);
         providerMillis = knob("CLUSTER_PROVIDER_MS", 300);
@@ -140,6 +144,7 @@ public final class ClusterBench {
             wrk.run(url(port), script, CONNECTIONS, 2);
         }
         ClusterReport report = new ClusterReport(this);
+        ClusterCpu cpu = new ClusterCpu(System.getenv("CLUSTER_PIDS"));
         JsonNode bBefore = stats.storeStats(b);
         List<byte[]> nearB = requests(b, 0, NEAR_KEYS);
         List<byte[]> nearC = requests(c, 0, NEAR_KEYS);
@@ -149,18 +154,27 @@ public final class ClusterBench {
             List<byte[]> fresh = requests(b, next, next + latencyKeys);
             report.add("clustered|1", ClusterLoad.sequential(b, fresh, latencyKeys, true));
             next += latencyKeys;
+            report.add("renamed|1", ClusterLoad.sequential(b, renamed(b, round, 1, latencyKeys), latencyKeys, true));
             for (int port : new int[] {b, c}) {
                 List<byte[]> near = port == b ? nearB : nearC;
                 ClusterLoad.sequential(port, near, NEAR_KEYS, true);
                 report.add(kind(port) + "|1", ClusterLoad.sequential(port, near, latencyKeys, true));
             }
-            report.add("clustered|n", ClusterLoad.closedLoop(b, requests(b, next, next + throughputKeys),
-                    throughputKeys, CONNECTIONS, true));
+            List<byte[]> clustered = requests(b, next, next + throughputKeys);
+            Map<String, Long> before = cpu.now();
+            report.add("clustered|n", ClusterLoad.closedLoop(b, clustered, throughputKeys, CONNECTIONS, true));
+            report.cpu("clustered", cpu.perRequest(before, throughputKeys));
             next += throughputKeys;
+            List<byte[]> renamed = renamed(b, round, 2, throughputKeys);
+            before = cpu.now();
+            report.add("renamed|n", ClusterLoad.closedLoop(b, renamed, throughputKeys, CONNECTIONS, true));
+            report.cpu("renamed", cpu.perRequest(before, throughputKeys));
             for (int port : new int[] {b, c}) {
                 List<byte[]> near = port == b ? nearB : nearC;
                 ClusterLoad.sequential(port, near, NEAR_KEYS, true);
+                before = cpu.now();
                 report.add(kind(port) + "|n", ClusterLoad.closedLoop(port, near, throughputKeys, CONNECTIONS, true));
+                report.cpu(kind(port), cpu.perRequest(before, throughputKeys));
             }
             for (int port : new int[] {b, c}) {
                 report.add(kind(port), wrk.run(url(port), script, CONNECTIONS, seconds));
@@ -219,6 +233,23 @@ public final class ClusterBench {
         List<byte[]> requests = new ArrayList<>(to - from);
         for (int i = from; i < to; i++) {
             requests.add(ClusterLoad.post(port, body(i)));
+        }
+        return requests;
+    }
+
+    /**
+     * {@code count} requests for the near set's entries whose bytes B has never seen: each with its own value of
+     * the {@code user} field, which the key ignores. The same entries (near-cache hits), but each request is planned
+     * afresh (parse, canonical JSON, key), as a clustered hit's is: what a clustered hit adds beyond it is the
+     * cluster's part.
+     */
+    private static List<byte[]> renamed(int port, int round, int block, int count) {
+        List<byte[]> requests = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String text = new String(body(i % NEAR_KEYS), StandardCharsets.UTF_8);
+            int at = text.lastIndexOf("\"user\":\"user-");
+            String renamed = text.substring(0, at) + "\"user\":\"new-" + round + "-" + block + "-" + i + "\"}";
+            requests.add(ClusterLoad.post(port, renamed.getBytes(StandardCharsets.UTF_8)));
         }
         return requests;
     }
