@@ -39,7 +39,7 @@ base=${BENCH_PORT_BASE:-19200}
 shm=/dev/shm
 [ -d "$shm" ] && [ -w "$shm" ] || shm=${TMPDIR:-/tmp}
 work=$(mktemp -d "$shm/modelcache-cluster.XXXXXX")
-proxies=(); stripe=()
+proxies=(); stripe=(); client=
 stop() { # SIGTERM to every process given, SIGKILL to those still running after 10 s
   local pid
   for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
@@ -50,6 +50,7 @@ stop() { # SIGTERM to every process given, SIGKILL to those still running after 
   done
 }
 cleanup() {
+  if [ -n "$client" ]; then kill "$client" 2>/dev/null || true; wait "$client" 2>/dev/null || true; fi
   # The proxies first, while the stripe still answers their goodbye; then the servers (their data is in memory).
   stop "${proxies[@]}"
   local pid
@@ -57,6 +58,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 # The stripe: one cluster.cfg naming every node; each node a java process of its own (not the kit's start script,
 # which restarts a server that exits), its output in $BENCH_OUT/cluster-<node>.out.
@@ -141,12 +143,14 @@ for name in a b c; do
   for _ in $(seq 1 240); do [ -s "$work/$name/ports" ] && break; sleep 0.5; done
   [ -s "$work/$name/ports" ] || { echo "cluster: proxy $name did not start in 120 s" >&2; tail -n 20 "$BENCH_OUT/cluster-proxy-$name.log" >&2; exit 1; }
 done
-bench() { # $1: the phase; then how to pin it
+bench() { # $1: the phase; then how to pin it. In the background, so that a TERM (bench/run's timeout) ends it too.
   local phase=$1
   shift
   "$@" java -Xms512m -Xmx512m -cp "$cp" dev.modelcache.bench.ClusterBench "$phase" \
-    "$work/a/ports" "$work/b/ports" "$work/c/ports" "$servers" >> "$BENCH_OUT/cluster.log" 2>&1 ||
-    { tail -n 30 "$BENCH_OUT/cluster.log" >&2; exit 1; }
+    "$work/a/ports" "$work/b/ports" "$work/c/ports" "$servers" >> "$BENCH_OUT/cluster.log" 2>&1 &
+  client=$!
+  wait "$client" || { tail -n 30 "$BENCH_OUT/cluster.log" >&2; exit 1; }
+  client=
 }
 : > "$BENCH_OUT/cluster.log"
 # Storing the entries and warming up on any core; then every server on the server core, every thread of it (the
