@@ -4,9 +4,10 @@
 # proxies A and B against it with one key salt, and a proxy C without a cluster, each a MissTierServer (the real
 # servlet in embedded Tomcat with its own fake providers on loopback). The load side, dev.modelcache.bench.ClusterBench,
 # measures a clustered hit (stored by A, asked on B for the first time), a near-cache hit on B and a local-only hit on
-# C (p50/p99 sequentially in Java, throughput at 16 connections in Java, and wrk's throughput and p50/p99), and how
-# long a follower on B waits for the answer A is getting from a provider that takes 300 ms. Everything is stopped at
-# the end, also on failure (trap).
+# C (p50/p99 sequentially in Java, throughput at 16 connections in Java, and wrk's throughput and p50/p99), a
+# near-cache hit of request bytes B never saw (planned afresh, as a clustered hit is), the CPU per request of each
+# server process, and how long a follower on B waits for the answer A is getting from a provider that takes 300 ms.
+# Everything is stopped at the end, also on failure or bench/run's timeout (trap).
 #
 # The kit: target/it-terracotta/ehcache-clustered-<version>-kit (unpacked there by `mvn verify` for ClusterStripeIT),
 # else unpacked there now with `mvn -q -B dependency:unpack` of org.ehcache:ehcache-clustered:<version>:tgz:kit

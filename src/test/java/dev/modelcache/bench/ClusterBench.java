@@ -28,7 +28,9 @@ import java.util.Map;
  * Each at one connection (Java, sequential: p50, p99) and at {@value #CONNECTIONS} connections closed loop (Java:
  * throughput, p50, p99); the near-cache and local-only hits also with wrk at {@value #CONNECTIONS} connections, as
  * the {@code hits} part measures. Rounds are interleaved (each round measures all of them) and each figure is the
- * median of its rounds. Then the follower rounds ({@link ClusterFollower}). {@link ClusterReport} writes the rows.
+ * median of its rounds. Each block at {@value #CONNECTIONS} connections also counts the CPU each server process spent
+ * on it per request ({@link ClusterCpu}): where a clustered hit's cost lies. Then the follower rounds
+ * ({@link ClusterFollower}). {@link ClusterReport} writes the rows.
  *
  * <p>Two phases, two runs of this class: {@code prepare} (waits for both clustered proxies to be connected, stores
  * the entries through A and C, warms the three JVMs up), run before the servers are pinned so that it may use both
