@@ -28,8 +28,9 @@ version=$(sed -n 's:.*<ehcache.version>\(.*\)</ehcache.version>.*:\1:p' pom.xml 
 kit=${CLUSTER_KIT:-$root/target/it-terracotta/ehcache-clustered-$version-kit}
 if [ ! -f "$kit/server/lib/tc.jar" ]; then
   echo "cluster: unpacking the Terracotta kit org.ehcache:ehcache-clustered:$version:tgz:kit into target/it-terracotta"
+  # overWriteReleases: the plugin skips an artifact whose marker a past unpack left, even if the folder is gone.
   mvn -q -B dependency:unpack -Dartifact="org.ehcache:ehcache-clustered:$version:tgz:kit" \
-    -DoutputDirectory="$root/target/it-terracotta" >&2 ||
+    -Dmdep.overWriteReleases=true -DoutputDirectory="$root/target/it-terracotta" >&2 ||
     { echo "cluster: mvn dependency:unpack of the kit failed" >&2; exit 2; }
   [ -f "$kit/server/lib/tc.jar" ] || { echo "cluster: no server/lib/tc.jar in $kit" >&2; exit 2; }
 fi
