@@ -17,3 +17,4 @@ if command -v taskset >/dev/null; then
   [ -n "${BENCH_SERVER_CPU:-}" ] && server_pin=(taskset -c "$BENCH_SERVER_CPU")
   [ -n "${BENCH_LOAD_CPU:-}" ] && load_pin=(taskset -c "$BENCH_LOAD_CPU")
 fi
+true # the last test may be false (no load core): sourcing this must not end a part run under `set -e`
