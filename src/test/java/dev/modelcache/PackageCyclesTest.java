@@ -32,7 +32,8 @@ class PackageCyclesTest {
      * placed here, which is the moment to decide what it may know.
      */
     static final List<Set<String>> LAYERS = List.of(
-            Set.of("http", "files"),                                // wire shapes, headers; atomic files and digests
+            Set.of("http", "files", "junit5"),                      // wire shapes, headers; atomic files and digests;
+                                                                    // the JUnit 5 extension (imports nothing of ours)
             Set.of("stream", "tokens"),                             // SSE/NDJSON framing; token counting
             Set.of("cache", "events"),                              // keys, policy, the entry model; exchange events
             Set.of("config", "store", "flight"),                    // settings; the store SPI and records; coalescing
@@ -76,6 +77,32 @@ class PackageCyclesTest {
             }
         }));
         assertEquals(List.of(), upward, "imports of the same layer or one above");
+    }
+
+    /**
+     * The JUnit 5 extension's jar goes onto a user's test class path alone, beside their own JUnit: its package may use
+     * the JDK and JUnit's API, nothing of ours and no library (it reaches the proxy as a child process, over HTTP).
+     */
+    @Test
+    void theJunit5ExtensionUsesOnlyTheJdkAndJunit() {
+        Path classes = Path.of("target", "classes");
+        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
+        StringWriter out = new StringWriter();
+        int status = jdeps.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "-verbose:package",
+                "-filter:none", classes.toString());
+        assertEquals(0, status, out.toString());
+        Pattern edge = Pattern.compile("^\\s+dev\\.modelcache\\.junit5\\s+->\\s+(\\S+)");
+        Set<String> used = new TreeSet<>();
+        for (String line : out.toString().split("\n")) {
+            Matcher m = edge.matcher(line);
+            if (m.find()) {
+                used.add(m.group(1));
+            }
+        }
+        assertTrue(used.contains("org.junit.jupiter.api.extension"), "jdeps read the extension: " + used);
+        used.removeIf(name -> name.startsWith("java.") || name.startsWith("org.junit.jupiter.api")
+                || name.equals("dev.modelcache.junit5"));
+        assertEquals(Set.of(), used, "packages the JUnit 5 extension uses besides the JDK and JUnit's API");
     }
 
     /** Each package of ours to the other packages of ours its compiled classes use, read with jdeps. */

@@ -149,6 +149,9 @@ public enum ConfigKeys {
     LAUNCHER_ENV_KEYS("launcher/envKeys", LAUNCHER, false, "true", null,
             "the launchers only: a provider without `apiKey` takes `OPENAI_API_KEY` / `ANTHROPIC_API_KEY` / "
             + "`GEMINI_API_KEY` (then loopback only); `false` turns it off"),
+    LAUNCHER_EXIT_WITH_STDIN("launcher/exitWithStdin", LAUNCHER, false, "false", null,
+            "the launchers only: `true` stops the proxy (as Ctrl-C does) when its standard input ends, so that a "
+            + "parent holding the pipe (the JUnit 5 extension) takes it along when it ends, even by `kill -9`"),
     PRICES_FILE("prices/file", WEBAPP, false, null, null,
             "a JSON price file over the shipped table (see [Costs and budgets](#costs-and-budgets))"),
     BUDGET_DAILY_USD("budget/dailyUsd", WEBAPP, false, null, null,

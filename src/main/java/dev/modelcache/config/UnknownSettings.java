@@ -16,12 +16,18 @@ import java.util.Set;
  *
  * <p>The way out, for a name another tool owns: {@code config/allowUnknown}, names separated by commas as they are
  * spelled (variable, property or key), a trailing {@code *} matching any ending; {@code true} lets every name pass.
- * The launchers' own properties ({@code modelcache.contextFile}, {@code modelcache.docBase}) always pass. Empty
+ * The launchers' own properties ({@code modelcache.contextFile}, {@code modelcache.docBase}) and the JUnit 5
+ * extension's names ({@link #EXTENSION_NAMES}) always pass. Empty
  * values are not looked at: an empty value counts as unset everywhere.
  */
 public final class UnknownSettings {
     /** System properties the launchers read themselves, which are not settings of the application. */
     public static final Set<String> LAUNCHER_PROPERTIES = Set.of("modelcache.contextFile", "modelcache.docBase");
+    /**
+     * The JUnit 5 extension's own names (dev.modelcache.junit5: a test run's mode, the WAR it runs), which a build sets
+     * beside a proxy's settings; they are no settings, and they pass.
+     */
+    public static final Set<String> EXTENSION_NAMES = Set.of("modelcache.mode", "modelcache.war", "MODELCACHE_MODE");
     private static final String ENV_PREFIX = "MODELCACHE_";
     private static final String ENV_PROVIDERS = NearestKey.ENV_PROVIDERS;
 
@@ -48,14 +54,16 @@ public final class UnknownSettings {
             return problems;
         }
         for (String variable : sortedNames(settings.environmentLayer())) {
-            if (variable.startsWith(ENV_PREFIX) && !knownVariable(variable) && !allowed(variable, allowed)) {
+            if (variable.startsWith(ENV_PREFIX) && !knownVariable(variable) && !allowed(variable, allowed)
+                    && !EXTENSION_NAMES.contains(variable)) {
                 problems.add("unknown environment variable " + variable + " (did you mean "
                         + NearestKey.toEnvironment(variable) + "?)");
             }
         }
         for (String key : sortedNames(settings.propertyLayer())) {
             String property = Settings.systemPropertyName(key);
-            if (ConfigKeys.find(key).isEmpty() && !LAUNCHER_PROPERTIES.contains(property) && !allowed(property, allowed)) {
+            if (ConfigKeys.find(key).isEmpty() && !LAUNCHER_PROPERTIES.contains(property) && !allowed(property, allowed)
+                    && !EXTENSION_NAMES.contains(property)) {
                 problems.add("unknown system property " + property + " (did you mean " + NearestKey.toProperty(property) + "?)");
             }
         }

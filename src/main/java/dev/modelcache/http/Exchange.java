@@ -13,7 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One client request, read once: method, path below the context ({@linkplain RequestTarget#normalPath normalised}),
+ * One client request, read once: method, path below the context ({@linkplain RequestTarget#normalPath normalised},
+ * without a {@linkplain NamespacePath /_ns/ prefix}, which becomes the {@code X-Cache-Namespace} header),
  * query (in {@linkplain RequestTarget#canonicalQuery canonical form}), headers and the whole body (bounded by
  * {@code maxBodyBytes}). All per-request state lives here, never in servlet fields. A JSON body is parsed once, on first use, with
  * {@link JsonParsers#REQUEST}.
@@ -83,9 +84,11 @@ public final class Exchange {
             }
         }
         String uri = request.getRequestURI();
-        String path = uri.substring(Math.min(uri.length(), request.getContextPath().length()));
-        return new Exchange(request.getMethod(), path, request.getQueryString(), Headers.of(fields),
-                readBody(request, maxBodyBytes));
+        // A /_ns/<namespace>/ prefix is the X-Cache-Namespace header (NamespacePath).
+        NamespacePath target = NamespacePath.of(RequestTarget.normalPath(
+                uri.substring(Math.min(uri.length(), request.getContextPath().length()))));
+        return new Exchange(request.getMethod(), target.path(), request.getQueryString(),
+                target.withNamespace(Headers.of(fields)), readBody(request, maxBodyBytes));
     }
 
     private static byte[] readBody(HttpServletRequest request, int maxBodyBytes) throws IOException {

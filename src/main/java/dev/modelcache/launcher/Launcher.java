@@ -35,7 +35,8 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
  * none of what clients send ({@link TomcatUserData}). A start that cannot go on (a taken port, a bad value, a name
  * that is no setting) ends the process with exit code 1 and its reason as the last line on standard error, without a
  * stack trace ({@link PortProbe}, {@link QuietFailure}, {@code UnknownSettings}); what runs is the application's start
- * banner, and the launcher adds the URLs.
+ * banner, and the launcher adds the URLs. With {@code launcher/exitWithStdin} it stops when its input ends
+ * ({@link StdinExit}).
  *
  * <p>{@code java -jar modelcache.war} runs it too: {@link WarMain} unpacks the WAR and calls
  * {@link #runWar(Path, Runnable)} with the unpacked folder as document root and its
@@ -224,6 +225,7 @@ public final class Launcher {
         launcher.adminTokenFile().ifPresent(file -> System.out.println("Admin token (no admin/token is set and this"
                 + " proxy listens beyond this machine): in " + file.toAbsolutePath() + "; the admin endpoints and the"
                 + " dashboard ask for it"));
+        StdinExit.watch(settings, System.in, () -> System.exit(0));
         launcher.tomcat.getServer().await();
     }
 

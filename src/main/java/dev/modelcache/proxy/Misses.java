@@ -83,6 +83,8 @@ public final class Misses {
                 .withHeader(KEY_HEADER, key.shortId())
                 .withHeader(REASON_HEADER, explanation.summary())
                 .withHeader("X-Cache", "MISS")
+                // The Stainless SDKs (OpenAI's, Anthropic's) retry a 504 unless told not to: asking again cannot hit.
+                .withHeader("X-Should-Retry", "false")
                 .withDetail("key", com.fasterxml.jackson.databind.node.TextNode.valueOf(key.shortId()))
                 .withDetail("explanation", explanation.toJson());
     }

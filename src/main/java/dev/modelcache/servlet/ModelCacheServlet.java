@@ -4,6 +4,7 @@ import dev.modelcache.ModelCache;
 import dev.modelcache.admin.AdminPath;
 import dev.modelcache.http.ErrorShape;
 import dev.modelcache.http.Exchange;
+import dev.modelcache.http.NamespacePath;
 import dev.modelcache.http.ProxyError;
 import dev.modelcache.http.Redacted;
 import dev.modelcache.http.RequestTarget;
@@ -99,7 +100,7 @@ public class ModelCacheServlet extends HttpServlet {
             writeError(response, AdminPath.lookalike(), ErrorShape.OPENAI, hasBody(request));
             return;
         }
-        ErrorShape shape = app.providers().errorShape(path);
+        ErrorShape shape = app.providers().errorShape(NamespacePath.withoutPrefix(path));
         if (!hasProxyKey(request, response, shape)) {
             return;
         }

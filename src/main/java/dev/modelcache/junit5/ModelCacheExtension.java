@@ -1,0 +1,297 @@
+package dev.modelcache.junit5;
+
+import java.lang.reflect.AnnotatedElement;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+
+/**
+ * The JUnit 5 extension behind {@link ModelCacheTest}: runs a ModelCache proxy beside the tests (a child process,
+ * {@link ProxyProcess}, shared across classes of the same configuration) and gives each class its namespace.
+ *
+ * <ul>
+ * <li>Before the class: the proxy (started if it is the first to ask for it), the SDKs' system properties
+ * ({@link SdkProperties}).</li>
+ * <li>Before each test: its sequences start again ({@code POST /_cache/sequences/reset?namespace=}), so a test
+ * replays the same alone as after others.</li>
+ * <li>After each test, in {@link Mode#REPLAY}: a request that was not recorded fails the test with an
+ * {@link AssertionError} that carries the explanation (nearest recording, differing JSON paths), read from
+ * {@code /_cache/report}; when the test threw (the SDK's own exception on the 504), that exception is added to it as
+ * suppressed.</li>
+ * <li>After the class: the recordings exported ({@link Mode#AUTO}, {@link Mode#RECORD}) and the report of misses
+ * and unused recordings, as a report entry and on standard error ({@link ClassRun}).</li>
+ * </ul>
+ *
+ * <p>Declared by {@link ModelCacheTest}, or registered on a static field with a {@link #builder()} for settings
+ * known only at run time:
+ * <pre>{@code
+ * @RegisterExtension
+ * static ModelCacheExtension modelCache = ModelCacheExtension.builder()
+ *         .setting("providers/openai/baseUrl", fakeUpstream.url()).mode(Mode.REPLAY).build();
+ * }</pre>
+ * Use one or the other on a class, not both.
+ */
+public final class ModelCacheExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback, ParameterResolver, TestExecutionExceptionHandler {
+    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(ModelCacheExtension.class);
+
+    /** The builder's configuration, or null when declared by the annotation. */
+    private final ProxyConfig programmatic;
+
+    /** For {@link ModelCacheTest}: the configuration comes from the annotation. */
+    public ModelCacheExtension() {
+        this(null);
+    }
+
+    private ModelCacheExtension(ProxyConfig programmatic) {
+        this.programmatic = programmatic;
+    }
+
+    /** A builder for {@code @RegisterExtension}, with the annotation's defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        ClassState state = classState(context);
+        if (state.config.sdkProperties()) {
+            state.properties = SdkProperties.set(state.proxy);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        ClassState state = classState(context);
+        if (state.properties != null) {
+            state.properties.restore();
+        }
+        ClassRun.Outcome outcome = state.run.finish();
+        if (!outcome.report().isBlank()) {
+            context.publishReportEntry("modelcache", outcome.report().trim());
+            System.err.print(outcome.report());
+        }
+        if (outcome.failure() != null) {
+            throw outcome.failure();
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        TestState test = testState(context);
+        if (test.config.mode() != Mode.OFF) {
+            test.process.post("/_cache/sequences/reset?namespace=" + test.proxy.namespace());
+        }
+        if (test.config.mode() == Mode.REPLAY) {
+            test.missesBefore = MissReport.misses(test.process.get(ClassRun.reportPath(test.proxy.namespace())),
+                    test.proxy.namespace()).size();
+        }
+        ClassState state = classState(context);
+        if (test.config.sdkProperties() && !test.proxy.baseUrl().equals(state.proxy.baseUrl())) {
+            test.properties = SdkProperties.set(test.proxy);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        TestState test = testState(context);
+        if (test.properties != null) {
+            test.properties.restore();
+        }
+        if (!test.reported) {
+            missFailure(test, context).ifPresent(failure -> {
+                throw failure;
+            });
+        }
+    }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
+        TestState test = testState(context);
+        Optional<AssertionError> failure = missFailure(test, context);
+        if (failure.isEmpty()) {
+            throw thrown;
+        }
+        test.reported = true;
+        failure.get().addSuppressed(thrown);
+        throw failure.get();
+    }
+
+    /** In replay, the test's misses since it began as one assertion error; empty when it had none. */
+    private static Optional<AssertionError> missFailure(TestState test, ExtensionContext context) {
+        if (test.config.mode() != Mode.REPLAY) {
+            return Optional.empty();
+        }
+        String namespace = test.proxy.namespace();
+        List<Object> all = MissReport.misses(test.process.get(ClassRun.reportPath(namespace)), namespace);
+        List<Object> misses = all.subList(Math.min(test.missesBefore, all.size()), all.size());
+        if (misses.isEmpty()) {
+            return Optional.empty();
+        }
+        StringBuilder message = new StringBuilder("ModelCache (replay): ").append(misses.size())
+                .append(misses.size() == 1 ? " request of " : " requests of ").append(context.getDisplayName())
+                .append(misses.size() == 1 ? " was" : " were").append(" not recorded in ")
+                .append(test.proxy.cassetteFolder().resolve(namespace)).append(':');
+        for (Object miss : misses) {
+            message.append("\n  ").append(MissReport.describe(miss).replace("\n", "\n  "));
+        }
+        message.append("\nRecord with -D" + Mode.PROPERTY + "=auto (what is missing) or =record (everything).");
+        return Optional.of(new AssertionError(message.toString()));
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == ModelCacheProxy.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return context.getTestMethod().isPresent() ? testState(context).proxy : classState(context).proxy;
+    }
+
+    /** The class's configuration: the builder's, else the annotation on the class (or an enclosing one). */
+    private ProxyConfig classConfig(Class<?> testClass) {
+        if (programmatic != null) {
+            return programmatic;
+        }
+        for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
+            ModelCacheTest annotation = c.getAnnotation(ModelCacheTest.class);
+            if (annotation != null) {
+                return ProxyConfig.of(annotation);
+            }
+        }
+        return ProxyConfig.defaults();
+    }
+
+    private ClassState classState(ExtensionContext context) {
+        Class<?> testClass = context.getRequiredTestClass();
+        ExtensionContext classContext = context.getTestMethod().isPresent() ? context.getParent().orElseThrow() : context;
+        return classContext.getStore(STORE).getOrComputeIfAbsent(ClassState.class, type -> {
+            ProxyConfig config = classConfig(testClass).resolved();
+            ClassRun run = new ClassRun(testClass.getName(), Proxies.of(context));
+            return new ClassState(config, run, run.use(config, config.namespaceFor(testClass)));
+        }, ClassState.class);
+    }
+
+    private TestState testState(ExtensionContext context) {
+        return context.getStore(STORE).getOrComputeIfAbsent(TestState.class, type -> {
+            ClassState state = classState(context);
+            AnnotatedElement method = context.getRequiredTestMethod();
+            ModelCacheTest annotation = method.getAnnotation(ModelCacheTest.class);
+            if (annotation == null) {
+                return new TestState(state.config, state.proxy, Proxies.of(context).proxy(state.config));
+            }
+            ProxyConfig config = classConfig(context.getRequiredTestClass()).overriddenBy(annotation).resolved();
+            String namespace = config.namespace().isEmpty() ? state.proxy.namespace() : config.namespace();
+            ModelCacheProxy proxy = state.run.use(config, namespace);
+            return new TestState(config, proxy, Proxies.of(context).proxy(config));
+        }, TestState.class);
+    }
+
+    /** A class's configuration, run and proxy, and the system properties it set. */
+    private static final class ClassState {
+        final ProxyConfig config;
+        final ClassRun run;
+        final ModelCacheProxy proxy;
+        SdkProperties properties;
+
+        ClassState(ProxyConfig config, ClassRun run, ModelCacheProxy proxy) {
+            this.config = config;
+            this.run = run;
+            this.proxy = proxy;
+        }
+    }
+
+    /** A test's configuration and proxy, the misses before it, and whether its failure was reported already. */
+    private static final class TestState {
+        final ProxyConfig config;
+        final ModelCacheProxy proxy;
+        final ProxyProcess process;
+        int missesBefore;
+        boolean reported;
+        SdkProperties properties;
+
+        TestState(ProxyConfig config, ModelCacheProxy proxy, ProxyProcess process) {
+            this.config = config;
+            this.proxy = proxy;
+            this.process = process;
+        }
+    }
+
+    /** The configuration of a {@code @RegisterExtension} field: the annotation's attributes, and settings by value. */
+    public static final class Builder {
+        private Path cassettes = Path.of(ModelCacheTest.DEFAULT_CASSETTES);
+        private Mode mode = Mode.DEFAULT;
+        private boolean sequences = true;
+        private Unused unused = Unused.REPORT;
+        private String namespace = "";
+        private final Map<String, String> settings = new TreeMap<>();
+        private boolean sdkProperties = true;
+
+        private Builder() {
+        }
+
+        /** See {@link ModelCacheTest#cassettes()}. */
+        public Builder cassettes(String folder) {
+            return cassettes(Path.of(folder));
+        }
+
+        /** See {@link ModelCacheTest#cassettes()}. */
+        public Builder cassettes(Path folder) {
+            this.cassettes = Objects.requireNonNull(folder);
+            return this;
+        }
+
+        /** See {@link ModelCacheTest#mode()}. */
+        public Builder mode(Mode mode) {
+            this.mode = Objects.requireNonNull(mode);
+            return this;
+        }
+
+        /** See {@link ModelCacheTest#sequences()}. */
+        public Builder sequences(boolean on) {
+            this.sequences = on;
+            return this;
+        }
+
+        /** See {@link ModelCacheTest#unused()}. */
+        public Builder unused(Unused unused) {
+            this.unused = Objects.requireNonNull(unused);
+            return this;
+        }
+
+        /** See {@link ModelCacheTest#namespace()}. */
+        public Builder namespace(String namespace) {
+            this.namespace = Objects.requireNonNull(namespace);
+            return this;
+        }
+
+        /** A proxy setting by ModelCache's name ({@code providers/openai/baseUrl}); see {@link ModelCacheTest#settings()}. */
+        public Builder setting(String name, String value) {
+            settings.put(ProxyConfig.checkedName(name), Objects.requireNonNull(value));
+            return this;
+        }
+
+        /** See {@link ModelCacheTest#sdkProperties()}; with this builder no lock is taken, the caller decides. */
+        public Builder sdkProperties(boolean set) {
+            this.sdkProperties = set;
+            return this;
+        }
+
+        public ModelCacheExtension build() {
+            return new ModelCacheExtension(new ProxyConfig(cassettes, mode, sequences, unused, namespace,
+                    new TreeMap<>(settings), sdkProperties));
+        }
+    }
+}
