@@ -67,15 +67,23 @@ final class ClassRun {
             Path folder = use.config().cassettes().resolve(use.namespace());
             text.append("ModelCache, ").append(className).append(" in namespace ").append(use.namespace())
                     .append(" (").append(use.config().mode().name().toLowerCase(java.util.Locale.ROOT)).append("): ");
-            text.append(misses.size()).append(misses.size() == 1 ? " miss" : " misses");
+            Mode mode = use.config().mode();
             String export = export(use, recorded);
-            List<String> unused = use.config().mode() == Mode.RECORD ? List.of()
-                    : MissReport.unused(report, recorded, folder);
-            text.append(", ").append(unused.size()).append(" unused recording").append(unused.size() == 1 ? "" : "s");
-            if (export != null) {
-                text.append("; ").append(export);
+            List<String> unused = mode == Mode.RECORD ? List.of() : MissReport.unused(report, recorded, folder);
+            // In auto a miss is a recording: counted, its explanation (nothing near yet) left out. Record mode
+            // refreshes every answer: what it wrote is the export's line.
+            if (mode == Mode.REPLAY) {
+                text.append(misses.size()).append(misses.size() == 1 ? " miss, " : " misses, ");
+            } else if (mode == Mode.AUTO) {
+                text.append(misses.size()).append(" recorded, ");
             }
-            for (Object miss : misses) {
+            if (mode != Mode.RECORD) {
+                text.append(unused.size()).append(" unused recording").append(unused.size() == 1 ? "" : "s");
+            }
+            if (export != null) {
+                text.append(mode == Mode.RECORD ? "" : "; ").append(export);
+            }
+            for (Object miss : mode == Mode.REPLAY ? misses : List.of()) {
                 text.append("\n  miss: ").append(MissReport.describe(miss).replace("\n", "\n  "));
             }
             for (String file : unused) {

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * instead of waiting for another start. Also the namespaces claimed in this run: two classes in one namespace would
  * read each other's sequences and, recording, replace each other's cassettes.
  */
-@SuppressWarnings("deprecation") // CloseableResource: what JUnit 5.9 to 5.14 all close at the end of the run
-final class Proxies implements ExtensionContext.Store.CloseableResource {
+@SuppressWarnings("deprecation") // CloseableResource: what JUnit before 5.13 closes; 5.13 on close AutoCloseable ones
+final class Proxies implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     /** Where the children's folders go, below the working folder (Maven's and Gradle's project folder). */
     static final Path WORK = Path.of("target", "modelcache-junit5");
 

@@ -61,6 +61,11 @@ final class ProxyProcess implements AutoCloseable {
         try {
             deleteTree(folder);
             Files.createDirectories(folder);
+            if (config.mode() == Mode.AUTO) {
+                // The proxy serves the folder from its start, and refuses one that is not there; the first
+                // recordings of a project make it.
+                Files.createDirectories(config.cassettes());
+            }
             Map<String, String> env = new HashMap<>(config.environment());
             env.put(ProxyConfig.environmentName("cache/dir"), folder.resolve("cache").toString());
             ProcessBuilder builder = command(war, env).redirectErrorStream(true);
