@@ -50,6 +50,15 @@ class UnknownSettingsTest {
     }
 
     @Test
+    void theJunit5ExtensionsOwnNamesPass() {
+        Properties properties = new Properties();
+        properties.setProperty("modelcache.mode", "replay");
+        properties.setProperty("modelcache.war", "target/modelcache.war");
+        assertEquals(List.of(), UnknownSettings.problems(Settings.layered(Map.of(), properties,
+                Map.of("MODELCACHE_MODE", "record"))), "a build that runs the extension sets them beside a proxy's settings");
+    }
+
+    @Test
     void unknownPropertiesAndJndiNamesStopItToo() {
         Properties properties = new Properties();
         properties.setProperty("modelcache.cache.mod", "replay");
