@@ -82,8 +82,13 @@ class SdksInEveryModeIT {
     @Order(4)
     void replayAnswersEverythingWithTheProviderStopped() throws Exception {
         Rig.MODES.stopUpstream();
-        Runs.assertPassed(Runs.run("replay", SCENARIOS));
+        EngineExecutionResults results = Runs.assertPassed(Runs.run("replay", SCENARIOS));
         assertEquals(recorded, Runs.files(cassettes()));
+        List<String> reports = Runs.reports(results);
+        for (String namespace : NAMESPACES) {
+            assertTrue(reports.stream().anyMatch(r -> r.contains("in namespace " + namespace + " (replay): 0 misses, 0 unused")),
+                    "each class reports on its namespace: " + reports);
+        }
     }
 
     @Test
@@ -108,6 +113,8 @@ class SdksInEveryModeIT {
         List<Event> failed = results.containerEvents().failed().list();
         failed.forEach(e -> System.out.println("The class's failure:\n" + Runs.describe(e)));
         assertEquals(1, failed.size(), "the class failed");
+        assertTrue(Runs.reports(results).stream().anyMatch(r -> r.contains("0 misses, 3 unused recordings")),
+                "the class's report lists them too: " + Runs.reports(results));
         String message = failed.get(0).getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow()
                 .getMessage();
         Map<String, String> namespace = Runs.texts(cassettes()).entrySet().stream()
