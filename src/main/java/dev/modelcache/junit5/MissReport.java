@@ -37,6 +37,21 @@ final class MissReport {
         return keys;
     }
 
+    /**
+     * A test's misses in replay as the assertion error that fails it: each request with the nearest recording and
+     * the JSON paths that differ, and how to record them.
+     */
+    static AssertionError failure(List<Object> misses, String test, Path folder) {
+        StringBuilder message = new StringBuilder("ModelCache (replay): ").append(misses.size())
+                .append(misses.size() == 1 ? " request of " : " requests of ").append(test)
+                .append(misses.size() == 1 ? " was" : " were").append(" not recorded in ").append(folder).append(':');
+        for (Object miss : misses) {
+            message.append("\n  ").append(describe(miss).replace("\n", "\n  "));
+        }
+        message.append("\nRecord with -D" + Mode.PROPERTY + "=auto (what is missing) or =record (everything).");
+        return new AssertionError(message.toString());
+    }
+
     /** One miss: the request, then the explanation's summary, causes and differences, indented. */
     static String describe(Object miss) {
         StringBuilder out = new StringBuilder();

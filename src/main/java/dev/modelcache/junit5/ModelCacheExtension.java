@@ -15,6 +15,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
+import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 
 /**
  * The JUnit 5 extension behind {@link ModelCacheTest}: runs a ModelCache proxy beside the tests (a child process,
@@ -40,10 +42,10 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * static ModelCacheExtension modelCache = ModelCacheExtension.builder()
  *         .setting("providers/openai/baseUrl", fakeUpstream.url()).mode(Mode.REPLAY).build();
  * }</pre>
- * Use one or the other on a class, not both.
+ * Use one or the other on a class, not both. A {@code @Nested} class records in its outer class's namespace.
  */
 public final class ModelCacheExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-        AfterEachCallback, ParameterResolver, TestExecutionExceptionHandler {
+        AfterEachCallback, ParameterResolver, TestExecutionExceptionHandler, TestInstancePreConstructCallback {
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(ModelCacheExtension.class);
 
     /** The builder's configuration, or null when declared by the annotation. */
@@ -65,8 +67,17 @@ public final class ModelCacheExtension implements BeforeAllCallback, AfterAllCal
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        ClassState state = classState(context);
-        if (state.config.sdkProperties()) {
+        setProperties(classState(context));
+    }
+
+    /** With {@code @TestInstance(PER_CLASS)} the instance (and the clients its fields build) comes before beforeAll. */
+    @Override
+    public void preConstructTestInstance(TestInstanceFactoryContext factory, ExtensionContext context) {
+        setProperties(classState(context));
+    }
+
+    private static synchronized void setProperties(ClassState state) {
+        if (state.config.sdkProperties() && state.properties == null) {
             state.properties = SdkProperties.set(state.proxy);
         }
     }
@@ -74,6 +85,9 @@ public final class ModelCacheExtension implements BeforeAllCallback, AfterAllCal
     @Override
     public void afterAll(ExtensionContext context) {
         ClassState state = classState(context);
+        if (!state.owner.equals(context.getUniqueId())) {
+            return; // a @Nested class: its tests are its outer class's, whose end does the work
+        }
         if (state.properties != null) {
             state.properties.restore();
         }
@@ -136,18 +150,8 @@ public final class ModelCacheExtension implements BeforeAllCallback, AfterAllCal
         String namespace = test.proxy.namespace();
         List<Object> all = MissReport.misses(test.process.get(ClassRun.reportPath(namespace)), namespace);
         List<Object> misses = all.subList(Math.min(test.missesBefore, all.size()), all.size());
-        if (misses.isEmpty()) {
-            return Optional.empty();
-        }
-        StringBuilder message = new StringBuilder("ModelCache (replay): ").append(misses.size())
-                .append(misses.size() == 1 ? " request of " : " requests of ").append(context.getDisplayName())
-                .append(misses.size() == 1 ? " was" : " were").append(" not recorded in ")
-                .append(test.proxy.cassetteFolder().resolve(namespace)).append(':');
-        for (Object miss : misses) {
-            message.append("\n  ").append(MissReport.describe(miss).replace("\n", "\n  "));
-        }
-        message.append("\nRecord with -D" + Mode.PROPERTY + "=auto (what is missing) or =record (everything).");
-        return Optional.of(new AssertionError(message.toString()));
+        return misses.isEmpty() ? Optional.empty() : Optional.of(MissReport.failure(misses, context.getDisplayName(),
+                test.proxy.cassetteFolder().resolve(namespace)));
     }
 
     @Override
@@ -180,7 +184,7 @@ public final class ModelCacheExtension implements BeforeAllCallback, AfterAllCal
         return classContext.getStore(STORE).getOrComputeIfAbsent(ClassState.class, type -> {
             ProxyConfig config = classConfig(testClass).resolved();
             ClassRun run = new ClassRun(testClass.getName(), Proxies.of(context));
-            return new ClassState(config, run, run.use(config, config.namespaceFor(testClass)));
+            return new ClassState(classContext.getUniqueId(), config, run, run.use(config, config.namespaceFor(testClass)));
         }, ClassState.class);
     }
 
@@ -201,12 +205,15 @@ public final class ModelCacheExtension implements BeforeAllCallback, AfterAllCal
 
     /** A class's configuration, run and proxy, and the system properties it set. */
     private static final class ClassState {
+        /** The class context that made it: a @Nested class finds its outer class's state (JUnit's stores inherit). */
+        final String owner;
         final ProxyConfig config;
         final ClassRun run;
         final ModelCacheProxy proxy;
         SdkProperties properties;
 
-        ClassState(ProxyConfig config, ClassRun run, ModelCacheProxy proxy) {
+        ClassState(String owner, ProxyConfig config, ClassRun run, ModelCacheProxy proxy) {
+            this.owner = owner;
             this.config = config;
             this.run = run;
             this.proxy = proxy;

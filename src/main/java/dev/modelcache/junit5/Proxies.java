@@ -32,7 +32,13 @@ final class Proxies implements ExtensionContext.Store.CloseableResource, AutoClo
         Object known = started.get(config.childKey());
         if (known == null) {
             try {
-                known = ProxyProcess.start(config, WarLocator.find(), WORK.resolve(config.childHash()).toAbsolutePath());
+                long start = System.nanoTime();
+                ProxyProcess process = ProxyProcess.start(config, WarLocator.find(),
+                        WORK.resolve(config.childHash()).toAbsolutePath());
+                System.err.printf("ModelCache: %s proxy started in %.1f s on %s (pid %d; its log and cache: %s)%n",
+                        config.mode().name().toLowerCase(java.util.Locale.ROOT), (System.nanoTime() - start) / 1e9,
+                        process.root(), process.pid(), process.folder());
+                known = process;
             } catch (RuntimeException e) {
                 known = e.getMessage();
             }

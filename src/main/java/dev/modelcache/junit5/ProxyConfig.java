@@ -23,7 +23,7 @@ record ProxyConfig(Path cassettes, Mode mode, boolean sequences, Unused unused, 
     /** The proxy's rule for a namespace (X-Cache-Namespace). */
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     /** A setting's name: ModelCache's keys are words joined by {@code /}. */
-    private static final Pattern SETTING = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*(/[A-Za-z0-9_-]+)*");
+    private static final Pattern SETTING = Pattern.compile("[a-z][A-Za-z0-9]*(/[A-Za-z0-9_-]+)*");
 
     ProxyConfig {
         cassettes = cassettes.toAbsolutePath().normalize();

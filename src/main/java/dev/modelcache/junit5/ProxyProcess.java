@@ -104,8 +104,10 @@ final class ProxyProcess implements AutoCloseable {
      * tools may set for their own proxy), and {@code settings} instead.
      */
     private static ProcessBuilder command(Path war, Map<String, String> settings, String... args) {
+        // C1 only and the serial collector: a test's proxy starts about a third sooner (loaded machine, 8.5 s -> 5.7 s)
+        // and serves a suite's few hundred calls no slower in a way a test notices.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", war.toString()));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", war.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("MODELCACHE_"));

@@ -77,7 +77,17 @@ class SettingsRegistryTest {
         List<String> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(MAIN)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java") && !f.equals(REGISTRY)).sorted().toList()) {
+                // The JUnit 5 extension runs the proxy as a child and cannot import the registry: it names settings
+                // as text, each of which must be registered.
+                boolean outside = MAIN.relativize(file).startsWith(Path.of("dev", "modelcache", "junit5"));
                 for (String literal : JavaLiterals.of(Files.readString(file, StandardCharsets.UTF_8))) {
+                    if (outside) {
+                        if (literal.matches("[a-z]+(/[A-Za-z]+)+") && ConfigKeys.find(literal).isEmpty()
+                                && Arrays.stream(ConfigKeys.values()).anyMatch(e -> e.key().startsWith(literal.split("/")[0] + "/"))) {
+                            found.add(MAIN.relativize(file) + ": \"" + literal + "\" is no registered key");
+                        }
+                        continue;
+                    }
                     problem(literal).ifPresent(why -> found.add(MAIN.relativize(file) + ": \"" + literal + "\" " + why));
                 }
             }

@@ -25,10 +25,17 @@ final class InnerRun implements TestExecutionListener {
 
     /** Runs {@code testClass} with the inner tests enabled. */
     static InnerRun of(Class<?> testClass) {
+        return of(Map.of(), testClass);
+    }
+
+    /** Runs {@code testClasses} with the inner tests enabled and JUnit's configuration {@code parameters}. */
+    static InnerRun of(Map<String, String> parameters, Class<?>... testClasses) {
         InnerRun run = new InnerRun();
         Scenario.active = true;
         try {
-            LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass))
+            LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
+                    .selectors(java.util.Arrays.stream(testClasses).map(c -> selectClass(c)).toList())
+                    .configurationParameters(parameters)
                     .filters(EngineFilter.includeEngines("junit-jupiter")).build(), run);
         } finally {
             Scenario.active = false;

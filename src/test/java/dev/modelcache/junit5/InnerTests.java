@@ -126,6 +126,48 @@ final class InnerTests {
         }
     }
 
+    /**
+     * One test that waits for a test of another class to be running at the same time (the barrier of the pair being
+     * run): under JUnit's parallel execution it meets it, unless a resource lock keeps the two classes apart.
+     */
+    abstract static class MeetsAnother {
+        static volatile java.util.concurrent.CyclicBarrier barrier;
+        static volatile long waitSeconds;
+        static final java.util.concurrent.atomic.AtomicInteger met = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Test
+        void meets(ModelCacheProxy proxy) throws Exception {
+            try {
+                barrier.await(waitSeconds, java.util.concurrent.TimeUnit.SECONDS);
+                met.incrementAndGet();
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.BrokenBarrierException alone) {
+                // Ran alone.
+            }
+        }
+    }
+
+    /** Set the SDKs' system properties: one lock, one class at a time. */
+    @EnabledIf("dev.modelcache.junit5.Scenario#active")
+    @ModelCacheTest(mode = Mode.OFF)
+    static final class LockedA extends MeetsAnother {
+    }
+
+    @EnabledIf("dev.modelcache.junit5.Scenario#active")
+    @ModelCacheTest(mode = Mode.OFF)
+    static final class LockedB extends MeetsAnother {
+    }
+
+    /** Take their URL from the parameter only: no lock, they run in parallel. */
+    @EnabledIf("dev.modelcache.junit5.Scenario#active")
+    @ModelCacheTest(mode = Mode.OFF, sdkProperties = false)
+    static final class FreeA extends MeetsAnother {
+    }
+
+    @EnabledIf("dev.modelcache.junit5.Scenario#active")
+    @ModelCacheTest(mode = Mode.OFF, sdkProperties = false)
+    static final class FreeB extends MeetsAnother {
+    }
+
     /** Uses one of {@link Chat}'s recordings in replay, and fails the class for the others. */
     @EnabledIf("dev.modelcache.junit5.Scenario#active")
     static final class ChatUnused {

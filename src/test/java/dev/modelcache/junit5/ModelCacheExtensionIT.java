@@ -179,6 +179,27 @@ class ModelCacheExtensionIT {
         }
     }
 
+    @Test
+    void underParallelExecutionClassesThatSetSystemPropertiesRunOneAtATimeAndOthersTogether() {
+        Map<String, String> parallel = Map.of("junit.jupiter.execution.parallel.enabled", "true",
+                "junit.jupiter.execution.parallel.mode.default", "same_thread",
+                "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
+                "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                "junit.jupiter.execution.parallel.config.fixed.parallelism", "2");
+        InnerTests.MeetsAnother.met.set(0);
+        InnerTests.MeetsAnother.barrier = new java.util.concurrent.CyclicBarrier(2);
+        InnerTests.MeetsAnother.waitSeconds = 120;
+        InnerRun.of(parallel, InnerTests.FreeA.class, InnerTests.FreeB.class).assertAllPassed();
+        assertEquals(2, InnerTests.MeetsAnother.met.get(), "classes that set no system property ran together");
+
+        InnerTests.MeetsAnother.met.set(0);
+        InnerTests.MeetsAnother.barrier = new java.util.concurrent.CyclicBarrier(2);
+        // Both classes share one proxy, running once the first is in: unlocked, the second would be in within seconds.
+        InnerTests.MeetsAnother.waitSeconds = 10;
+        InnerRun.of(parallel, InnerTests.LockedA.class, InnerTests.LockedB.class).assertAllPassed();
+        assertEquals(0, InnerTests.MeetsAnother.met.get(), "classes that set the SDKs' system properties never overlap");
+    }
+
     /** Every file below {@code folder}, by relative path (with '/'), with its text. */
     static Map<String, String> files(Path folder) {
         Map<String, String> files = new TreeMap<>();
