@@ -168,6 +168,35 @@ final class InnerTests {
     static final class FreeB extends MeetsAnother {
     }
 
+    /** A proxy that cannot start: the class fails with the launcher's own line. */
+    @EnabledIf("dev.modelcache.junit5.Scenario#active")
+    static final class CannotStart {
+        @RegisterExtension
+        static final ModelCacheExtension MODEL_CACHE = ModelCacheExtension.builder().mode(Mode.OFF)
+                .setting("cache/ttl", "a while").build();
+
+        @Test
+        void neverRuns(ModelCacheProxy proxy) {
+        }
+    }
+
+    /** Two classes in one namespace: the second is refused, since they would replace each other's recordings. */
+    @EnabledIf("dev.modelcache.junit5.Scenario#active")
+    @ModelCacheTest(mode = Mode.OFF, namespace = "Clash")
+    static final class ClashA {
+        @Test
+        void runs(ModelCacheProxy proxy) {
+        }
+    }
+
+    @EnabledIf("dev.modelcache.junit5.Scenario#active")
+    @ModelCacheTest(mode = Mode.OFF, namespace = "Clash")
+    static final class ClashB {
+        @Test
+        void runs(ModelCacheProxy proxy) {
+        }
+    }
+
     /** Uses one of {@link Chat}'s recordings in replay, and fails the class for the others. */
     @EnabledIf("dev.modelcache.junit5.Scenario#active")
     static final class ChatUnused {

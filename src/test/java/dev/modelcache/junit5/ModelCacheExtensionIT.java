@@ -200,6 +200,20 @@ class ModelCacheExtensionIT {
         assertEquals(0, InnerTests.MeetsAnother.met.get(), "classes that set the SDKs' system properties never overlap");
     }
 
+    @Test
+    void aProxyThatCannotStartFailsTheClassWithItsReasonAndTwoClassesCannotShareANamespace() {
+        InnerRun cannot = InnerRun.of(InnerTests.CannotStart.class);
+        String reason = cannot.failure("InnerTests$CannotStart").getMessage();
+        assertTrue(reason.startsWith("ModelCache cannot start:") && reason.contains("cache/ttl"), reason);
+        assertEquals(1, reason.lines().count(), "one line: " + reason);
+
+        InnerRun clash = InnerRun.of(Map.of(), InnerTests.ClashA.class, InnerTests.ClashB.class);
+        assertEquals(org.junit.platform.engine.TestExecutionResult.Status.SUCCESSFUL,
+                clash.result("InnerTests$ClashA").getStatus());
+        String refused = clash.failure("InnerTests$ClashB").getMessage();
+        assertTrue(refused.contains("namespace Clash is dev.modelcache.junit5.InnerTests$ClashA's in this run"), refused);
+    }
+
     /** Every file below {@code folder}, by relative path (with '/'), with its text. */
     static Map<String, String> files(Path folder) {
         Map<String, String> files = new TreeMap<>();
