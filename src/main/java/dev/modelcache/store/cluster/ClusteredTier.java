@@ -76,7 +76,7 @@ public final class ClusteredTier implements Tier {
      * and probe say whether the cluster is down: a lease released as the cluster goes would make the state flap.
      */
     public LeaseStore leases() {
-        return new ClusterLeaseStore(() -> link.text(ClusterCaches.LEASES_NAME), e -> link.failed());
+        return new ClusterMap(() -> link.text(ClusterCaches.LEASES_NAME), e -> link.failed());
     }
 
     /** The fleet's budget counters ({@link dev.modelcache.billing.FleetBudget}); down, failing as {@link #leases()}. */
