@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.modelcache.support.FakeSharedMap;
 import dev.modelcache.support.TestClock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,44 +19,8 @@ import org.junit.jupiter.api.Test;
 class FleetLeasesTest {
     static final String KEY = "a".repeat(64);
 
-    /** A map with the cluster's compare-and-set operations; {@code down} makes every operation fail. */
-    static final class MapStore implements LeaseStore {
-        final Map<String, String> map = new ConcurrentHashMap<>();
-        volatile boolean down;
-
-        private void reach() {
-            if (down) {
-                throw new IllegalStateException("down");
-            }
-        }
-
-        @Override
-        public String get(String key) {
-            reach();
-            return map.get(key);
-        }
-
-        @Override
-        public String putIfAbsent(String key, String value) {
-            reach();
-            return map.putIfAbsent(key, value);
-        }
-
-        @Override
-        public boolean replace(String key, String seen, String value) {
-            reach();
-            return map.replace(key, seen, value);
-        }
-
-        @Override
-        public boolean remove(String key, String value) {
-            reach();
-            return map.remove(key, value);
-        }
-    }
-
     final TestClock clock = new TestClock();
-    final MapStore store = new MapStore();
+    final FakeSharedMap store = new FakeSharedMap();
     final FleetLeases a = new FleetLeases(store, "instance-a", clock);
     final FleetLeases b = new FleetLeases(store, "instance-b", clock);
 
@@ -65,7 +28,7 @@ class FleetLeasesTest {
     void theFirstTakesTheLeaseTheOthersWait() {
         FleetLeases.Claim first = a.claim(KEY);
         assertEquals(FleetLeases.Kind.HELD, first.kind());
-        assertEquals("instance-a:" + (clock.millis() + FleetLeases.TERM.toMillis()), store.map.get(KEY));
+        assertEquals("instance-a:" + (clock.millis() + FleetLeases.TERM.toMillis()), store.values.get(KEY));
         assertEquals(FleetLeases.Kind.BUSY, b.claim(KEY).kind(), "another instance waits");
         assertEquals(FleetLeases.Kind.UNSHARED, a.claim(KEY).kind(),
                 "a second flight of the holder's own instance is local coalescing's business, not a wait");
@@ -76,7 +39,7 @@ class FleetLeasesTest {
     void aReleasedLeaseIsTakenAtOnce() {
         FleetLeases.Claim first = a.claim(KEY);
         a.release(first.lease());
-        assertNull(store.map.get(KEY));
+        assertNull(store.values.get(KEY));
         assertEquals(0, a.held());
         assertEquals(FleetLeases.Kind.HELD, b.claim(KEY).kind(), "the holder's answer was not stored: B calls");
     }
@@ -89,7 +52,7 @@ class FleetLeasesTest {
         clock.advance(Duration.ofMillis(1));
         FleetLeases.Claim taken = b.claim(KEY);
         assertEquals(FleetLeases.Kind.HELD, taken.kind(), "past it, B takes over");
-        assertTrue(store.map.get(KEY).startsWith("instance-b:"), store.map.get(KEY));
+        assertTrue(store.values.get(KEY).startsWith("instance-b:"), store.values.get(KEY));
         assertEquals(FleetLeases.Kind.BUSY, new FleetLeases(store, "instance-c", clock).claim(KEY).kind(),
                 "and holds it as any holder does");
     }
@@ -102,16 +65,16 @@ class FleetLeasesTest {
             a.renew();
             assertEquals(FleetLeases.Kind.BUSY, b.claim(KEY).kind(), "a holder that renews is never taken over");
         }
-        store.map.put(KEY, "instance-c:" + clock.millis()); // lost, e.g. taken over while the cluster was away
+        store.values.put(KEY, "instance-c:" + clock.millis()); // lost, e.g. taken over while the cluster was away
         a.renew();
         assertEquals(0, a.held(), "a lease lost is no longer renewed");
         a.release(held.lease());
-        assertEquals("instance-c:" + clock.millis(), store.map.get(KEY), "nor released: it is another's");
+        assertEquals("instance-c:" + clock.millis(), store.values.get(KEY), "nor released: it is another's");
     }
 
     @Test
     void anUnreadableLeaseIsTakenOver() {
-        store.map.put(KEY, "garbage");
+        store.values.put(KEY, "garbage");
         assertEquals(FleetLeases.Kind.HELD, b.claim(KEY).kind());
     }
 
@@ -126,7 +89,7 @@ class FleetLeasesTest {
         a.release(held.lease());
         assertEquals(0, a.held());
         store.down = false;
-        assertTrue(store.map.containsKey(KEY), "a lease that could not be released expires by itself");
+        assertTrue(store.values.containsKey(KEY), "a lease that could not be released expires by itself");
     }
 
     @Test

@@ -1,16 +1,17 @@
 package dev.modelcache.support;
 
+import dev.modelcache.flight.LeaseStore;
 import dev.modelcache.store.SharedMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@link SharedMap} in memory, for unit tests of what a fleet shares: one instance given to several budget guards or
- * sequence counters plays the cluster they share. {@link #down} makes every operation throw, as the cluster's map
+ * A {@link SharedMap} (and {@link LeaseStore}, as the cluster's map is both) in memory, for unit tests of what a fleet
+ * shares: one instance given to several budget guards, sequence counters or lease holders plays the cluster they share. {@link #down} makes every operation throw, as the cluster's map
  * does at once while the cluster is down.
  */
-public final class FakeSharedMap implements SharedMap {
+public final class FakeSharedMap implements SharedMap, LeaseStore {
     public final ConcurrentHashMap<String, String> values = new ConcurrentHashMap<>();
     public volatile boolean down;
 
