@@ -44,57 +44,6 @@ final class FleetBudget {
     static final int MOST_ATTEMPTS = 64;
     private static final Logger LOG = System.getLogger(FleetBudget.class.getName());
 
-    /** One row, or a change to one: dollars in units of 10^-SCALE USD, tokens. */
-    record Row(long spentUnits, long spentTokens, long heldUnits, long heldTokens) {
-        static final Row ZERO = new Row(0, 0, 0, 0);
-
-        /** The row {@code text} spells; null or unreadable reads as none. */
-        static Row parse(String text) {
-            if (text == null) {
-                return ZERO;
-            }
-            String[] parts = text.split(" ");
-            try {
-                return new Row(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]),
-                        Long.parseLong(parts[3]));
-            } catch (RuntimeException e) {
-                return ZERO;
-            }
-        }
-
-        String text() {
-            return spentUnits + " " + spentTokens + " " + heldUnits + " " + heldTokens;
-        }
-
-        /** Both changes at once (for changes kept for later). */
-        Row plus(Row change) {
-            return new Row(spentUnits + change.spentUnits, spentTokens + change.spentTokens,
-                    heldUnits + change.heldUnits, heldTokens + change.heldTokens);
-        }
-
-        /** This row with {@code change} applied, never below 0 (a row lost in a stripe's restart held nothing). */
-        Row applied(Row change) {
-            return new Row(Math.max(0, spentUnits + change.spentUnits), Math.max(0, spentTokens + change.spentTokens),
-                    Math.max(0, heldUnits + change.heldUnits), Math.max(0, heldTokens + change.heldTokens));
-        }
-
-        BudgetBook.Standing standing() {
-            return new BudgetBook.Standing(new Spend(usd(spentUnits), spentTokens), new Spend(usd(heldUnits), heldTokens));
-        }
-
-        static Row spent(Spend spend) {
-            return new Row(units(spend.usd()), spend.tokens(), 0, 0);
-        }
-
-        static Row held(Spend spend) {
-            return new Row(0, 0, units(spend.usd()), spend.tokens());
-        }
-
-        Row negated() {
-            return new Row(-spentUnits, -spentTokens, -heldUnits, -heldTokens);
-        }
-    }
-
     /** What a call holds in the fleet's rows; {@code shared} false when they could not be reached at its reservation. */
     record Hold(LocalDate day, String caller, Spend estimate, boolean shared) {
     }
@@ -105,7 +54,7 @@ final class FleetBudget {
 
     private final SharedMap rows;
     /** Changes the rows could not take yet, by row; guarded by itself. */
-    private final Map<String, Row> later = new HashMap<>();
+    private final Map<String, FleetRow> later = new HashMap<>();
     private final AtomicBoolean reachable = new AtomicBoolean(true);
 
     FleetBudget(SharedMap rows) {
@@ -140,7 +89,7 @@ final class FleetBudget {
      */
     Claim reserve(LocalDate day, String caller, Spend estimate, Function<BudgetBook.Standing, String> overall,
                   Function<BudgetBook.Standing, String> ofCaller) {
-        Row hold = Row.held(estimate);
+        FleetRow hold = FleetRow.held(estimate);
         if (!flush()) {
             return new Claim(new Hold(day, caller, estimate, false), null);
         }
@@ -169,9 +118,9 @@ final class FleetBudget {
 
     /** The call held by {@code hold} cost {@code actual}: its hold becomes that spending (now, or when the rows answer). */
     void settle(Hold hold, Spend actual) {
-        Row change = Row.spent(actual);
+        FleetRow change = FleetRow.spent(actual);
         if (hold.shared()) {
-            change = change.plus(Row.held(hold.estimate()).negated());
+            change = change.plus(FleetRow.held(hold.estimate()).negated());
         }
         change(totalKey(hold.day()), change);
         change(callerKey(hold.day(), hold.caller()), change);
@@ -180,14 +129,14 @@ final class FleetBudget {
     /** The call held by {@code hold} cost nothing: its hold is given back. */
     void release(Hold hold) {
         if (hold.shared()) {
-            Row change = Row.held(hold.estimate()).negated();
+            FleetRow change = FleetRow.held(hold.estimate()).negated();
             change(totalKey(hold.day()), change);
             change(callerKey(hold.day(), hold.caller()), change);
         }
     }
 
     /** Applies {@code change} to row {@code key} now, or keeps it for when the rows answer. */
-    private void change(String key, Row change) {
+    private void change(String key, FleetRow change) {
         try {
             if (flush()) {
                 add(key, change, null);
@@ -199,15 +148,15 @@ final class FleetBudget {
         keep(key, change);
     }
 
-    private void keep(String key, Row change) {
+    private void keep(String key, FleetRow change) {
         synchronized (later) {
-            later.merge(key, change, Row::plus);
+            later.merge(key, change, FleetRow::plus);
         }
     }
 
     /** Adds what was kept for later to the rows; false when they cannot be reached (what is left stays kept). */
     boolean flush() {
-        Map<String, Row> kept;
+        Map<String, FleetRow> kept;
         synchronized (later) {
             if (later.isEmpty()) {
                 return true;
@@ -217,7 +166,7 @@ final class FleetBudget {
         }
         int settled = 0;
         try {
-            for (Map.Entry<String, Row> row : Map.copyOf(kept).entrySet()) {
+            for (Map.Entry<String, FleetRow> row : Map.copyOf(kept).entrySet()) {
                 add(row.getKey(), row.getValue(), null);
                 kept.remove(row.getKey());
                 settled++;
@@ -236,10 +185,10 @@ final class FleetBudget {
      * One compare-and-set of row {@code key} by {@code change}, if {@code check} (null: none) passes on the row read;
      * null when done, else why not. Throws when the rows cannot be reached or the row was fought over too long.
      */
-    private String add(String key, Row change, Function<BudgetBook.Standing, String> check) {
+    private String add(String key, FleetRow change, Function<BudgetBook.Standing, String> check) {
         for (int attempt = 0; attempt < MOST_ATTEMPTS; attempt++) {
             String seen = rows.get(key);
-            Row row = Row.parse(seen);
+            FleetRow row = FleetRow.parse(seen);
             String why = check == null ? null : check.apply(row.standing());
             if (why != null) {
                 return why;
@@ -274,19 +223,19 @@ final class FleetBudget {
         ObjectNode fleet = JsonNodeFactory.instance.objectNode();
         fleet.put("day", day.toString());
         try {
-            Row total = Row.parse(rows.get(totalKey(day)));
+            FleetRow total = FleetRow.parse(rows.get(totalKey(day)));
             Map<String, String> callers = rows.startingWith(callerPrefix(day), MOST_CALLERS);
             fleet.put("state", "shared");
             fleet.set("today", json(total));
             ObjectNode byCaller = fleet.putObject("byCaller");
-            callers.forEach((key, row) -> byCaller.set(key.substring(callerPrefix(day).length()), json(Row.parse(row))));
+            callers.forEach((key, row) -> byCaller.set(key.substring(callerPrefix(day).length()), json(FleetRow.parse(row))));
         } catch (RuntimeException e) {
             fleet.put("state", "unreachable");
         }
         return fleet;
     }
 
-    private static ObjectNode json(Row row) {
+    private static ObjectNode json(FleetRow row) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.set("spent", amount(row.spentUnits(), row.spentTokens()));
         json.set("held", amount(row.heldUnits(), row.heldTokens()));

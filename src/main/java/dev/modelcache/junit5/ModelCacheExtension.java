@@ -103,7 +103,7 @@ public final class ModelCacheExtension implements BeforeAllCallback, AfterAllCal
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        TestState test = testState(context);
+        TestRun test = testRun(context);
         if (test.config.mode() != Mode.OFF) {
             test.process.post("/_cache/sequences/reset?namespace=" + test.proxy.namespace());
         }
@@ -119,12 +119,12 @@ public final class ModelCacheExtension implements BeforeAllCallback, AfterAllCal
 
     @Override
     public void afterEach(ExtensionContext context) {
-        TestState test = testState(context);
+        TestRun test = testRun(context);
         if (test.properties != null) {
             test.properties.restore();
         }
         if (!test.reported) {
-            missFailure(test, context).ifPresent(failure -> {
+            test.missFailure(context.getDisplayName()).ifPresent(failure -> {
                 throw failure;
             });
         }
@@ -132,26 +132,14 @@ public final class ModelCacheExtension implements BeforeAllCallback, AfterAllCal
 
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
-        TestState test = testState(context);
-        Optional<AssertionError> failure = missFailure(test, context);
+        TestRun test = testRun(context);
+        Optional<AssertionError> failure = test.missFailure(context.getDisplayName());
         if (failure.isEmpty()) {
             throw thrown;
         }
         test.reported = true;
         failure.get().addSuppressed(thrown);
         throw failure.get();
-    }
-
-    /** In replay, the test's misses since it began as one assertion error; empty when it had none. */
-    private static Optional<AssertionError> missFailure(TestState test, ExtensionContext context) {
-        if (test.config.mode() != Mode.REPLAY) {
-            return Optional.empty();
-        }
-        String namespace = test.proxy.namespace();
-        List<Object> all = MissReport.misses(test.process.get(ClassRun.reportPath(namespace)), namespace);
-        List<Object> misses = all.subList(Math.min(test.missesBefore, all.size()), all.size());
-        return misses.isEmpty() ? Optional.empty() : Optional.of(MissReport.failure(misses, context.getDisplayName(),
-                test.proxy.cassetteFolder().resolve(namespace)));
     }
 
     @Override
@@ -161,7 +149,7 @@ public final class ModelCacheExtension implements BeforeAllCallback, AfterAllCal
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getTestMethod().isPresent() ? testState(context).proxy : classState(context).proxy;
+        return context.getTestMethod().isPresent() ? testRun(context).proxy : classState(context).proxy;
     }
 
     /** The class's configuration: the builder's, else the annotation on the class (or an enclosing one). */
@@ -188,19 +176,19 @@ public final class ModelCacheExtension implements BeforeAllCallback, AfterAllCal
         }, ClassState.class);
     }
 
-    private TestState testState(ExtensionContext context) {
-        return context.getStore(STORE).getOrComputeIfAbsent(TestState.class, type -> {
+    private TestRun testRun(ExtensionContext context) {
+        return context.getStore(STORE).getOrComputeIfAbsent(TestRun.class, type -> {
             ClassState state = classState(context);
             AnnotatedElement method = context.getRequiredTestMethod();
             ModelCacheTest annotation = method.getAnnotation(ModelCacheTest.class);
             if (annotation == null) {
-                return new TestState(state.config, state.proxy, Proxies.of(context).proxy(state.config));
+                return new TestRun(state.config, state.proxy, Proxies.of(context).proxy(state.config));
             }
             ProxyConfig config = classConfig(context.getRequiredTestClass()).overriddenBy(annotation).resolved();
             String namespace = config.namespace().isEmpty() ? state.proxy.namespace() : config.namespace();
             ModelCacheProxy proxy = state.run.use(config, namespace);
-            return new TestState(config, proxy, Proxies.of(context).proxy(config));
-        }, TestState.class);
+            return new TestRun(config, proxy, Proxies.of(context).proxy(config));
+        }, TestRun.class);
     }
 
     /** A class's configuration, run and proxy, and the system properties it set. */
@@ -217,22 +205,6 @@ public final class ModelCacheExtension implements BeforeAllCallback, AfterAllCal
             this.config = config;
             this.run = run;
             this.proxy = proxy;
-        }
-    }
-
-    /** A test's configuration and proxy, the misses before it, and whether its failure was reported already. */
-    private static final class TestState {
-        final ProxyConfig config;
-        final ModelCacheProxy proxy;
-        final ProxyProcess process;
-        int missesBefore;
-        boolean reported;
-        SdkProperties properties;
-
-        TestState(ProxyConfig config, ModelCacheProxy proxy, ProxyProcess process) {
-            this.config = config;
-            this.proxy = proxy;
-            this.process = process;
         }
     }
 

@@ -108,7 +108,7 @@ class FleetBudgetTest {
             for (Future<Integer> each : made) {
                 calls += each.get(30, TimeUnit.SECONDS);
             }
-            FleetBudget.Row total = FleetBudget.Row.parse(cluster.values.get(FleetBudget.totalKey(DAY)));
+            FleetRow total = FleetRow.parse(cluster.values.get(FleetBudget.totalKey(DAY)));
             assertEquals(9, calls);
             assertEquals(9000, total.spentTokens());
             assertEquals(0, total.heldTokens(), "every hold was given back or settled");
@@ -173,7 +173,7 @@ class FleetBudgetTest {
         cluster.down = false;
         b.clusterAnswers(); // the cluster's probe finds it back: B adds its outage's spending at once
         assertFalse(call(a, "alice"), "back, the fleet's row has the outage's spending too: 4000 tokens");
-        assertEquals(4000, FleetBudget.Row.parse(cluster.values.get(FleetBudget.callerKey(DAY, "alice"))).spentTokens());
+        assertEquals(4000, FleetRow.parse(cluster.values.get(FleetBudget.callerKey(DAY, "alice"))).spentTokens());
         assertEquals(4, warnings(), "and each says once that they answer again");
     }
 
@@ -186,7 +186,7 @@ class FleetBudgetTest {
         underWay.settle(new Usage(10, 490, false));
         cluster.down = false;
         assertTrue(call(a, "alice"));
-        FleetBudget.Row row = FleetBudget.Row.parse(cluster.values.get(FleetBudget.callerKey(DAY, "alice")));
+        FleetRow row = FleetRow.parse(cluster.values.get(FleetBudget.callerKey(DAY, "alice")));
         assertEquals(1500, row.spentTokens(), "the first call's settlement (500 tokens) reached the row once it answered");
         assertEquals(0, row.heldTokens(), "and its hold was given back");
         assertEquals(0, row.heldUnits());
